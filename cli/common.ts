@@ -1,0 +1,114 @@
+import { type Command, Option } from 'commander';
+import { AwsClients } from '../lib/aws/clients.js';
+import { parseEndpoint, parseRegion } from '../lib/config/common.js';
+import { describeError, UsageError } from '../lib/errors.js';
+
+/** Exit codes, the CLI's contract: 0 done, 1 an operation failed or --fail-on tripped, 2 bad input. */
+export const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
+
+/** Options every command takes. */
+export interface CommonOptions {
+  endpoint?: string;
+  json?: boolean;
+  maxAttempts?: string;
+}
+
+/** Adds `--endpoint` and `--json` (and `--max-attempts`) to a command. */
+export function withCommonOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        '--endpoint <url>',
+        'send every AWS call to this endpoint (the sandbox, or a VPC endpoint)',
+      ).env('CLOUDHSM_OPS_ENDPOINT'),
+    )
+    .option('--json', 'machine-readable output on stdout; logs go to stderr')
+    .option('--max-attempts <n>', 'attempts per AWS call, retries included (throttling backs off)', '8');
+}
+
+/** Collects a repeatable option into a list (`--region a --region b`, or `--region a,b`). */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
+}
+
+/** Builds the region-scoped clients a command uses from its common options. */
+export function clientsFrom(options: CommonOptions): AwsClients {
+  const endpoint = options.endpoint ? parseEndpoint(options.endpoint) : undefined;
+  const maxAttempts = Number(options.maxAttempts ?? 8);
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 20) {
+    throw new UsageError(`--max-attempts must be a whole number from 1 to 20, got "${options.maxAttempts}"`);
+  }
+  return new AwsClients({ endpoint, maxAttempts });
+}
+
+/** The regions a command works on: flags first, then AWS_REGION / AWS_DEFAULT_REGION. */
+export function regionsFrom(flags: string[] | undefined): string[] {
+  if (flags?.length) return flags.map((r) => parseRegion(r, '--region value'));
+  const fallback = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (fallback) return [parseRegion(fallback, 'AWS_REGION')];
+  throw new UsageError('no region given: pass --region (or set AWS_REGION)');
+}
+
+/**
+ * Where human output goes: stdout normally, stderr under `--json` so stdout carries
+ * exactly one JSON document.
+ */
+export class Output {
+  constructor(readonly json: boolean) {}
+
+  /** A line for people. */
+  say(line = ''): void {
+    (this.json ? process.stderr : process.stdout).write(`${line}\n`);
+  }
+
+  /** A warning or error line, always on stderr. */
+  warn(line: string): void {
+    process.stderr.write(`${line}\n`);
+  }
+
+  /** The machine document (only under --json). */
+  document(value: unknown): void {
+    if (this.json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** True when stderr is a terminal, so progress bars make sense. */
+  get interactive(): boolean {
+    return Boolean(process.stderr.isTTY) && !process.env.CI;
+  }
+}
+
+/**
+ * Wraps a command's action: bad input → exit 2 with the message, any other error →
+ * exit 1, otherwise the exit code the action returns.
+ */
+export function action<O extends CommonOptions>(run: (options: O, out: Output) => Promise<number>) {
+  return async (...args: unknown[]): Promise<void> => {
+    const command = args[args.length - 1] as Command;
+    const options = command.opts<O>();
+    const out = new Output(Boolean(options.json));
+    try {
+      process.exitCode = await run(options, out);
+    } catch (error) {
+      if (error instanceof UsageError) {
+        out.warn(`error: ${error.message}`);
+        out.warn(`(nothing was changed; see: cloudhsm-ops ${command.name()} --help)`);
+        process.exitCode = EXIT.USAGE;
+      } else {
+        out.warn(`error: ${describeError(error)}`);
+        if (process.env.CLOUDHSM_OPS_DEBUG && error instanceof Error) out.warn(error.stack ?? '');
+        process.exitCode = EXIT.FAILED;
+      }
+    }
+  };
+}
+
+/** Help text appended to a command: examples a user can copy. */
+export function examples(lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}

@@ -1,0 +1,34 @@
+/**
+ * Named errors shared by the CLI, the Lambda handlers and the library.
+ * The CLI maps {@link UsageError} to exit code 2 ("bad input, nothing was changed").
+ */
+
+/** Bad input: a flag, an environment variable, a fleet file. Nothing was changed. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** An AWS call (or a batch of them) failed after retries. */
+export class OperationError extends Error {
+  override name = 'OperationError';
+}
+
+/** Short, single-line description of any thrown value, for logs and reports. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { name?: string }).name;
+    return code && code !== 'Error' && !error.message.startsWith(code)
+      ? `${code}: ${error.message}`
+      : error.message;
+  }
+  return String(error);
+}
+
+/** The AWS error code of an SDK error (`CloudHsmResourceNotFoundException`, `ThrottlingException`, ...). */
+export function errorCode(error: unknown): string | undefined {
+  if (error && typeof error === 'object') {
+    const e = error as { name?: string; Code?: string; code?: string };
+    return e.Code ?? e.code ?? e.name;
+  }
+  return undefined;
+}
