@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { AwsClients } from '../lib/aws/clients.js';
+import type { AwsClients } from '../lib/aws/clients.js';
 import { parseEndpoint, parseRegion } from '../lib/config/common.js';
 import { describeError, UsageError } from '../lib/errors.js';
 
@@ -37,13 +37,17 @@ export function collect(value: string, previous: string[] = []): string[] {
   ];
 }
 
-/** Builds the region-scoped clients a command uses from its common options. */
-export function clientsFrom(options: CommonOptions): AwsClients {
+/**
+ * Builds the region-scoped clients a command uses from its common options. The SDK is
+ * imported here, not at the top, so `--help` and bad-input errors never load it.
+ */
+export async function clientsFrom(options: CommonOptions): Promise<AwsClients> {
   const endpoint = options.endpoint ? parseEndpoint(options.endpoint) : undefined;
   const maxAttempts = Number(options.maxAttempts ?? 8);
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 20) {
     throw new UsageError(`--max-attempts must be a whole number from 1 to 20, got "${options.maxAttempts}"`);
   }
+  const { AwsClients } = await import('../lib/aws/clients.js');
   return new AwsClients({ endpoint, maxAttempts });
 }
 

@@ -1,6 +1,146 @@
 import type { Command } from 'commander';
+import { DateTime } from 'luxon';
+import { type AuditConfig, parseAuditConfig } from '../../lib/config/audit.js';
+import { UsageError } from '../../lib/errors.js';
+import {
+  action,
+  type CommonOptions,
+  clientsFrom,
+  collect,
+  EXIT,
+  examples,
+  type Output,
+  withCommonOptions,
+} from '../common.js';
 
-/** Registers `cloudhsm-ops audit` (placeholder until its issue lands). */
+interface AuditOptions extends CommonOptions {
+  region?: string[];
+  drRegion?: string[];
+  publish?: boolean;
+  eventBus?: string;
+  eventSource?: string;
+  eventRegion?: string;
+  failOn?: string;
+  graceHours?: string;
+  rpoHours?: string;
+  copyRetentionDays?: string;
+  holdTag?: string;
+  now?: string;
+}
+
+/** Registers `cloudhsm-ops audit`. */
 export function registerAudit(program: Command): void {
-  program.command('audit').description('audit (not built yet)');
+  const command = program
+    .command('audit')
+    .description(
+      'Check every CloudHSM cluster of the given regions against AWS best practice: HSM count and ' +
+        'Availability Zone spread, subnets in every zone, security-group exposure of ports 2223-2225, ' +
+        'degraded state, backup freshness, copies in DR regions, retention policy, stale DR copies, ' +
+        'end-of-support HSM type and unfinished setup. Regions are gathered in parallel. With --publish, ' +
+        'every result (PASSED too) goes to EventBridge as a "CloudHSM Finding" event, then a "CloudHSM Run Summary".',
+    )
+    .option(
+      '--region <region>',
+      'region to audit (repeatable or comma-separated; default AWS_REGION)',
+      collect,
+    )
+    .option('--dr-region <region>', 'region that should hold copies of every backup (repeatable)', collect)
+    .option('--publish', 'publish the findings to EventBridge')
+    .option('--event-bus <name>', 'event bus name or ARN for --publish', 'default')
+    .option('--event-source <source>', 'event source for --publish', 'cloudhsm-ops')
+    .option('--event-region <region>', 'region of the event bus (default: the first --region)')
+    .option('--fail-on <severity>', 'exit 1 when a FAILED finding is at or above this severity (e.g. HIGH)')
+    .option('--grace-hours <hours>', 'how late the daily backup may be before backup-freshness fails', '6')
+    .option('--rpo-hours <hours>', 'oldest acceptable recovery point in a DR region', '30')
+    .option('--copy-retention-days <days>', 'age at which a copy in a DR region is stale', '90')
+    .option('--hold-tag <key>', 'tag key that exempts a backup from pruning', 'cloudhsm-ops:hold')
+    .option(
+      '--now <time>',
+      'judge as of this ISO 8601 time instead of the clock (for a sandbox with a virtual clock)',
+    );
+  withCommonOptions(command)
+    .addHelpText(
+      'after',
+      examples([
+        'cloudhsm-ops audit --region us-east-1',
+        'cloudhsm-ops audit --region us-east-1,eu-west-1 --dr-region us-west-2 --fail-on HIGH',
+        'cloudhsm-ops audit --region us-east-1 --dr-region us-west-2 --publish --event-bus ops-feed',
+        'cloudhsm-ops audit --region us-east-1 --json | jq \'.findings[] | select(.status == "FAILED")\'',
+        'cloudhsm-ops audit --endpoint http://127.0.0.1:4566 --region us-east-1 --now 2026-11-29T12:00:00Z',
+      ]) +
+        '\nSeverities: CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL.\n' +
+        'Exit codes: 0 audited (findings alone do not fail the run unless --fail-on says so), ' +
+        '1 --fail-on tripped, a region could not be gathered or an event was not delivered, 2 bad input.\n' +
+        'Colours are used on a terminal only; set NO_COLOR to turn them off.\n',
+    )
+    .action(action<AuditOptions>(auditCommand));
+}
+
+/** Turns the flags into the same string record the Lambda's environment produces. */
+export function auditConfigFromFlags(options: AuditOptions): AuditConfig {
+  const fallback = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  return parseAuditConfig({
+    regions: options.region?.length ? options.region.join(',') : fallback,
+    drRegions: options.drRegion?.join(','),
+    publish: String(Boolean(options.publish)),
+    eventBusName: options.eventBus,
+    eventSource: options.eventSource,
+    eventRegion: options.eventRegion,
+    failOn: options.failOn,
+    freshnessGraceHours: options.graceHours,
+    drRpoHours: options.rpoHours,
+    copyRetentionDays: options.copyRetentionDays,
+    holdTag: options.holdTag,
+  });
+}
+
+function nowFrom(text: string | undefined): DateTime {
+  if (text === undefined) return DateTime.utc();
+  const now = DateTime.fromISO(text.trim(), { setZone: true });
+  if (!now.isValid)
+    throw new UsageError(`--now "${text}" is not an ISO 8601 time (e.g. 2026-11-29T12:00:00Z)`);
+  return now.toUTC();
+}
+
+async function auditCommand(options: AuditOptions, out: Output): Promise<number> {
+  const config = auditConfigFromFlags(options);
+  const now = nowFrom(options.now);
+  const clients = await clientsFrom(options);
+  try {
+    const [{ runAudit, auditFailureReasons }, report, publisher] = await Promise.all([
+      import('../../lib/audit/run.js'),
+      import('../../lib/audit/report.js'),
+      import('../../lib/events/publisher.js'),
+    ]);
+    const result = await runAudit({ clients }, config, now);
+    const color = report.colorEnabled(process.stdout, process.env);
+    if (out.json) {
+      out.document(report.reportDocument(result));
+    } else {
+      if (result.clusters.length === 0) out.say(`No clusters in ${config.regions.join(', ')}.`);
+      else out.say(report.renderFindings(result, { color, width: process.stdout.columns }));
+      out.say();
+    }
+    out.say(report.summaryLine(result, { color: out.json ? false : color }));
+    for (const error of result.errors) out.warn(`error: ${error.message}`);
+    for (const skip of result.skipped) {
+      out.warn(`skipped ${skip.checkId} on ${skip.clusterId} (${skip.region}): ${skip.reason}`);
+    }
+    if (result.publish) {
+      const { target, published, calls, failed } = result.publish;
+      out.say(
+        `Published ${published} event(s) to EventBridge bus "${target.busName}" in ${target.region} ` +
+          `(source ${target.source}, ${calls} PutEvents call(s)).`,
+      );
+      if (failed.length) out.warn(`error: ${publisher.describeUndelivered(failed, target)}`);
+    }
+    const reasons = auditFailureReasons(result, config.failOn);
+    if (reasons.length) {
+      out.warn(`audit failed: ${reasons.join('; ')}`);
+      return EXIT.FAILED;
+    }
+    return EXIT.OK;
+  } finally {
+    clients.destroy();
+  }
 }

@@ -1,6 +1,248 @@
 import type { Command } from 'commander';
+import { DateTime } from 'luxon';
+import { type CopyConfig, DEFAULT_COPY_CONCURRENCY, parseCopyConfig } from '../../lib/config/copy.js';
+import type { CopyLine, CopyProgress, CopyResult } from '../../lib/copy/execute.js';
+import {
+  action,
+  type CommonOptions,
+  clientsFrom,
+  collect,
+  EXIT,
+  examples,
+  type Output,
+  withCommonOptions,
+} from '../common.js';
 
-/** Registers `cloudhsm-ops copy` (placeholder until its issue lands). */
+interface CopyOptions extends CommonOptions {
+  region?: string[];
+  drRegion?: string[];
+  clusterId?: string[];
+  since: string;
+  dryRun?: boolean;
+  wait?: boolean;
+  waitTimeout: string;
+  publish?: boolean;
+  eventBus?: string;
+  eventSource?: string;
+  concurrency?: string;
+}
+
+/** Progress bars only pay off past a handful of copies. */
+const PROGRESS_THRESHOLD = 8;
+
+/** Registers `cloudhsm-ops copy`. */
 export function registerCopy(program: Command): void {
-  program.command('copy').description('copy (not built yet)');
+  const command = program
+    .command('copy')
+    .description(
+      'Copy each READY backup created within --since to every disaster-recovery region, exactly once. ' +
+        'Existing copies (found by their source backup id) are never made again; a DR region equal to a ' +
+        'source region is refused. Each copy carries the source’s tags plus cloudhsm-ops:copy-of, ' +
+        'cloudhsm-ops:source-region and cloudhsm-ops:source-cluster, so prune can expire it by lineage.',
+    )
+    .option('--region <region>', 'source region (repeatable or comma-separated; default AWS_REGION)', collect)
+    .option(
+      '--dr-region <region>',
+      'disaster-recovery region to copy to (repeatable or comma-separated)',
+      collect,
+    )
+    .option('--cluster-id <id>', 'only backups of this cluster (repeatable)', collect)
+    .option('--since <duration>', 'only backups created this recently (48h, 7d, P2D)', '48h')
+    .option('--dry-run', 'show what would be copied where, and change nothing')
+    .option('--wait', 'after copying, poll the DR regions until every copy is READY')
+    .option('--wait-timeout <duration>', 'give up waiting after this long (exit 1)', '30m')
+    .option('--publish', 'publish a "CloudHSM Backup Copied" event per copy to EventBridge')
+    .option('--event-bus <name>', 'event bus name or ARN for --publish', 'default')
+    .option('--event-source <source>', 'event source for --publish', 'cloudhsm-ops')
+    .option(
+      '--concurrency <n>',
+      'AWS calls in flight at once, across all regions',
+      String(DEFAULT_COPY_CONCURRENCY),
+    );
+  withCommonOptions(command)
+    .addHelpText(
+      'after',
+      examples([
+        'cloudhsm-ops copy --region us-east-1 --dr-region us-west-2 --dry-run',
+        'cloudhsm-ops copy --region us-east-1,eu-central-1 --dr-region us-west-2 --dr-region eu-west-1',
+        'cloudhsm-ops copy --region us-east-1 --dr-region us-west-2 --cluster-id cluster-abcdefghijk --since 7d --wait',
+        'cloudhsm-ops copy --region us-east-1 --dr-region us-west-2 --publish --event-bus ops-feed --json',
+      ]) +
+        '\nExit codes: 0 done or nothing to do, 1 a copy, the wait or an event failed, 2 bad input (nothing copied).\n' +
+        'Two regions that back each other up need two runs, one per direction.\n',
+    )
+    .action(action<CopyOptions>(copyCommand));
+}
+
+/** Turns the flags into the same string record the Lambda's environment produces. */
+function configFrom(options: CopyOptions): CopyConfig {
+  const fallback = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  return parseCopyConfig(
+    {
+      regions: options.region?.length ? options.region.join(',') : fallback,
+      drRegions: options.drRegion?.join(','),
+      clusterIds: options.clusterId?.join(','),
+      since: options.since,
+      dryRun: String(Boolean(options.dryRun)),
+      wait: String(Boolean(options.wait)),
+      waitTimeout: options.waitTimeout,
+      publish: String(Boolean(options.publish)),
+      eventBus: options.eventBus,
+      eventSource: options.eventSource,
+      concurrency: options.concurrency,
+    },
+    { sameRegion: 'error' },
+  );
+}
+
+async function copyCommand(options: CopyOptions, out: Output): Promise<number> {
+  const config = configFrom(options);
+  const clients = await clientsFrom(options);
+  const { runCopy, copyRunFailed } = await import('../../lib/copy/execute.js');
+  const progress = await progressReporter(out);
+  try {
+    const result = await runCopy({ clients, onProgress: progress.update }, config, DateTime.utc());
+    progress.stop();
+    if (out.json) out.document({ ...result, plan: planSummary(result) });
+    else await render(result, config, out);
+    reportLost(result, config, out);
+    return copyRunFailed(result) ? EXIT.FAILED : EXIT.OK;
+  } finally {
+    progress.stop();
+    clients.destroy();
+  }
+}
+
+function planSummary(result: CopyResult) {
+  const { now, windowStart, sourceRegions, drRegions } = result.plan;
+  return { now, windowStart, sourceRegions, drRegions, lines: result.plan.items.length };
+}
+
+/** A progress bar on stderr for the copy and wait phases, only on a terminal and for many copies. */
+async function progressReporter(out: Output) {
+  const quiet = { update: (_: CopyProgress) => {}, stop: () => {} };
+  if (!out.interactive) return quiet;
+  const { SingleBar, Presets } = await import('cli-progress');
+  let bar: InstanceType<typeof SingleBar> | undefined;
+  let phase = '';
+  return {
+    update(progress: CopyProgress) {
+      if (progress.phase !== 'copy' && progress.phase !== 'wait') return;
+      if (progress.total < PROGRESS_THRESHOLD) return;
+      if (phase !== progress.phase) {
+        bar?.stop();
+        phase = progress.phase;
+        bar = new SingleBar(
+          {
+            format: `${phase === 'copy' ? 'copying' : 'waiting for READY'} [{bar}] {value}/{total}`,
+            stream: process.stderr,
+          },
+          Presets.shades_classic,
+        );
+        bar.start(progress.total, progress.done);
+      }
+      bar?.update(progress.done);
+    },
+    stop() {
+      bar?.stop();
+      bar = undefined;
+    },
+  };
+}
+
+type Row = { line: CopyLine; result: string; note: string };
+
+function rows(result: CopyResult): Row[] {
+  const out: Row[] = [];
+  const add = (
+    lines: CopyLine[],
+    label: string | ((l: CopyLine) => string),
+    note: (l: CopyLine) => string,
+  ) => {
+    for (const line of lines)
+      out.push({ line, result: typeof label === 'string' ? label : label(line), note: note(line) });
+  };
+  if (result.dryRun) add(result.planned, 'would copy', () => '');
+  add(
+    result.copied,
+    (l) => (l.recovered ? 'copied (answer lost, found)' : 'copied'),
+    (l) => [l.destinationBackupId, l.state].filter(Boolean).join(' ') || 'id not known yet',
+  );
+  add(result.alreadyPresent, 'already present', (l) => l.detail ?? l.destinationBackupId ?? '');
+  add(
+    result.skipped,
+    (l) => `skipped: ${l.reason}`,
+    (l) => l.detail ?? '',
+  );
+  add(result.failed, 'FAILED', (l) => l.detail ?? l.reason ?? '');
+  add(result.notReady, 'not READY', (l) => l.detail ?? '');
+  return out;
+}
+
+async function render(result: CopyResult, config: CopyConfig, out: Output): Promise<void> {
+  const { default: Table } = await import('cli-table3');
+  const { default: pc } = await import('picocolors');
+  const window = `${config.since.toHuman()} (since ${result.plan.windowStart.toISOString()})`;
+  out.say(
+    `${result.dryRun ? 'Dry run: ' : ''}copy ${config.sourceRegions.join(', ')} → ${config.drRegions.join(', ')}, ` +
+      `backups created within ${window}`,
+  );
+  const all = rows(result);
+  if (all.length > 0) {
+    const table = new Table({
+      head: ['source', 'backup', 'cluster', 'to', 'result', 'copy / why'],
+      style: { head: [], compact: true },
+    });
+    for (const { line, result: label, note } of all) {
+      const colour =
+        label === 'FAILED' || label === 'not READY'
+          ? pc.red
+          : label.startsWith('copied') || label === 'would copy'
+            ? pc.green
+            : (text: string) => text;
+      table.push([
+        line.sourceRegion,
+        line.sourceBackupId ?? '',
+        line.sourceClusterId ?? '',
+        line.destinationRegion ?? '(all)',
+        colour(label),
+        note,
+      ]);
+    }
+    out.say(table.toString());
+  } else {
+    out.say('No backups in the window.');
+  }
+  for (const duplicate of result.duplicates) {
+    out.warn(
+      `duplicate copies of ${duplicate.sourceBackupId} in ${duplicate.destinationRegion}: ` +
+        `${duplicate.copies.map((c) => `${c.backupId} (${c.state})`).join(', ')}` +
+        (duplicate.removed ? `; removed this run’s ${duplicate.removed}` : ''),
+    );
+  }
+  for (const warning of result.warnings) out.warn(`warning: ${warning}`);
+  const c = result.counts;
+  const verb = result.dryRun ? `would copy ${result.planned.length}` : `copied ${c.copied}`;
+  const older = result.skipped.filter((l) => l.reason === 'outside-window').length;
+  out.say(
+    `${verb}, already present ${c.alreadyPresent}, skipped ${c.skipped}` +
+      (older > 0 ? ` (${older} older than the window, not listed)` : '') +
+      `, failed ${c.failed}` +
+      (config.wait ? `, not READY ${c.notReady}` : '') +
+      (result.events ? `, events published ${result.events.published}` : '') +
+      ` (run ${result.runId})`,
+  );
+  if (result.dryRun && result.planned.length > 0) out.say('Run again without --dry-run to copy.');
+}
+
+/** Undelivered events are a failure the user must hear about by name, on stderr, even under --json. */
+function reportLost(result: CopyResult, config: CopyConfig, out: Output): void {
+  const failed = result.events?.failed ?? [];
+  if (failed.length === 0) return;
+  out.warn(
+    `error: ${failed.length} event(s) were NOT delivered to EventBridge bus "${config.eventBus}" in ${config.eventRegion}:`,
+  );
+  for (const item of failed.slice(0, 20))
+    out.warn(`  - ${item.event}: ${item.errorCode}: ${item.errorMessage}`);
+  if (failed.length > 20) out.warn(`  ... and ${failed.length - 20} more`);
 }

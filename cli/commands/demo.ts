@@ -1,6 +1,143 @@
 import type { Command } from 'commander';
+import { action, type CommonOptions, examples, type Output } from '../common.js';
 
-/** Registers `cloudhsm-ops demo` (placeholder until its issue lands). */
+/** The demo's regions: a primary, a second primary, and the DR region holding copies. */
+const PRIMARY = ['us-east-1', 'eu-west-1'];
+const DR_REGION = 'us-west-2';
+const EVENT_BUS = 'cloudhsm-ops';
+
+interface DemoOptions extends CommonOptions {
+  copyDelaySeconds: string;
+}
+
+/** One step of the tour: a title and the CLI arguments it runs. */
+interface Step {
+  title: string;
+  args: string[];
+}
+
+function steps(): Step[] {
+  const regions = PRIMARY.flatMap((r) => ['--region', r]);
+  return [
+    { title: 'Inventory of every region', args: ['inventory', ...regions, '--region', DR_REGION] },
+    {
+      title: `Audit against best practice, findings published to the "${EVENT_BUS}" bus`,
+      args: ['audit', ...regions, '--dr-region', DR_REGION, '--publish', '--event-bus', EVENT_BUS],
+    },
+    {
+      title: `Copy the latest backups to ${DR_REGION} and wait until the copies are READY`,
+      args: ['copy', ...regions, '--dr-region', DR_REGION, '--wait', '--publish', '--event-bus', EVENT_BUS],
+    },
+    {
+      title: 'Copy again: every backup already has its copy, so nothing is copied',
+      args: ['copy', ...regions, '--dr-region', DR_REGION],
+    },
+    {
+      title: `Prune DR copies older than 90 days in ${DR_REGION}: dry run first`,
+      args: ['prune', '--region', DR_REGION, '--older-than', '90d'],
+    },
+    {
+      title: 'Prune for real (guarded: NeverExpires, hold-tagged and newest backups stay)',
+      args: [
+        'prune',
+        '--region',
+        DR_REGION,
+        '--older-than',
+        '90d',
+        '--max-deletions',
+        '100',
+        '--execute',
+        '--publish',
+        '--event-bus',
+        EVENT_BUS,
+      ],
+    },
+    {
+      title: 'Undo: restore what the prune deleted (possible for 7 days)',
+      args: [
+        'restore',
+        '--region',
+        DR_REGION,
+        '--deleted-since',
+        '1h',
+        '--publish',
+        '--event-bus',
+        EVENT_BUS,
+      ],
+    },
+  ];
+}
+
+/** Source backups (not copies) still being made in the primary regions. */
+function inProgressSources(sandbox: { backups(region: string): Array<Record<string, unknown>> }): number {
+  return PRIMARY.flatMap((region) => sandbox.backups(region)).filter(
+    (b) => b.BackupState === 'CREATE_IN_PROGRESS' && !b.SourceBackup,
+  ).length;
+}
+
+/** Polls `done` until it holds or `seconds` (plus one) have passed. */
+async function settled(done: () => boolean, seconds: number): Promise<void> {
+  const deadline = Date.now() + (seconds + 1) * 1000;
+  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+async function runDemo(options: DemoOptions, out: Output): Promise<number> {
+  const [{ startSandbox, demoFleet, rebaseFleet }, { main }, { parseCount }] = await Promise.all([
+    import('../../sandbox/index.js'),
+    import('../main.js'),
+    import('../../lib/config/common.js'),
+  ]);
+  const copyDelaySeconds = parseCount(options.copyDelaySeconds, '--copy-delay-seconds', { max: 600 });
+  // The demo fleet is moved to the present so the CLI's real clock and the sandbox agree.
+  const sandbox = await startSandbox({
+    fleet: rebaseFleet(demoFleet(), new Date()),
+    clock: 'real',
+    copyDelaySeconds,
+  });
+  out.say(`Embedded sandbox with the demo fleet: ${sandbox.url} (no AWS account is used)`);
+  const failures: string[] = [];
+  try {
+    const tour = steps();
+    for (const [index, step] of tour.entries()) {
+      out.say('');
+      out.say(`━━ ${index + 1}/${tour.length} ${step.title}`);
+      // The fleet's own in-progress backups finish within the copy delay; waiting for them keeps
+      // the story exact: the first copy run copies everything, the second finds nothing to do.
+      if (step.args[0] === 'copy') await settled(() => inProgressSources(sandbox) === 0, copyDelaySeconds);
+      out.say(`$ cloudhsm-ops ${step.args.join(' ')} --endpoint ${sandbox.url}`);
+      process.exitCode = 0;
+      await main(['node', 'cloudhsm-ops', ...step.args, '--endpoint', sandbox.url]);
+      if (process.exitCode !== 0) failures.push(`step ${index + 1} exited ${process.exitCode}`);
+    }
+    out.say('');
+    out.say(`━━ The feed: events that arrived on the sandbox's EventBridge`);
+    const byType = new Map<string, number>();
+    for (const event of sandbox.events())
+      byType.set(event.detailType, (byType.get(event.detailType) ?? 0) + 1);
+    for (const [type, count] of [...byType].sort()) out.say(`  ${String(count).padStart(4)}  ${type}`);
+  } finally {
+    await sandbox.close();
+  }
+  if (failures.length) {
+    out.warn(`demo: ${failures.join('; ')}`);
+    return 1;
+  }
+  out.say('');
+  out.say('Done. Try the commands yourself: `npx cloudhsm-ops sandbox --fleet demo --clock real` in one');
+  out.say('terminal, then any command above with --endpoint http://127.0.0.1:4566 in another.');
+  return 0;
+}
+
+/** Registers `cloudhsm-ops demo`: every job, end to end, against the embedded sandbox. */
 export function registerDemo(program: Command): void {
-  program.command('demo').description('demo (not built yet)');
+  program
+    .command('demo')
+    .description(
+      'Start the embedded sandbox with the demo fleet and run every job against it: inventory, ' +
+        'audit with the findings feed, copy (twice), prune (dry run, then for real) and restore. ' +
+        'This is what `npm start` runs.',
+    )
+    .option('--copy-delay-seconds <n>', 'how long the sandbox takes to finish a copy', '2')
+    .addHelpText('after', examples(['cloudhsm-ops demo', 'npm start']))
+    .action(action<DemoOptions>(runDemo));
 }

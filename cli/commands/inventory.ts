@@ -1,6 +1,150 @@
 import type { Command } from 'commander';
+import { uniqueRegions } from '../../lib/config/common.js';
+import type { RegionInventory } from '../../lib/inventory/types.js';
+import {
+  action,
+  type CommonOptions,
+  clientsFrom,
+  collect,
+  examples,
+  type Output,
+  regionsFrom,
+  withCommonOptions,
+} from '../common.js';
 
-/** Registers `cloudhsm-ops inventory` (placeholder until its issue lands). */
+interface InventoryOptions extends CommonOptions {
+  region?: string[];
+}
+
+/** One cluster in the inventory. */
+export interface ClusterSummary {
+  id: string;
+  state: string;
+  hsms: number;
+  /** Availability Zone → HSMs in it. */
+  hsmsByZone: Record<string, number>;
+  retentionDays?: number;
+}
+
+/** DR copies held in a region, for one source region. */
+export interface CopySummary {
+  count: number;
+  /** CreateTimestamp of the oldest and newest copied backup (ISO 8601). */
+  oldest: string;
+  newest: string;
+}
+
+/** What `inventory` reports per region. */
+export interface RegionSummary {
+  region: string;
+  clusters: ClusterSummary[];
+  backups: { total: number; byState: Record<string, number> };
+  /** Source region → copies held here. */
+  copies: Record<string, CopySummary>;
+}
+
+function count<K extends string>(keys: K[]): Record<K, number> {
+  const counts = {} as Record<K, number>;
+  for (const key of keys) counts[key] = (counts[key] ?? 0) + 1;
+  return counts;
+}
+
+/** Summarizes a gathered region (pure: no calls, no clock). */
+export function summarizeRegion(inventory: RegionInventory): RegionSummary {
+  const copies: Record<string, CopySummary> = {};
+  for (const backup of inventory.backups) {
+    if (!backup.sourceRegion) continue;
+    const created = backup.createdAt.toISOString();
+    const entry = copies[backup.sourceRegion];
+    if (!entry) {
+      copies[backup.sourceRegion] = { count: 1, oldest: created, newest: created };
+    } else {
+      entry.count += 1;
+      if (created < entry.oldest) entry.oldest = created;
+      if (created > entry.newest) entry.newest = created;
+    }
+  }
+  return {
+    region: inventory.region,
+    clusters: inventory.clusters.map((cluster) => ({
+      id: cluster.id,
+      state: cluster.state,
+      hsms: cluster.hsms.length,
+      hsmsByZone: count(cluster.hsms.map((h) => h.zone ?? 'unknown')),
+      retentionDays: cluster.retentionDays,
+    })),
+    backups: { total: inventory.backups.length, byState: count(inventory.backups.map((b) => b.state)) },
+    copies,
+  };
+}
+
+const byKey = (record: Record<string, number>) =>
+  Object.entries(record)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, n]) => `${key} ${n}`)
+    .join(', ');
+
+/** Human lines for a region summary. */
+export function formatRegion(summary: RegionSummary): string[] {
+  const lines = [`${summary.region}`];
+  lines.push(`  clusters (${summary.clusters.length})`);
+  const width = Math.max(0, ...summary.clusters.map((c) => c.id.length));
+  for (const c of summary.clusters) {
+    const zones = c.hsms === 0 ? 'no HSMs' : `HSMs ${byKey(c.hsmsByZone)}`;
+    const retention = c.retentionDays === undefined ? 'no retention policy' : `retention ${c.retentionDays}d`;
+    lines.push(`    ${c.id.padEnd(width)}  ${c.state.padEnd(18)}  ${zones}; ${retention}`);
+  }
+  lines.push(`  backups (${summary.backups.total}): ${byKey(summary.backups.byState) || 'none'}`);
+  const sources = Object.entries(summary.copies);
+  if (sources.length === 0) lines.push('  DR copies: none');
+  for (const [source, copies] of sources) {
+    lines.push(
+      `  DR copies from ${source}: ${copies.count} (backups created ${copies.oldest.slice(0, 10)} .. ${copies.newest.slice(0, 10)})`,
+    );
+  }
+  return lines;
+}
+
+async function run(options: InventoryOptions, out: Output): Promise<number> {
+  const regions = uniqueRegions(regionsFrom(options.region));
+  const clients = await clientsFrom(options);
+  try {
+    const { gatherRegion } = await import('../../lib/inventory/gather.js');
+    const gathered = await Promise.all(regions.map((region) => gatherRegion(clients, region)));
+    const summaries = gathered.map(summarizeRegion);
+    for (const summary of summaries) {
+      for (const line of formatRegion(summary)) out.say(line);
+      out.say();
+    }
+    out.document({ regions: summaries });
+    return 0;
+  } finally {
+    clients.destroy();
+  }
+}
+
+/** Registers `cloudhsm-ops inventory`. */
 export function registerInventory(program: Command): void {
-  program.command('inventory').description('inventory (not built yet)');
+  withCommonOptions(
+    program
+      .command('inventory')
+      .description(
+        'Show what each region holds: clusters (state, HSMs by Availability Zone, retention), backups ' +
+          'by state, and DR copies by source region. Read-only.',
+      )
+      .option(
+        '--region <region>',
+        'region to list (repeatable or comma-separated; default AWS_REGION)',
+        collect,
+      ),
+  )
+    .addHelpText(
+      'after',
+      examples([
+        'cloudhsm-ops inventory --region us-east-1 --region us-west-2',
+        'cloudhsm-ops inventory --endpoint http://127.0.0.1:4566 --region us-east-1,eu-west-1,us-west-2',
+        'cloudhsm-ops inventory --region us-east-1 --json | jq ".regions[0].backups"',
+      ]),
+    )
+    .action(action<InventoryOptions>(run));
 }

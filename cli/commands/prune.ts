@@ -1,6 +1,240 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import pc from 'picocolors';
+import { UsageError } from '../../lib/errors.js';
+import {
+  action,
+  type CommonOptions,
+  clientsFrom,
+  collect,
+  EXIT,
+  examples,
+  type Output,
+  regionsFrom,
+  withCommonOptions,
+} from '../common.js';
 
-/** Registers `cloudhsm-ops prune` (placeholder until its issue lands). */
+interface PruneOptions extends CommonOptions {
+  region?: string[];
+  clusterId?: string;
+  clusterID?: string;
+  timestamp?: string;
+  timezone?: string;
+  olderThan?: string;
+  deleteall?: boolean;
+  confirm?: string;
+  keepLast?: string;
+  maxDeletions?: string;
+  copyRetentionDays?: string;
+  holdTag?: string;
+  dryRun?: boolean;
+  dryrun?: boolean;
+  execute?: boolean;
+  concurrency?: string;
+  publish?: boolean;
+  eventBus?: string;
+  eventSource?: string;
+  now?: string;
+}
+
+/** Commander's two spellings of one option; both given and different is bad input. */
+function either(a: string | undefined, b: string | undefined, names: string): string | undefined {
+  if (a !== undefined && b !== undefined && a !== b)
+    throw new UsageError(`${names} disagree ("${a}" vs "${b}")`);
+  return a ?? b;
+}
+
+const flag = (value: boolean | undefined) => (value ? 'true' : undefined);
+
+/** Common options that must reappear in printed commands so they reach the same endpoint. */
+export function passThroughArgs(options: CommonOptions & { now?: string }): string[] {
+  const args: string[] = [];
+  if (options.endpoint) args.push('--endpoint', options.endpoint);
+  if (options.maxAttempts && options.maxAttempts !== '8') args.push('--max-attempts', options.maxAttempts);
+  return args;
+}
+
+/** The run's clock: the real one, or `--now` (for a sandbox running a virtual clock). */
+export async function nowFrom(text: string | undefined) {
+  const { DateTime } = await import('luxon');
+  if (text === undefined) return DateTime.utc();
+  const now = DateTime.fromISO(text, { zone: 'utc' });
+  if (!now.isValid) throw new UsageError(`--now "${text}" is not an ISO 8601 date and time`);
+  return now.toUTC();
+}
+
+async function runPruneCommand(options: PruneOptions, out: Output): Promise<number> {
+  const { parsePruneConfig } = await import('../../lib/config/prune.js');
+  const config = parsePruneConfig({
+    regions: regionsFrom(options.region).join(','),
+    clusterId: either(options.clusterId, options.clusterID, '--cluster-id and --clusterID'),
+    timestamp: options.timestamp,
+    timezone: options.timezone,
+    olderThan: options.olderThan,
+    deleteAll: flag(options.deleteall),
+    confirm: options.confirm,
+    keepLast: options.keepLast,
+    maxDeletions: options.maxDeletions,
+    copyRetentionDays: options.copyRetentionDays,
+    holdTag: options.holdTag,
+    execute: flag(options.execute),
+    dryRun: flag(options.dryRun || options.dryrun),
+    concurrency: options.concurrency,
+    publish: flag(options.publish),
+    eventBus: options.eventBus,
+    eventSource: options.eventSource,
+  });
+  if (!config.publish && (options.eventBus !== undefined || options.eventSource !== undefined)) {
+    throw new UsageError('--event-bus and --event-source need --publish');
+  }
+  const now = await nowFrom(options.now);
+  const clients = await clientsFrom(options);
+  const [{ runPrune }, report, { default: cliProgress }] = await Promise.all([
+    import('../../lib/prune/run.js'),
+    import('../../lib/prune/report.js'),
+    import('cli-progress'),
+  ]);
+  const extraArgs = passThroughArgs(options);
+  if (config.dryRunOverrode) out.warn('note: --dry-run wins over --execute: nothing will be deleted');
+
+  let bar: InstanceType<typeof cliProgress.SingleBar> | undefined;
+  const paint = (entry: { decision: string }, text: string) =>
+    entry.decision === 'delete' ? pc.red(text) : pc.green(text);
+  try {
+    const run = await runPrune(
+      {
+        clients,
+        commandArgs: extraArgs,
+        applyCommand: (plan) => report.applyCommand(plan, config, extraArgs),
+        onPlan: (plan) => {
+          if (out.json) return;
+          out.say(
+            `${config.execute ? 'Prune' : 'Prune plan (dry run)'}: ${plan.regions.join(', ')}` +
+              (plan.clusterId ? `, cluster ${plan.clusterId}` : ', every cluster'),
+          );
+          for (const line of report.cutoffLines(plan)) out.say(line);
+          const shown = plan.entries.filter((e) =>
+            config.execute ? e.decision === 'delete' : e.reason !== 'other-cluster',
+          );
+          if (shown.length > 0) out.say(report.planTable(shown, paint));
+          const hidden = plan.entries.length - shown.length;
+          if (hidden > 0) {
+            out.say(
+              config.execute
+                ? `(${hidden} kept backups not shown)`
+                : `(${hidden} backups of other clusters not shown)`,
+            );
+          }
+          out.say(report.planSummary(plan));
+          if (plan.overLimit) {
+            out.warn(
+              pc.yellow(
+                `warning: ${plan.counts.delete} deletions exceed --max-deletions ${plan.maxDeletions}; ` +
+                  'an --execute run refuses this plan before the first delete.',
+              ),
+            );
+          }
+          if (config.execute && plan.counts.delete >= 20 && out.interactive) {
+            bar = new cliProgress.SingleBar(
+              { stream: process.stderr, format: 'deleting [{bar}] {value}/{total} {eta_formatted}' },
+              cliProgress.Presets.shades_classic,
+            );
+            bar.start(plan.counts.delete, 0);
+          }
+        },
+        onProgress: (progress) => bar?.update(progress.done),
+      },
+      config,
+      now,
+    );
+    bar?.stop();
+    bar = undefined;
+
+    const apply = run.mode === 'dry-run' ? report.applyCommand(run.plan, config, extraArgs) : undefined;
+    out.document({ ...run, ...(apply ? { applyCommand: apply } : {}) });
+    if (!out.json) {
+      if (run.mode === 'dry-run') {
+        if (run.plan.counts.delete > 0) {
+          out.say('');
+          out.say('Nothing was deleted. To apply this plan, run:');
+          out.say(`  ${apply}`);
+        } else out.say('Nothing to delete.');
+      } else if (run.result) {
+        for (const line of report.resultLines(run.result)) out.say(line);
+        if (run.result.restoreCommands.length > 0) {
+          out.say('');
+          out.say('To undo this run (within the 7-day restore window):');
+          for (const command of run.result.restoreCommands) out.say(`  ${command}`);
+        }
+      }
+    }
+    if (run.result?.refused) out.warn(`error: ${run.result.refused}`);
+    if (run.result && run.result.failed.length > 0) {
+      out.warn(
+        `error: ${run.result.failed.length} deletion(s) failed: ${run.result.failed.map((o) => o.backupId).join(', ')}`,
+      );
+    }
+    for (const lost of run.events?.lost ?? []) out.warn(`error: ${lost}`);
+    if (run.events && run.events.lost.length === 0 && !out.json && config.publish) {
+      out.say(`published ${run.events.published} event(s) to ${config.eventBus}`);
+    }
+    return run.exitCode === 0 ? EXIT.OK : EXIT.FAILED;
+  } finally {
+    bar?.stop();
+    clients.destroy();
+  }
+}
+
+/** Registers `cloudhsm-ops prune`. */
 export function registerPrune(program: Command): void {
-  program.command('prune').description('prune (not built yet)');
+  const command = program
+    .command('prune')
+    .description(
+      'Delete stale CloudHSM backups (and DR copies) by a cutoff, under guardrails: only READY ' +
+        'backups, never NeverExpires or held ones, the newest --keep-last of each lineage always kept. ' +
+        'Dry run unless --execute; every deletion can be undone with `restore` for 7 days.',
+    )
+    .option(
+      '--region <region>',
+      'region to prune (repeatable, or a comma list; default $AWS_REGION)',
+      collect,
+    )
+    .option('--cluster-id <id>', "only this cluster's backups and copies of them (default: every cluster)")
+    .addOption(new Option('--clusterID <id>', 'alias of --cluster-id (the seed script spelling)').hideHelp())
+    .option(
+      '--timestamp <when>',
+      'delete backups created at or before this: MM/DD/YY, MM/DD/YYYY, "MM/DD/YYYY HH:mm" or ISO 8601',
+    )
+    .option(
+      '--timezone <zone>',
+      'zone --timestamp is read in: IANA name (America/New_York), offset (-0200, 05:00, +05:30), UTC/GMT; default UTC',
+    )
+    .option('--older-than <age>', 'delete backups older than this age: 90d, 12h, 2w')
+    .option('--deleteall', 'every backup of --cluster-id (not with --timestamp); guardrails still apply')
+    .option('--confirm <cluster-id>', 'with --deleteall --keep-last 0: repeat the cluster id to confirm')
+    .option('--keep-last <n>', 'always keep the newest N READY backups of each lineage per region', '1')
+    .option('--max-deletions <n>', 'refuse a plan deleting more than this, before the first delete', '50')
+    .option('--copy-retention-days <n>', 'DR copies older than this many days are pruned, by lineage')
+    .option('--hold-tag <key>', 'backups carrying this tag key are never deleted', 'cloudhsm-ops:hold')
+    .option('--dry-run', 'print the plan only (the default; wins over --execute)')
+    .addOption(new Option('--dryrun', 'alias of --dry-run').hideHelp())
+    .option('--execute', 'apply the plan: delete the backups it lists')
+    .option('--concurrency <n>', 'deletes in flight at once', '6')
+    .option('--publish', 'publish the plan (dry run) or each deletion as EventBridge events')
+    .option('--event-bus <name>', 'event bus for --publish (default: the default bus)')
+    .option('--event-source <source>', 'event source for --publish (default: cloudhsm-ops)')
+    .addOption(new Option('--now <iso>', "the run's clock (for a sandbox with a virtual clock)").hideHelp());
+  withCommonOptions(command)
+    .addHelpText(
+      'after',
+      examples([
+        'cloudhsm-ops prune --region us-east-1 --cluster-id cluster-abcdefghijk --timestamp 03/01/2026',
+        'cloudhsm-ops prune --region us-east-1 --timestamp "03/08/2026 02:30" --timezone America/New_York',
+        'cloudhsm-ops prune --region us-west-2 --older-than 90d --execute',
+        'cloudhsm-ops prune --region eu-west-1 --copy-retention-days 30 --execute --publish',
+        'cloudhsm-ops prune --region us-east-1 --cluster-id cluster-abcdefghijk --deleteall --keep-last 0 --confirm cluster-abcdefghijk --execute',
+      ]) +
+        '\nA timestamp without --timezone is UTC. Backups created at or before the cutoff are candidates.\n' +
+        'Exit codes: 0 done (or dry run), 1 a deletion failed / the plan was refused / an event was lost, 2 bad input.\n',
+    )
+    .action(action<PruneOptions>(runPruneCommand));
 }

@@ -2,6 +2,7 @@ import { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { STSClient } from '@aws-sdk/client-sts';
+import { AdaptiveRetryStrategy, StandardRetryStrategy } from '@aws-sdk/middleware-retry';
 
 /** How to reach AWS: the real endpoints, or an override such as the sandbox or a VPC endpoint. */
 export interface AwsOptions {
@@ -29,12 +30,25 @@ export function isLoopbackEndpoint(endpoint: string | undefined): boolean {
   }
 }
 
+/**
+ * One retry strategy per client. SDK 3.332's default (util-retry) strategy makes N+1 attempts
+ * for `maxAttempts: N` and is rebuilt per request, so adaptive rate limiting never accumulates;
+ * middleware-retry's strategies count attempts exactly and keep their rate limiter.
+ */
+function retryStrategy(options: AwsOptions) {
+  const attempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const provider = async () => attempts;
+  return (options.retryMode ?? 'adaptive') === 'adaptive'
+    ? new AdaptiveRetryStrategy(provider)
+    : new StandardRetryStrategy(provider);
+}
+
 function clientConfig(region: string, options: AwsOptions) {
   const local = isLoopbackEndpoint(options.endpoint);
   return {
     region,
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    retryMode: options.retryMode ?? 'adaptive',
+    retryStrategy: retryStrategy(options),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(local ? { credentials: SANDBOX_CREDENTIALS } : {}),
   };

@@ -83,6 +83,14 @@ describe('mapSettled', () => {
     });
     // Assess
     expect(peak).toBe(3);
-    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'x'))).toEqual([10, 20, 30, 'x', 50, 60, 70]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'x'))).toEqual([
+      10,
+      20,
+      30,
+      'x',
+      50,
+      60,
+      70,
+    ]);
   });
 });

@@ -1,0 +1,144 @@
+import Table from 'cli-table3';
+import pc from 'picocolors';
+import type { Severity } from '../config/common.js';
+import { SEVERITIES } from '../config/common.js';
+import type { Finding } from '../events/findings.js';
+import { describeEvent } from '../events/publisher.js';
+import type { AuditReport } from './run.js';
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+/**
+ * Whether to colour output for a stream: never under NO_COLOR (any non-empty value),
+ * always under FORCE_COLOR (other than 0), otherwise only on a terminal.
+ */
+export function colorEnabled(stream: { isTTY?: boolean }, env: Record<string, string | undefined>): boolean {
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return Boolean(stream.isTTY);
+}
+
+function paintSeverity(c: Colors, severity: Severity, failed: boolean): string {
+  if (!failed) return c.dim(severity);
+  switch (severity) {
+    case 'CRITICAL':
+      return c.bold(c.red(severity));
+    case 'HIGH':
+      return c.red(severity);
+    case 'MEDIUM':
+      return c.yellow(severity);
+    case 'LOW':
+      return c.cyan(severity);
+    default:
+      return c.blue(severity);
+  }
+}
+
+const rank = (severity: Severity) => SEVERITIES.indexOf(severity);
+
+/** FAILED first, the most severe first; PASSED after, in registry order (the sort is stable). */
+function byImportance(a: Finding, b: Finding): number {
+  if (a.status !== b.status) return a.status === 'FAILED' ? -1 : 1;
+  return a.status === 'FAILED' ? rank(b.severity) - rank(a.severity) : 0;
+}
+
+export interface RenderOptions {
+  color: boolean;
+  /** Terminal width; the observed column takes what is left. */
+  width?: number;
+}
+
+/** The findings as one table per cluster, FAILED rows first, each followed by what to do about them. */
+export function renderFindings(report: AuditReport, options: RenderOptions): string {
+  const c = pc.createColors(options.color);
+  const width = Math.max(80, Math.min(options.width ?? 120, 200));
+  const observedWidth = width - 12 - 9 - 20 - 7;
+  const blocks: string[] = [];
+  for (const cluster of report.clusters) {
+    const findings = report.findings
+      .filter((f) => f.region === cluster.region && f.resource.id === cluster.id)
+      .sort(byImportance);
+    const failed = findings.filter((f) => f.status === 'FAILED');
+    const heading =
+      `${c.bold(cluster.id)}  ${cluster.region}  ${cluster.state}  ${cluster.hsmType ?? 'unknown type'}  ` +
+      `${cluster.hsms} HSM${cluster.hsms === 1 ? '' : 's'}  ` +
+      (failed.length ? c.red(`${failed.length} FAILED`) : c.green('all PASSED'));
+    const table = new Table({
+      head: ['Severity', 'Status', 'Check', 'Observed'],
+      colWidths: [12, 9, 20, observedWidth],
+      wordWrap: true,
+      style: {
+        compact: true,
+        head: options.color ? ['bold'] : [],
+        border: options.color ? ['grey'] : [],
+      },
+    });
+    for (const finding of findings) {
+      const isFailed = finding.status === 'FAILED';
+      table.push([
+        paintSeverity(c, finding.severity, isFailed),
+        isFailed ? c.red('FAILED') : c.green('PASSED'),
+        finding.checkId,
+        finding.observed,
+      ]);
+    }
+    const fixes = failed.map(
+      (f) =>
+        `  ${paintSeverity(c, f.severity, true)} ${f.checkId}: ${f.remediation.text}\n    ${c.dim(f.remediation.url)}`,
+    );
+    blocks.push([heading, table.toString(), ...(fixes.length ? ['What to do:', ...fixes] : [])].join('\n'));
+  }
+  return blocks.join('\n\n');
+}
+
+/** One line: clusters, regions, findings by status and FAILED by severity, duration. */
+export function summaryLine(report: AuditReport, options: { color: boolean }): string {
+  const c = pc.createColors(options.color);
+  const { byStatus, failedBySeverity, total } = report.summary.findings;
+  const severities = [...SEVERITIES]
+    .reverse()
+    .filter((s) => failedBySeverity[s] > 0)
+    .map((s) => paintSeverity(c, s, true).replace(s, `${failedBySeverity[s]} ${s}`));
+  const failed = byStatus.FAILED
+    ? c.red(`${byStatus.FAILED} FAILED`) + (severities.length ? ` (${severities.join(', ')})` : '')
+    : c.green('0 FAILED');
+  const regions = report.regions.length === 1 ? 'region' : 'regions';
+  return (
+    `Audited ${report.clusters.length} cluster${report.clusters.length === 1 ? '' : 's'} in ` +
+    `${report.regions.length} ${regions} (${report.regions.join(', ')}) in ${(report.durationMs / 1000).toFixed(1)}s: ` +
+    `${total} findings, ${failed}, ${c.green(`${byStatus.PASSED} PASSED`)}` +
+    (report.errors.length ? `, ${c.red(`${report.errors.length} error(s)`)}` : '') +
+    (report.skipped.length ? `, ${report.skipped.length} check(s) skipped` : '')
+  );
+}
+
+/** The machine document `audit --json` prints. */
+export function reportDocument(report: AuditReport) {
+  return {
+    runId: report.runId,
+    account: report.account,
+    regions: report.regions,
+    drRegions: report.drRegions,
+    startedAt: report.startedAt,
+    durationMs: report.durationMs,
+    summary: report.summary.findings,
+    clusters: report.clusters,
+    findings: report.findings,
+    errors: report.errors,
+    skipped: report.skipped,
+    ...(report.publish
+      ? {
+          publish: {
+            target: report.publish.target,
+            published: report.publish.published,
+            calls: report.publish.calls,
+            failed: report.publish.failed.map((f) => ({
+              event: describeEvent(f.event),
+              errorCode: f.errorCode,
+              errorMessage: f.errorMessage,
+            })),
+          },
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,298 @@
+import { performance } from 'node:perf_hooks';
+import type { DateTime } from 'luxon';
+import { accountId } from '../aws/account.js';
+import type { AwsClients } from '../aws/clients.js';
+import { CHECKS } from '../checks/index.js';
+import type { Check, CheckConfig, CheckFacts } from '../checks/types.js';
+import { mapSettled } from '../concurrency.js';
+import type { AuditConfig } from '../config/audit.js';
+import { severityAtLeast } from '../config/audit.js';
+import type { Severity } from '../config/common.js';
+import { describeError } from '../errors.js';
+import {
+  type AuditRunSummary,
+  buildFinding,
+  countFindings,
+  type Finding,
+  findingEvent,
+  runSummaryEvent,
+} from '../events/findings.js';
+import { publishEvents } from '../events/publisher.js';
+import {
+  type FeedEvent,
+  type FeedTarget,
+  FINDING_SCHEMA_VERSION,
+  type PublishOptions,
+  type PublishResult,
+} from '../events/types.js';
+import { gatherRegion, listBackups } from '../inventory/gather.js';
+import {
+  type BackupInfo,
+  type ClusterInfo,
+  isCopy,
+  lineageOf,
+  type RegionInventory,
+} from '../inventory/types.js';
+import { newRunId } from '../run.js';
+
+/** What the audit needs from outside; tests pass clients pointed at mocks or the sandbox. */
+export interface AuditDeps {
+  clients: AwsClients;
+  /** The account id for finding ids and ARNs; looked up with STS when absent. */
+  account?: string;
+  runId?: string;
+  /** The checks to run (default: every registered check). */
+  checks?: readonly Check[];
+  publishOptions?: PublishOptions;
+}
+
+/** A region that could not be gathered, or a check that threw. */
+export interface AuditError {
+  region?: string;
+  clusterId?: string;
+  checkId?: string;
+  message: string;
+}
+
+/** A check not run on a cluster because facts it needs are missing. */
+export interface SkippedCheck {
+  region: string;
+  clusterId: string;
+  checkId: string;
+  reason: string;
+}
+
+/** A cluster as the report lists it. */
+export interface AuditedCluster {
+  region: string;
+  id: string;
+  state: string;
+  hsmType?: string;
+  hsms: number;
+}
+
+export interface AuditReport {
+  runId: string;
+  account: string;
+  regions: string[];
+  drRegions: string[];
+  startedAt: string;
+  durationMs: number;
+  clusters: AuditedCluster[];
+  /** Ordered by region, cluster, then the registry's check order. */
+  findings: Finding[];
+  errors: AuditError[];
+  skipped: SkippedCheck[];
+  summary: AuditRunSummary;
+  /** Present when the config asked to publish. */
+  publish?: PublishResult & { target: FeedTarget };
+}
+
+/** The slice of the audit config the checks read. */
+export function checkConfigOf(config: AuditConfig): CheckConfig {
+  return {
+    drRegions: config.drRegions,
+    drRpoHours: config.drRpoHours,
+    freshnessGraceHours: config.freshnessGraceHours,
+    copyRetentionDays: config.copyRetentionDays,
+    holdTag: config.holdTag,
+  };
+}
+
+/** The facts for one cluster, from its region's inventory and the DR regions' backups. */
+export function factsFor(
+  cluster: ClusterInfo,
+  inventory: RegionInventory,
+  drBackups: ReadonlyMap<string, BackupInfo[]>,
+  config: CheckConfig,
+  now: DateTime,
+): CheckFacts {
+  const drCopies: Record<string, BackupInfo[]> = {};
+  for (const region of config.drRegions) {
+    if (region === cluster.region) continue;
+    const backups = drBackups.get(region);
+    if (backups) drCopies[region] = backups.filter((b) => isCopy(b) && lineageOf(b) === cluster.id);
+  }
+  const subnetIds = new Set(Object.values(cluster.subnetMapping));
+  return {
+    cluster,
+    zones: inventory.zones ?? [],
+    subnets: (inventory.subnets ?? []).filter((s) => subnetIds.has(s.id)),
+    securityGroups: inventory.securityGroups ?? [],
+    backups: inventory.backups.filter((b) => b.clusterId === cluster.id && !isCopy(b)),
+    drCopies,
+    config,
+    now,
+  };
+}
+
+/**
+ * Evaluates every check on every cluster of the gathered regions. Pure: no AWS, no clock.
+ * A check whose facts are missing (a DR region that could not be gathered) is skipped
+ * and reported, never guessed; a check that throws is reported as an error.
+ */
+export function evaluateClusters(
+  inventories: readonly RegionInventory[],
+  drBackups: ReadonlyMap<string, BackupInfo[]>,
+  config: CheckConfig,
+  context: { account: string; runId: string; now: DateTime; checks?: readonly Check[] },
+): { findings: Finding[]; errors: AuditError[]; skipped: SkippedCheck[] } {
+  const checks = context.checks ?? CHECKS;
+  const findings: Finding[] = [];
+  const errors: AuditError[] = [];
+  const skipped: SkippedCheck[] = [];
+  for (const inventory of inventories) {
+    const clusters = [...inventory.clusters].sort((a, b) => a.id.localeCompare(b.id));
+    for (const cluster of clusters) {
+      const facts = factsFor(cluster, inventory, drBackups, config, context.now);
+      const missingDr = config.drRegions.filter((r) => r !== cluster.region && !drBackups.has(r));
+      for (const check of checks) {
+        if (check.needs?.includes('dr-backups') && missingDr.length > 0) {
+          skipped.push({
+            region: cluster.region,
+            clusterId: cluster.id,
+            checkId: check.id,
+            reason: `backups in ${missingDr.join(', ')} could not be listed`,
+          });
+          continue;
+        }
+        try {
+          const result = check.evaluate(facts);
+          findings.push(buildFinding(check, result, { ...context, cluster }));
+        } catch (error) {
+          errors.push({
+            region: cluster.region,
+            clusterId: cluster.id,
+            checkId: check.id,
+            message: `check ${check.id} failed: ${describeError(error)}`,
+          });
+        }
+      }
+    }
+  }
+  return { findings, errors, skipped };
+}
+
+/**
+ * Audits every cluster of `config.regions`: gathers each region (clusters, backups, zones,
+ * subnets, security groups) and each DR region's backups, all in parallel; runs every
+ * check on every cluster; and, when `config.publish` is set, publishes one
+ * `CloudHSM Finding` per check per cluster and then a `CloudHSM Run Summary`.
+ * A region that cannot be gathered is reported in `errors` and the rest still run.
+ */
+export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTime): Promise<AuditReport> {
+  const started = performance.now();
+  const runId = deps.runId ?? newRunId();
+  const { clients } = deps;
+  const drOnly = config.drRegions.filter((region) => !config.regions.includes(region));
+  const targets = [
+    ...config.regions.map((region) => ({ region, network: true })),
+    ...drOnly.map((region) => ({ region, network: false })),
+  ];
+
+  const [account, gathered] = await Promise.all([
+    deps.account ?? accountId(clients, config.regions[0]!),
+    mapSettled(targets, targets.length, ({ region, network }) =>
+      network ? gatherRegion(clients, region, { network }) : gatherBackups(clients, region),
+    ),
+  ]);
+
+  const errors: AuditError[] = [];
+  const inventories: RegionInventory[] = [];
+  const drBackups = new Map<string, BackupInfo[]>();
+  gathered.forEach((outcome, index) => {
+    const { region, network } = targets[index]!;
+    if (outcome.status === 'rejected') {
+      errors.push({ region, message: `could not gather ${region}: ${describeError(outcome.reason)}` });
+      return;
+    }
+    if (network) inventories.push(outcome.value);
+    if (config.drRegions.includes(region)) drBackups.set(region, outcome.value.backups);
+  });
+
+  const evaluated = evaluateClusters(inventories, drBackups, checkConfigOf(config), {
+    account,
+    runId,
+    now,
+    checks: deps.checks,
+  });
+  errors.push(...evaluated.errors);
+  const clusters = inventories.flatMap((inventory) =>
+    [...inventory.clusters]
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((c) => ({ region: c.region, id: c.id, state: c.state, hsmType: c.hsmType, hsms: c.hsms.length })),
+  );
+  const durationMs = Math.round(performance.now() - started);
+  const summary: AuditRunSummary = {
+    schemaVersion: FINDING_SCHEMA_VERSION,
+    job: 'audit',
+    runId,
+    account,
+    regions: config.regions,
+    drRegions: config.drRegions,
+    startedAt: now.toUTC().toISO({ suppressMilliseconds: true })!,
+    durationMs,
+    clusters: clusters.length,
+    findings: countFindings(evaluated.findings),
+    errors,
+    skipped: evaluated.skipped,
+  };
+  const report: AuditReport = {
+    runId,
+    account,
+    regions: config.regions,
+    drRegions: config.drRegions,
+    startedAt: summary.startedAt,
+    durationMs,
+    clusters,
+    findings: evaluated.findings,
+    errors,
+    skipped: evaluated.skipped,
+    summary,
+  };
+  if (config.publish) {
+    const target: FeedTarget = {
+      busName: config.eventBusName,
+      source: config.eventSource,
+      region: config.eventRegion,
+    };
+    const result = await publishEvents(
+      clients.eventBridge(target.region),
+      auditEvents(report),
+      target,
+      deps.publishOptions,
+    );
+    report.publish = { ...result, target };
+  }
+  return report;
+}
+
+/** A DR region needs only its backups (the copies); its clusters are not audited. */
+async function gatherBackups(clients: AwsClients, region: string): Promise<RegionInventory> {
+  return { region, clusters: [], backups: await listBackups(clients.cloudHsm(region), region) };
+}
+
+/** Every event an audit publishes, in order: the findings, then the run summary. */
+export function auditEvents(report: Pick<AuditReport, 'findings' | 'summary'>): FeedEvent[] {
+  return [...report.findings.map(findingEvent), runSummaryEvent(report.summary)];
+}
+
+/** FAILED findings at or above `threshold`. */
+export function failuresAtOrAbove(findings: readonly Finding[], threshold: Severity): Finding[] {
+  return findings.filter((f) => f.status === 'FAILED' && severityAtLeast(f.severity, threshold));
+}
+
+/**
+ * Whether the run must exit non-zero, and why: a region or check failed, an event was not
+ * delivered, or a FAILED finding reached the fail-on severity.
+ */
+export function auditFailureReasons(report: AuditReport, failOn?: Severity): string[] {
+  const reasons: string[] = [];
+  if (report.errors.length) reasons.push(`${report.errors.length} error(s) during the audit`);
+  if (report.publish?.failed.length) reasons.push(`${report.publish.failed.length} event(s) not delivered`);
+  if (failOn) {
+    const tripped = failuresAtOrAbove(report.findings, failOn);
+    if (tripped.length) reasons.push(`${tripped.length} FAILED finding(s) at or above ${failOn}`);
+  }
+  return reasons;
+}

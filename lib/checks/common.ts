@@ -1,0 +1,93 @@
+import { DateTime } from 'luxon';
+import type { BackupInfo, ClusterInfo, HsmInfo } from '../inventory/types.js';
+import type { CheckResult, Remediation } from './types.js';
+
+/** AWS documentation pages the remediations link to. */
+export const DOCS = {
+  addRemoveHsm: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/add-remove-hsm.html',
+  highAvailability:
+    'https://docs.aws.amazon.com/cloudhsm/latest/userguide/cluster-high-availability-load-balancing.html',
+  createCluster: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/create-cluster.html',
+  securityGroup: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/configure-sg.html',
+  troubleshooting: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/troubleshooting.html',
+  backups: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/backups.html',
+  copyBackup: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/copy-backup-to-region.html',
+  retention: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/manage-backup-retention.html',
+  deleteRestore: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/delete-restore-backup.html',
+  hsmTypes: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/hsm-types.html',
+  initialize: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/initialize-cluster.html',
+} as const;
+
+/** States in which a cluster serves (or is meant to serve) requests, so HSM and backup checks apply. */
+export const IN_SERVICE_STATES: ReadonlySet<string> = new Set([
+  'ACTIVE',
+  'DEGRADED',
+  'UPDATE_IN_PROGRESS',
+  'MODIFY_IN_PROGRESS',
+  'ROLLBACK_IN_PROGRESS',
+]);
+
+/** States of a cluster on its way out: configuration checks no longer apply. */
+export const GONE_STATES: ReadonlySet<string> = new Set(['DELETE_IN_PROGRESS', 'DELETED']);
+
+export const isInService = (cluster: ClusterInfo) => IN_SERVICE_STATES.has(cluster.state);
+export const isGone = (cluster: ClusterInfo) => GONE_STATES.has(cluster.state);
+
+/** HSMs that exist or are being created; ones being deleted no longer count. */
+export function liveHsms(cluster: ClusterInfo): HsmInfo[] {
+  return cluster.hsms.filter((hsm) => hsm.state !== 'DELETE_IN_PROGRESS' && hsm.state !== 'DELETED');
+}
+
+/**
+ * The result for a check that does not apply to this cluster. It is PASSED, not absent,
+ * so a consumer holding an earlier FAILED finding for the same id can close it.
+ */
+export function notApplicable(reason: string, expected: string, remediation: Remediation): CheckResult {
+  return { status: 'PASSED', observed: `not applicable: ${reason}`, expected, remediation };
+}
+
+/** The newest backup in READY state, or undefined. */
+export function newestReady(backups: readonly BackupInfo[]): BackupInfo | undefined {
+  let newest: BackupInfo | undefined;
+  for (const backup of backups) {
+    if (backup.state !== 'READY') continue;
+    if (!newest || backup.createdAt.getTime() > newest.createdAt.getTime()) newest = backup;
+  }
+  return newest;
+}
+
+/** A duration in words a person reads at a glance: `45m`, `26h 30m`, `3d 4h`. */
+export function formatDuration(millis: number): string {
+  const negative = millis < 0;
+  const minutes = Math.floor(Math.abs(millis) / 60_000);
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const mins = minutes % 60;
+  let text: string;
+  if (minutes < 60) text = `${mins}m`;
+  else if (minutes < 48 * 60) text = mins ? `${days * 24 + hours}h ${mins}m` : `${days * 24 + hours}h`;
+  else text = hours ? `${days}d ${hours}h` : `${days}d`;
+  return negative ? `-${text}` : text;
+}
+
+/** `2026-11-28T03:00:00Z (33h ago)`. */
+export function describeTime(time: Date, now: DateTime): string {
+  const iso = DateTime.fromJSDate(time, { zone: 'utc' }).toISO({ suppressMilliseconds: true });
+  return `${iso} (${formatDuration(now.toMillis() - time.getTime())} ago)`;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+export function listOf(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** `1 HSM`, `2 HSMs`. */
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
+}
+
+/** The DR regions that apply to a cluster: every configured one except its own region. */
+export function drRegionsFor(cluster: ClusterInfo, drRegions: readonly string[]): string[] {
+  return drRegions.filter((region) => region !== cluster.region);
+}

@@ -1,0 +1,33 @@
+import { DOCS, isGone, notApplicable } from './common.js';
+import type { Check } from './types.js';
+
+const EXPECTED = 'a current HSM type (hsm2m.medium)';
+
+/**
+ * hsm1.medium has reached end of support: AWS no longer creates clusters of that type and
+ * migrates existing ones on its own schedule. Migrating on your own schedule avoids surprises.
+ */
+export const hsmType: Check = {
+  id: 'hsm-type',
+  title: 'Cluster does not use an end-of-support HSM type',
+  severity: 'MEDIUM',
+  evaluate({ cluster }) {
+    const remediation = {
+      text:
+        `Migrate to hsm2m.medium: aws cloudhsmv2 modify-cluster --cluster-id ${cluster.id} --hsm-type hsm2m.medium ` +
+        '(the cluster goes into limited-write mode while it migrates; check client SDK compatibility first).',
+      url: DOCS.hsmTypes,
+    };
+    if (isGone(cluster)) return notApplicable(`the cluster is ${cluster.state}`, EXPECTED, remediation);
+    if (!cluster.hsmType) return notApplicable('the cluster reports no HSM type', EXPECTED, remediation);
+    if (cluster.hsmType.startsWith('hsm1.')) {
+      return {
+        status: 'FAILED',
+        observed: `${cluster.hsmType} (end of support)`,
+        expected: EXPECTED,
+        remediation,
+      };
+    }
+    return { status: 'PASSED', observed: cluster.hsmType, expected: EXPECTED, remediation };
+  },
+};

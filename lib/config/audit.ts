@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
+import { PATTERNS, parseRegion, parseSeverity, SEVERITIES, type Severity, uniqueRegions } from './common.js';
+
+/** Defaults, chosen so a healthy fleet with a daily backup and an hourly copy job passes. */
+export const AUDIT_DEFAULTS = {
+  eventBusName: 'default',
+  eventSource: DEFAULT_EVENT_SOURCE,
+  /** The daily backup may be this many hours late before backup-freshness fails. */
+  freshnessGraceHours: 6,
+  /** 24 h between backups plus time to copy: a DR region's recovery point may be this old. */
+  drRpoHours: 30,
+  /** Copies in DR regions older than this are stale (CloudHSM's own default retention is 90 days). */
+  copyRetentionDays: 90,
+  holdTag: 'cloudhsm-ops:hold',
+} as const;
+
+/** The audit's settings, validated once, shared by the CLI and the Lambda handler. */
+export interface AuditConfig {
+  /** Regions whose clusters are audited (gathered in parallel). */
+  regions: string[];
+  /** Regions that should hold copies of every cluster's backups. */
+  drRegions: string[];
+  /** Publish findings to EventBridge. */
+  publish: boolean;
+  eventBusName: string;
+  eventSource: string;
+  /** The region whose EventBridge receives the feed. */
+  eventRegion: string;
+  /** Exit non-zero (CLI) when a FAILED finding is at or above this severity. */
+  failOn?: Severity;
+  freshnessGraceHours: number;
+  drRpoHours: number;
+  copyRetentionDays: number;
+  /** Tag key that exempts a backup from pruning (stale-dr-copies ignores such copies). */
+  holdTag: string;
+}
+
+/**
+ * Settings as plain strings, the way flags and environment variables arrive.
+ * Lists are comma-separated; absent or empty means the default.
+ */
+export interface AuditConfigInput {
+  regions?: string;
+  drRegions?: string;
+  publish?: string;
+  eventBusName?: string;
+  eventSource?: string;
+  eventRegion?: string;
+  failOn?: string;
+  freshnessGraceHours?: string;
+  drRpoHours?: string;
+  copyRetentionDays?: string;
+  holdTag?: string;
+}
+
+/** Environment variable names the Lambda handler reads, per input key. */
+export const AUDIT_ENV: Record<keyof AuditConfigInput, string> = {
+  regions: 'REGIONS',
+  drRegions: 'DR_REGIONS',
+  publish: 'PUBLISH',
+  eventBusName: 'EVENT_BUS_NAME',
+  eventSource: 'EVENT_SOURCE',
+  eventRegion: 'EVENT_REGION',
+  failOn: 'FAIL_ON',
+  freshnessGraceHours: 'FRESHNESS_GRACE_HOURS',
+  drRpoHours: 'DR_RPO_HOURS',
+  copyRetentionDays: 'COPY_RETENTION_DAYS',
+  holdTag: 'HOLD_TAG',
+};
+
+const blank = (value: string | undefined) => value === undefined || value.trim() === '';
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function number(what: string, { min, max, integer }: { min: number; max: number; integer: boolean }) {
+  return (value: string): number => {
+    const text = value.trim();
+    const pattern = integer ? /^\d+$/ : /^\d+(\.\d+)?$/;
+    if (!pattern.test(text)) {
+      throw new UsageError(`${what} "${value}" is not a ${integer ? 'whole ' : ''}number`);
+    }
+    const n = Number(text);
+    if (n < min || n > max) throw new UsageError(`${what} must be between ${min} and ${max}, got ${n}`);
+    return n;
+  };
+}
+
+function flag(value: string): boolean {
+  const text = value.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(text)) return true;
+  if (['false', '0', 'no'].includes(text)) return false;
+  throw new UsageError(`publish "${value}" is not true or false`);
+}
+
+function eventBus(value: string): string {
+  const bus = value.trim();
+  if (!PATTERNS.eventBusName.test(bus)) {
+    throw new UsageError(`event bus "${value}" is not a valid event bus name or ARN`);
+  }
+  return bus;
+}
+
+function eventSource(value: string): string {
+  const source = value.trim();
+  if (source.length > 256 || /\s/.test(source) || source.startsWith('aws.')) {
+    throw new UsageError(
+      `event source "${value}" is not valid (at most 256 characters, no spaces, not starting with "aws.")`,
+    );
+  }
+  return source;
+}
+
+function holdTag(value: string): string {
+  const tag = value.trim();
+  if (tag.length > 128 || !/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u.test(tag)) {
+    throw new UsageError(`hold tag "${value}" is not a valid tag key`);
+  }
+  return tag;
+}
+
+/** Runs a parser inside zod so that every bad setting is reported, not just the first. */
+function field<T>(parse: (value: string) => T, fallback: T) {
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx): T => {
+      if (blank(value)) return fallback;
+      try {
+        return parse(value!);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        return z.NEVER;
+      }
+    });
+}
+
+const schema = z.object({
+  regions: field((value) => uniqueRegions(list(value), 'region'), [] as string[]),
+  drRegions: field((value) => uniqueRegions(list(value), 'DR region'), [] as string[]),
+  publish: field(flag, false),
+  eventBusName: field(eventBus, AUDIT_DEFAULTS.eventBusName as string),
+  eventSource: field(eventSource, AUDIT_DEFAULTS.eventSource as string),
+  eventRegion: field((value) => parseRegion(value, 'event region') as string | undefined, undefined),
+  failOn: field((value) => parseSeverity(value) as Severity | undefined, undefined),
+  freshnessGraceHours: field(
+    number('freshness grace hours', { min: 0, max: 168, integer: false }),
+    AUDIT_DEFAULTS.freshnessGraceHours as number,
+  ),
+  drRpoHours: field(
+    number('DR RPO hours', { min: 1, max: 8760, integer: false }),
+    AUDIT_DEFAULTS.drRpoHours as number,
+  ),
+  copyRetentionDays: field(
+    number('copy retention days', { min: 1, max: 3650, integer: true }),
+    AUDIT_DEFAULTS.copyRetentionDays as number,
+  ),
+  holdTag: field(holdTag, AUDIT_DEFAULTS.holdTag as string),
+});
+
+/**
+ * Validates audit settings given as strings (CLI flags or environment variables). Every
+ * problem is collected into one {@link UsageError}: the CLI exits 2 with it, the Lambda
+ * fails before calling AWS.
+ */
+export function parseAuditConfig(input: AuditConfigInput): AuditConfig {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  const value = parsed.data;
+  if (value.regions.length === 0) throw new UsageError('no region to audit: give at least one region');
+  return {
+    regions: value.regions,
+    drRegions: value.drRegions,
+    publish: value.publish,
+    eventBusName: value.eventBusName,
+    eventSource: value.eventSource,
+    eventRegion: value.eventRegion ?? value.regions[0]!,
+    ...(value.failOn ? { failOn: value.failOn } : {}),
+    freshnessGraceHours: value.freshnessGraceHours,
+    drRpoHours: value.drRpoHours,
+    copyRetentionDays: value.copyRetentionDays,
+    holdTag: value.holdTag,
+  };
+}
+
+/**
+ * The audit config from environment variables (the Lambda handler's way):
+ * REGIONS, DR_REGIONS, PUBLISH, EVENT_BUS_NAME, EVENT_SOURCE, EVENT_REGION, FAIL_ON,
+ * FRESHNESS_GRACE_HOURS, DR_RPO_HOURS, COPY_RETENTION_DAYS, HOLD_TAG. REGIONS falls back
+ * to AWS_REGION, and EVENT_REGION to AWS_REGION, then the first audited region.
+ */
+export function auditConfigFromEnv(env: Record<string, string | undefined> = process.env): AuditConfig {
+  const input: AuditConfigInput = {};
+  for (const [key, name] of Object.entries(AUDIT_ENV) as [keyof AuditConfigInput, string][]) {
+    const value = env[name];
+    if (value !== undefined) input[key] = value;
+  }
+  if (blank(input.regions) && env.AWS_REGION) input.regions = env.AWS_REGION;
+  if (blank(input.eventRegion) && env.AWS_REGION) input.eventRegion = env.AWS_REGION;
+  return parseAuditConfig(input);
+}
+
+/** True when `severity` is at or above `threshold` (for --fail-on / FAIL_ON). */
+export function severityAtLeast(severity: Severity, threshold: Severity): boolean {
+  return SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(threshold);
+}

@@ -1,0 +1,270 @@
+import type { Duration } from 'luxon';
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
+import { PATTERNS, parseClusterId, parseCount, parseDuration, parseRegion } from './common.js';
+
+/**
+ * AWS regions CloudHSM can run in, by name. The region pattern alone lets typos such as
+ * `us-east-7` through, and a copy to a region that does not exist can only fail late, after
+ * claims and calls; naming the known ones turns that into bad input up front. A region AWS
+ * opens later must be added here (and in the IAM policy that allows copies to it).
+ */
+export const KNOWN_REGIONS: ReadonlySet<string> = new Set([
+  'af-south-1',
+  'ap-east-1',
+  'ap-east-2',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-6',
+  'ap-southeast-7',
+  'ca-central-1',
+  'ca-west-1',
+  'cn-north-1',
+  'cn-northwest-1',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-north-1',
+  'eu-south-1',
+  'eu-south-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'il-central-1',
+  'me-central-1',
+  'me-south-1',
+  'mx-central-1',
+  'sa-east-1',
+  'us-east-1',
+  'us-east-2',
+  'us-gov-east-1',
+  'us-gov-west-1',
+  'us-west-1',
+  'us-west-2',
+]);
+
+export const DEFAULT_COPY_SINCE = '48h';
+export const DEFAULT_WAIT_TIMEOUT = '30m';
+export const DEFAULT_COPY_CONCURRENCY = 8;
+export const MAX_COPY_CONCURRENCY = 64;
+export const DEFAULT_EVENT_BUS = 'default';
+
+/** The validated settings of one copy run, the same for the CLI and the Lambda handler. */
+export interface CopyConfig {
+  /** Regions whose backups are copied. */
+  sourceRegions: string[];
+  /** Disaster-recovery regions every source backup is copied to. */
+  drRegions: string[];
+  /** Only backups of these clusters (empty: every cluster). */
+  clusterIds: string[];
+  /** Only backups created this long before `now` or later. */
+  since: Duration;
+  /** Plan and print; change nothing. */
+  dryRun: boolean;
+  /** Poll the destinations until every copy made by this run is READY. */
+  wait: boolean;
+  /** How long `wait` polls before giving up. */
+  waitTimeout: Duration;
+  /** Publish a `CloudHSM Backup Copied` event per copy. */
+  publish: boolean;
+  eventBus: string;
+  eventSource: string;
+  /** The region whose EventBridge receives the events. */
+  eventRegion: string;
+  /** Calls in flight at once, across every source and destination region. */
+  concurrency: number;
+}
+
+/**
+ * The settings as plain strings, the shape both front ends can produce: the CLI from its
+ * flags (lists comma-separated), the Lambda handler from its environment.
+ */
+export interface CopyConfigInput {
+  regions?: string;
+  drRegions?: string;
+  clusterIds?: string;
+  since?: string;
+  dryRun?: string;
+  wait?: string;
+  waitTimeout?: string;
+  publish?: string;
+  eventBus?: string;
+  eventSource?: string;
+  eventRegion?: string;
+  concurrency?: string;
+}
+
+export interface CopyConfigOptions {
+  /**
+   * What a DR region that is also a source region means. `error` (the CLI): the person
+   * named both, so it is a mistake worth stopping for. `skip` (the Lambda): REGIONS lists
+   * every region with clusters and two regions backing each other up is a normal setup, so
+   * the plan reports that pair as skipped and copies the rest.
+   */
+  sameRegion: 'error' | 'skip';
+}
+
+/** Reads a UsageError-throwing parser into a zod transform, so every problem is reported at once. */
+function via<T>(parse: (value: string | undefined) => T) {
+  return (value: string | undefined, ctx: z.RefinementCtx<string | undefined>): T => {
+    try {
+      return parse(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      return z.NEVER;
+    }
+  };
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function knownRegion(value: string, what: string): string {
+  const region = parseRegion(value, what);
+  if (!KNOWN_REGIONS.has(region)) {
+    throw new UsageError(`${what} "${region}" is not a known AWS region`);
+  }
+  return region;
+}
+
+function regionList(what: string, required: boolean) {
+  return (value: string | undefined) => {
+    const regions = splitList(value).map((r) => knownRegion(r, what));
+    if (required && regions.length === 0) throw new UsageError(`no ${what} given`);
+    const seen = new Set<string>();
+    for (const region of regions) {
+      if (seen.has(region)) throw new UsageError(`${what} ${region} is given more than once`);
+      seen.add(region);
+    }
+    return regions;
+  };
+}
+
+function flag(what: string) {
+  return (value: string | undefined) => {
+    const text = (value ?? '').trim().toLowerCase();
+    if (text === '' || text === 'false' || text === '0' || text === 'no') return false;
+    if (text === 'true' || text === '1' || text === 'yes') return true;
+    throw new UsageError(`${what} "${value}" is not true or false`);
+  };
+}
+
+function eventBus(value: string | undefined): string {
+  const bus = (value ?? '').trim() || DEFAULT_EVENT_BUS;
+  if (!PATTERNS.eventBusName.test(bus)) {
+    throw new UsageError(`event bus "${bus}" is not a valid event bus name or ARN`);
+  }
+  return bus;
+}
+
+function eventSource(value: string | undefined): string {
+  const source = (value ?? '').trim() || DEFAULT_EVENT_SOURCE;
+  if (source.length > 256 || /\s/.test(source) || source.startsWith('aws.')) {
+    throw new UsageError(
+      `event source "${source}" is not valid (at most 256 characters, no spaces, not starting with "aws.")`,
+    );
+  }
+  return source;
+}
+
+const optional = z.string().optional();
+
+const inputSchema = z.object({
+  regions: optional.transform(via(regionList('source region', true))),
+  drRegions: optional.transform(via(regionList('DR region', true))),
+  clusterIds: optional.transform(
+    via((value) => [...new Set(splitList(value).map((id) => parseClusterId(id)))]),
+  ),
+  since: optional.transform(via((value) => parseDuration(value ?? DEFAULT_COPY_SINCE, 'since'))),
+  dryRun: optional.transform(via(flag('dry run'))),
+  wait: optional.transform(via(flag('wait'))),
+  waitTimeout: optional.transform(
+    via((value) => parseDuration(value ?? DEFAULT_WAIT_TIMEOUT, 'wait timeout')),
+  ),
+  publish: optional.transform(via(flag('publish'))),
+  eventBus: optional.transform(via(eventBus)),
+  eventSource: optional.transform(via(eventSource)),
+  eventRegion: optional.transform(via((value) => (value ? knownRegion(value, 'event region') : undefined))),
+  concurrency: optional.transform(
+    via((value) =>
+      value === undefined
+        ? DEFAULT_COPY_CONCURRENCY
+        : parseCount(value, 'concurrency', { min: 1, max: MAX_COPY_CONCURRENCY }),
+    ),
+  ),
+});
+
+/**
+ * Validates copy settings given as strings. Every problem is collected into one
+ * {@link UsageError} (the CLI exits 2 with it; the Lambda fails before any call).
+ */
+export function parseCopyConfig(
+  input: CopyConfigInput,
+  options: CopyConfigOptions = { sameRegion: 'error' },
+): CopyConfig {
+  const parsed = inputSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  }
+  const value = parsed.data;
+  if (options.sameRegion === 'error') {
+    const overlap = value.drRegions.filter((region) => value.regions.includes(region));
+    if (overlap.length > 0) {
+      throw new UsageError(
+        `DR region ${overlap.join(', ')} is also a source region: a backup cannot be copied to its own region ` +
+          '(to make two regions back each other up, run copy once per direction)',
+      );
+    }
+  }
+  return {
+    sourceRegions: value.regions,
+    drRegions: value.drRegions,
+    clusterIds: value.clusterIds,
+    since: value.since,
+    dryRun: value.dryRun,
+    wait: value.wait,
+    waitTimeout: value.waitTimeout,
+    publish: value.publish,
+    eventBus: value.eventBus,
+    eventSource: value.eventSource,
+    eventRegion: value.eventRegion ?? value.regions[0]!,
+    concurrency: value.concurrency,
+  };
+}
+
+/**
+ * Copy settings from a Lambda environment: SOURCE_REGIONS (else REGIONS), DR_REGIONS,
+ * CLUSTER_ID (comma list allowed), COPY_SINCE (default 48h), EVENT_BUS_NAME (events are
+ * published when it is set), EVENT_SOURCE, CONCURRENCY. Events go to the function's own
+ * region (AWS_REGION). A DR region that is also a source region is reported per backup as
+ * skipped, not an error: see {@link CopyConfigOptions.sameRegion}.
+ */
+export function copyConfigFromEnv(env: Record<string, string | undefined>): CopyConfig {
+  const blank = (value: string | undefined) => (value?.trim() ? value : undefined);
+  return parseCopyConfig(
+    {
+      regions: blank(env.SOURCE_REGIONS) ?? env.REGIONS,
+      drRegions: env.DR_REGIONS,
+      clusterIds: env.CLUSTER_ID,
+      since: blank(env.COPY_SINCE),
+      publish: blank(env.EVENT_BUS_NAME) ? 'true' : 'false',
+      eventBus: blank(env.EVENT_BUS_NAME),
+      eventSource: blank(env.EVENT_SOURCE),
+      eventRegion: blank(env.AWS_REGION),
+      concurrency: blank(env.CONCURRENCY),
+    },
+    { sameRegion: 'skip' },
+  );
+}

@@ -1,0 +1,386 @@
+/**
+ * The prune job's configuration, parsed once from a plain record of strings. The CLI maps its
+ * flags onto {@link PruneInput}; the Lambda handler maps its environment through
+ * {@link pruneConfigFromEnv}. Both get the same validated {@link PruneConfig} and the same
+ * messages, naming the flag or the variable the user actually set.
+ */
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
+import { type CutoffLabels, parseAge, parseTimestamp, parseTimeZone } from '../time/cutoff.js';
+import { PATTERNS, parseClusterId, parseCount, uniqueRegions } from './common.js';
+
+/** Raw prune settings, every value a string as it arrives from flags or the environment. */
+export interface PruneInput {
+  /** One region, or a comma-separated list. */
+  regions?: string;
+  clusterId?: string;
+  timestamp?: string;
+  timezone?: string;
+  olderThan?: string;
+  /** `true` or `false`. */
+  deleteAll?: string;
+  confirm?: string;
+  keepLast?: string;
+  maxDeletions?: string;
+  /** DR copies: copies older than this many days are candidates, grouped by lineage. */
+  copyRetentionDays?: string;
+  holdTag?: string;
+  /** `true` or `false`. */
+  execute?: string;
+  /** `true` or `false`; wins over `execute`. */
+  dryRun?: string;
+  concurrency?: string;
+  /** `true` or `false`. */
+  publish?: string;
+  eventBus?: string;
+  eventSource?: string;
+}
+
+type InputKey = keyof PruneInput;
+
+/** How the cutoff is chosen. */
+export type CutoffRule =
+  /** `timezone` reads the timestamp; elsewhere it only sets the zone the cutoff is printed in. */
+  | { kind: 'timestamp'; timestamp: string; timezone?: string }
+  | { kind: 'older-than'; olderThan: string; timezone?: string }
+  /** `--deleteall`: every backup of the cluster, guardrails still apply. */
+  | { kind: 'all' }
+  /** Only copy retention is set: copies are pruned, originals are left to managed retention. */
+  | { kind: 'copies-only'; timezone?: string };
+
+/** The validated prune configuration every front end hands to {@link runPrune}. */
+export interface PruneConfig {
+  regions: string[];
+  /** Absent: every cluster (every lineage) in the region. */
+  clusterId?: string;
+  cutoff: CutoffRule;
+  copyRetentionDays?: number;
+  keepLast: number;
+  maxDeletions: number;
+  holdTag: string;
+  /** True only when execute was asked for and no dry run was. */
+  execute: boolean;
+  /** Execute was asked for but a dry run won. */
+  dryRunOverrode: boolean;
+  confirm?: string;
+  concurrency: number;
+  publish: boolean;
+  eventBus: string;
+  eventSource: string;
+}
+
+export const PRUNE_DEFAULTS = {
+  keepLast: 1,
+  maxDeletions: 50,
+  holdTag: 'cloudhsm-ops:hold',
+  concurrency: 6,
+  eventBus: 'default',
+} as const;
+
+/** Flag names, for messages when the input came from the command line. */
+export const PRUNE_FLAG_NAMES: Record<InputKey, string> = {
+  regions: '--region',
+  clusterId: '--cluster-id',
+  timestamp: '--timestamp',
+  timezone: '--timezone',
+  olderThan: '--older-than',
+  deleteAll: '--deleteall',
+  confirm: '--confirm',
+  keepLast: '--keep-last',
+  maxDeletions: '--max-deletions',
+  copyRetentionDays: '--copy-retention-days',
+  holdTag: '--hold-tag',
+  execute: '--execute',
+  dryRun: '--dry-run',
+  concurrency: '--concurrency',
+  publish: '--publish',
+  eventBus: '--event-bus',
+  eventSource: '--event-source',
+};
+
+/** Environment variable names (the scheduled Lambda), for messages and {@link pruneConfigFromEnv}. */
+export const PRUNE_ENV_NAMES: Record<InputKey, string> = {
+  regions: 'REGIONS',
+  clusterId: 'CLUSTER_ID',
+  timestamp: 'TIMESTAMP',
+  timezone: 'TIMEZONE',
+  olderThan: 'OLDER_THAN',
+  deleteAll: 'DELETE_ALL',
+  confirm: 'CONFIRM',
+  keepLast: 'KEEP_LAST',
+  maxDeletions: 'MAX_DELETIONS',
+  copyRetentionDays: 'COPY_RETENTION_DAYS',
+  holdTag: 'HOLD_TAG',
+  execute: 'PRUNE_EXECUTE',
+  dryRun: 'DRY_RUN',
+  concurrency: 'CONCURRENCY',
+  publish: 'PUBLISH',
+  eventBus: 'EVENT_BUS_NAME',
+  eventSource: 'EVENT_SOURCE',
+};
+
+/** The variables a Lambda may set; the rest of {@link PRUNE_ENV_NAMES} are CLI-only on purpose. */
+const LAMBDA_ENV_KEYS: InputKey[] = [
+  'regions',
+  'clusterId',
+  'olderThan',
+  'timestamp',
+  'timezone',
+  'keepLast',
+  'maxDeletions',
+  'copyRetentionDays',
+  'holdTag',
+  'execute',
+  'eventBus',
+  'eventSource',
+];
+
+const optionalText = z.string().optional();
+const rawSchema = z.strictObject(
+  Object.fromEntries(Object.keys(PRUNE_FLAG_NAMES).map((key) => [key, optionalText])) as Record<
+    InputKey,
+    typeof optionalText
+  >,
+);
+
+const HOLD_TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+
+function given(value: string | undefined): value is string {
+  return value !== undefined && value.trim() !== '';
+}
+
+function readBoolean(value: string | undefined, name: string): boolean {
+  if (!given(value)) return false;
+  const text = value.trim();
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  throw new UsageError(`${name} must be "true" or "false", got "${value}"`);
+}
+
+/** Collects every problem instead of stopping at the first, so one run names them all. */
+class Problems {
+  readonly messages: string[] = [];
+
+  /** Runs `read`, keeping its UsageError message; returns undefined when it failed. */
+  attempt<T>(read: () => T): T | undefined {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      this.messages.push(error.message);
+      return undefined;
+    }
+  }
+
+  add(message: string): void {
+    this.messages.push(message);
+  }
+}
+
+function cutoffRule(
+  raw: PruneInput,
+  names: Record<InputKey, string>,
+  problems: Problems,
+): CutoffRule | undefined {
+  const deleteAll = problems.attempt(() => readBoolean(raw.deleteAll, names.deleteAll)) ?? false;
+  const hasTimestamp = given(raw.timestamp);
+  const hasAge = given(raw.olderThan);
+  const hasCopyRetention = given(raw.copyRetentionDays);
+  if (deleteAll && hasTimestamp) {
+    // The seed script's rule, kept: "--timestamp and --deleteall cannot be used in the same invocation".
+    problems.add(`${names.timestamp} and ${names.deleteAll} cannot be used together`);
+    return undefined;
+  }
+  const chosen = [hasTimestamp, hasAge, deleteAll].filter(Boolean).length;
+  if (chosen > 1) {
+    problems.add(`give only one of ${names.timestamp}, ${names.olderThan} or ${names.deleteAll}`);
+    return undefined;
+  }
+  // Without a timestamp the zone only changes how the cutoff is printed; it must still be valid.
+  const timezone = given(raw.timezone) ? raw.timezone.trim() : undefined;
+  if (timezone !== undefined && !hasTimestamp)
+    problems.attempt(() => parseTimeZone(timezone, names.timezone));
+  if (deleteAll && hasCopyRetention) {
+    problems.add(`${names.deleteAll} and ${names.copyRetentionDays} cannot be used together`);
+    return undefined;
+  }
+  const labels: CutoffLabels = {
+    timestamp: names.timestamp,
+    timezone: names.timezone,
+    olderThan: names.olderThan,
+  };
+  if (hasTimestamp) {
+    // Parsed now so a bad date is bad input before anything is listed; resolved again by the planner.
+    problems.attempt(() => parseTimestamp(raw.timestamp!, raw.timezone, labels));
+    return { kind: 'timestamp', timestamp: raw.timestamp!.trim(), ...(timezone ? { timezone } : {}) };
+  }
+  if (hasAge) {
+    problems.attempt(() => parseAge(raw.olderThan!, names.olderThan));
+    return { kind: 'older-than', olderThan: raw.olderThan!.trim(), ...(timezone ? { timezone } : {}) };
+  }
+  if (deleteAll) return { kind: 'all' };
+  if (hasCopyRetention) return { kind: 'copies-only', ...(timezone ? { timezone } : {}) };
+  problems.add(
+    `say which backups are stale: ${names.timestamp} <date>, ${names.olderThan} <age such as 90d>, ` +
+      `or ${names.deleteAll} (with ${names.clusterId})`,
+  );
+  return undefined;
+}
+
+function keepLastRules(config: Partial<PruneConfig>, names: Record<InputKey, string>, problems: Problems) {
+  const deleteAll = config.cutoff?.kind === 'all';
+  if (deleteAll && !config.clusterId) {
+    problems.add(`${names.deleteAll} needs ${names.clusterId}: it removes the backups of one cluster`);
+  }
+  if (config.confirm !== undefined) {
+    if (!deleteAll) problems.add(`${names.confirm} only applies to ${names.deleteAll}`);
+    else if (config.confirm !== config.clusterId) {
+      problems.add(
+        `${names.confirm} "${config.confirm}" does not match ${names.clusterId} "${config.clusterId}"`,
+      );
+    }
+  }
+  if (
+    config.keepLast === 0 &&
+    !(deleteAll && config.confirm !== undefined && config.confirm === config.clusterId)
+  ) {
+    problems.add(
+      `${names.keepLast} 0 would leave a lineage with no backup; it is accepted only with ` +
+        `${names.deleteAll} ${names.confirm} <cluster-id> naming the same cluster as ${names.clusterId}`,
+    );
+  }
+}
+
+const configSchema = z.object({
+  regions: z.array(z.string().regex(PATTERNS.region)).min(1),
+  clusterId: z.string().regex(PATTERNS.clusterId).optional(),
+  cutoff: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('timestamp'), timestamp: z.string().min(1), timezone: z.string().optional() }),
+    z.object({
+      kind: z.literal('older-than'),
+      olderThan: z.string().min(1),
+      timezone: z.string().optional(),
+    }),
+    z.object({ kind: z.literal('all') }),
+    z.object({ kind: z.literal('copies-only'), timezone: z.string().optional() }),
+  ]),
+  copyRetentionDays: z.number().int().min(1).optional(),
+  keepLast: z.number().int().min(0),
+  maxDeletions: z.number().int().min(1),
+  holdTag: z.string().regex(HOLD_TAG_KEY),
+  execute: z.boolean(),
+  dryRunOverrode: z.boolean(),
+  confirm: z.string().optional(),
+  concurrency: z.number().int().min(1).max(32),
+  publish: z.boolean(),
+  eventBus: z.string().regex(PATTERNS.eventBusName),
+  eventSource: z.string().min(1).max(256),
+});
+
+function build(raw: PruneInput, names: Record<InputKey, string>): PruneConfig {
+  const problems = new Problems();
+  const count = (key: InputKey, fallback: number, bounds: { min?: number; max?: number }) =>
+    given(raw[key]) ? problems.attempt(() => parseCount(raw[key]!, names[key], bounds)) : fallback;
+
+  if (!given(raw.regions)) problems.add(`${names.regions} is required`);
+  const regions = given(raw.regions)
+    ? problems.attempt(() =>
+        uniqueRegions(
+          raw
+            .regions!.split(',')
+            .map((r) => r.trim())
+            .filter(Boolean),
+          names.regions,
+        ),
+      )
+    : undefined;
+  const clusterId = given(raw.clusterId) ? problems.attempt(() => parseClusterId(raw.clusterId!)) : undefined;
+  const cutoff = cutoffRule(raw, names, problems);
+  const execute = problems.attempt(() => readBoolean(raw.execute, names.execute)) ?? false;
+  const dryRun = problems.attempt(() => readBoolean(raw.dryRun, names.dryRun)) ?? false;
+  const publish = problems.attempt(() => readBoolean(raw.publish, names.publish)) ?? false;
+  const holdTag = given(raw.holdTag) ? raw.holdTag.trim() : PRUNE_DEFAULTS.holdTag;
+  if (!HOLD_TAG_KEY.test(holdTag)) {
+    problems.add(
+      `${names.holdTag} "${holdTag}" is not a valid tag key (1–128 letters, digits, spaces and _.:/=+-@)`,
+    );
+  }
+  const eventBus = given(raw.eventBus) ? raw.eventBus.trim() : PRUNE_DEFAULTS.eventBus;
+  if (!PATTERNS.eventBusName.test(eventBus)) {
+    problems.add(`${names.eventBus} "${eventBus}" is not an event bus name or ARN`);
+  }
+  const eventSource = given(raw.eventSource) ? raw.eventSource.trim() : DEFAULT_EVENT_SOURCE;
+  if (eventSource.startsWith('aws.')) problems.add(`${names.eventSource} must not start with "aws."`);
+
+  const partial: Partial<PruneConfig> = {
+    regions,
+    clusterId,
+    cutoff,
+    copyRetentionDays: given(raw.copyRetentionDays)
+      ? count('copyRetentionDays', 0, { min: 1, max: 36_500 })
+      : undefined,
+    keepLast: count('keepLast', PRUNE_DEFAULTS.keepLast, { max: 1000 }),
+    maxDeletions: count('maxDeletions', PRUNE_DEFAULTS.maxDeletions, { min: 1, max: 100_000 }),
+    holdTag,
+    execute: execute && !dryRun,
+    dryRunOverrode: execute && dryRun,
+    confirm: given(raw.confirm) ? raw.confirm.trim() : undefined,
+    concurrency: count('concurrency', PRUNE_DEFAULTS.concurrency, { min: 1, max: 32 }),
+    publish,
+    eventBus,
+    eventSource,
+  };
+  keepLastRules(partial, names, problems);
+  if (problems.messages.length > 0) throw new UsageError(problems.messages.join('; '));
+
+  const checked = configSchema.safeParse(partial);
+  if (!checked.success) {
+    // The hand-written checks above should make this unreachable; if not, say exactly what slipped.
+    throw new UsageError(`invalid prune configuration: ${z.prettifyError(checked.error)}`);
+  }
+  return stripUndefined(checked.data) as PruneConfig;
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * Parses prune settings from a plain record of strings (the CLI's flags). Unknown keys, bad
+ * values and contradictory combinations are a {@link UsageError} naming every problem.
+ */
+export function parsePruneConfig(
+  input: Record<string, string | undefined>,
+  names: Record<InputKey, string> = PRUNE_FLAG_NAMES,
+): PruneConfig {
+  const shape = rawSchema.safeParse(input);
+  if (!shape.success) {
+    const unknown = shape.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys' ? issue.keys : [],
+    );
+    throw new UsageError(
+      unknown.length > 0
+        ? `unknown prune setting(s): ${unknown.join(', ')}`
+        : `invalid prune settings: ${z.prettifyError(shape.error)}`,
+    );
+  }
+  return build(shape.data, names);
+}
+
+/**
+ * The scheduled Lambda's configuration from its environment: REGIONS (comma list), CLUSTER_ID,
+ * OLDER_THAN, TIMESTAMP, TIMEZONE, KEEP_LAST (default 1), MAX_DELETIONS (default 50),
+ * COPY_RETENTION_DAYS, HOLD_TAG (default `cloudhsm-ops:hold`), PRUNE_EXECUTE (`true`/`false`,
+ * default false), EVENT_BUS_NAME (publishing is on when set), EVENT_SOURCE. Other variables are
+ * ignored; `--deleteall` has no environment form on purpose.
+ */
+export function pruneConfigFromEnv(env: Record<string, string | undefined>): PruneConfig {
+  const input: Record<string, string | undefined> = {};
+  for (const key of LAMBDA_ENV_KEYS) {
+    const value = env[PRUNE_ENV_NAMES[key]];
+    if (value !== undefined) input[key] = value;
+  }
+  if (given(input.eventBus)) input.publish = 'true';
+  return parsePruneConfig(input, PRUNE_ENV_NAMES);
+}

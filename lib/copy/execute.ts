@@ -1,0 +1,766 @@
+import type { DateTime } from 'luxon';
+import { accountId } from '../aws/account.js';
+import type { AwsClients } from '../aws/clients.js';
+import { mapSettled } from '../concurrency.js';
+import type { CopyConfig } from '../config/copy.js';
+import { describeError, errorCode } from '../errors.js';
+import { publishEvents } from '../events/publisher.js';
+import type { FeedEvent, FeedTarget, PublishResult } from '../events/types.js';
+import type { BackupInfo, RegionInventory } from '../inventory/types.js';
+import { newRunId } from '../run.js';
+import { copyBackup, deleteBackup, findCopies, listRecentBackups, singleAttemptClients } from './calls.js';
+import { type ClaimResult, confirmClaim, releaseClaim, type Stake, stakeClaim } from './claim.js';
+import { backupCopiedEvent, describeCopiedEvent } from './events.js';
+import { type CopyPlan, type CopyPlanItem, copiesBySource, type ExistingCopy, planCopies } from './plan.js';
+import { COPY_TAGS, copyTagList } from './tags.js';
+
+/** Timings of a run; the defaults suit AWS, tests shorten them. */
+export interface CopyTuning {
+  /** Real-time wait between writing claims and re-reading them (see README, "Overlapping runs"). */
+  claimSettleMs: number;
+  /** How long a claim keeps other runs off a source backup if its run dies. */
+  claimTtlMs: number;
+  /** CopyBackupToRegion calls per copy at most, each one only after a lookup found no copy. */
+  copyAttempts: number;
+  /** A CopyBackupToRegion call taking longer than this is abandoned and treated as "outcome unknown". */
+  copyTimeoutMs: number;
+  /** Wait before looking for the copy after an unclear failure; doubles per attempt. */
+  retryBaseMs: number;
+  /** How often `--wait` looks at the destinations. */
+  pollIntervalMs: number;
+}
+
+export const DEFAULT_COPY_TUNING: CopyTuning = {
+  claimSettleMs: 2_000,
+  claimTtlMs: 10 * 60_000,
+  copyAttempts: 3,
+  copyTimeoutMs: 60_000,
+  retryBaseMs: 1_000,
+  pollIntervalMs: 15_000,
+};
+
+/** Where a run is, for progress bars and logs. */
+export interface CopyProgress {
+  phase: 'gather' | 'claim' | 'copy' | 'wait' | 'publish';
+  done: number;
+  total: number;
+}
+
+/** What a copy run needs from outside; everything but `clients` has a sensible default. */
+export interface CopyDeps {
+  /** Region-scoped clients with retries (adaptive): listings, tags, lookups. */
+  clients: AwsClients;
+  /** Clients that never resend, for CopyBackupToRegion; default: `singleAttemptClients(clients.options)`. */
+  copyClients?: AwsClients;
+  /** Wall clock: claim expiry and `--wait`'s deadline (the sandbox's virtual clock in tests). */
+  now?: () => Date;
+  /** Backoff and polling waits (tests advance a virtual clock instead of waiting). */
+  sleep?: (ms: number) => Promise<void>;
+  /** The claim settle wait; must really pass real time, see README. */
+  settle?: (ms: number) => Promise<void>;
+  /** A monotonic real-time clock in ms. */
+  monotonic?: () => number;
+  /** The account id for events (default: STS GetCallerIdentity in the event region). */
+  account?: () => Promise<string>;
+  /** Sends events (default: lib/events/publisher to `clients.eventBridge(target.region)`). */
+  publish?: (events: FeedEvent[], target: FeedTarget) => Promise<PublishResult>;
+  runId?: string;
+  /** Checked before each copy and poll; true stops starting new work (a Lambda's deadline). */
+  shouldStop?: () => boolean;
+  onProgress?: (progress: CopyProgress) => void;
+  tuning?: Partial<CopyTuning>;
+}
+
+/** One line of the result: a source backup, and a destination when it concerns one. */
+export interface CopyLine {
+  sourceRegion: string;
+  sourceBackupId?: string;
+  sourceClusterId?: string;
+  /** The source backup's creation time (ISO), which its copies share. */
+  sourceCreatedAt?: string;
+  destinationRegion?: string;
+  destinationBackupId?: string;
+  /** The copy's state as last seen. */
+  state?: string;
+  /** A skip reason (`not-ready`, `claimed-by-another-run`, ...) or the error code of a failure. */
+  reason?: string;
+  detail?: string;
+  /** CopyBackupToRegion calls made for this line. */
+  attempts?: number;
+  /** True when a call's answer was lost and the copy was found by looking. */
+  recovered?: boolean;
+}
+
+/** More than one copy of a source backup in one DR region. */
+export interface DuplicateReport {
+  sourceBackupId: string;
+  destinationRegion: string;
+  copies: ExistingCopy[];
+  /** Our own duplicate, deleted (restorable for 7 days) because another copy is READY. */
+  removed?: string;
+}
+
+export interface CopyResult {
+  runId: string;
+  dryRun: boolean;
+  startedAt: string;
+  finishedAt: string;
+  plan: CopyPlan;
+  /** What the plan said to copy (a dry run stops here). */
+  planned: CopyLine[];
+  copied: CopyLine[];
+  alreadyPresent: CopyLine[];
+  skipped: CopyLine[];
+  failed: CopyLine[];
+  /** Copies `--wait` gave up on before they were READY. */
+  notReady: CopyLine[];
+  duplicates: DuplicateReport[];
+  warnings: string[];
+  events?: {
+    published: number;
+    failed: { event: string; errorCode: string; errorMessage: string }[];
+    calls: number;
+  };
+  counts: { copied: number; alreadyPresent: number; skipped: number; failed: number; notReady: number };
+}
+
+/** True when the run should exit non-zero: a failure, a copy not READY in time, or an event lost. */
+export function copyRunFailed(result: CopyResult): boolean {
+  return result.failed.length > 0 || result.notReady.length > 0 || (result.events?.failed.length ?? 0) > 0;
+}
+
+const CLIENT_ERROR_MIN = 400;
+const SERVER_ERROR_MIN = 500;
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+]);
+
+/**
+ * True when the service certainly refused the request (a 4xx other than throttling), so
+ * nothing was copied and calling again would fail the same way. Everything else (5xx,
+ * throttling, timeouts, dropped connections) leaves the outcome unknown.
+ */
+export function isDefiniteRejection(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  if (status === undefined || status < CLIENT_ERROR_MIN || status >= SERVER_ERROR_MIN) return false;
+  return !THROTTLING.has(errorCode(error) ?? '');
+}
+
+function lineOf(source: BackupInfo, destinationRegion?: string): CopyLine {
+  return {
+    sourceRegion: source.region,
+    sourceBackupId: source.id,
+    ...(source.clusterId ? { sourceClusterId: source.clusterId } : {}),
+    sourceCreatedAt: source.createdAt.toISOString(),
+    ...(destinationRegion ? { destinationRegion } : {}),
+  };
+}
+
+function failure(line: CopyLine, error: unknown, what: string): CopyLine {
+  return { ...line, reason: errorCode(error) ?? 'Error', detail: `${what}: ${describeError(error)}` };
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The copy of `sourceId` this run should report: the one tagged with our run id, else the oldest id. */
+function pickCopy(copies: readonly BackupInfo[], runId: string): BackupInfo | undefined {
+  const present = copies.filter((c) => c.state !== 'DELETED');
+  return present.find((c) => c.tags[COPY_TAGS.copyRun] === runId) ?? present.sort(byId)[0];
+}
+
+function byId(a: BackupInfo, b: BackupInfo): number {
+  return a.id.localeCompare(b.id);
+}
+
+interface PendingCopy {
+  item: CopyPlanItem & { destinationRegion: string };
+  line: CopyLine;
+}
+
+/**
+ * One copy run: gather → plan → (unless dry run) claim → copy exactly once → release →
+ * verify (and `--wait`) → publish. Failures are per line: one region failing never stops
+ * the others. See lib/copy/README.md for why each step is there.
+ */
+export async function runCopy(deps: CopyDeps, config: CopyConfig, now: DateTime): Promise<CopyResult> {
+  const run = new CopyRun(deps, config, now);
+  try {
+    return await run.execute();
+  } finally {
+    run.dispose();
+  }
+}
+
+class CopyRun {
+  private readonly tuning: CopyTuning;
+  private readonly runId: string;
+  private readonly copyClients: AwsClients;
+  private readonly ownCopyClients: boolean;
+  private readonly now: () => Date;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly startedAt: Date;
+  private readonly result: Omit<CopyResult, 'plan' | 'finishedAt' | 'counts'>;
+
+  constructor(
+    private readonly deps: CopyDeps,
+    private readonly config: CopyConfig,
+    private readonly planTime: DateTime,
+  ) {
+    this.tuning = { ...DEFAULT_COPY_TUNING, ...deps.tuning };
+    this.runId = deps.runId ?? newRunId();
+    this.ownCopyClients = !deps.copyClients;
+    this.copyClients = deps.copyClients ?? singleAttemptClients(deps.clients.options);
+    this.now = deps.now ?? (() => new Date());
+    this.sleep = deps.sleep ?? realSleep;
+    this.startedAt = this.now();
+    this.result = {
+      runId: this.runId,
+      dryRun: config.dryRun,
+      startedAt: this.startedAt.toISOString(),
+      planned: [],
+      copied: [],
+      alreadyPresent: [],
+      skipped: [],
+      failed: [],
+      notReady: [],
+      duplicates: [],
+      warnings: [],
+    };
+  }
+
+  dispose(): void {
+    if (this.ownCopyClients) this.copyClients.destroy();
+  }
+
+  private progress(phase: CopyProgress['phase'], done: number, total: number): void {
+    this.deps.onProgress?.({ phase, done, total });
+  }
+
+  private stopping(): boolean {
+    return this.deps.shouldStop?.() === true;
+  }
+
+  async execute(): Promise<CopyResult> {
+    const plan = await this.gatherAndPlan();
+    const pending = this.sortPlan(plan);
+    if (!this.config.dryRun && pending.length > 0) await this.act(pending);
+    const r = this.result;
+    return {
+      ...r,
+      plan,
+      finishedAt: this.now().toISOString(),
+      counts: {
+        copied: r.copied.length,
+        alreadyPresent: r.alreadyPresent.length,
+        skipped: r.skipped.length,
+        failed: r.failed.length,
+        notReady: r.notReady.length,
+      },
+    };
+  }
+
+  private async act(pending: PendingCopy[]): Promise<void> {
+    if (this.stopping()) {
+      this.skipAll(pending, 'stopped', 'the run was told to stop before copying');
+      return;
+    }
+    const claims = await this.claim(pending);
+    const ready = await this.recheckDestinations(claims.copies);
+    await this.copyAll(ready, claims.until);
+    await this.release(claims.held);
+    if (this.result.copied.length > 0) await this.verify();
+    if (this.config.publish && this.result.copied.length > 0) await this.publish();
+  }
+
+  /** Lists recent source backups, then only the DR copies of candidates, then plans. */
+  private async gatherAndPlan(): Promise<CopyPlan> {
+    const { config } = this;
+    const windowStart = this.planTime.minus(config.since).toJSDate();
+    const filters = config.clusterIds.length > 0 ? { clusterIds: config.clusterIds } : undefined;
+    const regions = config.sourceRegions;
+    const totalListings = regions.length + config.drRegions.length;
+    let listed = 0;
+    this.progress('gather', 0, totalListings);
+
+    const listings = await mapSettled(regions, config.concurrency, async (region) => {
+      const backups = await listRecentBackups(
+        this.deps.clients.cloudHsm(region),
+        region,
+        windowStart,
+        filters,
+      );
+      this.progress('gather', ++listed, totalListings);
+      return backups;
+    });
+    const sources: RegionInventory[] = [];
+    listings.forEach((listing, index) => {
+      const region = regions[index]!;
+      if (listing.status === 'fulfilled') sources.push({ region, clusters: [], backups: listing.value });
+      else
+        this.result.failed.push(failure({ sourceRegion: region }, listing.reason, 'could not list backups'));
+    });
+
+    const empty = Object.fromEntries(config.drRegions.map((region) => [region, [] as BackupInfo[]]));
+    const candidates = planCopies(sources, empty, config, this.planTime).items.filter(
+      (i) => i.action === 'copy',
+    );
+    const candidateIds = [...new Set(candidates.map((i) => i.source.id))];
+
+    const lookups = await mapSettled(config.drRegions, config.concurrency, async (region) => {
+      const found =
+        candidateIds.length > 0
+          ? await findCopies(this.deps.clients.cloudHsm(region), region, candidateIds)
+          : [];
+      this.progress('gather', ++listed, totalListings);
+      return found;
+    });
+    const destinations: Record<string, BackupInfo[]> = {};
+    const reachable: string[] = [];
+    lookups.forEach((lookup, index) => {
+      const region = config.drRegions[index]!;
+      if (lookup.status === 'fulfilled') {
+        destinations[region] = lookup.value;
+        reachable.push(region);
+        return;
+      }
+      for (const item of candidates.filter((i) => i.destinationRegion === region)) {
+        this.result.failed.push(
+          failure(lineOf(item.source, region), lookup.reason, 'could not look for existing copies'),
+        );
+      }
+    });
+    const plan = planCopies(sources, destinations, { ...config, drRegions: reachable }, this.planTime);
+    return { ...plan, drRegions: [...config.drRegions] };
+  }
+
+  /** Files plan lines that need no action and returns the copies to make. */
+  private sortPlan(plan: CopyPlan): PendingCopy[] {
+    const pending: PendingCopy[] = [];
+    for (const item of plan.items) {
+      const line: CopyLine = { ...lineOf(item.source, item.destinationRegion) };
+      if (item.action === 'copy' && item.destinationRegion) {
+        this.result.planned.push(line);
+        pending.push({ item: item as PendingCopy['item'], line });
+      } else if (item.action === 'already-present') {
+        const first = item.existing?.[0];
+        this.result.alreadyPresent.push({
+          ...line,
+          destinationBackupId: first?.backupId,
+          state: first?.state,
+          detail: item.detail,
+        });
+      } else {
+        this.result.skipped.push({ ...line, reason: item.reason, detail: item.detail });
+      }
+    }
+    return pending;
+  }
+
+  private skipAll(pending: PendingCopy[], reason: string, detail: string): void {
+    for (const copy of pending) this.result.skipped.push({ ...copy.line, reason, detail });
+  }
+
+  /**
+   * Claims every source backup that has copies to make: stake all, wait once, confirm all.
+   * Returns the copies whose source this run now holds, with the claims' source tags.
+   */
+  private async claim(pending: PendingCopy[]): Promise<{
+    copies: (PendingCopy & { sourceTags: Record<string, string> })[];
+    held: BackupInfo[];
+    until: Map<string, Date>;
+  }> {
+    const sources = [...new Map(pending.map((p) => [p.item.source.id, p.item.source])).values()];
+    const clock = { now: this.now, monotonic: this.deps.monotonic ?? (() => performance.now()) };
+    const { concurrency } = this.config;
+    let done = 0;
+    this.progress('claim', 0, sources.length * 2);
+    const stakes = await mapSettled(sources, concurrency, async (source) => {
+      const stake = await stakeClaim(
+        this.deps.clients.cloudHsm(source.region),
+        source.id,
+        this.runId,
+        this.tuning.claimTtlMs,
+        clock,
+      );
+      this.progress('claim', ++done, sources.length * 2);
+      return stake;
+    });
+    const staked = stakes.map((s) => (s as PromiseFulfilledResult<Stake>).value);
+    if (staked.some((s) => s.status === 'staked'))
+      await (this.deps.settle ?? realSleep)(this.tuning.claimSettleMs);
+    const confirmed = await mapSettled(staked, concurrency, async (stake, index): Promise<ClaimResult> => {
+      const source = sources[index]!;
+      const result =
+        stake.status === 'staked'
+          ? await confirmClaim(
+              this.deps.clients.cloudHsm(source.region),
+              stake,
+              this.runId,
+              this.tuning.claimSettleMs,
+            )
+          : stake;
+      this.progress('claim', ++done, sources.length * 2);
+      return result;
+    });
+
+    const claimOf = new Map<string, ClaimResult>();
+    confirmed.forEach((c, index) => {
+      claimOf.set(sources[index]!.id, (c as PromiseFulfilledResult<ClaimResult>).value);
+    });
+    const copies: (PendingCopy & { sourceTags: Record<string, string> })[] = [];
+    const until = new Map<string, Date>();
+    for (const copy of pending) {
+      const claim = claimOf.get(copy.item.source.id)!;
+      if (claim.status === 'held') {
+        copies.push({ ...copy, sourceTags: claim.sourceTags });
+        until.set(claim.backupId, claim.until);
+      } else if (claim.status === 'held-by-other') {
+        const holder = claim.holder
+          ? `run ${claim.holder.runId} holds it until ${claim.holder.until.toISOString()}`
+          : 'another run holds it';
+        this.result.skipped.push({ ...copy.line, reason: 'claimed-by-another-run', detail: holder });
+      } else if (claim.status === 'not-confirmed') {
+        this.result.skipped.push({
+          ...copy.line,
+          reason: 'claim-not-confirmed',
+          detail: `claiming took ${Math.round(claim.gapMs)} ms, over the ${this.tuning.claimSettleMs} ms settle time; the next run copies it`,
+        });
+      } else {
+        this.result.failed.push(failure(copy.line, claim.error, 'could not claim the source backup'));
+      }
+    }
+    const held = sources.filter((s) => claimOf.get(s.id)?.status === 'held');
+    return { copies, held, until };
+  }
+
+  /**
+   * Looks in the destinations again now that the claims are held: a run that finished and
+   * released its claim between our first look and our claim would otherwise be copied over.
+   */
+  private async recheckDestinations<T extends PendingCopy>(copies: T[]): Promise<T[]> {
+    const regions = [...new Set(copies.map((c) => c.item.destinationRegion))];
+    const lookups = await mapSettled(regions, this.config.concurrency, async (region) => {
+      const ids = [
+        ...new Set(copies.filter((c) => c.item.destinationRegion === region).map((c) => c.item.source.id)),
+      ];
+      return copiesBySource(await findCopies(this.deps.clients.cloudHsm(region), region, ids));
+    });
+    const ready: T[] = [];
+    for (const copy of copies) {
+      const lookup = lookups[regions.indexOf(copy.item.destinationRegion)]!;
+      if (lookup.status === 'rejected') {
+        this.result.failed.push(failure(copy.line, lookup.reason, 'could not look for existing copies'));
+        continue;
+      }
+      const existing = lookup.value.get(copy.item.source.id);
+      if (existing?.length) {
+        this.result.alreadyPresent.push({
+          ...copy.line,
+          destinationBackupId: existing[0]!.backupId,
+          state: existing[0]!.state,
+          detail: `copy ${existing[0]!.backupId} was made by another run while this one was planning`,
+        });
+      } else {
+        ready.push(copy);
+      }
+    }
+    return ready;
+  }
+
+  private async copyAll(
+    copies: (PendingCopy & { sourceTags: Record<string, string> })[],
+    until: Map<string, Date>,
+  ): Promise<void> {
+    let done = 0;
+    this.progress('copy', 0, copies.length);
+    await mapSettled(copies, this.config.concurrency, async (copy) => {
+      const claimEnds = until.get(copy.item.source.id)!.getTime() - this.tuning.claimSettleMs;
+      if (this.stopping()) {
+        this.result.skipped.push({ ...copy.line, reason: 'stopped', detail: 'the run was told to stop' });
+      } else if (this.now().getTime() >= claimEnds) {
+        this.result.skipped.push({
+          ...copy.line,
+          reason: 'claim-not-confirmed',
+          detail: 'this run’s claim on the source expired before the copy started; the next run copies it',
+        });
+      } else {
+        await this.copyOnce(copy, claimEnds);
+      }
+      this.progress('copy', ++done, copies.length);
+    });
+  }
+
+  /**
+   * Makes one copy, exactly once. CopyBackupToRegion goes through a client that never
+   * retries; after any failure whose outcome is unknown (5xx, throttling, timeout, lost
+   * answer) the destination is searched, and the call is made again only when the search
+   * succeeded and found no copy. A search that fails ends the line as failed: guessing
+   * could make a duplicate.
+   */
+  private async copyOnce(
+    copy: PendingCopy & { sourceTags: Record<string, string> },
+    claimEnds: number,
+  ): Promise<void> {
+    const { source, destinationRegion } = copy.item;
+    const { tags, dropped } = copyTagList(source, copy.sourceTags, this.runId);
+    if (dropped.length > 0) {
+      this.result.warnings.push(
+        `${source.id} → ${destinationRegion}: source tags not carried over (limit of 50 or not valid): ${dropped.join(', ')}`,
+      );
+    }
+    const copyClient = this.copyClients.cloudHsm(source.region);
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= this.tuning.copyAttempts; attempt++) {
+      if (attempt > 1 && this.now().getTime() >= claimEnds) {
+        this.result.failed.push({
+          ...failure(
+            copy.line,
+            lastError,
+            'no copy yet, and this run’s claim on the source ran out before it could try again',
+          ),
+          attempts: attempt - 1,
+        });
+        return;
+      }
+      try {
+        await copyBackup(copyClient, source.id, destinationRegion, tags, this.tuning.copyTimeoutMs);
+        this.result.copied.push({ ...copy.line, attempts: attempt, recovered: false });
+        return;
+      } catch (error) {
+        if (isDefiniteRejection(error)) {
+          this.result.failed.push({
+            ...failure(copy.line, error, 'the copy was refused'),
+            attempts: attempt,
+          });
+          return;
+        }
+        lastError = error;
+      }
+      await this.sleep(this.tuning.retryBaseMs * 2 ** (attempt - 1));
+      let found: BackupInfo | undefined;
+      try {
+        const copies = await findCopies(this.deps.clients.cloudHsm(destinationRegion), destinationRegion, [
+          source.id,
+        ]);
+        found = pickCopy(copies, this.runId);
+      } catch (lookupError) {
+        this.result.failed.push({
+          ...copy.line,
+          reason: errorCode(lastError) ?? 'Error',
+          attempts: attempt,
+          detail:
+            `outcome unknown after ${describeError(lastError)}, and looking for the copy failed ` +
+            `(${describeError(lookupError)}); not retried, to avoid a duplicate — the next run checks again`,
+        });
+        return;
+      }
+      if (found) {
+        this.result.copied.push({
+          ...copy.line,
+          destinationBackupId: found.id,
+          state: found.state,
+          attempts: attempt,
+          recovered: true,
+          detail: `the answer was lost (${describeError(lastError)}); found copy ${found.id}`,
+        });
+        return;
+      }
+    }
+    this.result.failed.push({
+      ...failure(copy.line, lastError, `no copy after ${this.tuning.copyAttempts} attempts`),
+      attempts: this.tuning.copyAttempts,
+    });
+  }
+
+  private async release(held: BackupInfo[]): Promise<void> {
+    const released = await mapSettled(held, this.config.concurrency, (source) =>
+      releaseClaim(this.deps.clients.cloudHsm(source.region), source.id),
+    );
+    released.forEach((outcome, index) => {
+      if (outcome.status === 'rejected') {
+        this.result.warnings.push(
+          `could not remove the claim tag from ${held[index]!.id} (${describeError(outcome.reason)}); ` +
+            `it expires by itself in ${Math.round(this.tuning.claimTtlMs / 60_000)} min`,
+        );
+      }
+    });
+  }
+
+  /**
+   * Looks at the copies this run made: learns their ids and states, reports duplicates,
+   * and under `--wait` polls until every one is READY or the timeout passes.
+   */
+  private async verify(): Promise<void> {
+    const deadline = this.now().getTime() + this.config.waitTimeout.toMillis();
+    for (;;) {
+      const waiting = await this.observe();
+      this.progress('wait', this.result.copied.length - waiting.length, this.result.copied.length);
+      if (!this.config.wait || waiting.length === 0) return;
+      const left = deadline - this.now().getTime();
+      if (left <= 0 || this.stopping()) {
+        const why =
+          left <= 0 ? `not READY after ${this.config.waitTimeout.toHuman()}` : 'the run was told to stop';
+        for (const line of waiting)
+          this.result.notReady.push({ ...line, detail: `${line.state ?? 'not found yet'}: ${why}` });
+        return;
+      }
+      await this.sleep(Math.min(this.tuning.pollIntervalMs, left));
+    }
+  }
+
+  /** One look at every destination holding copies of this run; returns the lines not READY yet. */
+  private async observe(): Promise<CopyLine[]> {
+    const regions = [...new Set(this.result.copied.map((line) => line.destinationRegion!))];
+    const lookups = await mapSettled(regions, this.config.concurrency, (region) =>
+      findCopies(this.deps.clients.cloudHsm(region), region, [
+        ...new Set(
+          this.result.copied.filter((l) => l.destinationRegion === region).map((l) => l.sourceBackupId!),
+        ),
+      ]),
+    );
+    const waiting: CopyLine[] = [];
+    const keep: CopyLine[] = [];
+    for (const line of this.result.copied) {
+      const lookup = lookups[regions.indexOf(line.destinationRegion!)]!;
+      if (lookup.status === 'rejected') {
+        this.result.warnings.push(
+          `could not look at the copies in ${line.destinationRegion}: ${describeError(lookup.reason)}`,
+        );
+        waiting.push(line);
+        keep.push(line);
+        continue;
+      }
+      const copies = lookup.value.filter((b) => b.sourceBackupId === line.sourceBackupId);
+      const replaced = await this.handleDuplicates(line, copies);
+      if (replaced) {
+        this.result.alreadyPresent.push(replaced);
+        continue;
+      }
+      const chosen = pickCopy(copies, this.runId);
+      if (chosen) {
+        line.destinationBackupId = chosen.id;
+        line.state = chosen.state;
+      }
+      keep.push(line);
+      if (line.state !== 'READY') waiting.push(line);
+    }
+    this.result.copied = keep;
+    return waiting;
+  }
+
+  /**
+   * Reports more than one live copy of a source in a region, and removes this run's own
+   * duplicate only when that is safe: both copies READY, ours not the one every run keeps
+   * (the lowest id, so overlapping runs agree), ours not marked NeverExpires. Returns the
+   * line to file under "already present" when ours was removed.
+   */
+  private async handleDuplicates(line: CopyLine, copies: BackupInfo[]): Promise<CopyLine | undefined> {
+    const live = copies.filter((c) => c.state === 'READY' || c.state === 'CREATE_IN_PROGRESS').sort(byId);
+    if (live.length < 2) return undefined;
+    const report: DuplicateReport = {
+      sourceBackupId: line.sourceBackupId!,
+      destinationRegion: line.destinationRegion!,
+      copies: live.map((c) => ({ backupId: c.id, state: c.state })),
+    };
+    const existing = this.result.duplicates.findIndex(
+      (d) => d.sourceBackupId === report.sourceBackupId && d.destinationRegion === report.destinationRegion,
+    );
+    if (existing >= 0) this.result.duplicates.splice(existing, 1);
+    this.result.duplicates.push(report);
+
+    const keeper = live[0]!;
+    const ours = live.find((c) => c.tags[COPY_TAGS.copyRun] === this.runId);
+    if (
+      !ours ||
+      ours.id === keeper.id ||
+      ours.state !== 'READY' ||
+      keeper.state !== 'READY' ||
+      ours.neverExpires
+    ) {
+      return undefined;
+    }
+    try {
+      await deleteBackup(this.deps.clients.cloudHsm(line.destinationRegion!), ours.id);
+    } catch (error) {
+      this.result.warnings.push(`could not remove duplicate copy ${ours.id}: ${describeError(error)}`);
+      return undefined;
+    }
+    report.removed = ours.id;
+    return {
+      ...line,
+      destinationBackupId: keeper.id,
+      state: keeper.state,
+      detail: `another run made ${keeper.id} at the same time; this run’s duplicate ${ours.id} was deleted (restorable for 7 days)`,
+    };
+  }
+
+  private async publish(): Promise<void> {
+    const { config } = this;
+    const target: FeedTarget = {
+      busName: config.eventBus,
+      source: config.eventSource,
+      region: config.eventRegion,
+    };
+    this.progress('publish', 0, this.result.copied.length);
+    let account: string;
+    try {
+      account = await (this.deps.account ?? (() => accountId(this.deps.clients, config.eventRegion)))();
+    } catch (error) {
+      this.result.events = {
+        published: 0,
+        calls: 0,
+        failed: this.result.copied.map((line) => ({
+          event: `CloudHSM Backup Copied ${line.sourceBackupId} → ${line.destinationRegion}`,
+          errorCode: errorCode(error) ?? 'Error',
+          errorMessage: `could not read the account id: ${describeError(error)}`,
+        })),
+      };
+      return;
+    }
+    const copiedAt = this.now();
+    const events = this.result.copied.map((line) =>
+      backupCopiedEvent({
+        runId: this.runId,
+        account,
+        sourceRegion: line.sourceRegion,
+        sourceBackupId: line.sourceBackupId!,
+        sourceClusterId: line.sourceClusterId,
+        destinationRegion: line.destinationRegion!,
+        destinationBackupId: line.destinationBackupId,
+        createdAt: line.sourceCreatedAt ? new Date(line.sourceCreatedAt) : copiedAt,
+        copiedAt,
+      }),
+    );
+    const send =
+      this.deps.publish ??
+      ((batch: FeedEvent[], to: FeedTarget) =>
+        publishEvents(this.deps.clients.eventBridge(to.region), batch, to));
+    let outcome: PublishResult;
+    try {
+      outcome = await send(events, target);
+    } catch (error) {
+      outcome = {
+        published: 0,
+        calls: 0,
+        failed: events.map((event) => ({
+          event,
+          errorCode: errorCode(error) ?? 'Error',
+          errorMessage: describeError(error),
+        })),
+      };
+    }
+    this.result.events = {
+      published: outcome.published,
+      calls: outcome.calls,
+      failed: outcome.failed.map((f) => ({
+        event: describeCopiedEvent(f.event),
+        errorCode: f.errorCode,
+        errorMessage: f.errorMessage,
+      })),
+    };
+    this.progress('publish', outcome.published, events.length);
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The feed events prune and restore produce: `CloudHSM Backup Deleted` per deletion,
+ * `CloudHSM Prune Plan` per region for a dry run (a summary, sized well under 256 KB), and
+ * `CloudHSM Backup Restored` per restore.
+ */
+import { arns, type FeedEvent, FINDING_SCHEMA_VERSION } from '../events/types.js';
+import type { RestoreOutcome } from '../restore/restore.js';
+import type { PruneOutcome } from './execute.js';
+import { deletions, type PlanEntry, type PrunePlan, type PruneReason } from './plan.js';
+
+/** What every event of one run shares. */
+export interface EventContext {
+  runId: string;
+  account: string;
+  /** Event time (the run's clock); PutEvents uses the call time when absent. */
+  time?: Date;
+}
+
+/** Deletions listed in a plan event at most; the rest are counted, not listed. */
+export const PLAN_EVENT_MAX_LISTED = 100;
+/** Byte budget for the listed deletions, far under PutEvents' 256 KB so the envelope always fits. */
+export const PLAN_EVENT_LIST_BYTES = 32 * 1024;
+
+const withTime = (context: EventContext) => (context.time ? { time: context.time } : {});
+
+/** One `CloudHSM Backup Deleted` event per backup this run moved to PENDING_DELETION. */
+export function deletedEvents(outcomes: readonly PruneOutcome[], context: EventContext): FeedEvent[] {
+  return outcomes
+    .filter((o) => o.status === 'succeeded' && o.restoreCommand !== undefined)
+    .map((o) => ({
+      detailType: 'CloudHSM Backup Deleted',
+      detail: {
+        schemaVersion: FINDING_SCHEMA_VERSION,
+        runId: context.runId,
+        account: context.account,
+        region: o.region,
+        backupId: o.backupId,
+        clusterId: o.clusterId ?? null,
+        lineage: o.lineage,
+        createdAt: o.createdAt,
+        deleteTimestamp: o.deleteTimestamp ?? null,
+        restoreCommand: o.restoreCommand,
+        outcome: o.reason,
+      },
+      resources: [arns.backup(o.region, context.account, o.backupId)],
+      ...withTime(context),
+    }));
+}
+
+function listed(entries: PlanEntry[]): { items: object[]; omitted: number } {
+  const items: object[] = [];
+  let bytes = 2;
+  for (const entry of entries.slice(0, PLAN_EVENT_MAX_LISTED)) {
+    const item = { backupId: entry.backupId, lineage: entry.lineage, createdAt: entry.createdAt };
+    const size = Buffer.byteLength(JSON.stringify(item), 'utf8') + 1;
+    if (bytes + size > PLAN_EVENT_LIST_BYTES) break;
+    bytes += size;
+    items.push(item);
+  }
+  return { items, omitted: entries.length - items.length };
+}
+
+/**
+ * One `CloudHSM Prune Plan` event per planned region: the cutoff, the counts by reason, and
+ * the first deletions (at most {@link PLAN_EVENT_MAX_LISTED}); never every entry.
+ */
+export function planEvents(plan: PrunePlan, context: EventContext, applyCommand?: string): FeedEvent[] {
+  return plan.regions.map((region) => {
+    const entries = plan.entries.filter((e) => e.region === region);
+    const toDelete = deletions(plan).filter((e) => e.region === region);
+    const byReason: Partial<Record<PruneReason, number>> = {};
+    for (const entry of entries) byReason[entry.reason] = (byReason[entry.reason] ?? 0) + 1;
+    const { items, omitted } = listed(toDelete);
+    return {
+      detailType: 'CloudHSM Prune Plan',
+      detail: {
+        schemaVersion: FINDING_SCHEMA_VERSION,
+        runId: context.runId,
+        account: context.account,
+        region,
+        dryRun: true,
+        clusterId: plan.clusterId ?? null,
+        cutoff: plan.cutoff,
+        copyCutoff: plan.copyCutoff ?? null,
+        deleteAll: plan.deleteAll,
+        keepLast: plan.keepLast,
+        maxDeletions: plan.maxDeletions,
+        overLimit: plan.overLimit,
+        counts: {
+          considered: entries.length,
+          delete: toDelete.length,
+          keep: entries.length - toDelete.length,
+        },
+        byReason,
+        deletions: items,
+        deletionsNotListed: omitted,
+        applyCommand: applyCommand ?? null,
+      },
+      resources: plan.clusterId ? [arns.cluster(region, context.account, plan.clusterId)] : [],
+      ...withTime(context),
+    };
+  });
+}
+
+/** One `CloudHSM Backup Restored` event per backup this run brought back. */
+export function restoredEvents(outcomes: readonly RestoreOutcome[], context: EventContext): FeedEvent[] {
+  return outcomes
+    .filter((o) => o.status === 'succeeded')
+    .map((o) => ({
+      detailType: 'CloudHSM Backup Restored',
+      detail: {
+        schemaVersion: FINDING_SCHEMA_VERSION,
+        runId: context.runId,
+        account: context.account,
+        region: o.region,
+        backupId: o.backupId,
+        clusterId: o.clusterId ?? null,
+        lineage: o.lineage ?? null,
+        createdAt: o.createdAt ?? null,
+        outcome: o.reason,
+      },
+      resources: [arns.backup(o.region, context.account, o.backupId)],
+      ...withTime(context),
+    }));
+}

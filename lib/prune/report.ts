@@ -1,0 +1,132 @@
+/**
+ * Human-readable renderings of prune plans and results (the CLI prints them; the Lambda logs
+ * the summaries). Pure string functions.
+ */
+import Table from 'cli-table3';
+import type { PruneConfig } from '../config/prune.js';
+import { PRUNE_DEFAULTS } from '../config/prune.js';
+import { commandLine } from '../restore/command.js';
+import type { CutoffView } from '../time/cutoff.js';
+import type { PruneResult } from './execute.js';
+import { deletions, type PlanEntry, type PrunePlan, type PruneReason } from './plan.js';
+
+const REASON_WORDS: Record<PruneReason, string> = {
+  'other-cluster': 'other cluster',
+  'not-ready': 'not READY',
+  'newer-than-cutoff': 'newer than cutoff',
+  'never-expires': 'NeverExpires',
+  'hold-tag': 'hold tag',
+  'keep-last': 'keep-last',
+  'not-a-copy': 'not a copy',
+  'older-than-cutoff': 'older than cutoff',
+  'delete-all': 'delete all',
+};
+
+/** `3d 4h`-style age of an entry relative to the plan's now. */
+export function formatAge(entry: PlanEntry): string {
+  return entry.ageDays >= 1 ? `${entry.ageDays}d` : '<1d';
+}
+
+/** The plan as a table: id, region, lineage, created (UTC), age, state, decision, reason. */
+export function planTable(entries: readonly PlanEntry[], paint: (entry: PlanEntry, text: string) => string) {
+  const table = new Table({
+    head: ['backup', 'region', 'lineage', 'created (UTC)', 'age', 'state', 'decision', 'reason'],
+    style: { head: [], border: [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+  for (const entry of entries) {
+    table.push([
+      entry.copy ? `${entry.backupId} (copy)` : entry.backupId,
+      entry.region,
+      entry.lineage,
+      entry.createdAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ''),
+      formatAge(entry),
+      entry.state,
+      paint(entry, entry.decision.toUpperCase()),
+      entry.detail,
+    ]);
+  }
+  return table.toString();
+}
+
+/** `3 to delete, 9 kept (newer than cutoff 5, keep-last 2, ...)`. */
+export function planSummary(plan: PrunePlan): string {
+  const kept = Object.entries(plan.counts.byReason)
+    .filter(([reason]) => !['older-than-cutoff', 'delete-all'].includes(reason))
+    .map(([reason, n]) => `${REASON_WORDS[reason as PruneReason]} ${n}`);
+  return (
+    `${plan.counts.considered} backup(s) considered: ${plan.counts.delete} to delete, ${plan.counts.keep} kept` +
+    (kept.length > 0 ? ` (${kept.join(', ')})` : '')
+  );
+}
+
+function cutoffLine(label: string, cutoff: CutoffView): string[] {
+  const local = cutoff.zone === 'UTC' ? '' : ` = ${cutoff.local} (${cutoff.zone})`;
+  return [
+    `${label}: ${cutoff.utc}${local}   [${cutoff.kind} ${cutoff.input}]`,
+    ...cutoff.notes.map((n) => `  note: ${n}`),
+  ];
+}
+
+/** The cutoff lines: in UTC and in the zone it was given in, with DST notes. */
+export function cutoffLines(plan: PrunePlan): string[] {
+  const lines: string[] = [];
+  if (plan.deleteAll) lines.push(`Cutoff: none (--deleteall: every backup of ${plan.clusterId})`);
+  if (plan.cutoff) lines.push(...cutoffLine('Cutoff', plan.cutoff));
+  if (plan.copyCutoff) lines.push(...cutoffLine('Copies cutoff', plan.copyCutoff));
+  if (!plan.cutoff && !plan.deleteAll) lines.push('Cutoff: none for originals (only copies are pruned)');
+  return lines;
+}
+
+/**
+ * The exact command that applies this plan. An `--older-than` cutoff is pinned to the
+ * resolved instant (`--timestamp <UTC>`), so running it later deletes what this plan shows,
+ * not what a later clock would add. `extraArgs` carries common options such as `--endpoint`.
+ */
+export function applyCommand(
+  plan: PrunePlan,
+  config: PruneConfig,
+  extraArgs: readonly string[] = [],
+): string {
+  const words = ['cloudhsm-ops', 'prune'];
+  for (const region of config.regions) words.push('--region', region);
+  if (config.clusterId) words.push('--cluster-id', config.clusterId);
+  const rule = config.cutoff;
+  if (rule.kind === 'timestamp') {
+    words.push('--timestamp', rule.timestamp);
+    if (rule.timezone) words.push('--timezone', rule.timezone);
+  } else if (rule.kind === 'older-than' && plan.cutoff) {
+    words.push('--timestamp', plan.cutoff.utc);
+  } else if (rule.kind === 'all') {
+    words.push('--deleteall');
+    if (config.confirm) words.push('--confirm', config.confirm);
+  }
+  if (config.copyRetentionDays !== undefined)
+    words.push('--copy-retention-days', String(config.copyRetentionDays));
+  if (config.keepLast !== PRUNE_DEFAULTS.keepLast) words.push('--keep-last', String(config.keepLast));
+  const needed = Math.max(config.maxDeletions, deletions(plan).length);
+  if (needed !== PRUNE_DEFAULTS.maxDeletions) words.push('--max-deletions', String(needed));
+  if (config.holdTag !== PRUNE_DEFAULTS.holdTag) words.push('--hold-tag', config.holdTag);
+  if (config.concurrency !== PRUNE_DEFAULTS.concurrency)
+    words.push('--concurrency', String(config.concurrency));
+  if (config.publish) {
+    words.push('--publish');
+    if (config.eventBus !== PRUNE_DEFAULTS.eventBus) words.push('--event-bus', config.eventBus);
+  }
+  words.push(...extraArgs, '--execute');
+  return commandLine(words);
+}
+
+/** Lines describing what an execute run did, failures and skips with their reasons. */
+export function resultLines(result: PruneResult): string[] {
+  const lines: string[] = [];
+  for (const o of result.succeeded) {
+    const note = o.reason === 'deleted' ? '' : ` (${o.detail})`;
+    lines.push(`deleted ${o.backupId}  ${o.region}  lineage ${o.lineage}  created ${o.createdAt}${note}`);
+  }
+  for (const o of result.failed) lines.push(`FAILED  ${o.backupId}  ${o.region}: ${o.detail}`);
+  for (const o of result.skipped) lines.push(`skipped ${o.backupId}  ${o.region}: ${o.detail}`);
+  const { succeeded, failed, skipped } = result.counts;
+  lines.push(`${succeeded} deleted, ${failed} failed, ${skipped} skipped`);
+  return lines;
+}

@@ -1,0 +1,167 @@
+/**
+ * One prune run, the way the CLI and the scheduled Lambda both do it:
+ * gather (list every backup of each region) → plan → execute or dry run → publish events.
+ */
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { DateTime } from 'luxon';
+import { accountId as lookupAccountId } from '../aws/account.js';
+import type { AwsClients } from '../aws/clients.js';
+import type { PruneConfig } from '../config/prune.js';
+import { describeError, OperationError } from '../errors.js';
+import { describeUndelivered, publishEvents } from '../events/publisher.js';
+import type { FeedEvent, FeedTarget, PublishOptions, PublishResult } from '../events/types.js';
+import { listBackups } from '../inventory/gather.js';
+import type { RegionInventory } from '../inventory/types.js';
+import { newRunId } from '../run.js';
+import { deletedEvents, type EventContext, planEvents } from './events.js';
+import { type ExecuteProgress, executePrune, type PruneResult } from './execute.js';
+import type { CloudHsmClients } from './lookup.js';
+import { type PrunePlan, planPrune } from './plan.js';
+
+/** `publishEvents` from lib/events/publisher.ts, or a stand-in in tests. */
+export type PublishFn = (
+  client: EventBridgeClient,
+  events: FeedEvent[],
+  target: FeedTarget,
+  options?: PublishOptions,
+) => Promise<PublishResult>;
+
+/** The clients a prune run uses; EventBridge and STS only when publishing. */
+export type PruneClients = CloudHsmClients & Partial<Pick<AwsClients, 'eventBridge' | 'sts'>>;
+
+/** Everything a run needs from outside; tests pass mocks. */
+export interface PruneDeps {
+  clients: PruneClients;
+  runId?: string;
+  /** The account id for events and ARNs; default: STS GetCallerIdentity (only when publishing). */
+  accountId?: () => Promise<string>;
+  publish?: PublishFn;
+  publishOptions?: PublishOptions;
+  /** Called once the plan is made, before anything is deleted (the CLI prints it). */
+  onPlan?: (plan: PrunePlan) => void;
+  onProgress?: (progress: ExecuteProgress) => void;
+  /** The Lambda's remaining-time guard. */
+  shouldStop?: () => boolean;
+  /** Extra arguments for printed commands (`--endpoint URL`). */
+  commandArgs?: string[];
+  /** The command that would apply a dry run's plan, carried in the plan event. */
+  applyCommand?: (plan: PrunePlan) => string;
+}
+
+/** What publishing the run's events did. */
+export interface PublishReport {
+  published: number;
+  calls: number;
+  /** One line per lost event; non-empty makes the run fail. */
+  lost: string[];
+}
+
+/** The outcome of one prune run. */
+export interface PruneRun {
+  runId: string;
+  mode: 'dry-run' | 'execute';
+  plan: PrunePlan;
+  /** Absent for a dry run. */
+  result?: PruneResult;
+  events?: PublishReport;
+  /** 0 done (or a dry run), 1 when anything failed, the plan was refused, or an event was lost. */
+  exitCode: 0 | 1;
+}
+
+/** Lists every backup of every configured region (all pages, any cluster: copies can carry another id). */
+export async function gatherBackups(clients: CloudHsmClients, regions: string[]): Promise<RegionInventory[]> {
+  return Promise.all(
+    regions.map(async (region) => {
+      try {
+        return { region, clusters: [], backups: await listBackups(clients.cloudHsm(region), region) };
+      } catch (error) {
+        throw new OperationError(`listing the backups in ${region} failed: ${describeError(error)}`, {
+          cause: error,
+        });
+      }
+    }),
+  );
+}
+
+async function publishAll(
+  deps: PruneDeps,
+  config: PruneConfig,
+  events: FeedEvent[],
+  regionOf: (event: FeedEvent) => string,
+): Promise<PublishReport> {
+  const publish = deps.publish ?? publishEvents;
+  const report: PublishReport = { published: 0, calls: 0, lost: [] };
+  const regions = [...new Set(events.map(regionOf))];
+  for (const region of regions) {
+    const target: FeedTarget = { busName: config.eventBus, source: config.eventSource, region };
+    const batch = events.filter((e) => regionOf(e) === region);
+    try {
+      if (!deps.clients.eventBridge) throw new Error('no EventBridge client was given');
+      const outcome = await publish(deps.clients.eventBridge(region), batch, target, deps.publishOptions);
+      report.published += outcome.published;
+      report.calls += outcome.calls;
+      if (outcome.failed.length > 0) report.lost.push(describeUndelivered(outcome.failed, target));
+    } catch (error) {
+      report.lost.push(
+        `${batch.length} event(s) were NOT delivered to EventBridge bus "${target.busName}" in ${region}: ` +
+          describeError(error),
+      );
+    }
+  }
+  return report;
+}
+
+async function eventContext(deps: PruneDeps, config: PruneConfig, runId: string, now: DateTime) {
+  let account: string;
+  if (deps.accountId) account = await deps.accountId();
+  else if (deps.clients.sts) account = await lookupAccountId(deps.clients as AwsClients, config.regions[0]!);
+  else throw new OperationError('publishing needs the account id: no STS client or accountId() was given');
+  return { runId, account, time: now.toJSDate() } satisfies EventContext;
+}
+
+/**
+ * Gathers, plans, and (when `config.execute`) applies the plan; publishes the run's events
+ * when `config.publish`. Listing errors throw {@link OperationError}; per-backup errors and
+ * lost events are reported in the result and make `exitCode` 1.
+ */
+export async function runPrune(deps: PruneDeps, config: PruneConfig, now: DateTime): Promise<PruneRun> {
+  const runId = deps.runId ?? newRunId();
+  const inventories = await gatherBackups(deps.clients, config.regions);
+  const plan = planPrune(inventories, config, now);
+  deps.onPlan?.(plan);
+
+  if (!config.execute) {
+    const run: PruneRun = { runId, mode: 'dry-run', plan, exitCode: 0 };
+    if (config.publish) {
+      const context = await eventContext(deps, config, runId, now);
+      const events = planEvents(plan, context, deps.applyCommand?.(plan));
+      run.events = await publishAll(deps, config, events, (e) => String(e.detail.region));
+      if (run.events.lost.length > 0) run.exitCode = 1;
+    }
+    return run;
+  }
+
+  const result = await executePrune(deps.clients, plan, {
+    concurrency: config.concurrency,
+    shouldStop: deps.shouldStop,
+    onProgress: deps.onProgress,
+    commandArgs: deps.commandArgs,
+  });
+  const run: PruneRun = {
+    runId,
+    mode: 'execute',
+    plan,
+    result,
+    exitCode: result.refused || result.failed.length > 0 ? 1 : 0,
+  };
+  if (config.publish) {
+    const events = deletedEvents(result.succeeded, await eventContext(deps, config, runId, now));
+    if (events.length > 0) {
+      run.events = await publishAll(deps, config, events, (e) => String(e.detail.region));
+      if (run.events.lost.length > 0) run.exitCode = 1;
+    } else {
+      run.events = { published: 0, calls: 0, lost: [] };
+    }
+  }
+  return run;
+}

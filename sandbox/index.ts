@@ -1,0 +1,195 @@
+/**
+ * The sandbox: a local AWS-compatible endpoint (CloudHSM v2, EC2 describe calls,
+ * EventBridge PutEvents, STS GetCallerIdentity) holding a fleet, with its own clock and
+ * seeded fault injection. Start it in-process with {@link startSandbox}, or with
+ * `cloudhsm-ops sandbox`.
+ */
+import { appendFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { type ClockMode, createClock, type SandboxClock } from './clock.js';
+import { type FaultConfig, FaultInjector, parseFaultConfig } from './faults.js';
+import { type Fleet, type FleetFile, parseFleet } from './fleet.js';
+import { demoFleet } from './fleets/demo.js';
+import { type GenerateOptions, generateFleet } from './generate.js';
+import { buildState } from './load.js';
+import { seededRandom } from './random.js';
+import { createSandboxServer, type RequestLogEntry } from './server.js';
+import { backupShape, clusterShape } from './services/cloudhsm-shapes.js';
+import type { ReceivedEvent } from './services/context.js';
+import type { SandboxState } from './state.js';
+
+export type { ClockMode, SandboxClock } from './clock.js';
+export type { FaultConfig, FaultRule } from './faults.js';
+export { type Fleet, FleetError, type FleetFile, loadFleetFile, parseFleet } from './fleet.js';
+export { DEMO_ACCOUNT, DEMO_NOW, demoFleet } from './fleets/demo.js';
+export { type GenerateOptions, generateFleet, MAX_GENERATED_BACKUPS } from './generate.js';
+export { rebaseFleet } from './rebase.js';
+export type { RequestLogEntry } from './server.js';
+export type { ReceivedEvent } from './services/context.js';
+
+/** Where the sandbox's fleet comes from. */
+export type FleetSource = FleetFile | 'demo' | { generate: GenerateOptions } | { validated: Fleet };
+
+export interface SandboxOptions {
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  fleet: FleetSource;
+  /** `virtual` (default when the fleet has `now`) stands still until advanced; `real` ticks. */
+  clock?: ClockMode;
+  /** Copies (and fleet backups in CREATE_IN_PROGRESS) turn READY after this long (default 60). */
+  copyDelaySeconds?: number;
+  faults?: FaultConfig;
+  /** Seeds id minting and faults (default 1). */
+  seed?: number;
+  /** Appends every accepted PutEvents entry to this file as one JSON line. */
+  eventsFile?: string;
+}
+
+/** A running sandbox. */
+export interface Sandbox {
+  /** `http://127.0.0.1:PORT`: pass it as the endpoint. */
+  readonly url: string;
+  readonly port: number;
+  /** The fleet's account (what STS GetCallerIdentity returns). */
+  readonly account: string;
+  readonly clock: SandboxClock;
+  /** Replaces the fault configuration. */
+  setFaults(config: FaultConfig): void;
+  /** The fault configuration in force. */
+  faults(): FaultConfig;
+  /** Every PutEvents entry accepted so far. */
+  events(): ReceivedEvent[];
+  /** Every AWS request so far (admin routes excluded). */
+  requests(): RequestLogEntry[];
+  /** Forgets the request log (e.g. between a test's Prepare and Act). */
+  clearRequests(): void;
+  /** The region's backups as DescribeBackups returns them (epoch-second timestamps), oldest first. */
+  backups(region: string): Array<Record<string, unknown>>;
+  /** The region's clusters as DescribeClusters returns them. */
+  clusters(region: string): Array<Record<string, unknown>>;
+  /** The regions the sandbox holds. */
+  regions(): string[];
+  close(): Promise<void>;
+}
+
+function resolveFleet(source: FleetSource): Fleet {
+  if (source === 'demo') return parseFleet(demoFleet(), 'demo fleet');
+  if ('generate' in source) return generateFleet(source.generate);
+  if ('validated' in source) return source.validated;
+  return parseFleet(source, 'fleet');
+}
+
+function summary(state: SandboxState) {
+  const regions: Record<string, unknown> = {};
+  for (const [name, region] of state.regions) {
+    const backups: Record<string, number> = {};
+    for (const backup of region.backups.values()) backups[backup.state] = (backups[backup.state] ?? 0) + 1;
+    regions[name] = { clusters: region.clusters.size, backups };
+  }
+  return { account: state.account, now: state.clock.now().toISOString(), clock: state.clock.mode, regions };
+}
+
+/** Starts a sandbox on 127.0.0.1 and resolves once it is listening. */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const fleet = resolveFleet(options.fleet);
+  const startMs = fleet.now ? Date.parse(fleet.now) : undefined;
+  const clock = createClock(options.clock ?? (startMs !== undefined ? 'virtual' : 'real'), startMs);
+  const seed = options.seed ?? 1;
+  const copyDelaySeconds = options.copyDelaySeconds ?? 60;
+  if (!(copyDelaySeconds >= 0))
+    throw new RangeError(`copyDelaySeconds must be >= 0, got ${copyDelaySeconds}`);
+  const state = buildState(fleet, clock, { copyDelayMs: copyDelaySeconds * 1000 }, seededRandom(seed));
+  const faults = new FaultInjector(seed);
+  if (options.faults) faults.set(options.faults);
+  const received: ReceivedEvent[] = [];
+  let log: RequestLogEntry[] = [];
+
+  const backups = (region: string) => {
+    state.settle();
+    return (state.regions.get(region)?.orderedBackups ?? []).map((b) => backupShape(b, state.account));
+  };
+  const clusters = (region: string) => {
+    state.settle();
+    return (state.regions.get(region)?.orderedClusters ?? []).map(clusterShape);
+  };
+
+  const server = createSandboxServer({
+    state,
+    faults,
+    events: {
+      accept(event) {
+        received.push(event);
+        if (options.eventsFile) appendFileSync(options.eventsFile, `${JSON.stringify(event)}\n`);
+      },
+      entryFailure: (region) => faults.entryFailure(region),
+    },
+    record: (entry) => log.push(entry),
+    admin(method, path, query, body) {
+      const route = `${method} ${path.replace(/\/$/, '')}`;
+      switch (route) {
+        case 'GET /_sandbox/health':
+          return { status: 200, body: { ok: true } };
+        case 'GET /_sandbox/events':
+          return { status: 200, body: received };
+        case 'GET /_sandbox/requests':
+          return { status: 200, body: log };
+        case 'GET /_sandbox/state':
+          state.settle();
+          return { status: 200, body: summary(state) };
+        case 'GET /_sandbox/backups':
+          return { status: 200, body: backups(query.get('region') ?? '') };
+        case 'GET /_sandbox/clusters':
+          return { status: 200, body: clusters(query.get('region') ?? '') };
+        case 'GET /_sandbox/faults':
+          return { status: 200, body: faults.get() };
+        case 'POST /_sandbox/faults':
+          faults.set(parseFaultConfig(JSON.parse(body || '{}')));
+          return { status: 200, body: faults.get() };
+        case 'POST /_sandbox/clock/advance': {
+          const seconds = Number((JSON.parse(body || '{}') as { seconds?: unknown }).seconds);
+          if (!Number.isFinite(seconds) || seconds < 0)
+            throw new Error('body must be {"seconds": N} with N >= 0');
+          clock.advance(seconds * 1000);
+          state.settle();
+          return { status: 200, body: { now: clock.now().toISOString() } };
+        }
+        default:
+          return undefined;
+      }
+    },
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    account: state.account,
+    clock,
+    setFaults: (config) => faults.set(config),
+    faults: () => faults.get(),
+    events: () => [...received],
+    requests: () => [...log],
+    clearRequests: () => {
+      log = [];
+    },
+    backups,
+    clusters,
+    regions: () => [...state.regions.keys()],
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,330 @@
+/**
+ * The HTTP front: identifies service, operation and region of each request (X-Amz-Target or
+ * Action, and the SigV4 credential scope), applies faults, runs the handler, answers in the
+ * protocol's own format, and records the request.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApiError } from './errors.js';
+import type { FaultInjector } from './faults.js';
+import { JSON_CONTENT_TYPE, jsonError, parseJsonBody } from './protocols/json.js';
+import {
+  awsQueryError,
+  awsQueryResponse,
+  ec2Error,
+  ec2Response,
+  parseQuery,
+  type XmlValue,
+} from './protocols/query.js';
+import { CLOUDHSM_MUTATIONS, cloudHsmHandlers } from './services/cloudhsm.js';
+import type { CallContext, EventSink, Handler } from './services/context.js';
+import { ec2Handlers, type QueryHandler } from './services/ec2.js';
+import { eventsHandlers } from './services/events.js';
+import { stsHandlers } from './services/sts.js';
+import type { SandboxState } from './state.js';
+
+/** The services the sandbox speaks. */
+export type ServiceName = 'cloudhsm' | 'ec2' | 'events' | 'sts';
+
+/** One AWS request as the sandbox saw it. */
+export interface RequestLogEntry {
+  /** Sandbox clock time, ISO 8601. */
+  time: string;
+  service: ServiceName | 'unknown';
+  operation: string;
+  region: string;
+  status: number;
+  errorCode?: string;
+  /** True for operations that change state (whether or not they succeeded). */
+  mutating: boolean;
+  params: unknown;
+}
+
+/** The admin routes (`/_sandbox/...`) answer through this. */
+export type AdminHandler = (
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  body: string,
+) => { status: number; body: unknown } | undefined;
+
+/** What the server needs from the sandbox. */
+export interface ServerCore {
+  state: SandboxState;
+  faults: FaultInjector;
+  events: EventSink;
+  record(entry: RequestLogEntry): void;
+  admin: AdminHandler;
+}
+
+const DEFAULT_REGION = 'us-east-1';
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+const MUTATIONS = new Set([...CLOUDHSM_MUTATIONS, 'PutEvents']);
+
+const THROTTLE: Record<ServiceName, [string, number]> = {
+  cloudhsm: ['ThrottlingException', 400],
+  events: ['ThrottlingException', 400],
+  ec2: ['RequestLimitExceeded', 503],
+  sts: ['Throttling', 400],
+};
+const INTERNAL: Record<ServiceName, string> = {
+  cloudhsm: 'CloudHsmInternalFailureException',
+  events: 'InternalException',
+  ec2: 'InternalError',
+  sts: 'InternalFailure',
+};
+
+interface Call {
+  service: ServiceName;
+  protocol: 'json' | 'ec2' | 'query';
+  operation: string;
+  region: string;
+  params: unknown;
+}
+
+/** Region and service from `Authorization: AWS4-HMAC-SHA256 Credential=AKID/date/region/service/aws4_request`. */
+export function credentialScope(authorization: string | undefined): { region?: string; service?: string } {
+  const match = /Credential=[^/,\s]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization ?? '');
+  return match ? { region: match[1], service: match[2] } : {};
+}
+
+function identify(request: IncomingMessage, url: URL, body: string): Call {
+  const scope = credentialScope(request.headers.authorization);
+  const region = scope.region ?? DEFAULT_REGION;
+  const target = request.headers['x-amz-target'];
+  if (typeof target === 'string' && target.includes('.')) {
+    const [prefix, operation = ''] = target.split('.', 2);
+    const service = prefix === 'BaldrApiService' ? 'cloudhsm' : prefix === 'AWSEvents' ? 'events' : undefined;
+    if (!service) throw new ApiError('UnknownOperationException', `Unknown target ${target}`);
+    return { service, protocol: 'json', operation, region, params: parseJsonBody(body) };
+  }
+  const params = parseQuery(body, url.search);
+  const operation = params.get('Action') ?? '';
+  const isSts =
+    scope.service === 'sts' || (scope.service === undefined && params.get('Version') === '2011-06-15');
+  return {
+    service: isSts ? 'sts' : 'ec2',
+    protocol: isSts ? 'query' : 'ec2',
+    operation,
+    region,
+    params,
+  };
+}
+
+function run(call: Call, context: CallContext): unknown {
+  if (call.service === 'ec2') {
+    const handler: QueryHandler | undefined = ec2Handlers[call.operation];
+    if (!handler)
+      throw new ApiError('InvalidAction', `The action ${call.operation} is not valid for this web service.`);
+    return handler(context, call.params as Map<string, string>);
+  }
+  const table: Record<string, Handler> =
+    call.service === 'cloudhsm' ? cloudHsmHandlers : call.service === 'events' ? eventsHandlers : stsHandlers;
+  const handler = table[call.operation];
+  if (!handler) {
+    const code = call.service === 'sts' ? 'InvalidAction' : 'UnknownOperationException';
+    throw new ApiError(code, `Operation ${call.operation || '(none)'} is not supported by the sandbox`);
+  }
+  return handler(context, call.params as Record<string, unknown>);
+}
+
+function send(
+  response: ServerResponse,
+  status: number,
+  contentType: string,
+  body: string,
+  requestId: string,
+  errorCode?: string,
+) {
+  const headers: Record<string, string | number> = {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(body),
+    'x-amzn-requestid': requestId,
+  };
+  if (errorCode) headers['x-amzn-errortype'] = errorCode;
+  response.writeHead(status, headers);
+  response.end(body);
+}
+
+function reply(response: ServerResponse, call: Call, requestId: string, result: unknown): void {
+  if (call.protocol === 'json') {
+    send(response, 200, JSON_CONTENT_TYPE, JSON.stringify(result ?? {}), requestId);
+  } else if (call.protocol === 'ec2') {
+    send(
+      response,
+      200,
+      'text/xml;charset=UTF-8',
+      ec2Response(call.operation, requestId, result as XmlValue),
+      requestId,
+    );
+  } else {
+    send(
+      response,
+      200,
+      'text/xml',
+      awsQueryResponse(call.operation, requestId, result as XmlValue),
+      requestId,
+    );
+  }
+}
+
+function replyError(
+  response: ServerResponse,
+  protocol: Call['protocol'],
+  requestId: string,
+  error: ApiError,
+): void {
+  if (protocol === 'json') {
+    send(
+      response,
+      error.status,
+      JSON_CONTENT_TYPE,
+      jsonError(error.code, error.message),
+      requestId,
+      error.code,
+    );
+  } else if (protocol === 'ec2') {
+    send(
+      response,
+      error.status,
+      'text/xml;charset=UTF-8',
+      ec2Error(error.code, error.message, requestId),
+      requestId,
+    );
+  } else {
+    send(
+      response,
+      error.status,
+      'text/xml',
+      awsQueryError(error.code, error.message, error.status, requestId),
+      requestId,
+    );
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(
+          new ApiError('RequestEntityTooLarge', `Request body is larger than ${MAX_BODY_BYTES} bytes`, 413),
+        );
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+/** The request's parameters for the log; for the query protocols, without Action and Version. */
+function logParams(call: Call): unknown {
+  if (!(call.params instanceof Map)) return call.params;
+  const params = Object.fromEntries(call.params);
+  delete params.Action;
+  delete params.Version;
+  return params;
+}
+
+async function handleAws(
+  core: ServerCore,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  body: string,
+) {
+  const requestId = randomUUID();
+  let call: Call | undefined;
+  let status = 200;
+  let errorCode: string | undefined;
+  try {
+    call = identify(request, url, body);
+    const decision = core.faults.decide(call.service, call.operation, call.region);
+    if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+    if (decision.reject === 'throttle') {
+      const [code, httpStatus] = THROTTLE[call.service];
+      throw new ApiError(code, 'Rate exceeded', httpStatus);
+    }
+    if (decision.reject === 'internal') {
+      throw new ApiError(INTERNAL[call.service], 'An internal error occurred (sandbox fault)', 500);
+    }
+    core.state.settle();
+    const result = run(call, { state: core.state, region: call.region, events: core.events });
+    if (decision.loseResponse) {
+      throw new ApiError(
+        INTERNAL[call.service],
+        'An internal error occurred after the request was applied (sandbox fault)',
+        500,
+      );
+    }
+    reply(response, call, requestId, result);
+  } catch (caught) {
+    const error =
+      caught instanceof ApiError
+        ? caught
+        : new ApiError('InternalFailure', `sandbox bug: ${(caught as Error)?.message ?? caught}`, 500);
+    status = error.status;
+    errorCode = error.code;
+    replyError(
+      response,
+      call?.protocol ?? (request.headers['x-amz-target'] ? 'json' : 'ec2'),
+      requestId,
+      error,
+    );
+  } finally {
+    core.record({
+      time: core.state.clock.now().toISOString(),
+      service: call?.service ?? 'unknown',
+      operation: call?.operation ?? '',
+      region: call?.region ?? '',
+      status,
+      errorCode,
+      mutating: MUTATIONS.has(call?.operation ?? ''),
+      params: call ? logParams(call) : undefined,
+    });
+  }
+}
+
+function handleAdmin(
+  core: ServerCore,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  body: string,
+) {
+  let result: { status: number; body: unknown } | undefined;
+  try {
+    result = core.admin(request.method ?? 'GET', url.pathname, url.searchParams, body);
+  } catch (error) {
+    result = { status: 400, body: { error: (error as Error).message } };
+  }
+  result ??= { status: 404, body: { error: `no admin route ${request.method} ${url.pathname}` } };
+  const text = JSON.stringify(result.body);
+  response.writeHead(result.status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
+  response.end(text);
+}
+
+/** An HTTP server for the sandbox (not yet listening). */
+export function createSandboxServer(core: ServerCore): Server {
+  return createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://sandbox.local');
+    readBody(request).then(
+      (body) =>
+        url.pathname.startsWith('/_sandbox/')
+          ? handleAdmin(core, request, response, url, body)
+          : handleAws(core, request, response, url, body),
+      (error: ApiError) => {
+        if (!response.headersSent) replyError(response, 'json', randomUUID(), error);
+      },
+    );
+  });
+}

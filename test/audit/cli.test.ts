@@ -1,0 +1,175 @@
+import { Command } from 'commander';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { registerAudit } from '../../cli/commands/audit.js';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+
+const NOW = '2026-11-29T12:00:00Z';
+
+/** Runs `cloudhsm-ops audit …` in-process and captures what it prints and its exit code. */
+async function audit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const program = new Command('cloudhsm-ops').exitOverride();
+  registerAudit(program);
+  for (const command of program.commands) command.exitOverride();
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync(['node', 'cloudhsm-ops', 'audit', ...args]);
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = undefined;
+  return { code, stdout, stderr };
+}
+
+let test: TestSandbox | undefined;
+beforeEach(() => {
+  vi.stubEnv('NO_COLOR', '');
+  vi.stubEnv('FORCE_COLOR', undefined);
+});
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await test?.close();
+  test = undefined;
+});
+
+describe('cloudhsm-ops audit', () => {
+  it('prints a table per cluster without colour when not on a terminal, and a summary line', async () => {
+    // Prepare
+    test = await startTestSandbox({ fleet: 'demo' });
+    // Act
+    const run = await audit([
+      '--endpoint',
+      test.sandbox.url,
+      '--region',
+      'eu-west-1',
+      '--dr-region',
+      'us-west-2',
+      '--now',
+      NOW,
+    ]);
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stdout.includes('\u001b[')).toBe(false);
+    expect(run.stdout).toContain('cluster-degradedeuro  eu-west-1  DEGRADED');
+    expect(run.stdout).toMatch(/│ HIGH\s+│ FAILED\s+│ degraded\s+│ cluster is DEGRADED/);
+    expect(run.stdout).toMatch(
+      /Audited 2 clusters in 1 region \(eu-west-1\) in \d+\.\ds: 22 findings, 4 FAILED \(4 HIGH\), 18 PASSED/,
+    );
+  });
+
+  it('prints the findings as JSON and exits 1 when --fail-on trips', async () => {
+    // Prepare
+    test = await startTestSandbox({ fleet: 'demo' });
+    // Act
+    const run = await audit([
+      '--endpoint',
+      test.sandbox.url,
+      '--region',
+      'us-east-1',
+      '--dr-region',
+      'us-west-2',
+      '--now',
+      NOW,
+      '--json',
+      '--fail-on',
+      'critical',
+    ]);
+    // Assess
+    expect(run.code).toBe(1);
+    const document = JSON.parse(run.stdout);
+    expect(document.findings).toHaveLength(5 * 11);
+    expect(
+      document.findings.filter(
+        (f: { severity: string; status: string }) => f.status === 'FAILED' && f.severity === 'CRITICAL',
+      ),
+    ).toHaveLength(1);
+    expect(run.stderr).toContain('audit failed: 1 FAILED finding(s) at or above CRITICAL');
+  });
+
+  it('exits 0 with --fail-on when nothing reaches the threshold', async () => {
+    test = await startTestSandbox({ fleet: 'demo' });
+    const run = await audit([
+      '--endpoint',
+      test.sandbox.url,
+      '--region',
+      'eu-west-1',
+      '--dr-region',
+      'us-west-2',
+      '--now',
+      NOW,
+      '--fail-on',
+      'CRITICAL',
+    ]);
+    expect(run.code).toBe(0);
+  });
+
+  it('publishes to the sandbox and exits 1 naming the events it could not deliver', async () => {
+    // Prepare
+    test = await startTestSandbox({ fleet: 'demo', faults: { rules: [], putEventsEntryFailureRate: 1 } });
+    // Act
+    const run = await audit([
+      '--endpoint',
+      test.sandbox.url,
+      '--region',
+      'eu-west-1',
+      '--now',
+      NOW,
+      '--publish',
+      '--event-bus',
+      'ops-feed',
+      '--max-attempts',
+      '1',
+    ]);
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('23 event(s) were NOT delivered to EventBridge bus "ops-feed" in eu-west-1');
+    expect(run.stderr).toContain('CloudHSM Finding 111122223333/eu-west-1/cluster-degradedeuro/degraded: ');
+    expect(run.stderr).toContain('audit failed: 23 event(s) not delivered');
+  }, 60_000);
+
+  it('publishes every finding and the summary to the sandbox EventBridge', async () => {
+    test = await startTestSandbox({ fleet: 'demo' });
+    const run = await audit([
+      '--endpoint',
+      test.sandbox.url,
+      '--region',
+      'eu-west-1',
+      '--now',
+      NOW,
+      '--publish',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Published 23 event(s) to EventBridge bus "default" in eu-west-1');
+    expect(
+      test.sandbox
+        .events()
+        .map((e) => e.detailType)
+        .filter((t) => t === 'CloudHSM Run Summary'),
+    ).toHaveLength(1);
+    expect(test.sandbox.events()).toHaveLength(23);
+  });
+
+  it('rejects bad input with exit 2 before calling AWS', async () => {
+    const run = await audit([
+      '--region',
+      'us-east-1',
+      '--fail-on',
+      'urgent',
+      '--endpoint',
+      'http://127.0.0.1:9',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('severity "urgent" is not one of');
+  });
+});

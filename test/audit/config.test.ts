@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AUDIT_DEFAULTS,
+  auditConfigFromEnv,
+  parseAuditConfig,
+  severityAtLeast,
+} from '../../lib/config/audit.js';
+import { UsageError } from '../../lib/errors.js';
+
+describe('parseAuditConfig', () => {
+  it('fills in the defaults', () => {
+    expect(parseAuditConfig({ regions: 'us-east-1' })).toEqual({
+      regions: ['us-east-1'],
+      drRegions: [],
+      publish: false,
+      eventBusName: 'default',
+      eventSource: 'cloudhsm-ops',
+      eventRegion: 'us-east-1',
+      freshnessGraceHours: AUDIT_DEFAULTS.freshnessGraceHours,
+      drRpoHours: AUDIT_DEFAULTS.drRpoHours,
+      copyRetentionDays: AUDIT_DEFAULTS.copyRetentionDays,
+      holdTag: 'cloudhsm-ops:hold',
+    });
+  });
+
+  it('reads every setting', () => {
+    const config = parseAuditConfig({
+      regions: 'us-east-1, eu-west-1',
+      drRegions: 'us-west-2',
+      publish: 'yes',
+      eventBusName: 'arn:aws:events:us-east-1:111122223333:event-bus/ops',
+      eventSource: 'acme.cloudhsm',
+      eventRegion: 'eu-central-1',
+      failOn: 'high',
+      freshnessGraceHours: '1.5',
+      drRpoHours: '48',
+      copyRetentionDays: '30',
+      holdTag: 'legal-hold',
+    });
+    expect(config).toMatchObject({
+      regions: ['us-east-1', 'eu-west-1'],
+      drRegions: ['us-west-2'],
+      publish: true,
+      eventRegion: 'eu-central-1',
+      failOn: 'HIGH',
+      freshnessGraceHours: 1.5,
+      drRpoHours: 48,
+      copyRetentionDays: 30,
+      holdTag: 'legal-hold',
+    });
+  });
+
+  it('reports every bad setting at once, as a UsageError', () => {
+    const attempt = () =>
+      parseAuditConfig({
+        regions: 'us-east-1,us-east-1',
+        drRegions: 'mars-1',
+        failOn: 'urgent',
+        copyRetentionDays: '0',
+        eventSource: 'aws.cloudhsm',
+        publish: 'maybe',
+      });
+    expect(attempt).toThrow(UsageError);
+    expect(attempt).toThrow(/region us-east-1 is given more than once/);
+    expect(attempt).toThrow(/DR region value "mars-1" is not valid/);
+    expect(attempt).toThrow(/severity "urgent" is not one of/);
+    expect(attempt).toThrow(/copy retention days must be between 1 and 3650, got 0/);
+    expect(attempt).toThrow(/event source "aws.cloudhsm" is not valid/);
+    expect(attempt).toThrow(/publish "maybe" is not true or false/);
+  });
+
+  it('needs at least one region', () => {
+    expect(() => parseAuditConfig({})).toThrow(/no region to audit/);
+  });
+});
+
+describe('auditConfigFromEnv', () => {
+  it('reads the Lambda environment variables', () => {
+    const config = auditConfigFromEnv({
+      REGIONS: 'us-east-1,us-west-2',
+      DR_REGIONS: 'eu-west-1',
+      EVENT_BUS_NAME: 'ops',
+      EVENT_SOURCE: 'cloudhsm-ops.prod',
+      FAIL_ON: 'CRITICAL',
+      FRESHNESS_GRACE_HOURS: '2',
+      DR_RPO_HOURS: '26',
+      COPY_RETENTION_DAYS: '120',
+      PUBLISH: 'true',
+      AWS_REGION: 'eu-central-1',
+    });
+    expect(config).toMatchObject({
+      regions: ['us-east-1', 'us-west-2'],
+      drRegions: ['eu-west-1'],
+      eventBusName: 'ops',
+      eventSource: 'cloudhsm-ops.prod',
+      eventRegion: 'eu-central-1',
+      failOn: 'CRITICAL',
+      freshnessGraceHours: 2,
+      drRpoHours: 26,
+      copyRetentionDays: 120,
+      publish: true,
+    });
+  });
+
+  it('falls back to the Lambda region', () => {
+    expect(auditConfigFromEnv({ AWS_REGION: 'eu-west-1' })).toMatchObject({
+      regions: ['eu-west-1'],
+      eventRegion: 'eu-west-1',
+    });
+  });
+});
+
+describe('severityAtLeast', () => {
+  it('orders severities from INFORMATIONAL to CRITICAL', () => {
+    expect(severityAtLeast('CRITICAL', 'HIGH')).toBe(true);
+    expect(severityAtLeast('HIGH', 'HIGH')).toBe(true);
+    expect(severityAtLeast('MEDIUM', 'HIGH')).toBe(false);
+    expect(severityAtLeast('INFORMATIONAL', 'INFORMATIONAL')).toBe(true);
+  });
+});

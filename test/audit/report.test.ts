@@ -1,0 +1,96 @@
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { colorEnabled, renderFindings, reportDocument, summaryLine } from '../../lib/audit/report.js';
+import { type AuditReport, evaluateClusters } from '../../lib/audit/run.js';
+import { countFindings } from '../../lib/events/findings.js';
+import type { RegionInventory } from '../../lib/inventory/types.js';
+import { backup, cluster, config, healthyFacts } from '../checks/facts.js';
+
+const NOW = DateTime.fromISO('2026-11-29T12:00:00Z', { zone: 'utc' });
+
+function report(): AuditReport {
+  const facts = healthyFacts();
+  const inventory: RegionInventory = {
+    region: 'us-east-1',
+    clusters: [cluster(), cluster({ id: 'cluster-zerohsmsaaaa', hsms: [] })],
+    backups: [...facts.backups, backup({ id: 'backup-zeroaaaaaaa', clusterId: 'cluster-zerohsmsaaaa' })],
+    zones: facts.zones,
+    subnets: facts.subnets,
+    securityGroups: facts.securityGroups,
+  };
+  const { findings, errors, skipped } = evaluateClusters([inventory], new Map([['us-west-2', []]]), config, {
+    account: '111122223333',
+    runId: 'run-1',
+    now: NOW,
+  });
+  const base = {
+    runId: 'run-1',
+    account: '111122223333',
+    regions: ['us-east-1'],
+    drRegions: ['us-west-2'],
+    startedAt: '2026-11-29T12:00:00Z',
+    durationMs: 1234,
+  };
+  return {
+    ...base,
+    clusters: inventory.clusters.map((c) => ({
+      region: c.region,
+      id: c.id,
+      state: c.state,
+      hsmType: c.hsmType,
+      hsms: c.hsms.length,
+    })),
+    findings,
+    errors,
+    skipped,
+    summary: {
+      ...base,
+      schemaVersion: '1.0',
+      job: 'audit',
+      clusters: 2,
+      findings: countFindings(findings),
+      errors,
+      skipped,
+    },
+  };
+}
+
+describe('audit report rendering', () => {
+  it('lists FAILED rows first, the most severe first, with what to do about them', () => {
+    const text = renderFindings(report(), { color: false, width: 120 });
+    const zero = text.slice(text.indexOf('cluster-zerohsmsaaaa'));
+    const rows = zero.split('\n').filter((line) => line.startsWith('│ ') && !line.includes('Severity'));
+    expect(rows[0]).toMatch(/│ CRITICAL\s+│ FAILED\s+│ hsm-count/);
+    expect(rows[1]).toMatch(/│ HIGH\s+│ FAILED\s+│ dr-copies/);
+    expect(rows[2]).toMatch(/│ \w+\s+│ PASSED/);
+    expect(zero).toContain('What to do:\n  CRITICAL hsm-count: Add HSMs to cluster-zerohsmsaaaa');
+    expect(text.includes('\u001b[')).toBe(false);
+  });
+
+  it('colours severities and statuses when asked to', () => {
+    const text = renderFindings(report(), { color: true });
+    expect(text).toContain('\u001b[31mFAILED\u001b[39m');
+    expect(text).toContain('\u001b[1m\u001b[31mCRITICAL\u001b[39m\u001b[22m');
+  });
+
+  it('summarises findings by status and FAILED ones by severity', () => {
+    expect(summaryLine(report(), { color: false })).toBe(
+      'Audited 2 clusters in 1 region (us-east-1) in 1.2s: 22 findings, 3 FAILED (1 CRITICAL, 2 HIGH), 19 PASSED',
+    );
+  });
+
+  it('decides colour from NO_COLOR, FORCE_COLOR and the terminal', () => {
+    expect(colorEnabled({ isTTY: true }, {})).toBe(true);
+    expect(colorEnabled({ isTTY: false }, {})).toBe(false);
+    expect(colorEnabled({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+    expect(colorEnabled({ isTTY: false }, { FORCE_COLOR: '1' })).toBe(true);
+    expect(colorEnabled({ isTTY: true }, { NO_COLOR: '' })).toBe(true);
+  });
+
+  it('puts the findings and the counts in the JSON document', () => {
+    const document = reportDocument(report());
+    expect(document.findings).toHaveLength(22);
+    expect(document.summary.byStatus).toEqual({ FAILED: 3, PASSED: 19 });
+    expect(document).not.toHaveProperty('publish');
+  });
+});

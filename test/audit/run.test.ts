@@ -1,0 +1,286 @@
+import type { Backup, Cluster } from '@aws-sdk/client-cloudhsm-v2';
+import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { DateTime } from 'luxon';
+import { afterEach, describe, expect, it } from 'vitest';
+import { auditEvents, auditFailureReasons, runAudit } from '../../lib/audit/run.js';
+import { AwsClients } from '../../lib/aws/clients.js';
+import { CHECKS } from '../../lib/checks/index.js';
+import { parseAuditConfig } from '../../lib/config/audit.js';
+import { type MockRegion, mockAws } from './mock-aws.js';
+
+const NOW = DateTime.fromISO('2026-11-29T12:00:00Z', { zone: 'utc' });
+const hoursAgo = (h: number) => new Date(NOW.toMillis() - h * 3_600_000);
+
+function cluster(id: string, overrides: Partial<Cluster> = {}): Cluster {
+  return {
+    ClusterId: id,
+    State: 'ACTIVE',
+    HsmType: 'hsm2m.medium',
+    VpcId: 'vpc-0a1',
+    SecurityGroup: 'sg-0a110000',
+    SubnetMapping: { 'us-east-1a': 'subnet-0a110000', 'us-east-1b': 'subnet-0b110000' },
+    Hsms: [
+      { HsmId: `hsm-${id.slice(8)}a`, AvailabilityZone: 'us-east-1a', State: 'ACTIVE' },
+      { HsmId: `hsm-${id.slice(8)}b`, AvailabilityZone: 'us-east-1b', State: 'ACTIVE' },
+    ],
+    BackupRetentionPolicy: { Type: 'DAYS', Value: '90' },
+    CreateTimestamp: hoursAgo(5000),
+    ...overrides,
+  };
+}
+
+const backup = (id: string, clusterId: string, hours: number, extra: Partial<Backup> = {}): Backup => ({
+  BackupId: id,
+  ClusterId: clusterId,
+  BackupState: 'READY',
+  CreateTimestamp: hoursAgo(hours),
+  ...extra,
+});
+
+function eastRegion(): MockRegion {
+  return {
+    clusters: [cluster('cluster-bbbbbbbbbbb', { Hsms: [] }), cluster('cluster-aaaaaaaaaaa')],
+    backups: [
+      backup('backup-aaaaaaaaaaa', 'cluster-aaaaaaaaaaa', 3),
+      backup('backup-bbbbbbbbbbb', 'cluster-bbbbbbbbbbb', 3),
+    ],
+    zones: ['us-east-1a', 'us-east-1b'],
+    subnets: [
+      { SubnetId: 'subnet-0a110000', AvailabilityZone: 'us-east-1a', VpcId: 'vpc-0a1' },
+      { SubnetId: 'subnet-0b110000', AvailabilityZone: 'us-east-1b', VpcId: 'vpc-0a1' },
+    ],
+    securityGroups: [{ GroupId: 'sg-0a110000', IpPermissions: [] }],
+  };
+}
+
+function westRegion(): MockRegion {
+  return {
+    backups: [
+      backup('backup-copyaaaaaaa', 'cluster-aaaaaaaaaaa', 3, {
+        SourceBackup: 'backup-aaaaaaaaaaa',
+        SourceCluster: 'cluster-aaaaaaaaaaa',
+        SourceRegion: 'us-east-1',
+        CopyTimestamp: hoursAgo(2),
+      }),
+    ],
+  };
+}
+
+const config = (extra: Record<string, string> = {}) =>
+  parseAuditConfig({ regions: 'us-east-1', drRegions: 'us-west-2', ...extra });
+
+let restore: (() => void) | undefined;
+afterEach(() => {
+  restore?.();
+  restore = undefined;
+});
+
+describe('runAudit', () => {
+  it('emits one finding per check per cluster, PASSED included, in a stable order', async () => {
+    // Prepare
+    const aws = mockAws({ 'us-east-1': eastRegion(), 'us-west-2': westRegion() });
+    restore = aws.restore;
+    // Act
+    const report = await runAudit({ clients: new AwsClients(), runId: 'run-1' }, config(), NOW);
+    // Assess
+    expect(report.errors).toEqual([]);
+    expect(report.account).toBe('111122223333');
+    expect(report.findings).toHaveLength(2 * CHECKS.length);
+    expect(report.findings.map((f) => f.resource.id)).toEqual([
+      ...CHECKS.map(() => 'cluster-aaaaaaaaaaa'),
+      ...CHECKS.map(() => 'cluster-bbbbbbbbbbb'),
+    ]);
+    const failed = report.findings
+      .filter((f) => f.status === 'FAILED')
+      .map((f) => `${f.resource.id} ${f.checkId} ${f.severity}`);
+    expect(failed).toEqual(['cluster-bbbbbbbbbbb hsm-count CRITICAL', 'cluster-bbbbbbbbbbb dr-copies HIGH']);
+    expect(report.summary.findings.byStatus).toEqual({ FAILED: 2, PASSED: 2 * CHECKS.length - 2 });
+    expect(report.summary.findings.failedBySeverity).toMatchObject({ CRITICAL: 1, HIGH: 1, MEDIUM: 0 });
+    expect(report.clusters.map((c) => c.id)).toEqual(['cluster-aaaaaaaaaaa', 'cluster-bbbbbbbbbbb']);
+  });
+
+  it('builds findings with exactly the detail fields of the contract', async () => {
+    // Prepare
+    const aws = mockAws({ 'us-east-1': eastRegion(), 'us-west-2': westRegion() });
+    restore = aws.restore;
+    // Act
+    const report = await runAudit({ clients: new AwsClients(), runId: 'run-1' }, config(), NOW);
+    // Assess
+    const finding = report.findings.find(
+      (f) => f.checkId === 'hsm-count' && f.resource.id === 'cluster-bbbbbbbbbbb',
+    )!;
+    expect(Object.keys(finding).sort()).toEqual(
+      [
+        'account',
+        'checkId',
+        'expected',
+        'findingId',
+        'observed',
+        'observedAt',
+        'region',
+        'remediation',
+        'resource',
+        'runId',
+        'schemaVersion',
+        'severity',
+        'status',
+        'title',
+      ].sort(),
+    );
+    expect(finding).toMatchObject({
+      schemaVersion: '1.0',
+      findingId: '111122223333/us-east-1/cluster-bbbbbbbbbbb/hsm-count',
+      checkId: 'hsm-count',
+      severity: 'CRITICAL',
+      status: 'FAILED',
+      account: '111122223333',
+      region: 'us-east-1',
+      resource: {
+        type: 'AWS::CloudHSM::Cluster',
+        id: 'cluster-bbbbbbbbbbb',
+        arn: 'arn:aws:cloudhsm:us-east-1:111122223333:cluster/cluster-bbbbbbbbbbb',
+      },
+      observedAt: '2026-11-29T12:00:00Z',
+      runId: 'run-1',
+    });
+    expect(finding.remediation.url).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
+  });
+
+  it('gives the same finding ids in every run, and different run ids', async () => {
+    // Prepare
+    const aws = mockAws({ 'us-east-1': eastRegion(), 'us-west-2': westRegion() });
+    restore = aws.restore;
+    const clients = new AwsClients();
+    // Act
+    const first = await runAudit({ clients }, config(), NOW);
+    const second = await runAudit({ clients }, config(), NOW.plus({ hours: 1 }));
+    // Assess
+    expect(second.findings.map((f) => f.findingId)).toEqual(first.findings.map((f) => f.findingId));
+    expect(new Set(first.findings.map((f) => f.findingId)).size).toBe(first.findings.length);
+    expect(second.runId).not.toBe(first.runId);
+  });
+
+  it('gathers the regions in parallel', async () => {
+    // Prepare: each region's DescribeClusters takes 40 ms
+    const aws = mockAws(
+      {
+        'us-east-1': eastRegion(),
+        'eu-west-1': { ...eastRegion(), zones: ['eu-west-1a'] },
+        'us-west-2': westRegion(),
+      },
+      { delayMs: 40 },
+    );
+    restore = aws.restore;
+    // Act
+    await runAudit(
+      { clients: new AwsClients(), account: '111122223333' },
+      config({ regions: 'us-east-1,eu-west-1' }),
+      NOW,
+    );
+    // Assess
+    expect(aws.tracker.maxInFlight).toBe(2);
+  });
+
+  it('reports a region it cannot gather and still audits the others', async () => {
+    // Prepare
+    const denied = Object.assign(new Error('not allowed'), { name: 'CloudHsmAccessDeniedException' });
+    const aws = mockAws({
+      'us-east-1': eastRegion(),
+      'eu-west-1': { fail: denied },
+      'us-west-2': westRegion(),
+    });
+    restore = aws.restore;
+    // Act
+    const report = await runAudit(
+      { clients: new AwsClients() },
+      config({ regions: 'us-east-1,eu-west-1' }),
+      NOW,
+    );
+    // Assess
+    expect(report.errors).toEqual([
+      {
+        region: 'eu-west-1',
+        message: 'could not gather eu-west-1: CloudHsmAccessDeniedException: not allowed',
+      },
+    ]);
+    expect(report.findings).toHaveLength(2 * CHECKS.length);
+    expect(auditFailureReasons(report)).toEqual(['1 error(s) during the audit']);
+  });
+
+  it('skips the DR checks, rather than guessing, when a DR region cannot be listed', async () => {
+    // Prepare
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    const aws = mockAws({ 'us-east-1': eastRegion(), 'us-west-2': { fail: throttled } });
+    restore = aws.restore;
+    // Act
+    const report = await runAudit({ clients: new AwsClients() }, config(), NOW);
+    // Assess
+    expect(report.findings.some((f) => f.checkId === 'dr-copies' || f.checkId === 'stale-dr-copies')).toBe(
+      false,
+    );
+    expect(report.findings).toHaveLength(2 * (CHECKS.length - 2));
+    expect(report.skipped).toContainEqual({
+      region: 'us-east-1',
+      clusterId: 'cluster-aaaaaaaaaaa',
+      checkId: 'dr-copies',
+      reason: 'backups in us-west-2 could not be listed',
+    });
+    expect(report.errors).toHaveLength(1);
+  });
+
+  it('publishes every finding and then the run summary, to the configured bus and source', async () => {
+    // Prepare
+    const aws = mockAws({ 'us-east-1': eastRegion(), 'us-west-2': westRegion() });
+    restore = aws.restore;
+    const cfg = config({ publish: 'true', eventBusName: 'ops', eventSource: 'acme.hsm' });
+    // Act
+    const report = await runAudit({ clients: new AwsClients(), publishOptions: { backoffMs: 0 } }, cfg, NOW);
+    // Assess
+    const entries = aws.events
+      .commandCalls(PutEventsCommand)
+      .flatMap((call) => call.args[0].input.Entries as PutEventsRequestEntry[]);
+    expect(entries).toHaveLength(report.findings.length + 1);
+    expect(entries.slice(0, -1).every((e) => e.DetailType === 'CloudHSM Finding')).toBe(true);
+    expect(entries.every((e) => e.Source === 'acme.hsm' && e.EventBusName === 'ops')).toBe(true);
+    const summary = entries.at(-1)!;
+    expect(summary.DetailType).toBe('CloudHSM Run Summary');
+    expect(JSON.parse(summary.Detail!)).toMatchObject({
+      runId: report.runId,
+      regions: ['us-east-1'],
+      clusters: 2,
+      findings: { total: report.findings.length, byStatus: { FAILED: 2 } },
+    });
+    expect(JSON.parse(entries[0]!.Detail!)).toEqual(report.findings[0]);
+    expect(entries[0]!.Resources).toEqual([report.findings[0]!.resource.arn]);
+    expect(report.publish).toMatchObject({
+      published: entries.length,
+      failed: [],
+      target: { busName: 'ops', region: 'us-east-1' },
+    });
+  });
+
+  it('reports undelivered events as a reason to fail, and a tripped --fail-on', async () => {
+    // Prepare
+    const aws = mockAws({ 'us-east-1': eastRegion(), 'us-west-2': westRegion() });
+    restore = aws.restore;
+    aws.events.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
+      Entries: input.Entries.map(() => ({ ErrorCode: 'AccessDeniedException', ErrorMessage: 'no' })),
+      FailedEntryCount: input.Entries.length,
+    }));
+    // Act
+    const report = await runAudit(
+      { clients: new AwsClients(), publishOptions: { backoffMs: 0 } },
+      config({ publish: 'true' }),
+      NOW,
+    );
+    // Assess
+    expect(report.publish?.failed).toHaveLength(auditEvents(report).length);
+    expect(auditFailureReasons(report, 'HIGH')).toEqual([
+      `${auditEvents(report).length} event(s) not delivered`,
+      '2 FAILED finding(s) at or above HIGH',
+    ]);
+    expect(auditFailureReasons({ ...report, publish: undefined }, 'CRITICAL')).toEqual([
+      '1 FAILED finding(s) at or above CRITICAL',
+    ]);
+  });
+});

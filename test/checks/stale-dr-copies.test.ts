@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { staleDrCopies } from '../../lib/checks/stale-dr-copies.js';
+import { config, copy, daysAgo, healthyFacts, NOW } from './facts.js';
+
+const RETENTION_MS = config.copyRetentionDays * 86_400_000;
+
+describe('stale-dr-copies', () => {
+  it('passes when every copy is younger than the copy retention', () => {
+    const result = staleDrCopies.evaluate(healthyFacts());
+    expect(result.status).toBe('PASSED');
+    expect(result.observed).toBe('no copy older than 90 days in us-west-2');
+  });
+
+  it('fails copies older than the retention and names how many and the oldest', () => {
+    // Prepare
+    const facts = healthyFacts({
+      drCopies: {
+        'us-west-2': [
+          copy({ id: 'backup-copy200aaaa', sourceBackupId: 'backup-s200aaaaaaa', createdAt: daysAgo(200) }),
+          copy({ id: 'backup-copy100aaaa', sourceBackupId: 'backup-s100aaaaaaa', createdAt: daysAgo(100) }),
+          copy({ id: 'backup-copy001aaaa', sourceBackupId: 'backup-s001aaaaaaa', createdAt: daysAgo(1) }),
+        ],
+      },
+    });
+    // Act
+    const result = staleDrCopies.evaluate(facts);
+    // Assess
+    expect(result.status).toBe('FAILED');
+    expect(result.observed).toBe('us-west-2: 2 stale copies (oldest backup-copy200aaaa, 200d old)');
+    expect(result.remediation.text).toContain(
+      'cloudhsm-ops prune --region us-west-2 --cluster-id cluster-abcdefghijk --older-than 90d',
+    );
+  });
+
+  it('counts what prune would remove: a copy exactly at the cutoff, but never the newest, NeverExpires or held copies', () => {
+    // Prepare
+    const facts = healthyFacts({
+      drCopies: {
+        'us-west-2': [
+          copy({
+            id: 'backup-atcutoffaaa',
+            sourceBackupId: 'backup-aaaaaaaaaaa',
+            createdAt: new Date(NOW.toMillis() - RETENTION_MS),
+          }),
+          copy({
+            id: 'backup-justinaaaaa',
+            sourceBackupId: 'backup-bbbbbbbbbbb',
+            createdAt: new Date(NOW.toMillis() - RETENTION_MS + 1000),
+          }),
+          copy({
+            id: 'backup-neveraaaaaa',
+            sourceBackupId: 'backup-ccccccccccc',
+            createdAt: daysAgo(300),
+            neverExpires: true,
+          }),
+          copy({
+            id: 'backup-heldaaaaaaa',
+            sourceBackupId: 'backup-ddddddddddd',
+            createdAt: daysAgo(300),
+            tags: { 'cloudhsm-ops:hold': 'audit' },
+          }),
+          copy({
+            id: 'backup-pendingaaaa',
+            sourceBackupId: 'backup-eeeeeeeeeee',
+            createdAt: daysAgo(300),
+            state: 'PENDING_DELETION',
+          }),
+        ],
+      },
+    });
+    // Act
+    const result = staleDrCopies.evaluate(facts);
+    // Assess
+    expect(result.status).toBe('FAILED');
+    expect(result.observed).toBe('us-west-2: 1 stale copy (oldest backup-atcutoffaaa, 90d old)');
+  });
+
+  it('keeps the only copy in a region however old it is', () => {
+    const facts = healthyFacts({
+      drCopies: {
+        'us-west-2': [
+          copy({ id: 'backup-onlyaaaaaaa', sourceBackupId: 'backup-aaaaaaaaaaa', createdAt: daysAgo(500) }),
+        ],
+      },
+    });
+    expect(staleDrCopies.evaluate(facts).status).toBe('PASSED');
+  });
+});

@@ -1,0 +1,158 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvents } from '../../lib/audit/run.js';
+import { AwsClients } from '../../lib/aws/clients.js';
+import { CHECKS } from '../../lib/checks/index.js';
+import {
+  type AuditRunSummary,
+  buildFinding,
+  countFindings,
+  type Finding,
+} from '../../lib/events/findings.js';
+import { publishEvents } from '../../lib/events/publisher.js';
+import type { FeedEvent } from '../../lib/events/types.js';
+import { cluster, config, healthyFacts, NOW } from '../checks/facts.js';
+import { type Moto, motoAvailable, runPython, startMoto } from './moto.js';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const SCRIPT = here('./eventbridge_sqs.py');
+const RULES = {
+  alerts: here('../../infra/event-rules/failed-high-critical-findings.json'),
+  feed: here('../../infra/event-rules/everything-from-source.json'),
+};
+
+/**
+ * Moto spends about 0.3 s on each delivered event, so the feed carries a subset of the
+ * checks that still covers every status and severity combination the rules care about.
+ */
+const CHECK_SUBSET = new Set(['hsm-count', 'retention-policy', 'cluster-state']);
+
+/**
+ * Real findings for four clusters: healthy, no HSMs (CRITICAL), one HSM (HIGH), no retention
+ * policy (MEDIUM); PASSED HIGH, MEDIUM and LOW findings among them.
+ */
+function auditFindings(): Finding[] {
+  const variants = [
+    cluster({ id: 'cluster-healthyaaaaa' }),
+    cluster({ id: 'cluster-nohsmsaaaaaa', hsms: [] }),
+    cluster({
+      id: 'cluster-onehsmaaaaaa',
+      hsms: [{ id: 'hsm-aaaaaaaaaaa', zone: 'us-east-1a', state: 'ACTIVE' }],
+    }),
+    cluster({ id: 'cluster-noretentionaa', retentionDays: undefined }),
+  ];
+  return variants.flatMap((c) => {
+    const base = healthyFacts();
+    const facts = healthyFacts({ cluster: c, backups: base.backups.map((b) => ({ ...b, clusterId: c.id })) });
+    return CHECKS.filter((check) => CHECK_SUBSET.has(check.id)).map((check) =>
+      buildFinding(check, check.evaluate(facts), {
+        account: '123456789012',
+        cluster: c,
+        runId: 'run-moto',
+        now: NOW,
+      }),
+    );
+  });
+}
+
+function summaryOf(findings: Finding[]): AuditRunSummary {
+  return {
+    schemaVersion: '1.0',
+    job: 'audit',
+    runId: 'run-moto',
+    account: '123456789012',
+    regions: ['us-east-1'],
+    drRegions: config.drRegions,
+    startedAt: NOW.toISO()!,
+    durationMs: 12,
+    clusters: 4,
+    findings: countFindings(findings),
+    errors: [],
+    skipped: [],
+  };
+}
+
+interface Delivered {
+  source: string;
+  'detail-type': string;
+  resources: string[];
+  detail: Record<string, unknown>;
+}
+
+/**
+ * Cross-check: the example rule patterns in infra/event-rules, put on moto's EventBridge
+ * with SQS queues standing in for the SNS topic and the log group (moto cannot deliver to
+ * SNS), route exactly the published audit events they should.
+ */
+describe.skipIf(!motoAvailable())('infra event patterns on moto EventBridge', () => {
+  let moto: Moto;
+  let clients: AwsClients;
+  let delivered: Record<'alerts' | 'feed', Delivered[]>;
+  let findings: Finding[];
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    clients = new AwsClients({ endpoint: moto.url, maxAttempts: 1 });
+    runPython(SCRIPT, ['setup', `alerts=${RULES.alerts}`, `feed=${RULES.feed}`], moto.url);
+    findings = auditFindings();
+    const events = auditEvents({ findings, summary: summaryOf(findings) });
+    const client = clients.eventBridge('us-east-1');
+    const ours = await publishEvents(
+      client,
+      events,
+      { busName: 'default', source: 'cloudhsm-ops', region: 'us-east-1' },
+      { backoffMs: 0 },
+    );
+    const stranger: FeedEvent = events[1]!;
+    const theirs = await publishEvents(
+      client,
+      [stranger],
+      { busName: 'default', source: 'someone-else', region: 'us-east-1' },
+      { backoffMs: 0 },
+    );
+    expect(ours.failed).toEqual([]);
+    expect(theirs.failed).toEqual([]);
+    delivered = runPython(SCRIPT, ['drain', 'alerts', 'feed'], moto.url) as typeof delivered;
+  });
+
+  afterAll(async () => {
+    clients?.destroy();
+    await moto?.stop();
+  });
+
+  it('sends exactly the FAILED HIGH and CRITICAL findings to the alert target', () => {
+    const expected = findings
+      .filter((f) => f.status === 'FAILED' && (f.severity === 'HIGH' || f.severity === 'CRITICAL'))
+      .map((f) => f.findingId)
+      .sort();
+    expect(expected).toEqual([
+      '123456789012/us-east-1/cluster-nohsmsaaaaaa/hsm-count',
+      '123456789012/us-east-1/cluster-onehsmaaaaaa/hsm-count',
+    ]);
+    expect(delivered.alerts.map((e) => e.detail.findingId).sort()).toEqual(expected);
+    expect(delivered.alerts.every((e) => e['detail-type'] === 'CloudHSM Finding')).toBe(true);
+  });
+
+  it('does not alert on PASSED HIGH findings or FAILED MEDIUM ones', () => {
+    const alerted = new Set(delivered.alerts.map((e) => e.detail.findingId));
+    const passedHigh = findings.filter((f) => f.status === 'PASSED' && f.severity === 'HIGH');
+    const failedMedium = findings.filter((f) => f.status === 'FAILED' && f.severity === 'MEDIUM');
+    expect(passedHigh.length).toBeGreaterThan(0);
+    expect(failedMedium.map((f) => f.checkId)).toContain('retention-policy');
+    expect([...passedHigh, ...failedMedium].some((f) => alerted.has(f.findingId))).toBe(false);
+  });
+
+  it('sends every event from the source, and nothing else, to the log target', () => {
+    expect(delivered.feed).toHaveLength(findings.length + 1);
+    expect(delivered.feed.every((e) => e.source === 'cloudhsm-ops')).toBe(true);
+    expect(delivered.feed.filter((e) => e['detail-type'] === 'CloudHSM Run Summary')).toHaveLength(1);
+    expect(new Set(delivered.feed.map((e) => e.detail.findingId)).size).toBe(findings.length + 1);
+  });
+
+  it('delivers the finding detail and the cluster ARN unchanged', () => {
+    const sent = findings.find((f) => f.findingId.endsWith('cluster-nohsmsaaaaaa/hsm-count'))!;
+    const got = delivered.alerts.find((e) => e.detail.findingId === sent.findingId)!;
+    expect(got.detail).toEqual(sent);
+    expect(got.resources).toEqual(['arn:aws:cloudhsm:us-east-1:123456789012:cluster/cluster-nohsmsaaaaaa']);
+  });
+});

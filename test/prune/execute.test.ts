@@ -1,0 +1,208 @@
+import {
+  CloudHsmAccessDeniedException,
+  CloudHsmServiceException,
+  DeleteBackupCommand,
+} from '@aws-sdk/client-cloudhsm-v2';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BackupInfo } from '../../lib/inventory/types.js';
+import { executePrune } from '../../lib/prune/execute.js';
+import { deletions, planPrune } from '../../lib/prune/plan.js';
+import { FakeHsm } from './fake-hsm.js';
+import { backup, config, inventory, NOW } from './fixtures.js';
+
+let hsm: FakeHsm;
+beforeEach(() => {
+  hsm = new FakeHsm();
+});
+afterEach(() => {
+  hsm.restoreMocks();
+});
+
+/** N old READY backups plus one new one (kept by the cutoff), stored in the fake and planned. */
+function planned(count: number, settings: Record<string, string> = {}, extra: BackupInfo[] = []) {
+  const old = Array.from({ length: count }, (_, i) => backup(100 + i));
+  const all = [...old, backup(1), ...extra];
+  hsm.add(...all);
+  const plan = planPrune(inventory(all), config({ olderThan: '30d', maxDeletions: '500', ...settings }), NOW);
+  return { old, plan };
+}
+
+describe('executePrune', () => {
+  it('deletes exactly the planned backups, re-reading them first in calls of at most 50 ids', async () => {
+    // Prepare
+    const { old, plan } = planned(120);
+    // Act
+    const result = await executePrune(hsm.clients(), plan);
+    // Assess
+    const deleted = hsm.calls(DeleteBackupCommand).map((input) => input.BackupId);
+    expect(deleted.sort()).toEqual(old.map((b) => b.id).sort());
+    const rereads = hsm.describeInputs.map((input) => input.Filters?.backupIds ?? []);
+    expect(rereads.map((ids) => ids.length)).toEqual([50, 50, 20]);
+    expect(new Set(rereads.flat())).toEqual(new Set(old.map((b) => b.id)));
+    expect(result.counts).toEqual({ succeeded: 120, failed: 0, skipped: 0 });
+    expect(result.succeeded[0]).toMatchObject({
+      status: 'succeeded',
+      reason: 'deleted',
+      deleteTimestamp: '2026-12-06T12:00:00.000Z',
+      restoreCommand: `cloudhsm-ops restore --region us-east-1 --backup-id ${result.succeeded[0]!.backupId}`,
+    });
+    expect(result.restoreCommands).toHaveLength(1);
+    expect(result.restoreCommands[0]!.split('--backup-id').length - 1).toBe(120);
+    expect(old.every((b) => hsm.state(b.id) === 'PENDING_DELETION')).toBe(true);
+  });
+
+  it('skips planned backups that changed since planning, and deletes the rest', async () => {
+    // Prepare
+    const { old, plan } = planned(5);
+    const [nowPending, nowPinned, nowHeld, nowGone] = old;
+    hsm.backups.get(nowPending!.id)!.BackupState = 'PENDING_DELETION';
+    hsm.backups.get(nowPinned!.id)!.NeverExpires = true;
+    hsm.backups.get(nowHeld!.id)!.TagList = [{ Key: 'cloudhsm-ops:hold', Value: 'audit' }];
+    hsm.backups.delete(nowGone!.id);
+    // Act
+    const result = await executePrune(hsm.clients(), plan);
+    // Assess
+    expect(hsm.calls(DeleteBackupCommand).map((i) => i.BackupId)).toEqual([old[4]!.id]);
+    expect(new Map(result.skipped.map((o) => [o.backupId, o.detail]))).toEqual(
+      new Map([
+        [nowPending!.id, 'changed since planning: state is now PENDING_DELETION'],
+        [nowPinned!.id, 'changed since planning: NeverExpires is now set'],
+        [nowHeld!.id, 'changed since planning: now carries the hold tag cloudhsm-ops:hold'],
+        [nowGone!.id, 'changed since planning: no longer listed'],
+      ]),
+    );
+    expect(result.counts).toEqual({ succeeded: 1, failed: 0, skipped: 4 });
+  });
+
+  it('counts "already gone" and a lost response (already PENDING_DELETION) as done', async () => {
+    // Prepare
+    const { old, plan } = planned(3);
+    const [vanishes, lostResponse, fine] = old;
+    let lost = false;
+    hsm.beforeDelete = async ({ BackupId }) => {
+      if (BackupId === vanishes!.id) hsm.backups.delete(BackupId);
+      // The first attempt was applied but its response lost; this is the SDK's retry arriving.
+      if (BackupId === lostResponse!.id && !lost) {
+        lost = true;
+        hsm.backups.get(BackupId)!.BackupState = 'PENDING_DELETION';
+        hsm.backups.get(BackupId)!.DeleteTimestamp = new Date('2026-12-06T12:00:00Z');
+      }
+    };
+    // Act
+    const result = await executePrune(hsm.clients(), plan);
+    // Assess
+    expect(result.failed).toEqual([]);
+    const byId = new Map(result.succeeded.map((o) => [o.backupId, o]));
+    expect(byId.get(vanishes!.id)).toMatchObject({ reason: 'already-gone' });
+    expect(byId.get(lostResponse!.id)).toMatchObject({
+      reason: 'already-pending-deletion',
+      deleteTimestamp: '2026-12-06T12:00:00.000Z',
+    });
+    expect(byId.get(lostResponse!.id)?.restoreCommand).toContain(lostResponse!.id);
+    expect(byId.get(fine!.id)).toMatchObject({ reason: 'deleted' });
+    expect(result.restoreCommands[0]).not.toContain(vanishes!.id);
+  });
+
+  it('reports a backup that is still READY after an invalid-request answer as failed', async () => {
+    const { old, plan } = planned(1);
+    hsm.mock
+      .on(DeleteBackupCommand)
+      .rejects(Object.assign(new Error('state is wrong'), { name: 'CloudHsmInvalidRequestException' }));
+    const result = await executePrune(hsm.clients(), plan);
+    expect(result.failed).toHaveLength(1);
+    expect(result.failed[0]).toMatchObject({
+      backupId: old[0]!.id,
+      reason: 'error',
+      errorCode: 'CloudHsmInvalidRequestException',
+    });
+    expect(result.failed[0]!.detail).toMatch(/state is READY/);
+  });
+
+  it('keeps going past failures, reports each with its error, and never throws', async () => {
+    // Prepare
+    const { old, plan } = planned(6);
+    const denied = new Set([old[1]!.id, old[4]!.id]);
+    hsm.beforeDelete = ({ BackupId }) => {
+      if (denied.has(BackupId!)) throw new CloudHsmAccessDeniedException({ message: 'no', $metadata: {} });
+    };
+    // Act
+    const result = await executePrune(hsm.clients(), plan);
+    // Assess
+    expect(result.counts).toEqual({ succeeded: 4, failed: 2, skipped: 0 });
+    expect(result.failed.map((o) => o.backupId).sort()).toEqual([...denied].sort());
+    expect(result.failed[0]).toMatchObject({ errorCode: 'CloudHsmAccessDeniedException' });
+    expect(result.failed[0]!.detail).toMatch(/CloudHsmAccessDeniedException: no/);
+  });
+
+  it('refuses a plan over --max-deletions before any call, saying how to proceed', async () => {
+    // Prepare
+    const { plan } = planned(7, { maxDeletions: '5' });
+    // Act
+    const result = await executePrune(hsm.clients(), plan);
+    // Assess
+    expect(hsm.mock.calls()).toHaveLength(0);
+    expect(result.refused).toMatch(
+      /the plan deletes 7 backups, more than --max-deletions 5; nothing was deleted/,
+    );
+    expect(result.refused).toMatch(/raise --max-deletions to 7 or narrow the cutoff/);
+    expect(result.counts).toEqual({ succeeded: 0, failed: 0, skipped: 7 });
+    expect(result.skipped.every((o) => o.reason === 'over-limit')).toBe(true);
+  });
+
+  it('stops starting deletes once shouldStop() says so, reporting the rest as skipped "deadline"', async () => {
+    const { plan } = planned(10);
+    let started = 0;
+    hsm.beforeDelete = () => {
+      started++;
+    };
+    const result = await executePrune(hsm.clients(), plan, {
+      concurrency: 2,
+      shouldStop: () => started >= 4,
+    });
+    expect(hsm.calls(DeleteBackupCommand)).toHaveLength(4);
+    expect(result.counts).toEqual({ succeeded: 4, failed: 0, skipped: 6 });
+    expect(result.skipped.every((o) => o.reason === 'deadline')).toBe(true);
+  });
+
+  it('keeps at most `concurrency` deletes in flight and reports progress for every planned backup', async () => {
+    // Prepare
+    const { plan } = planned(25);
+    let inFlight = 0;
+    let peak = 0;
+    hsm.beforeDelete = async () => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      inFlight--;
+    };
+    const progress: number[] = [];
+    // Act
+    await executePrune(hsm.clients(), plan, { concurrency: 4, onProgress: (p) => progress.push(p.done) });
+    // Assess
+    expect(peak).toBe(4);
+    expect(progress).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+  });
+
+  it('deletes nothing when the re-read fails: every planned backup fails instead', async () => {
+    const { plan } = planned(3);
+    hsm.beforeDescribe = () => {
+      throw new CloudHsmServiceException({ message: 'unavailable', $metadata: {} });
+    };
+    const result = await executePrune(hsm.clients(), plan);
+    expect(hsm.calls(DeleteBackupCommand)).toHaveLength(0);
+    expect(result.counts).toEqual({ succeeded: 0, failed: 3, skipped: 0 });
+    expect(result.failed[0]!.detail).toMatch(/could not re-read before deleting: .*unavailable/);
+  });
+
+  it('deletes nothing the plan keeps', async () => {
+    // Prepare
+    const { plan } = planned(2);
+    const kept = plan.entries.filter((e) => e.decision === 'keep').map((e) => e.backupId);
+    // Act
+    await executePrune(hsm.clients(), plan);
+    // Assess
+    const deleted = new Set(hsm.calls(DeleteBackupCommand).map((i) => i.BackupId));
+    expect(kept.some((id) => deleted.has(id))).toBe(false);
+    expect(deleted.size).toBe(deletions(plan).length);
+  });
+});

@@ -1,0 +1,158 @@
+import {
+  CloudHsmInternalFailureException,
+  CloudHsmInvalidRequestException,
+  RestoreBackupCommand,
+} from '@aws-sdk/client-cloudhsm-v2';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UsageError } from '../../lib/errors.js';
+import { parseRestoreConfig, runRestore } from '../../lib/restore/restore.js';
+import { FakeHsm } from '../prune/fake-hsm.js';
+import { backup, CLUSTER_B, NOW } from '../prune/fixtures.js';
+
+let hsm: FakeHsm;
+beforeEach(() => {
+  hsm = new FakeHsm();
+});
+afterEach(() => {
+  hsm.restoreMocks();
+});
+
+/** A backup deleted `hoursAgo` before NOW (DeleteTimestamp = deletion + 7 days). */
+const deleted = (hoursAgo: number, overrides = {}) =>
+  backup(30, {
+    state: 'PENDING_DELETION',
+    deleteAt: NOW.minus({ hours: hoursAgo }).plus({ days: 7 }).toJSDate(),
+    ...overrides,
+  });
+
+const restore = (settings: Record<string, string>) =>
+  runRestore({ clients: hsm.clients() }, parseRestoreConfig({ region: 'us-east-1', ...settings }), NOW);
+
+describe('restore by id', () => {
+  it('restores PENDING_DELETION backups and reports the others without attempting them', async () => {
+    // Prepare
+    const pending = deleted(1);
+    const ready = backup(3);
+    const gone = backup(40, { state: 'DELETED' });
+    const missing = 'backup-mmmmmmmmmmm';
+    hsm.add(pending, ready, gone);
+    // Act
+    const run = await restore({ backupIds: [pending.id, ready.id, gone.id, missing].join(',') });
+    // Assess
+    expect(hsm.calls(RestoreBackupCommand).map((i) => i.BackupId)).toEqual([pending.id]);
+    expect(hsm.state(pending.id)).toBe('READY');
+    expect(run.result.succeeded.map((o) => [o.backupId, o.reason])).toEqual([[pending.id, 'restored']]);
+    expect(run.result.skipped.map((o) => [o.backupId, o.detail])).toEqual([
+      [ready.id, 'state is READY; only PENDING_DELETION can be restored'],
+    ]);
+    expect(run.result.failed.map((o) => [o.backupId, o.reason])).toEqual([
+      [gone.id, 'permanently-deleted'],
+      [missing, 'not-found'],
+    ]);
+    expect(run.exitCode).toBe(1);
+  });
+
+  it('exits 0 when every named backup was restored or had nothing to undo', async () => {
+    const pending = deleted(1);
+    const ready = backup(3);
+    hsm.add(pending, ready);
+    const run = await restore({ backupIds: `${pending.id},${ready.id}` });
+    expect(run.exitCode).toBe(0);
+    expect(run.result.counts).toEqual({ succeeded: 1, failed: 0, skipped: 1 });
+  });
+
+  it('counts a restore whose response was lost (the retry finds it READY) as done', async () => {
+    // Prepare: the service applied the restore, then the retried call is refused.
+    const pending = deleted(1);
+    hsm.add(pending);
+    hsm.beforeRestore = ({ BackupId }) => {
+      hsm.backups.get(BackupId!)!.BackupState = 'READY';
+      throw new CloudHsmInvalidRequestException({ message: 'backup is READY', $metadata: {} });
+    };
+    // Act
+    const run = await restore({ backupIds: pending.id });
+    // Assess
+    expect(run.result.succeeded).toEqual([
+      expect.objectContaining({ backupId: pending.id, reason: 'already-restored' }),
+    ]);
+    expect(run.exitCode).toBe(0);
+  });
+
+  it('reports a restore that keeps failing', async () => {
+    const pending = deleted(1);
+    hsm.add(pending);
+    hsm.beforeRestore = () => {
+      throw new CloudHsmInternalFailureException({ message: 'boom', $metadata: {} });
+    };
+    const run = await restore({ backupIds: pending.id });
+    expect(run.result.failed[0]).toMatchObject({
+      reason: 'error',
+      errorCode: 'CloudHsmInternalFailureException',
+    });
+    expect(run.exitCode).toBe(1);
+  });
+});
+
+describe('restore --deleted-since', () => {
+  it('restores what was deleted within the age (DeleteTimestamp − 7 days ≥ now − age)', async () => {
+    // Prepare
+    const recent = deleted(1);
+    const edge = deleted(2);
+    const older = deleted(3);
+    const otherLineage = deleted(1, { clusterId: CLUSTER_B });
+    hsm.add(recent, edge, older, otherLineage, backup(1));
+    // Act
+    const run = await restore({ deletedSince: '2h' });
+    // Assess
+    expect(hsm.describeInputs[0]).toMatchObject({
+      Filters: { states: ['PENDING_DELETION'] },
+      MaxResults: 50,
+    });
+    expect(
+      hsm
+        .calls(RestoreBackupCommand)
+        .map((i) => i.BackupId)
+        .sort(),
+    ).toEqual([recent.id, edge.id, otherLineage.id].sort());
+    expect(hsm.state(older.id)).toBe('PENDING_DELETION');
+    expect(run.result.counts).toEqual({ succeeded: 3, failed: 0, skipped: 0 });
+  });
+
+  it('narrows to one cluster with --cluster-id', async () => {
+    const mine = deleted(1);
+    const theirs = deleted(1, { clusterId: CLUSTER_B });
+    hsm.add(mine, theirs);
+    await restore({ deletedSince: '1d', clusterId: CLUSTER_B });
+    expect(hsm.calls(RestoreBackupCommand).map((i) => i.BackupId)).toEqual([theirs.id]);
+  });
+});
+
+describe('parseRestoreConfig', () => {
+  it.each([
+    [{}, /either --backup-id .* or --deleted-since/],
+    [{ backupIds: 'backup-aaaaaaaaaaa', deletedSince: '2h' }, /either --backup-id/],
+    [{ backupIds: 'backup-x' }, /backup id "backup-x" is not valid/],
+    [{ deletedSince: 'lately' }, /--deleted-since "lately" is not valid/],
+    [{ backupIds: 'backup-aaaaaaaaaaa', clusterId: CLUSTER_B }, /--cluster-id only narrows --deleted-since/],
+    [{ deletedSince: '2h', eventBus: 'ops' }, /need --publish/],
+    [{ deletedSince: '2h', bogus: 'x' }, /invalid restore settings/],
+  ])('rejects %j', (settings, message) => {
+    expect(() => parseRestoreConfig({ region: 'us-east-1', ...settings })).toThrow(message);
+    expect(() => parseRestoreConfig({ region: 'us-east-1', ...settings })).toThrow(UsageError);
+  });
+
+  it('requires one valid region', () => {
+    expect(() => parseRestoreConfig({ deletedSince: '2h' })).toThrow(/--region is required/);
+    expect(() => parseRestoreConfig({ region: 'us-east-1,eu-west-1', deletedSince: '2h' })).toThrow(
+      UsageError,
+    );
+  });
+
+  it('de-duplicates ids', () => {
+    const config = parseRestoreConfig({
+      region: 'us-east-1',
+      backupIds: 'backup-aaaaaaaaaaa,backup-aaaaaaaaaaa',
+    });
+    expect(config.selection).toEqual({ kind: 'ids', backupIds: ['backup-aaaaaaaaaaa'] });
+  });
+});

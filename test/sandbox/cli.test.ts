@@ -1,0 +1,137 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeClustersCommand } from '@aws-sdk/client-cloudhsm-v2';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AwsClients } from '../../lib/aws/clients.js';
+import { startSandbox } from '../../sandbox/index.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+/** The CLI bundled once from source (as scripts/build.mjs does), so each run starts fast. */
+const BUNDLE = join(ROOT, 'node_modules/.cache', `cli-test-${process.pid}.mjs`);
+
+beforeAll(async () => {
+  mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true });
+  await build({
+    entryPoints: [join(ROOT, 'cli/entry.ts')],
+    outfile: BUNDLE,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+    // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+  });
+});
+afterAll(() => rmSync(BUNDLE, { force: true }));
+
+function cli(args: string[]): ChildProcess {
+  return spawn(process.execPath, [BUNDLE, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, AWS_REGION: '', AWS_DEFAULT_REGION: '', CLOUDHSM_OPS_ENDPOINT: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function finished(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr!.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    child.stdout!.on('data', (chunk) => {
+      buffered += chunk;
+      const end = buffered.indexOf('\n');
+      if (end >= 0) resolve(buffered.slice(0, end));
+    });
+    child.on('close', (code) => reject(new Error(`exited with ${code} before printing a line`)));
+  });
+}
+
+describe('cloudhsm-ops sandbox', () => {
+  it('prints exactly "listening on URL", serves AWS calls, and stops cleanly on SIGTERM', async () => {
+    // Prepare
+    const child = cli(['sandbox', '--port', '0', '--fleet', 'demo', '--seed', '5']);
+    const done = finished(child);
+    const line = await firstLine(child);
+    const url = line.replace('listening on ', '');
+    const clients = new AwsClients({ endpoint: url, maxAttempts: 1 });
+    // Act
+    const { Clusters } = await clients.cloudHsm('us-east-1').send(new DescribeClustersCommand({}));
+    clients.destroy();
+    child.kill('SIGTERM');
+    const { code, stdout } = await done;
+    // Assess
+    expect(line).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
+    expect(stdout).toBe(`${line}\n`);
+    expect(Clusters!.map((c) => c.ClusterId)).toContain('cluster-paymentsprod');
+    expect(code).toBe(0);
+  });
+
+  it('rejects a bad fleet file with a clear message and exit code 2', async () => {
+    // Prepare
+    const file = join(tmpdir(), `bad-fleet-${process.pid}.json`);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        account: '111122223333',
+        regions: { 'us-east-1': { zones: ['us-east-1a'], colour: 'red' } },
+      }),
+    );
+    // Act
+    const { code, stdout, stderr } = await finished(cli(['sandbox', '--port', '0', '--fleet', file]));
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('is not a valid fleet file');
+    expect(stderr).toContain('$.regions["us-east-1"]: unknown key "colour"');
+  });
+});
+
+describe('cloudhsm-ops inventory', () => {
+  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ fleet: 'demo' });
+  });
+  afterAll(() => sandbox.close());
+
+  it('reports clusters, HSMs by zone, backups by state and DR copies per region', async () => {
+    // Act
+    const { code, stdout } = await finished(
+      cli(['inventory', '--endpoint', sandbox.url, '--region', 'us-east-1,us-west-2', '--json']),
+    );
+    // Assess
+    expect(code).toBe(0);
+    const { regions } = JSON.parse(stdout);
+    const [east, west] = regions;
+    expect(east.region).toBe('us-east-1');
+    expect(east.clusters.find((c: { id: string }) => c.id === 'cluster-sameazledger').hsmsByZone).toEqual({
+      'us-east-1b': 2,
+    });
+    const stateTotal = Object.values(east.backups.byState as Record<string, number>).reduce(
+      (a, b) => a + b,
+      0,
+    );
+    expect(stateTotal).toBe(east.backups.total);
+    expect(east.backups.total).toBe(sandbox.backups('us-east-1').length);
+    expect(west.copies['us-east-1'].count).toBe(
+      sandbox.backups('us-west-2').filter((b) => b.SourceRegion === 'us-east-1').length,
+    );
+    expect(sandbox.requests().every((r) => !r.mutating)).toBe(true);
+  });
+});
