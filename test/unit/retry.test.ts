@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('AwsClients retry configuration', () => {
-  it.each([1, 2, 3])('makes exactly %i attempt(s) when maxAttempts is %i', async (maxAttempts) => {
+  it.each([1, 2, 3])('makes exactly as many attempts as maxAttempts (%i)', async (maxAttempts) => {
     // Prepare
     hits = 0;
     const clients = new AwsClients({ endpoint, maxAttempts, retryMode: 'standard' });
