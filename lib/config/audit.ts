@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageError } from '../errors.js';
 import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
 import { PATTERNS, parseRegion, parseSeverity, SEVERITIES, type Severity, uniqueRegions } from './common.js';

@@ -1,5 +1,5 @@
 import type { Duration } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageError } from '../errors.js';
 import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
 import { PATTERNS, parseClusterId, parseCount, parseDuration, parseRegion } from './common.js';

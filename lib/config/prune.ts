@@ -4,7 +4,7 @@
  * {@link pruneConfigFromEnv}. Both get the same validated {@link PruneConfig} and the same
  * messages, naming the flag or the variable the user actually set.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageError } from '../errors.js';
 import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
 import { type CutoffLabels, parseAge, parseTimestamp, parseTimeZone } from '../time/cutoff.js';

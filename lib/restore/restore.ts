@@ -5,7 +5,7 @@
 import { RestoreBackupCommand } from '@aws-sdk/client-cloudhsm-v2';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DateTime, Duration } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { accountId as lookupAccountId } from '../aws/account.js';
 import type { AwsClients } from '../aws/clients.js';
 import { mapSettled } from '../concurrency.js';

@@ -1,0 +1,125 @@
+/**
+ * Scheduled prune: plans the deletion of stale backups in REGIONS (DR copies by
+ * COPY_RETENTION_DAYS, originals by OLDER_THAN or TIMESTAMP) under the guardrails, and
+ * applies the plan only when PRUNE_EXECUTE=true. Near the Lambda deadline it stops starting
+ * deletes and reports what it left; the next run re-plans and finishes (deleted backups are
+ * PENDING_DELETION by then, so nothing is deleted twice).
+ */
+import type { Context } from 'aws-lambda';
+import { pruneConfigFromEnv } from '../lib/config/prune.js';
+import { publishEvents } from '../lib/events/publisher.js';
+import type { PruneOutcome } from '../lib/prune/execute.js';
+import { deletions } from '../lib/prune/plan.js';
+import { type PublishFn, runPrune } from '../lib/prune/run.js';
+import type { ScheduleEvent } from './shared/event.js';
+import { createRuntime, METRIC } from './shared/runtime.js';
+
+const runtime = createRuntime({
+  job: 'prune',
+  parse: pruneConfigFromEnv,
+  variables: [
+    'REGIONS',
+    'CLUSTER_ID',
+    'OLDER_THAN',
+    'TIMESTAMP',
+    'TIMEZONE',
+    'KEEP_LAST',
+    'MAX_DELETIONS',
+    'COPY_RETENTION_DAYS',
+    'HOLD_TAG',
+    'PRUNE_EXECUTE',
+    'EVENT_BUS_NAME',
+    'EVENT_SOURCE',
+  ],
+  required: ['REGIONS'],
+  deadlineMarginSeconds: 60,
+});
+
+/** A backup as the summary lists it. */
+export interface PrunedLine {
+  backupId: string;
+  region: string;
+  clusterId?: string;
+  restoreCommand?: string;
+}
+
+/** What a prune invocation returns. */
+export interface PruneSummary {
+  mode: 'dry-run' | 'execute';
+  considered: number;
+  planned: number;
+  deleted: PrunedLine[];
+  failed: (PrunedLine & { detail: string })[];
+  /** Planned deletions not started because the deadline was near; the next run deletes them. */
+  leftForNextRun: PrunedLine[];
+  /** Skipped because the backup changed since planning (now held, no longer READY, ...). */
+  changed: number;
+  refused?: string;
+  restoreCommands: string[];
+  eventsPublished: number;
+}
+
+/** The feed's bus lives in the function's own region, whatever region a backup is in. */
+const publishHome: PublishFn = (_client, events, target, options) => {
+  const region = runtime.homeRegion ?? target.region;
+  return publishEvents(runtime.clients.eventBridge(region), events, { ...target, region }, options);
+};
+
+const line = (o: PruneOutcome): PrunedLine => ({
+  backupId: o.backupId,
+  region: o.region,
+  ...(o.clusterId ? { clusterId: o.clusterId } : {}),
+  ...(o.restoreCommand ? { restoreCommand: o.restoreCommand } : {}),
+});
+
+export async function handler(event: ScheduleEvent, context: Context) {
+  const config = runtime.config;
+  return runtime.invoke<PruneSummary>(event, context, { dryRun: !config.execute }, async (run) => {
+    const result = await runPrune(
+      {
+        clients: runtime.clients,
+        runId: run.runId,
+        shouldStop: run.shouldStop,
+        publish: publishHome,
+        applyCommand: () => `set PRUNE_EXECUTE=true on ${runtime.functionName} (parameter pruneExecute)`,
+      },
+      config,
+      run.now,
+    );
+    const outcome = result.result;
+    for (const o of outcome?.succeeded ?? [])
+      run.logger.info('backup deleted', { ...line(o), reason: o.reason });
+    for (const o of outcome?.failed ?? [])
+      run.logger.error('delete failed', { ...line(o), detail: o.detail });
+    const left = (outcome?.skipped ?? []).filter((o) => o.reason === 'deadline');
+    if (left.length > 0) {
+      run.logger.warn('stopped before the deadline; the next run deletes the rest', { left: left.length });
+    }
+    if (outcome?.refused) run.logger.error('plan refused', { refused: outcome.refused });
+    const planned = deletions(result.plan).length;
+    run.count(METRIC.backupsPlannedForDeletion, planned);
+    run.count(METRIC.backupsDeleted, outcome?.counts.succeeded ?? 0);
+    run.count(METRIC.backupsLeftForNextRun, left.length);
+    run.count(METRIC.eventsPublished, result.events?.published ?? 0);
+    run.count(METRIC.eventsLost, result.events?.lost.length ?? 0);
+    const failures: string[] = [];
+    if (outcome?.refused) failures.push(outcome.refused);
+    if (outcome?.failed.length) failures.push(`${outcome.failed.length} deletion(s) failed`);
+    failures.push(...(result.events?.lost ?? []));
+    return {
+      summary: {
+        mode: result.mode,
+        considered: result.plan.counts.considered,
+        planned,
+        deleted: (outcome?.succeeded ?? []).map(line),
+        failed: (outcome?.failed ?? []).map((o) => ({ ...line(o), detail: o.detail })),
+        leftForNextRun: left.map(line),
+        changed: (outcome?.skipped ?? []).filter((o) => o.reason === 'changed').length,
+        ...(outcome?.refused ? { refused: outcome.refused } : {}),
+        restoreCommands: outcome?.restoreCommands ?? [],
+        eventsPublished: result.events?.published ?? 0,
+      },
+      failures,
+    };
+  });
+}

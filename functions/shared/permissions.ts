@@ -1,0 +1,99 @@
+/**
+ * The IAM actions each function's code calls, and on what. infra/iam.yml grants exactly
+ * these (test/packaging checks the template against this file), and test/functions runs each
+ * handler against the sandbox and checks that the calls it makes map onto exactly these.
+ */
+import type { Job } from './runtime.js';
+
+/** What a statement may name as its Resource. */
+export type ResourceScope =
+  /** The action has no resource-level permissions (List/Describe calls): `*` is the only choice. */
+  | 'any'
+  /** CloudHSM backups of this account, any region: `arn:…:cloudhsm:*:ACCOUNT:backup/*`. */
+  | 'account-backups'
+  /** The feed's event bus (infra/event-bus.yml) and nothing else. */
+  | 'event-bus';
+
+/** One granted action. */
+export interface Grant {
+  action: string;
+  scope: ResourceScope;
+  why: string;
+  /**
+   * Set when the sandbox tests cannot make the code take this path (a race between two
+   * runs); the grant is then checked by reading the code path named here instead.
+   */
+  onlyWhen?: string;
+}
+
+/** The actions each job's code calls. No wildcards: each is named. */
+export const JOB_GRANTS: Record<Job, readonly Grant[]> = {
+  audit: [
+    { action: 'cloudhsm:DescribeClusters', scope: 'any', why: 'list the clusters of each audited region' },
+    {
+      action: 'cloudhsm:DescribeBackups',
+      scope: 'any',
+      why: 'backup freshness, retention and the DR copies of each cluster',
+    },
+    { action: 'ec2:DescribeAvailabilityZones', scope: 'any', why: 'the zones HSMs should spread over' },
+    { action: 'ec2:DescribeSubnets', scope: 'any', why: "the zones of each cluster's subnets" },
+    { action: 'ec2:DescribeSecurityGroups', scope: 'any', why: "each cluster's security-group exposure" },
+    { action: 'events:PutEvents', scope: 'event-bus', why: 'publish findings and the run summary' },
+  ],
+  copy: [
+    {
+      action: 'cloudhsm:DescribeBackups',
+      scope: 'any',
+      why: 'recent source backups; existing copies in DR regions',
+    },
+    { action: 'cloudhsm:ListTags', scope: 'account-backups', why: 'read claims and the tags a copy carries' },
+    {
+      action: 'cloudhsm:TagResource',
+      scope: 'account-backups',
+      why: "write the run's claim; CopyBackupToRegion tags the copy with it too",
+    },
+    {
+      action: 'cloudhsm:UntagResource',
+      scope: 'account-backups',
+      why: 'release the claim; CopyBackupToRegion requires it as well',
+    },
+    { action: 'cloudhsm:CopyBackupToRegion', scope: 'account-backups', why: 'make the copies' },
+    {
+      action: 'cloudhsm:DeleteBackup',
+      scope: 'account-backups',
+      why: "remove this run's own duplicate copy when two runs raced (restorable for 7 days)",
+      onlyWhen: 'two copies of one source are READY in one DR region (lib/copy/execute.ts handleDuplicates)',
+    },
+    { action: 'events:PutEvents', scope: 'event-bus', why: 'publish CloudHSM Backup Copied events' },
+  ],
+  prune: [
+    { action: 'cloudhsm:DescribeBackups', scope: 'any', why: 'list every backup; re-read before deleting' },
+    { action: 'cloudhsm:DeleteBackup', scope: 'account-backups', why: 'delete the planned backups' },
+    { action: 'events:PutEvents', scope: 'event-bus', why: 'publish Backup Deleted / Prune Plan events' },
+  ],
+};
+
+/**
+ * Calls the code makes that need no permission: STS GetCallerIdentity works for any
+ * principal (it cannot even be denied), so no statement grants it.
+ */
+export const UNAUTHORISED_OPERATIONS: ReadonlySet<string> = new Set(['sts:GetCallerIdentity']);
+
+/** What every function's role also needs from the platform, not from its code. */
+export const PLATFORM_ACTIONS = {
+  /** Writing its own log group (the group itself is created by the stack, with retention). */
+  logs: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+  /** Lambda sends failed asynchronous invocations to the on-failure destination as the function's role. */
+  failureDestination: ['sqs:SendMessage'],
+} as const;
+
+/** The IAM action behind one API call, or undefined when none is needed. */
+export function actionOf(service: string, operation: string): string | undefined {
+  const action = `${service}:${operation}`;
+  return UNAUTHORISED_OPERATIONS.has(action) ? undefined : action;
+}
+
+/** The granted actions of a job, sorted. */
+export function grantedActions(job: Job): string[] {
+  return [...new Set(JOB_GRANTS[job].map((grant) => grant.action))].sort();
+}

@@ -1,0 +1,92 @@
+/**
+ * The audit handler against the sandbox's demo fleet (every check fails somewhere): a
+ * scheduled event in, one finding per check per cluster and a run summary out on the bus,
+ * FindingsFailed counted by severity.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AuditSummary } from '../../functions/audit.js';
+import { SEVERITIES } from '../../lib/config/common.js';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import {
+  type Captured,
+  captureOutput,
+  lambdaContext,
+  loadHandler,
+  metricTotal,
+  scheduledEvent,
+} from './harness.js';
+
+let s: TestSandbox;
+let out: Captured;
+
+beforeEach(async () => {
+  s = await startTestSandbox({ fleet: 'demo' });
+  out = captureOutput();
+});
+afterEach(async () => {
+  out.restore();
+  await s.close();
+});
+
+const env = (extra: Record<string, string> = {}) => ({
+  AWS_REGION: 'us-east-1',
+  ENDPOINT_URL: s.sandbox.url,
+  REGIONS: 'us-east-1,eu-west-1',
+  DR_REGIONS: 'us-west-2',
+  PUBLISH: 'true',
+  EVENT_BUS_NAME: 'cloudhsm-ops',
+  ...extra,
+});
+
+describe('audit handler', () => {
+  it('publishes every finding and the run summary, and counts failures by severity', async () => {
+    // Prepare
+    const audit = await loadHandler('audit', env());
+    // Act
+    const summary = (await audit.handler(
+      scheduledEvent(s.sandbox.clock.now()),
+      lambdaContext(),
+    )) as unknown as AuditSummary & { runId: string };
+    // Assess: the summary
+    expect(summary.clusters).toBe(7);
+    expect(summary.errors).toEqual([]);
+    expect(summary.findings.byStatus.FAILED).toBeGreaterThan(0);
+    expect(summary.findings.byStatus.PASSED).toBeGreaterThan(0);
+    expect(summary.published).toBe(summary.findings.total + 1);
+    // Assess: what the bus received
+    const events = s.sandbox.events();
+    const findings = events.filter((e) => e.detailType === 'CloudHSM Finding');
+    expect(findings).toHaveLength(summary.findings.total);
+    expect(events.at(-1)?.detailType).toBe('CloudHSM Run Summary');
+    expect(events.every((e) => e.busName === 'cloudhsm-ops' && e.region === 'us-east-1')).toBe(true);
+    expect(new Set(findings.map((e) => (e.detail as { runId: string }).runId))).toEqual(
+      new Set([summary.runId]),
+    );
+    // Assess: metrics and per-finding log lines
+    for (const severity of SEVERITIES) {
+      expect(metricTotal(out, 'FindingsFailed', ['severity', severity])).toBe(
+        summary.findings.failedBySeverity[severity],
+      );
+    }
+    expect(out.metrics().every((m) => m.namespace === 'CloudHSMOps')).toBe(true);
+    expect(metricTotal(out, 'Failures')).toBe(0);
+    const failedLines = out.logs().filter((l) => l.message === 'finding FAILED');
+    expect(failedLines).toHaveLength(summary.findings.byStatus.FAILED);
+    expect(failedLines[0]).toMatchObject({ job: 'audit', runId: summary.runId, dryRun: false });
+    expect(failedLines[0]?.clusterId).toMatch(/^cluster-/);
+  });
+
+  it('fails the invocation when a region cannot be gathered, and still reports the rest', async () => {
+    // Prepare: every DescribeClusters in eu-west-1 fails.
+    s.sandbox.setFaults({
+      rules: [{ operation: 'DescribeClusters', region: 'eu-west-1', internalFailureRate: 1 }],
+    });
+    const audit = await loadHandler('audit', env({ MAX_ATTEMPTS: '2' }));
+    // Act
+    const outcome = audit.handler(scheduledEvent(s.sandbox.clock.now()), lambdaContext());
+    // Assess
+    await expect(outcome).rejects.toThrow(/audit run .* failed: 1 error\(s\) during the audit/);
+    expect(s.sandbox.events().some((e) => e.detailType === 'CloudHSM Finding')).toBe(true);
+    expect(metricTotal(out, 'Failures')).toBe(1);
+  });
+});

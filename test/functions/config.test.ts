@@ -1,0 +1,142 @@
+/**
+ * Cold-start configuration: a bad environment fails the module load (Lambda's init phase)
+ * with a message naming the variable, before any AWS call; and the planning instant.
+ */
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigurationError, explainConfigError } from '../../functions/shared/config.js';
+import { planningTime } from '../../functions/shared/event.js';
+import { auditConfigFromEnv } from '../../lib/config/audit.js';
+import type { UsageError } from '../../lib/errors.js';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { type Captured, captureOutput, loadHandler } from './harness.js';
+
+let s: TestSandbox;
+let out: Captured;
+beforeAll(async () => {
+  s = await startTestSandbox({ fleet: 'demo' });
+  out = captureOutput();
+});
+afterAll(async () => {
+  out.restore();
+  await s.close();
+});
+
+const base = () => ({
+  AWS_REGION: 'us-east-1',
+  ENDPOINT_URL: s.sandbox.url,
+  REGIONS: 'us-east-1',
+  DR_REGIONS: 'us-west-2',
+  COPY_RETENTION_DAYS: '90',
+});
+
+describe('a bad environment fails at module load, naming the variable', () => {
+  const cases = [
+    { job: 'audit', variable: 'FRESHNESS_GRACE_HOURS', value: 'six' },
+    { job: 'audit', variable: 'DR_REGIONS', value: 'us-west-2,mars-1' },
+    { job: 'copy', variable: 'DR_REGIONS', value: 'us-east-7' },
+    { job: 'copy', variable: 'COPY_SINCE', value: 'yesterday' },
+    { job: 'prune', variable: 'PRUNE_EXECUTE', value: 'yes' },
+    { job: 'prune', variable: 'MAX_DELETIONS', value: '-1' },
+    { job: 'prune', variable: 'ENDPOINT_URL', value: 'ftp://127.0.0.1:1' },
+    { job: 'copy', variable: 'DEADLINE_MARGIN_SECONDS', value: '0' },
+    { job: 'audit', variable: 'MAX_ATTEMPTS', value: 'many' },
+  ] as const;
+
+  for (const { job, variable, value } of cases) {
+    it(`${job}: ${variable}=${value}`, async () => {
+      // Prepare
+      s.sandbox.clearRequests();
+      // Act
+      const loading = loadHandler(job, { ...base(), [variable]: value });
+      // Assess
+      // A fresh module graph per load: compare by name, not by class identity.
+      await expect(loading).rejects.toMatchObject({ name: ConfigurationError.name });
+      await expect(loading).rejects.toThrow(new RegExp(`cloudhsm-ops-${job}: .*${variable}`));
+      expect(s.sandbox.requests()).toEqual([]);
+      const logged = out.logs().at(-1);
+      expect(logged).toMatchObject({
+        level: 'ERROR',
+        message: 'invalid configuration: the function cannot start',
+      });
+      expect(String(logged?.error)).toContain(variable);
+    });
+  }
+
+  it('copy without DR_REGIONS names the missing variable', async () => {
+    // Prepare
+    const { DR_REGIONS: _, ...env } = base();
+    // Act
+    const loading = loadHandler('copy', env);
+    // Assess
+    await expect(loading).rejects.toThrow(/no DR region given \(set DR_REGIONS\)/);
+  });
+
+  it('a good environment loads', async () => {
+    // Act
+    const loaded = await Promise.all([
+      loadHandler('audit', base()),
+      loadHandler('copy', base()),
+      loadHandler('prune', base()),
+    ]);
+    // Assess
+    expect(loaded.map((m) => typeof m.handler)).toEqual(['function', 'function', 'function']);
+    expect(s.sandbox.requests()).toEqual([]);
+  });
+});
+
+describe('explainConfigError', () => {
+  it('names every culprit when two variables are wrong', () => {
+    // Prepare
+    const env = { REGIONS: 'us-east-1', FRESHNESS_GRACE_HOURS: 'x', DR_RPO_HOURS: '0' };
+    let error: UsageError | undefined;
+    try {
+      auditConfigFromEnv(env);
+    } catch (caught) {
+      error = caught as UsageError;
+    }
+    // Act
+    const message = explainConfigError(auditConfigFromEnv, env, error!, {
+      functionName: 'cloudhsm-ops-audit',
+      variables: ['REGIONS', 'FRESHNESS_GRACE_HOURS', 'DR_RPO_HOURS'],
+    });
+    // Assess
+    expect(message).toBe(
+      'cloudhsm-ops-audit: invalid configuration in the function\'s environment: FRESHNESS_GRACE_HOURS="x": ' +
+        'freshness grace hours "x" is not a number; DR_RPO_HOURS="0": DR RPO hours must be between 1 and 8760, got 0',
+    );
+  });
+});
+
+describe('planningTime', () => {
+  const clock = () => DateTime.fromISO('2026-11-29T05:30:00Z', { zone: 'utc' });
+
+  it('plans for the scheduled time, so a retry re-plans the same instant', () => {
+    // Act
+    const planned = planningTime({ time: '2026-11-29T05:30:00Z' }, () => clock().plus({ hours: 2 }), false);
+    // Assess
+    expect(planned).toEqual({
+      now: DateTime.fromISO('2026-11-29T05:30:00Z', { zone: 'utc' }),
+      source: 'event',
+    });
+  });
+
+  it('does not believe a time ahead of the clock, unless the endpoint is a local sandbox', () => {
+    // Prepare
+    const future = { time: '2027-01-01T00:00:00Z' };
+    // Act
+    const inAws = planningTime(future, clock, false);
+    const inSandbox = planningTime(future, clock, true);
+    // Assess
+    expect(inAws.source).toBe('clock');
+    expect(inAws.now.toISO()).toBe(clock().toISO());
+    expect(inSandbox.source).toBe('event');
+  });
+
+  it('uses the clock for an event without a usable time', () => {
+    // Act
+    const sources = [{}, { time: 'soon' }, null].map((event) => planningTime(event, clock, false).source);
+    // Assess
+    expect(sources).toEqual(['clock', 'clock', 'clock']);
+  });
+});

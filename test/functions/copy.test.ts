@@ -1,0 +1,95 @@
+/**
+ * The copy handler against the sandbox's demo fleet (the newest us-east-1 backups lack their
+ * us-west-2 copies): a scheduled event in, copies made and Backup Copied events out; a
+ * second run finds everything already present.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CopySummary } from '../../functions/copy.js';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import {
+  type Captured,
+  captureOutput,
+  lambdaContext,
+  loadHandler,
+  metricTotal,
+  scheduledEvent,
+} from './harness.js';
+
+let s: TestSandbox;
+let out: Captured;
+
+beforeEach(async () => {
+  s = await startTestSandbox({ fleet: 'demo' });
+  out = captureOutput();
+});
+afterEach(async () => {
+  out.restore();
+  await s.close();
+});
+
+const env = (extra: Record<string, string> = {}) => ({
+  AWS_REGION: 'us-east-1',
+  ENDPOINT_URL: s.sandbox.url,
+  REGIONS: 'us-east-1',
+  DR_REGIONS: 'us-west-2',
+  COPY_SINCE: '48h',
+  EVENT_BUS_NAME: 'cloudhsm-ops',
+  ...extra,
+});
+
+type Summary = CopySummary & { runId: string };
+
+const copiesIn = (region: string) => s.sandbox.backups(region).filter((b) => b.SourceBackup !== undefined);
+
+describe('copy handler', () => {
+  it('copies the missing backups once, publishes one event per copy, and a second run copies nothing', async () => {
+    // Prepare
+    const copy = await loadHandler('copy', env());
+    const before = copiesIn('us-west-2').length;
+    // Act
+    const first = (await copy.handler(
+      scheduledEvent(s.sandbox.clock.now()),
+      lambdaContext(),
+    )) as never as Summary;
+    // Assess
+    expect(first.counts.copied).toBeGreaterThan(0);
+    expect(first.counts.failed).toBe(0);
+    expect(copiesIn('us-west-2').length - before).toBe(first.counts.copied);
+    const made = new Set(first.copied.map((c) => c.sourceBackupId));
+    const newCopies = copiesIn('us-west-2').filter((b) => made.has(String(b.SourceBackup)));
+    expect(newCopies).toHaveLength(first.counts.copied);
+    const events = s.sandbox.events().filter((e) => e.detailType === 'CloudHSM Backup Copied');
+    expect(events).toHaveLength(first.counts.copied);
+    expect(events.every((e) => e.busName === 'cloudhsm-ops' && e.source === 'cloudhsm-ops')).toBe(true);
+    expect(metricTotal(out, 'BackupsCopied')).toBe(first.counts.copied);
+    const perItem = out.logs().filter((l) => l.message === 'backup copied');
+    expect(perItem).toHaveLength(first.counts.copied);
+    expect(perItem[0]).toMatchObject({ job: 'copy', runId: first.runId, destinationRegion: 'us-west-2' });
+
+    // Act: the next scheduled run.
+    const second = (await copy.handler(
+      scheduledEvent(s.sandbox.clock.now()),
+      lambdaContext(),
+    )) as never as Summary;
+    // Assess
+    expect(second.counts.copied).toBe(0);
+    expect(second.counts.alreadyPresent).toBeGreaterThanOrEqual(first.counts.copied);
+    expect(copiesIn('us-west-2').length - before).toBe(first.counts.copied);
+  });
+
+  it('near the deadline starts no copy and leaves them for the next run', async () => {
+    // Prepare: less than the 120 s margin left from the start.
+    const copy = await loadHandler('copy', env());
+    const before = copiesIn('us-west-2').length;
+    // Act
+    const summary = (await copy.handler(
+      scheduledEvent(s.sandbox.clock.now()),
+      lambdaContext(30_000),
+    )) as never as Summary;
+    // Assess
+    expect(summary.counts.copied).toBe(0);
+    expect(summary.leftForNextRun).toBeGreaterThan(0);
+    expect(copiesIn('us-west-2').length).toBe(before);
+    expect(s.sandbox.requests().filter((r) => r.mutating)).toEqual([]);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * The IAM actions granted to each function (functions/shared/permissions.ts, which
+ * test/packaging checks against the template) are exactly the actions its code calls: each
+ * handler runs against the sandbox with every feature on, and the sandbox's request log
+ * says which API calls it made, in which regions.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { actionOf, grantedActions, JOB_GRANTS } from '../../functions/shared/permissions.js';
+import type { Job } from '../../functions/shared/runtime.js';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { type Captured, captureOutput, lambdaContext, loadHandler, scheduledEvent } from './harness.js';
+
+let s: TestSandbox;
+let out: Captured;
+beforeEach(async () => {
+  s = await startTestSandbox({ fleet: 'demo' });
+  out = captureOutput();
+});
+afterEach(async () => {
+  out.restore();
+  await s.close();
+});
+
+/** Each job configured to do everything it can: publish, execute, several regions. */
+const ENV: Record<Job, Record<string, string>> = {
+  audit: { REGIONS: 'us-east-1,eu-west-1', DR_REGIONS: 'us-west-2', PUBLISH: 'true' },
+  copy: { REGIONS: 'us-east-1', DR_REGIONS: 'us-west-2', COPY_SINCE: '48h' },
+  prune: {
+    REGIONS: 'us-east-1,us-west-2',
+    COPY_RETENTION_DAYS: '90',
+    PRUNE_EXECUTE: 'true',
+    MAX_DELETIONS: '1000',
+  },
+};
+
+async function callsOf(job: Job) {
+  const module = await loadHandler(job, {
+    AWS_REGION: 'us-east-1',
+    ENDPOINT_URL: s.sandbox.url,
+    EVENT_BUS_NAME: 'cloudhsm-ops',
+    ...ENV[job],
+  });
+  await module.handler(scheduledEvent(s.sandbox.clock.now()), lambdaContext());
+  return s.sandbox.requests();
+}
+
+describe('granted IAM actions equal the actions each handler calls', () => {
+  for (const job of ['audit', 'copy', 'prune'] as const) {
+    it(job, async () => {
+      // Act
+      const requests = await callsOf(job);
+      // Assess
+      expect(requests.filter((r) => r.status >= 400)).toEqual([]);
+      const used = [...new Set(requests.flatMap((r) => actionOf(r.service, r.operation) ?? []))].sort();
+      const racesOnly = JOB_GRANTS[job].filter((g) => g.onlyWhen).map((g) => g.action);
+      expect(used).toEqual(grantedActions(job).filter((action) => !racesOnly.includes(action)));
+      // The roles limit CloudHSM calls to the configured regions.
+      const configured = new Set([
+        ...(ENV[job].REGIONS ?? '').split(','),
+        ...(ENV[job].DR_REGIONS ?? '').split(','),
+      ]);
+      const regions = new Set(requests.filter((r) => r.service === 'cloudhsm').map((r) => r.region));
+      expect([...regions].every((region) => configured.has(region))).toBe(true);
+      // The feed goes to the bus in the function's own region only.
+      expect(new Set(requests.filter((r) => r.service === 'events').map((r) => r.region))).toEqual(
+        new Set(['us-east-1']),
+      );
+    });
+  }
+
+  it('only the copy duplicate clean-up is granted without being exercised here, and it says why', () => {
+    // Act
+    const unexercised = Object.entries(JOB_GRANTS).flatMap(([job, grants]) =>
+      grants.filter((g) => g.onlyWhen).map((g) => `${job} ${g.action}`),
+    );
+    // Assess
+    expect(unexercised).toEqual(['copy cloudhsm:DeleteBackup']);
+  });
+});

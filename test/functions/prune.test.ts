@@ -1,0 +1,130 @@
+/**
+ * The prune handler against the sandbox (demo fleet: us-west-2 holds DR copies older than
+ * 90 days): a scheduled event in, backups deleted and events out, the deadline honoured.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PruneSummary } from '../../functions/prune.js';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import {
+  type Captured,
+  captureOutput,
+  lambdaContext,
+  loadHandler,
+  metricTotal,
+  scheduledEvent,
+} from './harness.js';
+
+const DR = 'us-west-2';
+let s: TestSandbox;
+let out: Captured;
+let pendingAtStart: Set<string>;
+
+beforeEach(async () => {
+  s = await startTestSandbox({ fleet: 'demo' });
+  pendingAtStart = pendingIds();
+  out = captureOutput();
+});
+afterEach(async () => {
+  out.restore();
+  await s.close();
+});
+
+const env = (extra: Record<string, string> = {}) => ({
+  AWS_REGION: 'us-east-1',
+  ENDPOINT_URL: s.sandbox.url,
+  REGIONS: DR,
+  COPY_RETENTION_DAYS: '90',
+  MAX_DELETIONS: '1000',
+  EVENT_BUS_NAME: 'cloudhsm-ops',
+  ...extra,
+});
+
+const pendingIds = () =>
+  new Set(
+    s.sandbox
+      .backups(DR)
+      .filter((b) => b.BackupState === 'PENDING_DELETION')
+      .map((b) => String(b.BackupId)),
+  );
+/** Backups this test's invocations put in PENDING_DELETION (the demo fleet starts with some). */
+const pending = () => new Set([...pendingIds()].filter((id) => !pendingAtStart.has(id)));
+
+const invoke = async (
+  module: Awaited<ReturnType<typeof loadHandler>>,
+  remaining?: number | (() => number),
+): Promise<PruneSummary & { runId: string }> =>
+  (await module.handler(scheduledEvent(s.sandbox.clock.now()), lambdaContext(remaining))) as never;
+
+describe('prune handler', () => {
+  it('by default plans only: no mutating call, a Prune Plan event, the plan in the summary', async () => {
+    // Prepare
+    const prune = await loadHandler('prune', env());
+    // Act
+    const summary = await invoke(prune);
+    // Assess
+    expect(summary.mode).toBe('dry-run');
+    expect(summary.planned).toBeGreaterThan(5);
+    expect(summary.deleted).toEqual([]);
+    expect(s.sandbox.requests().filter((r) => r.mutating && r.operation !== 'PutEvents')).toEqual([]);
+    const events = s.sandbox.events();
+    expect(events.map((e) => e.detailType)).toContain('CloudHSM Prune Plan');
+    expect(events.every((e) => e.busName === 'cloudhsm-ops' && e.source === 'cloudhsm-ops')).toBe(true);
+    expect(pending().size).toBe(0);
+  });
+
+  it('with PRUNE_EXECUTE=true deletes the plan, publishes one event per deletion and counts them', async () => {
+    // Prepare
+    const prune = await loadHandler('prune', env({ PRUNE_EXECUTE: 'true' }));
+    // Act
+    const summary = await invoke(prune);
+    // Assess
+    expect(summary.mode).toBe('execute');
+    expect(summary.deleted).toHaveLength(summary.planned);
+    expect(pending()).toEqual(new Set(summary.deleted.map((d) => d.backupId)));
+    expect(summary.leftForNextRun).toEqual([]);
+    expect(summary.restoreCommands.join(' ')).toContain('cloudhsm-ops restore');
+    const deletedEvents = s.sandbox.events().filter((e) => e.detailType === 'CloudHSM Backup Deleted');
+    expect(deletedEvents).toHaveLength(summary.planned);
+    expect(metricTotal(out, 'BackupsDeleted')).toBe(summary.planned);
+    expect(metricTotal(out, 'Failures')).toBe(0);
+    const perItem = out.logs().filter((l) => l.message === 'backup deleted');
+    expect(perItem).toHaveLength(summary.planned);
+    expect(perItem[0]).toMatchObject({ runId: summary.runId, job: 'prune', dryRun: false, region: DR });
+    expect(perItem[0]?.backupId).toMatch(/^backup-/);
+  });
+
+  it('stops before the deadline, reports what it left, and the next invocation finishes', async () => {
+    // Prepare: 3 s above the 60 s margin, one second less at each look.
+    const prune = await loadHandler('prune', env({ PRUNE_EXECUTE: 'true' }));
+    let remaining = 63_000;
+    // Act
+    const first = await invoke(prune, () => (remaining -= 1_000));
+    // Assess
+    expect(first.deleted).toHaveLength(3);
+    expect(first.leftForNextRun).toHaveLength(first.planned - 3);
+    expect(first.failed).toEqual([]);
+    expect(pending().size).toBe(3);
+    expect(metricTotal(out, 'BackupsLeftForNextRun')).toBe(first.planned - 3);
+    expect(out.logs().some((l) => l.level === 'WARN' && String(l.message).includes('deadline'))).toBe(true);
+
+    // Act: the next scheduled run, with time to spare.
+    const second = await invoke(prune);
+    // Assess
+    expect(second.planned).toBe(first.planned - 3);
+    expect(second.deleted.map((d) => d.backupId).sort()).toEqual(
+      first.leftForNextRun.map((d) => d.backupId).sort(),
+    );
+    expect(pending().size).toBe(first.planned);
+  });
+
+  it('refuses a plan over MAX_DELETIONS and fails the invocation', async () => {
+    // Prepare
+    const prune = await loadHandler('prune', env({ PRUNE_EXECUTE: 'true', MAX_DELETIONS: '2' }));
+    // Act
+    const outcome = invoke(prune);
+    // Assess
+    await expect(outcome).rejects.toThrow(/prune run .* failed: the plan deletes \d+ backups, more than/);
+    expect(pending().size).toBe(0);
+    expect(metricTotal(out, 'Failures')).toBe(1);
+  });
+});

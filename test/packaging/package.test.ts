@@ -1,0 +1,381 @@
+/**
+ * `npm run package` (osls package) once, offline and without credentials, then assertions on
+ * the CloudFormation template it generates and on the function packages themselves.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grantedActions, JOB_GRANTS, PLATFORM_ACTIONS } from '../../functions/shared/permissions.js';
+import type { Job } from '../../functions/shared/runtime.js';
+import { readZip } from './zip.js';
+
+const run = promisify(execFile);
+// CloudFormation Fn::Sub strings, not template literals.
+// biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation substitution syntax
+const ACCOUNT_BACKUPS = 'arn:${AWS::Partition}:cloudhsm:*:${AWS::AccountId}:backup/*';
+const FEED_LOG_GROUP_STREAMS =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation substitution syntax
+  'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${FeedLogGroup}:*';
+const ROOT = new URL('../..', import.meta.url).pathname;
+const JOBS = ['audit', 'copy', 'prune'] as const;
+const LOGICAL = { audit: 'Audit', copy: 'Copy', prune: 'Prune' } as const;
+
+/** `unshare -n` runs a command with no network at all (root on Linux); elsewhere we cannot prove it. */
+function canCutNetwork(): boolean {
+  try {
+    execFileSync('unshare', ['-n', 'true'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The environment minus anything that could carry AWS credentials or configuration. */
+function credentialFreeEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('AWS_')) env[name] = value;
+  env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
+  env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-credentials';
+  return env;
+}
+
+type Resource = {
+  Type: string;
+  Properties: Record<string, unknown>;
+  Condition?: string;
+  DependsOn?: unknown;
+};
+type Statement = {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+};
+
+let out: string;
+let template: { Resources: Record<string, Resource>; Conditions?: Record<string, unknown> };
+let packagingSeconds: number;
+const offline = canCutNetwork();
+
+beforeAll(async () => {
+  out = mkdtempSync(join(tmpdir(), 'cloudhsm-ops-package-'));
+  const command = ['npm', 'run', 'package', '--', '--package', out];
+  const started = performance.now();
+  const [file, ...args] = offline ? ['unshare', '-n', ...command] : command;
+  await run(file!, args, { cwd: ROOT, env: credentialFreeEnv(), timeout: 120_000 });
+  packagingSeconds = (performance.now() - started) / 1000;
+  template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
+}, 150_000);
+
+afterAll(() => {
+  if (out) rmSync(out, { recursive: true, force: true });
+});
+
+const resource = (id: string): Resource => {
+  const found = template.Resources[id];
+  if (!found) throw new Error(`no resource ${id} in the template`);
+  return found;
+};
+const ofType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
+const actionsOf = (statement: Statement) => [statement.Action].flat();
+const statementsOf = (roleId: string): Statement[] =>
+  (resource(roleId).Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
+    (policy) => policy.PolicyDocument.Statement,
+  );
+const cronFields = (expression: string) => {
+  const match = /^cron\((.+)\)$/.exec(expression);
+  if (!match) throw new Error(`not a cron expression: ${expression}`);
+  const [minute, hour, dayOfMonth, month, dayOfWeek, year] = match[1]!.split(' ');
+  return { minute, hour, dayOfMonth, month, dayOfWeek, year };
+};
+/** Hours of the day a cron hour field fires at. */
+const hoursOf = (field: string): number[] => {
+  if (field === '*') return Array.from({ length: 24 }, (_, h) => h);
+  const step = /^(\*|\d+)\/(\d+)$/.exec(field);
+  if (step) {
+    const start = step[1] === '*' ? 0 : Number(step[1]);
+    return Array.from({ length: 24 }, (_, h) => h).filter(
+      (h) => h >= start && (h - start) % Number(step[2]) === 0,
+    );
+  }
+  return field.split(',').map(Number);
+};
+
+describe('npm run package', () => {
+  it.runIf(offline)('packages with no network and no AWS credentials, in well under 90 s', () => {
+    expect(packagingSeconds).toBeLessThan(90);
+  });
+
+  it('makes one package per function holding only its minified ES-module bundle', () => {
+    for (const job of JOBS) {
+      // Act
+      const files = readZip(join(out, `${job}.zip`));
+      // Assess
+      expect([...files.keys()]).toEqual([`functions/${job}.mjs`]);
+      const bundle = files.get(`functions/${job}.mjs`)!.toString('utf8');
+      expect(bundle.startsWith("import { createRequire as __cr } from 'node:module';")).toBe(true);
+      expect(bundle.split('\n').length).toBeLessThan(200); // minified
+    }
+  });
+
+  it('a packaged bundle initialises in a fresh Node process, and fails at init on a bad variable', async () => {
+    // Prepare
+    const bundle = join(out, 'prune.mjs');
+    writeFileSync(bundle, readZip(join(out, 'prune.zip')).get('functions/prune.mjs')!);
+    const load = `import(${JSON.stringify(bundle)}).then((m) => console.log(typeof m.handler))`;
+    const env = {
+      PATH: process.env.PATH,
+      AWS_REGION: 'us-east-1',
+      REGIONS: 'us-west-2',
+      COPY_RETENTION_DAYS: '90',
+    };
+    // Act
+    const good = await run(process.execPath, ['--input-type=module', '-e', load], { env });
+    const bad = run(process.execPath, ['--input-type=module', '-e', load], {
+      env: { ...env, KEEP_LAST: 'lots' },
+    });
+    // Assess
+    expect(good.stdout.trim()).toBe('function');
+    await expect(bad).rejects.toMatchObject({ stderr: expect.stringContaining('KEEP_LAST') });
+  });
+});
+
+describe('the functions', () => {
+  it('run on nodejs22.x with their handler, their own role and no framework-made role', () => {
+    for (const job of JOBS) {
+      const fn = resource(`${LOGICAL[job]}LambdaFunction`).Properties;
+      expect(fn.Runtime).toBe('nodejs22.x');
+      expect(fn.Handler).toBe(`functions/${job}.handler`);
+      expect(fn.Role).toEqual(getAtt(`${LOGICAL[job]}Role`));
+    }
+    expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+  });
+
+  it('have safe environment defaults: prune plans only, audit publishes, all to the feed bus', () => {
+    const env = (job: Job) =>
+      (
+        resource(`${LOGICAL[job]}LambdaFunction`).Properties.Environment as {
+          Variables: Record<string, string>;
+        }
+      ).Variables;
+    expect(env('prune')).toMatchObject({
+      PRUNE_EXECUTE: 'false',
+      REGIONS: 'us-east-1,us-west-2',
+      KEEP_LAST: '1',
+      MAX_DELETIONS: '50',
+      COPY_RETENTION_DAYS: '90',
+      TIMEZONE: 'UTC',
+    });
+    expect(env('audit')).toMatchObject({ PUBLISH: 'true', REGIONS: 'us-east-1', DR_REGIONS: 'us-west-2' });
+    expect(env('audit').FAIL_ON).toBeUndefined();
+    expect(env('copy')).toMatchObject({ REGIONS: 'us-east-1', DR_REGIONS: 'us-west-2', COPY_SINCE: '48h' });
+    for (const job of JOBS) {
+      expect(env(job)).toMatchObject({
+        EVENT_BUS_NAME: 'cloudhsm-ops',
+        EVENT_SOURCE: 'cloudhsm-ops',
+        POWERTOOLS_METRICS_NAMESPACE: 'CloudHSMOps',
+        POWERTOOLS_SERVICE_NAME: `cloudhsm-ops-${job}`,
+      });
+      expect(env(job).ENDPOINT_URL).toBeUndefined();
+    }
+    expect(resource('FeedBus').Properties.Name).toBe('cloudhsm-ops');
+  });
+
+  it('keep their logs 90 days', () => {
+    for (const job of JOBS) {
+      expect(resource(`${LOGICAL[job]}LogGroup`).Properties).toEqual({
+        LogGroupName: `/aws/lambda/cloudhsm-ops-prod-${job}`,
+        RetentionInDays: 90,
+      });
+    }
+  });
+
+  it('send failed asynchronous invocations to an encrypted queue; the audit is not retried', () => {
+    expect(resource('FailedInvocationsQueue').Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    for (const job of JOBS) {
+      const config = resource(`${LOGICAL[job]}LambdaEvConf`);
+      expect(config.Type).toBe('AWS::Lambda::EventInvokeConfig');
+      expect(config.Properties).toMatchObject({
+        FunctionName: { Ref: `${LOGICAL[job]}LambdaFunction` },
+        DestinationConfig: { OnFailure: { Destination: getAtt('FailedInvocationsQueue') } },
+        MaximumRetryAttempts: job === 'audit' ? 0 : 2,
+      });
+    }
+    expect(resource('FailedInvocationsAlarm').Properties).toMatchObject({
+      AlarmActions: [{ Ref: 'AlertTopic' }],
+    });
+  });
+});
+
+describe('the schedules', () => {
+  const schedules = () =>
+    Object.fromEntries(
+      ofType('AWS::Scheduler::Schedule').map(([, r]): [string, Record<string, unknown>] => {
+        const target = r.Properties.Target as { Arn: { 'Fn::GetAtt': [string, string] } };
+        return [target.Arn['Fn::GetAtt'][0], r.Properties];
+      }),
+    );
+
+  it('invoke each function through EventBridge Scheduler, in a time zone, with the scheduler role', () => {
+    // Act
+    const byFunction = schedules();
+    // Assess
+    expect(Object.keys(byFunction).sort()).toEqual([
+      'AuditLambdaFunction',
+      'CopyLambdaFunction',
+      'PruneLambdaFunction',
+    ]);
+    for (const schedule of Object.values(byFunction)) {
+      expect(schedule).toMatchObject({
+        State: 'ENABLED',
+        ScheduleExpressionTimezone: 'UTC',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: { RoleArn: getAtt('SchedulerRole') },
+      });
+      const input = JSON.parse((schedule.Target as { Input: string }).Input);
+      expect(input).toMatchObject({
+        'detail-type': 'Scheduled Event',
+        time: '<aws.scheduler.scheduled-time>',
+      });
+    }
+  });
+
+  it('run copy and audit at least daily, and prune daily outside the hours DST repeats or skips', () => {
+    // Act
+    const byFunction = schedules();
+    const fields = (id: string) => cronFields(byFunction[id]!.ScheduleExpression as string);
+    // Assess
+    expect(byFunction.CopyLambdaFunction!.ScheduleExpression).toBe('cron(15 */6 * * ? *)');
+    expect(byFunction.AuditLambdaFunction!.ScheduleExpression).toBe('cron(0 */4 * * ? *)');
+    expect(byFunction.PruneLambdaFunction!.ScheduleExpression).toBe('cron(30 5 * * ? *)');
+    for (const id of ['CopyLambdaFunction', 'AuditLambdaFunction']) {
+      expect(fields(id)).toMatchObject({ dayOfMonth: '*', month: '*', dayOfWeek: '?', year: '*' });
+      expect(hoursOf(fields(id).hour!).length).toBeGreaterThanOrEqual(1);
+    }
+    const prune = fields('PruneLambdaFunction');
+    expect(prune).toMatchObject({ dayOfMonth: '*', month: '*', dayOfWeek: '?', year: '*' });
+    expect(hoursOf(prune.hour!)).toHaveLength(1);
+    expect(hoursOf(prune.hour!).every((h) => h < 1 || h > 3)).toBe(true);
+  });
+
+  it('use a role that EventBridge Scheduler of this account may assume to invoke the three functions, nothing else', () => {
+    // Act
+    const role = resource('SchedulerRole').Properties;
+    // Assess
+    expect(role.AssumeRolePolicyDocument).toMatchObject({
+      Statement: [
+        {
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        },
+      ],
+    });
+    expect(statementsOf('SchedulerRole')).toEqual([
+      {
+        Sid: 'InvokeScheduledFunctions',
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: JOBS.map((job) => getAtt(`${LOGICAL[job]}LambdaFunction`)),
+      },
+    ]);
+  });
+});
+
+describe('the function roles', () => {
+  for (const job of JOBS) {
+    it(`${job}: exactly the granted actions, none wildcard, each on the narrowest resource`, () => {
+      // Act
+      const statements = statementsOf(`${LOGICAL[job]}Role`);
+      const actions = statements.flatMap(actionsOf);
+      // Assess: the set of actions
+      expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
+      expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+      expect(new Set(actions).size).toBe(actions.length);
+      expect([...actions].sort()).toEqual(
+        [...grantedActions(job), ...PLATFORM_ACTIONS.logs, ...PLATFORM_ACTIONS.failureDestination].sort(),
+      );
+      // Assess: the resource of each action
+      const scopeOf = new Map(JOB_GRANTS[job].map((g) => [g.action, g.scope]));
+      for (const statement of statements) {
+        for (const action of actionsOf(statement)) {
+          const scope = scopeOf.get(action);
+          if (scope === 'any') expect(statement.Resource).toBe('*');
+          if (scope === 'account-backups')
+            expect(statement.Resource).toEqual({
+              'Fn::Sub': ACCOUNT_BACKUPS,
+            });
+          if (scope === 'event-bus') expect(statement.Resource).toEqual(getAtt('FeedBus'));
+          if (action.startsWith('logs:'))
+            expect(statement.Resource).toEqual(getAtt(`${LOGICAL[job]}LogGroup`));
+          if (action.startsWith('sqs:')) expect(statement.Resource).toEqual(getAtt('FailedInvocationsQueue'));
+          if (action.startsWith('cloudhsm:'))
+            expect(statement.Condition).toMatchObject({
+              StringEquals: {
+                'aws:RequestedRegion': { 'Fn::Split': [',', expect.stringMatching(/^[a-z0-9-,]+$/)] },
+              },
+            });
+        }
+      }
+      expect(resource(`${LOGICAL[job]}Role`).Properties.AssumeRolePolicyDocument).toMatchObject({
+        Statement: [{ Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      });
+    });
+  }
+});
+
+describe('the findings feed', () => {
+  const pattern = (file: string) => JSON.parse(readFileSync(join(ROOT, 'infra/event-rules', file), 'utf8'));
+
+  it('routes HIGH and CRITICAL FAILED findings on the feed bus to the alert topic, which lets only that rule publish', () => {
+    // Act
+    const rule = resource('HighFindingsRule').Properties;
+    const policy = resource('AlertTopicPolicy').Properties.PolicyDocument as { Statement: Statement[] };
+    // Assess
+    expect(rule).toMatchObject({ EventBusName: { Ref: 'FeedBus' }, State: 'ENABLED' });
+    expect(rule.EventPattern).toEqual(pattern('failed-high-critical-findings.json'));
+    expect(rule.Targets).toEqual([{ Id: 'alert-topic', Arn: { Ref: 'AlertTopic' } }]);
+    expect(policy.Statement.find((s) => s.Sid === 'HighFindingsRule')).toMatchObject({
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: { Ref: 'AlertTopic' },
+      Condition: { ArnEquals: { 'aws:SourceArn': getAtt('HighFindingsRule') } },
+    });
+  });
+
+  it('subscribes the alert e-mail only when one is given', () => {
+    expect(resource('AlertEmailSubscription')).toMatchObject({
+      Condition: 'HasAlertEmail',
+      Properties: { Protocol: 'email' },
+    });
+    expect(template.Conditions?.HasAlertEmail).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+  });
+
+  it('keeps every event of the source in a /aws/events/ log group that EventBridge may write to', () => {
+    // Act
+    const rule = resource('EverythingRule');
+    const logPolicy = resource('FeedLogGroupPolicy').Properties.PolicyDocument as { 'Fn::Sub': string };
+    const document = JSON.parse(logPolicy['Fn::Sub']) as { Statement: Statement[] };
+    // Assess
+    expect(rule.Properties.EventPattern).toEqual(pattern('everything-from-source.json'));
+    expect(rule.Properties.EventBusName).toEqual({ Ref: 'FeedBus' });
+    expect(rule.DependsOn).toEqual(['FeedLogGroupPolicy']);
+    expect(resource('FeedLogGroup').Properties).toEqual({
+      LogGroupName: '/aws/events/cloudhsm-ops-prod-feed',
+      RetentionInDays: 90,
+    });
+    expect(document.Statement).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: ['events.amazonaws.com', 'delivery.logs.amazonaws.com'] },
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: FEED_LOG_GROUP_STREAMS,
+      }),
+    ]);
+  });
+});
