@@ -11,6 +11,53 @@ export const PATTERNS = {
     /^[/.\-_A-Za-z0-9]{1,256}$|^arn:aws[\w-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[/.\-_A-Za-z0-9]{1,256}$/,
 } as const;
 
+/**
+ * AWS regions CloudHSM can run in, by name. The region pattern alone lets typos such as
+ * `us-east-7` through, and a call to a region that does not exist fails late (or, against an endpoint
+ * override, not at all); naming the known ones turns that into bad input up front. A region
+ * AWS opens later must be added here.
+ */
+export const KNOWN_REGIONS: ReadonlySet<string> = new Set([
+  'af-south-1',
+  'ap-east-1',
+  'ap-east-2',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-6',
+  'ap-southeast-7',
+  'ca-central-1',
+  'ca-west-1',
+  'cn-north-1',
+  'cn-northwest-1',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-north-1',
+  'eu-south-1',
+  'eu-south-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'il-central-1',
+  'me-central-1',
+  'me-south-1',
+  'mx-central-1',
+  'sa-east-1',
+  'us-east-1',
+  'us-east-2',
+  'us-gov-east-1',
+  'us-gov-west-1',
+  'us-west-1',
+  'us-west-2',
+]);
+
 export const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -20,8 +67,12 @@ function check(value: string, pattern: RegExp, what: string, example: string): s
   return value;
 }
 
-export const parseRegion = (value: string, what = 'region') =>
-  check(value.trim(), PATTERNS.region, what, 'us-east-1');
+/** A well-formed region name that AWS has (see {@link KNOWN_REGIONS}). */
+export function parseRegion(value: string, what = 'region'): string {
+  const region = check(value.trim(), PATTERNS.region, what, 'us-east-1');
+  if (!KNOWN_REGIONS.has(region)) throw new UsageError(`${what} "${region}" is not a known AWS region`);
+  return region;
+}
 export const parseClusterId = (value: string) =>
   check(value.trim(), PATTERNS.clusterId, 'cluster id', 'cluster-abcdefghijk');
 export const parseBackupId = (value: string) =>
@@ -44,6 +95,8 @@ const DURATION_UNITS: Record<string, 'seconds' | 'minutes' | 'hours' | 'days' | 
   w: 'weeks',
 };
 
+const MAX_DURATION_MS = 36_525 * 86_400_000;
+
 /** `90d`, `12h`, `2w`, `30m`, `45s` (or an ISO 8601 duration such as `P90D`) → a positive luxon Duration. */
 export function parseDuration(value: string, what = 'duration'): Duration {
   const text = value.trim();
@@ -54,11 +107,14 @@ export function parseDuration(value: string, what = 'duration'): Duration {
   } else if (/^P/i.test(text)) {
     duration = Duration.fromISO(text.toUpperCase());
   }
-  if (!duration?.isValid || duration.toMillis() <= 0) {
+  if (!duration?.isValid || !(duration.toMillis() > 0)) {
     throw new UsageError(
       `${what} "${value}" is not valid (expected a positive amount such as 90d, 12h, 2w or 30m)`,
     );
   }
+  // Beyond any backup's age, and far from luxon's limits, so now − duration stays a real date.
+  if (duration.toMillis() > MAX_DURATION_MS)
+    throw new UsageError(`${what} "${value}" is longer than 100 years`);
   return duration;
 }
 

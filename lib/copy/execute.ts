@@ -480,7 +480,7 @@ class CopyRun {
       const claimEnds = until.get(copy.item.source.id)!.getTime() - this.tuning.claimSettleMs;
       if (this.stopping()) {
         this.result.skipped.push({ ...copy.line, reason: 'stopped', detail: 'the run was told to stop' });
-      } else if (this.now().getTime() >= claimEnds) {
+      } else if (this.now().getTime() + this.tuning.copyTimeoutMs >= claimEnds) {
         this.result.skipped.push({
           ...copy.line,
           reason: 'claim-not-confirmed',
@@ -514,7 +514,8 @@ class CopyRun {
     const copyClient = this.copyClients.cloudHsm(source.region);
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.tuning.copyAttempts; attempt++) {
-      if (attempt > 1 && this.now().getTime() >= claimEnds) {
+      // An attempt may run for copyTimeoutMs: it must end while the claim still holds.
+      if (attempt > 1 && this.now().getTime() + this.tuning.copyTimeoutMs >= claimEnds) {
         this.result.failed.push({
           ...failure(
             copy.line,

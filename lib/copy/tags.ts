@@ -32,9 +32,15 @@ export function isValidTag(key: string, value: string): boolean {
   );
 }
 
-/** Keys never carried over from a source: AWS-reserved ones and cloudhsm-ops' own bookkeeping. */
+/** cloudhsm-ops' own bookkeeping keys: set afresh on each copy, or (the claim) never carried. */
+const BOOKKEEPING_KEYS: ReadonlySet<string> = new Set(Object.values(COPY_TAGS));
+
+/**
+ * Keys never carried over from a source: AWS-reserved ones and cloudhsm-ops' bookkeeping.
+ * Every other key is, the hold tag (`cloudhsm-ops:hold`) included: a held backup's copies are held too.
+ */
 function isCarriedOver(key: string): boolean {
-  return !key.toLowerCase().startsWith('aws:') && !key.startsWith('cloudhsm-ops:');
+  return !key.toLowerCase().startsWith('aws:') && !BOOKKEEPING_KEYS.has(key);
 }
 
 export interface CopyTagList {

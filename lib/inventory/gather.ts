@@ -35,13 +35,26 @@ function tagsOf(list: { Key?: string; Value?: string }[] | undefined): Record<st
   return tags;
 }
 
-/** Converts an SDK Backup into the snapshot's shape. */
+/**
+ * CloudHSM v2 launched in 2017: an earlier CreateTimestamp means the answer was misread (this
+ * SDK turns an ISO-string timestamp into a 1970 date), and a misread age must not look "old".
+ */
+const EARLIEST_PLAUSIBLE_BACKUP = Date.UTC(2017, 0, 1);
+
+function stateOf(backup: Backup): BackupState {
+  const created = backup.CreateTimestamp?.getTime();
+  if (!backup.BackupState || created === undefined || !(created >= EARLIEST_PLAUSIBLE_BACKUP))
+    return 'UNKNOWN';
+  return backup.BackupState as BackupState;
+}
+
+/** Converts an SDK Backup into the snapshot's shape; an entry missing its state or date is UNKNOWN. */
 export function toBackupInfo(backup: Backup, region: string): BackupInfo {
   return {
     id: backup.BackupId!,
     region,
     clusterId: backup.ClusterId,
-    state: (backup.BackupState ?? 'READY') as BackupState,
+    state: stateOf(backup),
     createdAt: backup.CreateTimestamp ?? new Date(0),
     neverExpires: backup.NeverExpires === true,
     tags: tagsOf(backup.TagList),

@@ -3,7 +3,11 @@
  * so the decide step is pure and property tests can generate it freely.
  */
 
-export type BackupState = 'CREATE_IN_PROGRESS' | 'READY' | 'DELETED' | 'PENDING_DELETION';
+/**
+ * AWS's backup states, plus `UNKNOWN` for a listing entry that cannot be trusted (no state,
+ * or no plausible CreateTimestamp): never deleted, never copied, never counted as a backup.
+ */
+export type BackupState = 'CREATE_IN_PROGRESS' | 'READY' | 'DELETED' | 'PENDING_DELETION' | 'UNKNOWN';
 
 export interface BackupInfo {
   id: string;

@@ -172,7 +172,8 @@ function verdict(
   const deleteAll = policy.cutoff.kind === 'all';
   if (!deleteAll && !applicable)
     return keep('not-a-copy', 'only copies are pruned (copy retention, no cutoff)');
-  if (applicable && backup.createdAt.getTime() > applicable.utc.toMillis()) {
+  // Written as "not at or before" so that an unreadable date (NaN) keeps the backup.
+  if (applicable && !(backup.createdAt.getTime() <= applicable.utc.toMillis())) {
     return keep(
       'newer-than-cutoff',
       applicable === copyCutoff ? 'newer than the copy cutoff' : 'newer than the cutoff',

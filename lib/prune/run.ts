@@ -7,7 +7,7 @@ import type { DateTime } from 'luxon';
 import { accountId as lookupAccountId } from '../aws/account.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { PruneConfig } from '../config/prune.js';
-import { describeError, OperationError } from '../errors.js';
+import { describeError, OperationError, UsageError } from '../errors.js';
 import { describeUndelivered, publishEvents } from '../events/publisher.js';
 import type { FeedEvent, FeedTarget, PublishOptions, PublishResult } from '../events/types.js';
 import { listBackups } from '../inventory/gather.js';
@@ -16,7 +16,7 @@ import { newRunId } from '../run.js';
 import { deletedEvents, type EventContext, planEvents } from './events.js';
 import { type ExecuteProgress, executePrune, type PruneResult } from './execute.js';
 import type { CloudHsmClients } from './lookup.js';
-import { type PrunePlan, planPrune } from './plan.js';
+import { type PrunePlan, planPrune, resolveCutoff } from './plan.js';
 
 /** `publishEvents` from lib/events/publisher.ts, or a stand-in in tests. */
 export type PublishFn = (
@@ -120,20 +120,36 @@ async function eventContext(deps: PruneDeps, config: PruneConfig, runId: string,
 }
 
 /**
+ * A cutoff after `now` makes every backup a candidate: that is what --deleteall is for, so a
+ * future timestamp (a typo such as 03/08/68, which reads as 2068) is refused as bad input.
+ */
+function refuseFutureCutoff(config: PruneConfig, now: DateTime): void {
+  const cutoff = resolveCutoff(config.cutoff, now);
+  if (cutoff && cutoff.utc.toMillis() > now.toMillis()) {
+    throw new UsageError(
+      `the cutoff ${cutoff.utc.toISO()} is in the future, which would make every backup a candidate; ` +
+        'check --timestamp (MM/DD/YY is month first; 2-digit years 00-68 are 2000-2068), or use --deleteall',
+    );
+  }
+}
+
+/**
  * Gathers, plans, and (when `config.execute`) applies the plan; publishes the run's events
  * when `config.publish`. Listing errors throw {@link OperationError}; per-backup errors and
  * lost events are reported in the result and make `exitCode` 1.
  */
 export async function runPrune(deps: PruneDeps, config: PruneConfig, now: DateTime): Promise<PruneRun> {
   const runId = deps.runId ?? newRunId();
+  refuseFutureCutoff(config, now);
+  // Known before anything is deleted: a failed lookup afterwards would lose the deletion report.
+  const context = config.publish ? await eventContext(deps, config, runId, now) : undefined;
   const inventories = await gatherBackups(deps.clients, config.regions);
   const plan = planPrune(inventories, config, now);
   deps.onPlan?.(plan);
 
   if (!config.execute) {
     const run: PruneRun = { runId, mode: 'dry-run', plan, exitCode: 0 };
-    if (config.publish) {
-      const context = await eventContext(deps, config, runId, now);
+    if (context) {
       const events = planEvents(plan, context, deps.applyCommand?.(plan));
       run.events = await publishAll(deps, config, events, (e) => String(e.detail.region));
       if (run.events.lost.length > 0) run.exitCode = 1;
@@ -154,8 +170,8 @@ export async function runPrune(deps: PruneDeps, config: PruneConfig, now: DateTi
     result,
     exitCode: result.refused || result.failed.length > 0 ? 1 : 0,
   };
-  if (config.publish) {
-    const events = deletedEvents(result.succeeded, await eventContext(deps, config, runId, now));
+  if (context) {
+    const events = deletedEvents(result.succeeded, context);
     if (events.length > 0) {
       run.events = await publishAll(deps, config, events, (e) => String(e.detail.region));
       if (run.events.lost.length > 0) run.exitCode = 1;

@@ -82,8 +82,10 @@ export function parseRestoreConfig(input: Record<string, string | undefined>): R
   const region = parseRegion(raw.region, '--region');
   const byIds = given(raw.backupIds);
   const byAge = given(raw.deletedSince);
-  if (byIds === byAge)
-    throw new UsageError('give either --backup-id (repeatable) or --deleted-since <age>, not both');
+  if (byIds && byAge) throw new UsageError('give either --backup-id or --deleted-since, not both');
+  if (!byIds && !byAge) {
+    throw new UsageError('say what to restore: --backup-id <id> (repeatable) or --deleted-since <age>');
+  }
   let selection: RestoreSelection;
   if (byIds) {
     const ids = raw

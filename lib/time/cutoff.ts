@@ -285,6 +285,7 @@ export function cutoffBeforeNow(
   const zone = parseTimeZone(timezone, labels.timezone);
   // Whole days are 24-hour days here: an age is elapsed time, not calendar arithmetic in a zone.
   const utc = now.toUTC().minus(age.shiftTo('milliseconds'));
+  if (!utc.isValid) throw new UsageError(`${input}: now minus that age is not a date luxon can represent`);
   return buildCutoff(kind, input, utc, zone, []);
 }
 

@@ -129,7 +129,7 @@ describe('restore --deleted-since', () => {
 
 describe('parseRestoreConfig', () => {
   it.each([
-    [{}, /either --backup-id .* or --deleted-since/],
+    [{}, /say what to restore: --backup-id .* or --deleted-since/],
     [{ backupIds: 'backup-aaaaaaaaaaa', deletedSince: '2h' }, /either --backup-id/],
     [{ backupIds: 'backup-x' }, /backup id "backup-x" is not valid/],
     [{ deletedSince: 'lately' }, /--deleted-since "lately" is not valid/],
