@@ -4,6 +4,7 @@ import {
   type PutEventsCommandOutput,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
+import { mapSettled } from '../concurrency.js';
 import { describeError, errorCode } from '../errors.js';
 import type { FeedEvent, FeedTarget, PublishOptions, PublishResult, UndeliveredEvent } from './types.js';
 
@@ -130,11 +131,15 @@ function backoff(baseMs: number, round: number): number {
   return Math.floor(Math.random() * Math.min(MAX_BACKOFF_MS, baseMs * 2 ** (round - 1)));
 }
 
+/** PutEvents calls in flight at once. */
+export const PUBLISH_CONCURRENCY = 4;
+
 /**
  * Sends feed events to EventBridge with PutEvents.
  *
- * Entries go out in order, in calls of at most 10 entries and under 256 KB (sized the way
- * AWS counts). Only entries that failed with a retryable code (`InternalFailure`,
+ * Entries go out in calls of at most 10 entries and under 256 KB (sized the way AWS
+ * counts), up to {@link PUBLISH_CONCURRENCY} calls at once; the last call of each round goes
+ * after the others, so a closing event stays last. EventBridge itself promises no order. Only entries that failed with a retryable code (`InternalFailure`,
  * `ThrottlingException`), or whose whole call failed with a retryable error (throttling,
  * 5xx, timeouts), are sent again, after an exponential backoff with full jitter. Nothing
  * is dropped silently: an entry too large on its own, one whose detail cannot be
@@ -177,13 +182,18 @@ export async function publishEvents(
   for (let attempt = 1; attempt <= maxAttempts && pending.length > 0; attempt++) {
     if (attempt > 1) await sleep(backoff(backoffMs, attempt - 1));
     const retry: Pending[] = [];
-    for (const batch of toBatches(pending)) {
+    const batches = toBatches(pending);
+    const add = (outcome: BatchOutcome) => {
       calls++;
-      const outcome = await sendBatch(client, batch);
       published += outcome.published;
       failed.push(...outcome.final);
       retry.push(...outcome.retry);
-    }
+    };
+    // Batches go out side by side (sendBatch never throws), except the last, which is sent
+    // after the others: a run's closing event (the run summary) stays last in its round.
+    const last = batches.pop();
+    await mapSettled(batches, PUBLISH_CONCURRENCY, async (batch) => add(await sendBatch(client, batch)));
+    if (last) add(await sendBatch(client, last));
     pending = retry;
   }
 

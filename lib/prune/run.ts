@@ -52,7 +52,7 @@ export interface PruneDeps {
 export interface PublishReport {
   published: number;
   calls: number;
-  /** One line per lost event; non-empty makes the run fail. */
+  /** What was lost, every event named (a lost deletion record must be traceable); non-empty fails the run. */
   lost: string[];
 }
 
@@ -100,7 +100,8 @@ async function publishAll(
       const outcome = await publish(deps.clients.eventBridge(region), batch, target, deps.publishOptions);
       report.published += outcome.published;
       report.calls += outcome.calls;
-      if (outcome.failed.length > 0) report.lost.push(describeUndelivered(outcome.failed, target));
+      if (outcome.failed.length > 0)
+        report.lost.push(describeUndelivered(outcome.failed, target, outcome.failed.length));
     } catch (error) {
       report.lost.push(
         `${batch.length} event(s) were NOT delivered to EventBridge bus "${target.busName}" in ${region}: ` +

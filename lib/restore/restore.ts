@@ -307,7 +307,8 @@ async function publishRestored(
     const outcome = await (deps.publish ?? publishEvents)(client, events, target, deps.publishOptions);
     report.published = outcome.published;
     report.calls = outcome.calls;
-    if (outcome.failed.length > 0) report.lost.push(describeUndelivered(outcome.failed, target));
+    if (outcome.failed.length > 0)
+      report.lost.push(describeUndelivered(outcome.failed, target, outcome.failed.length));
   } catch (error) {
     report.lost.push(
       `${events.length || result.succeeded.length} restore event(s) were NOT delivered to EventBridge bus ` +

@@ -1,0 +1,464 @@
+/**
+ * Bad input, everywhere it can arrive: every command of the CLI (exit 2, a message naming the
+ * problem, no AWS call that changes anything — checked on the request log of one sandbox every
+ * case points at), and every environment variable the Lambda config parsers read (a
+ * UsageError naming the value before any client exists).
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ConfigurationError,
+  deadlineMarginFromEnv,
+  endpointFromEnv,
+  maxAttemptsFromEnv,
+} from '../../functions/shared/config.js';
+import { auditConfigFromEnv } from '../../lib/config/audit.js';
+import { copyConfigFromEnv } from '../../lib/config/copy.js';
+import { pruneConfigFromEnv } from '../../lib/config/prune.js';
+import { UsageError } from '../../lib/errors.js';
+import { cli } from '../chaos/cli.js';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+
+const CLUSTER = 'cluster-paymentsprod';
+const BACKUP = 'backup-abcdefghijk';
+
+interface CliCase {
+  args: string[];
+  message: RegExp;
+}
+
+/** Cases whose command talks to AWS: `--endpoint <sandbox>` is added to each. */
+const AWS_COMMANDS: Record<string, CliCase[]> = {
+  audit: [
+    { args: ['--region', 'useast1'], message: /region value "useast1" is not valid/ },
+    {
+      args: ['--region', 'us-east-1', '--region', 'us-east-1'],
+      message: /region us-east-1 is given more than once/,
+    },
+    { args: ['--region', 'us-east-1', '--fail-on', 'SEVERE'], message: /severity "SEVERE" is not one of/ },
+    {
+      args: ['--region', 'us-east-1', '--grace-hours', 'soon'],
+      message: /freshness grace hours "soon" is not a number/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--rpo-hours', '0'],
+      message: /DR RPO hours must be between 1 and 8760, got 0/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--copy-retention-days', '1.5'],
+      message: /copy retention days "1.5" is not a whole number/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--event-source', 'aws.ops'],
+      message: /event source "aws.ops" is not valid/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--event-bus', 'ops feed!'],
+      message: /event bus "ops feed!" is not a valid event bus name/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--hold-tag', 'hold*me'],
+      message: /hold tag "hold\*me" is not a valid tag key/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--now', 'yesterday'],
+      message: /--now "yesterday" is not an ISO 8601 time/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--max-attempts', '0'],
+      message: /--max-attempts must be a whole number from 1 to 20/,
+    },
+    { args: ['--region', 'us-east-1', '--bogus'], message: /unknown option '--bogus'/ },
+  ],
+  copy: [
+    {
+      args: ['--region', 'us-east-1', '--dr-region', 'us-east-1'],
+      message: /DR region us-east-1 is also a source region/,
+    },
+    {
+      args: ['--region', 'us-east-9', '--dr-region', 'us-west-2'],
+      message: /source region "us-east-9" is not a known AWS region/,
+    },
+    { args: ['--region', 'us-east-1'], message: /no DR region given/ },
+    {
+      args: ['--region', 'us-east-1', '--dr-region', 'us-west-2', '--since', 'two days'],
+      message: /since "two days" is not valid/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--dr-region', 'us-west-2', '--wait-timeout', '0s'],
+      message: /wait timeout "0s" is not valid/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--dr-region', 'us-west-2', '--concurrency', '65'],
+      message: /concurrency must be between 1 and 64, got 65/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--dr-region', 'us-west-2', '--cluster-id', 'cluster-1'],
+      message: /cluster id "cluster-1" is not valid/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--dr-region', 'us-west-2', '--event-source', 'aws.x'],
+      message: /event source "aws.x" is not valid/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--dr-region', 'us-west-2', '--region'],
+      message: /option '--region <region>' argument missing/,
+    },
+  ],
+  prune: [
+    {
+      args: ['--region', 'us-east-1'],
+      message: /say which backups are stale: --timestamp <date>, --older-than/,
+    },
+    { args: ['--region', 'us-east-1', '--timestamp', '13/45/2026'], message: /--timestamp "13\/45\/2026"/ },
+    {
+      args: ['--region', 'us-east-1', '--cluster-id', CLUSTER, '--timestamp', '03/01/2026', '--deleteall'],
+      message: /--timestamp and --deleteall cannot be used together/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--timestamp', '03/01/2026', '--timezone', 'Mars/Olympus'],
+      message: /--timezone "Mars\/Olympus"/,
+    },
+    { args: ['--region', 'us-east-1', '--deleteall'], message: /--deleteall needs --cluster-id/ },
+    {
+      args: ['--region', 'us-east-1', '--older-than', '90d', '--keep-last', '0'],
+      message: /--keep-last 0 would leave a lineage with no backup/,
+    },
+    {
+      args: [
+        '--region',
+        'us-east-1',
+        '--cluster-id',
+        CLUSTER,
+        '--deleteall',
+        '--keep-last',
+        '0',
+        '--confirm',
+        'cluster-otherclusterx',
+      ],
+      message: /--confirm "cluster-otherclusterx" does not match --cluster-id/,
+    },
+    { args: ['--region', 'us-east-1', '--older-than', '90x'], message: /--older-than "90x"/ },
+    {
+      args: ['--region', 'us-east-1', '--older-than', '90d', '--max-deletions', '0'],
+      message: /--max-deletions must be between 1 and 100000, got 0/,
+    },
+    {
+      args: [
+        '--region',
+        'us-east-1',
+        '--older-than',
+        '90d',
+        '--cluster-id',
+        CLUSTER,
+        '--clusterID',
+        'cluster-otherclusterx',
+      ],
+      message: /--cluster-id and --clusterID disagree/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--older-than', '90d', '--execute', '--event-bus', 'ops'],
+      message: /--event-bus and --event-source need --publish/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--older-than', '90d', '--execute', '--now', 'soon'],
+      message: /--now "soon" is not an ISO 8601 date/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--older-than', '90d', '--hold-tag', 'hold*me'],
+      message: /--hold-tag "hold\*me" is not a valid tag key/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--older-than', '90d', '--execute', '--concurrency', '99'],
+      message: /--concurrency must be between 1 and 32, got 99/,
+    },
+    {
+      args: ['--older-than', '90d', '--execute'],
+      message: /no region given: pass --region \(or set AWS_REGION\)/,
+    },
+  ],
+  restore: [
+    {
+      args: ['--region', 'us-east-1'],
+      message: /--backup-id (<id> )?\(repeatable\) or --deleted-since <age>/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--backup-id', BACKUP, '--deleted-since', '2h'],
+      message: /give either --backup-id.* or --deleted-since.*, not both/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--backup-id', 'backup-1'],
+      message: /backup id "backup-1" is not valid/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--deleted-since', 'forever'],
+      message: /--deleted-since "forever" is not valid/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--backup-id', BACKUP, '--cluster-id', CLUSTER],
+      message: /--cluster-id only narrows --deleted-since/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--deleted-since', '2h', '--concurrency', '0'],
+      message: /--concurrency must be between 1 and 32, got 0/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--backup-id', BACKUP, '--event-bus', 'ops'],
+      message: /--event-bus and --event-source need --publish/,
+    },
+  ],
+  inventory: [
+    { args: ['--region', 'bogus'], message: /--region value "bogus" is not valid/ },
+    {
+      args: ['--region', 'us-east-1', '--region', 'us-east-1'],
+      message: /--region us-east-1 is given more than once/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--max-attempts', '50'],
+      message: /--max-attempts must be a whole number from 1 to 20, got "50"/,
+    },
+  ],
+};
+
+/** `sandbox` takes no --endpoint (it is the endpoint); none of these may start a server. */
+const SANDBOX_CASES: CliCase[] = [
+  { args: ['--port', '70000'], message: /--port must be between 0 and 65535, got 70000/ },
+  { args: ['--generate', '0'], message: /--generate must be between 1 and 100000, got 0/ },
+  { args: ['--generate', '10', '--fleet', 'demo'], message: /give either --fleet or --generate, not both/ },
+  { args: ['--clock', 'sometimes'], message: /--clock must be "real" or "virtual", got "sometimes"/ },
+  {
+    args: ['--internal-failure-rate', '2'],
+    message: /--internal-failure-rate must be a number from 0 to 1, got "2"/,
+  },
+  { args: ['--throttle-rps', '0'], message: /--throttle-rps must be a positive number, got "0"/ },
+  {
+    args: ['--fleet', '/nonexistent/fleet.json'],
+    message: /cannot read fleet file \/nonexistent\/fleet.json/,
+  },
+  {
+    args: ['--fault-operation', 'DeleteBackup'],
+    message: /--fault-operation and --fault-region narrow a fault: give one too/,
+  },
+  { args: ['--latency-ms', 'slow'], message: /--latency-ms "slow" is not a whole number/ },
+];
+
+let test: TestSandbox;
+const saved = { AWS_REGION: process.env.AWS_REGION, AWS_DEFAULT_REGION: process.env.AWS_DEFAULT_REGION };
+beforeAll(async () => {
+  test = await startTestSandbox({ fleet: 'demo' });
+});
+afterAll(async () => {
+  await test.close();
+});
+beforeEach(() => {
+  // Region fallbacks would turn "no region given" into a valid run.
+  delete process.env.AWS_REGION;
+  delete process.env.AWS_DEFAULT_REGION;
+  test.sandbox.clearRequests();
+});
+afterEach(() => {
+  for (const [key, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+});
+
+/** Runs a case; the sandbox command gets a deadline so a case that wrongly starts a server fails instead of hanging. */
+async function refused(args: string[], message: RegExp): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`cloudhsm-ops ${args.join(' ')} did not return`)), 10_000);
+  });
+  const run = await Promise.race([cli(args), deadline]).finally(() => clearTimeout(timer));
+  expect(run.code).toBe(2);
+  expect(run.stderr).toMatch(message);
+  expect(run.stderr).toMatch(/nothing was changed|add --help for usage/);
+  expect(test.sandbox.requests().filter((r) => r.mutating)).toEqual([]);
+  // Stronger than the contract: bad input is caught before any call at all.
+  expect(test.sandbox.requests()).toEqual([]);
+}
+
+describe('bad input on the command line: exit 2, a clear message, no change', () => {
+  for (const [command, cases] of Object.entries(AWS_COMMANDS)) {
+    it.each(cases)(`${command} $args`, async ({ args, message }) => {
+      await refused([command, '--endpoint', test.sandbox.url, ...args], message);
+    });
+  }
+  it.each(SANDBOX_CASES)('sandbox $args', async ({ args, message }) => {
+    await refused(['sandbox', ...args], message);
+  });
+  it('a bad --endpoint is bad input too', async () => {
+    await refused(
+      ['audit', '--endpoint', 'ftp://127.0.0.1:1', '--region', 'us-east-1'],
+      /endpoint "ftp:\/\/127.0.0.1:1" must use http or https/,
+    );
+  });
+});
+
+type EnvCase = { env: Record<string, string>; message: RegExp };
+
+const PRUNE_BASE = { REGIONS: 'us-east-1', OLDER_THAN: '90d' };
+const PRUNE_ENV: EnvCase[] = [
+  { env: { OLDER_THAN: '90d' }, message: /REGIONS is required/ },
+  { env: { ...PRUNE_BASE, REGIONS: 'us-east-1,nowhere' }, message: /REGIONS value "nowhere" is not valid/ },
+  { env: { ...PRUNE_BASE, CLUSTER_ID: 'cluster-1' }, message: /cluster id "cluster-1" is not valid/ },
+  { env: { REGIONS: 'us-east-1', OLDER_THAN: 'ninety days' }, message: /OLDER_THAN "ninety days"/ },
+  { env: { REGIONS: 'us-east-1', TIMESTAMP: '2026-13-45' }, message: /TIMESTAMP "2026-13-45"/ },
+  {
+    env: { REGIONS: 'us-east-1', TIMESTAMP: '03/01/2026', TIMEZONE: 'Mars/Olympus' },
+    message: /TIMEZONE "Mars\/Olympus"/,
+  },
+  {
+    env: { ...PRUNE_BASE, TIMESTAMP: '03/01/2026' },
+    message: /give only one of TIMESTAMP, OLDER_THAN or DELETE_ALL/,
+  },
+  { env: { ...PRUNE_BASE, KEEP_LAST: '-1' }, message: /KEEP_LAST "-1" is not a whole number/ },
+  { env: { ...PRUNE_BASE, KEEP_LAST: '0' }, message: /KEEP_LAST 0 would leave a lineage with no backup/ },
+  {
+    env: { ...PRUNE_BASE, MAX_DELETIONS: '0' },
+    message: /MAX_DELETIONS must be between 1 and 100000, got 0/,
+  },
+  {
+    env: { ...PRUNE_BASE, COPY_RETENTION_DAYS: '0' },
+    message: /COPY_RETENTION_DAYS must be between 1 and 36500, got 0/,
+  },
+  { env: { ...PRUNE_BASE, HOLD_TAG: 'hold*me' }, message: /HOLD_TAG "hold\*me" is not a valid tag key/ },
+  {
+    env: { ...PRUNE_BASE, PRUNE_EXECUTE: 'yes please' },
+    message: /PRUNE_EXECUTE must be "true" or "false", got "yes please"/,
+  },
+  {
+    env: { ...PRUNE_BASE, EVENT_BUS_NAME: 'ops feed!' },
+    message: /EVENT_BUS_NAME "ops feed!" is not an event bus name or ARN/,
+  },
+  {
+    env: { ...PRUNE_BASE, EVENT_BUS_NAME: 'ops', EVENT_SOURCE: 'aws.cloudhsm' },
+    message: /EVENT_SOURCE must not start with "aws."/,
+  },
+];
+
+const COPY_BASE = { REGIONS: 'us-east-1', DR_REGIONS: 'us-west-2' };
+const COPY_ENV: EnvCase[] = [
+  { env: { REGIONS: 'us-east-1' }, message: /no DR region given/ },
+  { env: { DR_REGIONS: 'us-west-2' }, message: /no source region given/ },
+  {
+    env: { ...COPY_BASE, REGIONS: 'us-east-7' },
+    message: /source region "us-east-7" is not a known AWS region/,
+  },
+  {
+    env: { ...COPY_BASE, SOURCE_REGIONS: 'us-east-1,us-east-1' },
+    message: /source region us-east-1 is given more than once/,
+  },
+  { env: { ...COPY_BASE, DR_REGIONS: 'west' }, message: /DR region "west" is not valid/ },
+  { env: { ...COPY_BASE, CLUSTER_ID: 'cluster-abc' }, message: /cluster id "cluster-abc" is not valid/ },
+  { env: { ...COPY_BASE, COPY_SINCE: 'a while' }, message: /since "a while" is not valid/ },
+  {
+    env: { ...COPY_BASE, EVENT_BUS_NAME: 'ops feed!' },
+    message: /event bus "ops feed!" is not a valid event bus name/,
+  },
+  { env: { ...COPY_BASE, EVENT_SOURCE: 'aws.copy' }, message: /event source "aws.copy" is not valid/ },
+  { env: { ...COPY_BASE, AWS_REGION: 'moon-base-1' }, message: /event region "moon-base-1" is not valid/ },
+  { env: { ...COPY_BASE, CONCURRENCY: '0' }, message: /concurrency must be between 1 and 64, got 0/ },
+];
+
+const AUDIT_BASE = { REGIONS: 'us-east-1' };
+const AUDIT_ENV: EnvCase[] = [
+  { env: {}, message: /no region to audit: give at least one region/ },
+  { env: { REGIONS: 'us-east-1,atlantis' }, message: /region value "atlantis" is not valid/ },
+  { env: { AWS_REGION: 'atlantis' }, message: /region value "atlantis" is not valid/ },
+  {
+    env: { ...AUDIT_BASE, DR_REGIONS: 'us-west-2,us-west-2' },
+    message: /DR region us-west-2 is given more than once/,
+  },
+  { env: { ...AUDIT_BASE, PUBLISH: 'maybe' }, message: /publish "maybe" is not true or false/ },
+  {
+    env: { ...AUDIT_BASE, EVENT_BUS_NAME: 'ops feed!' },
+    message: /event bus "ops feed!" is not a valid event bus name/,
+  },
+  { env: { ...AUDIT_BASE, EVENT_SOURCE: 'aws.audit' }, message: /event source "aws.audit" is not valid/ },
+  { env: { ...AUDIT_BASE, EVENT_REGION: 'eu' }, message: /event region "eu" is not valid/ },
+  { env: { ...AUDIT_BASE, FAIL_ON: 'SEVERE' }, message: /severity "SEVERE" is not one of/ },
+  {
+    env: { ...AUDIT_BASE, FRESHNESS_GRACE_HOURS: '200' },
+    message: /freshness grace hours must be between 0 and 168, got 200/,
+  },
+  { env: { ...AUDIT_BASE, DR_RPO_HOURS: 'day' }, message: /DR RPO hours "day" is not a number/ },
+  {
+    env: { ...AUDIT_BASE, COPY_RETENTION_DAYS: '0' },
+    message: /copy retention days must be between 1 and 3650, got 0/,
+  },
+  { env: { ...AUDIT_BASE, HOLD_TAG: 'hold*me' }, message: /hold tag "hold\*me" is not a valid tag key/ },
+];
+
+describe('bad Lambda environment: a UsageError naming the value, before any client exists', () => {
+  const parsers = [
+    ['prune', pruneConfigFromEnv, PRUNE_ENV],
+    ['copy', copyConfigFromEnv, COPY_ENV],
+    ['audit', auditConfigFromEnv, AUDIT_ENV],
+  ] as const;
+  for (const [job, parse, cases] of parsers) {
+    it.each(cases)(`${job} $env`, ({ env, message }) => {
+      let error: unknown;
+      try {
+        parse(env);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as Error).message).toMatch(message);
+    });
+  }
+
+  it.each([
+    [
+      () => endpointFromEnv({ ENDPOINT_URL: 'ftp://127.0.0.1:1' }, 'fn'),
+      /ENDPOINT_URL="ftp:\/\/127.0.0.1:1": endpoint .* must use http or https/,
+    ],
+    [
+      () => deadlineMarginFromEnv({ DEADLINE_MARGIN_SECONDS: '0' }, 'fn', 30),
+      /DEADLINE_MARGIN_SECONDS="0": must be a whole number of seconds from 1 to 600/,
+    ],
+    [
+      () => maxAttemptsFromEnv({ MAX_ATTEMPTS: 'many' }, 'fn'),
+      /MAX_ATTEMPTS="many": must be a whole number from 1 to 20/,
+    ],
+  ])('handler setting %#', (read, message) => {
+    expect(read).toThrow(ConfigurationError);
+    expect(read).toThrow(message);
+  });
+
+  it('covers every variable the parsers read', () => {
+    const covered = new Set(
+      parsers.flatMap(([, , cases]) => cases.flatMap((c: EnvCase) => Object.keys(c.env))),
+    );
+    const read = [
+      // lib/config/prune.ts LAMBDA_ENV_KEYS
+      'REGIONS',
+      'CLUSTER_ID',
+      'OLDER_THAN',
+      'TIMESTAMP',
+      'TIMEZONE',
+      'KEEP_LAST',
+      'MAX_DELETIONS',
+      'COPY_RETENTION_DAYS',
+      'HOLD_TAG',
+      'PRUNE_EXECUTE',
+      'EVENT_BUS_NAME',
+      'EVENT_SOURCE',
+      // lib/config/copy.ts copyConfigFromEnv
+      'SOURCE_REGIONS',
+      'DR_REGIONS',
+      'COPY_SINCE',
+      'AWS_REGION',
+      'CONCURRENCY',
+      // lib/config/audit.ts AUDIT_ENV
+      'PUBLISH',
+      'EVENT_REGION',
+      'FAIL_ON',
+      'FRESHNESS_GRACE_HOURS',
+      'DR_RPO_HOURS',
+    ];
+    expect(read.filter((name) => !covered.has(name))).toEqual([]);
+    const total = Object.values(AWS_COMMANDS).flat().length + SANDBOX_CASES.length + 1;
+    expect(total + PRUNE_ENV.length + COPY_ENV.length + AUDIT_ENV.length).toBeGreaterThanOrEqual(30);
+  });
+});
