@@ -101,7 +101,7 @@ export async function handler(event: ScheduleEvent, context: Context) {
     run.count(METRIC.backupsDeleted, outcome?.counts.succeeded ?? 0);
     run.count(METRIC.backupsLeftForNextRun, left.length);
     run.count(METRIC.eventsPublished, result.events?.published ?? 0);
-    run.count(METRIC.eventsLost, result.events?.lost.length ?? 0);
+    run.count(METRIC.eventsLost, result.events?.lostCount ?? 0);
     const failures: string[] = [];
     if (outcome?.refused) failures.push(outcome.refused);
     if (outcome?.failed.length) failures.push(`${outcome.failed.length} deletion(s) failed`);

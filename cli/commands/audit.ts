@@ -96,7 +96,8 @@ export function auditConfigFromFlags(options: AuditOptions): AuditConfig {
 
 function nowFrom(text: string | undefined): DateTime {
   if (text === undefined) return DateTime.utc();
-  const now = DateTime.fromISO(text.trim(), { setZone: true });
+  // A time without an offset is UTC, as everywhere else in the CLI (not the machine's zone).
+  const now = DateTime.fromISO(text.trim(), { zone: 'utc' });
   if (!now.isValid)
     throw new UsageError(`--now "${text}" is not an ISO 8601 time (e.g. 2026-11-29T12:00:00Z)`);
   return now.toUTC();

@@ -58,6 +58,9 @@ export const KNOWN_REGIONS: ReadonlySet<string> = new Set([
   'us-west-2',
 ]);
 
+/** An EventBridge `source` we accept: 1–256 characters, no white space, not AWS's own `aws.` prefix. */
+export const EVENT_SOURCE = /^(?!aws\.)\S{1,256}$/;
+
 export const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 

@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { UsageError } from '../errors.js';
 import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
 import { type CutoffLabels, parseAge, parseTimestamp, parseTimeZone } from '../time/cutoff.js';
-import { PATTERNS, parseClusterId, parseCount, uniqueRegions } from './common.js';
+import { EVENT_SOURCE, PATTERNS, parseClusterId, parseCount, uniqueRegions } from './common.js';
 
 /** Raw prune settings, every value a string as it arrives from flags or the environment. */
 export interface PruneInput {
@@ -311,7 +311,11 @@ function build(raw: PruneInput, names: Record<InputKey, string>): PruneConfig {
     problems.add(`${names.eventBus} "${eventBus}" is not an event bus name or ARN`);
   }
   const eventSource = given(raw.eventSource) ? raw.eventSource.trim() : DEFAULT_EVENT_SOURCE;
-  if (eventSource.startsWith('aws.')) problems.add(`${names.eventSource} must not start with "aws."`);
+  if (!EVENT_SOURCE.test(eventSource)) {
+    problems.add(
+      `${names.eventSource} must not start with "aws." and must be 1-256 characters without spaces, got "${eventSource}"`,
+    );
+  }
 
   const partial: Partial<PruneConfig> = {
     regions,

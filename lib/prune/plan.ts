@@ -226,7 +226,7 @@ export function planPrune(
   const regions = new Set(policy.regions);
   const backups = asInventories(snapshot)
     .filter((inventory) => regions.has(inventory.region))
-    .flatMap((inventory) => inventory.backups.map((b) => ({ ...b, region: b.region || inventory.region })));
+    .flatMap((inventory) => inventory.backups);
   const protectedNewest = newestReady(backups, policy.keepLast);
 
   const ordered = [...backups].sort(

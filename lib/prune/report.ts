@@ -5,6 +5,7 @@
 import Table from 'cli-table3';
 import type { PruneConfig } from '../config/prune.js';
 import { PRUNE_DEFAULTS } from '../config/prune.js';
+import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
 import { commandLine } from '../restore/command.js';
 import type { CutoffView } from '../time/cutoff.js';
 import type { PruneResult } from './execute.js';
@@ -112,6 +113,7 @@ export function applyCommand(
   if (config.publish) {
     words.push('--publish');
     if (config.eventBus !== PRUNE_DEFAULTS.eventBus) words.push('--event-bus', config.eventBus);
+    if (config.eventSource !== DEFAULT_EVENT_SOURCE) words.push('--event-source', config.eventSource);
   }
   words.push(...extraArgs, '--execute');
   return commandLine(words);

@@ -54,6 +54,8 @@ export interface PublishReport {
   calls: number;
   /** What was lost, every event named (a lost deletion record must be traceable); non-empty fails the run. */
   lost: string[];
+  /** How many events were lost (`lost` has one message per region). */
+  lostCount: number;
 }
 
 /** The outcome of one prune run. */
@@ -90,7 +92,7 @@ async function publishAll(
   regionOf: (event: FeedEvent) => string,
 ): Promise<PublishReport> {
   const publish = deps.publish ?? publishEvents;
-  const report: PublishReport = { published: 0, calls: 0, lost: [] };
+  const report: PublishReport = { published: 0, calls: 0, lost: [], lostCount: 0 };
   const regions = [...new Set(events.map(regionOf))];
   for (const region of regions) {
     const target: FeedTarget = { busName: config.eventBus, source: config.eventSource, region };
@@ -100,13 +102,16 @@ async function publishAll(
       const outcome = await publish(deps.clients.eventBridge(region), batch, target, deps.publishOptions);
       report.published += outcome.published;
       report.calls += outcome.calls;
-      if (outcome.failed.length > 0)
+      if (outcome.failed.length > 0) {
         report.lost.push(describeUndelivered(outcome.failed, target, outcome.failed.length));
+        report.lostCount += outcome.failed.length;
+      }
     } catch (error) {
       report.lost.push(
         `${batch.length} event(s) were NOT delivered to EventBridge bus "${target.busName}" in ${region}: ` +
           describeError(error),
       );
+      report.lostCount += batch.length;
     }
   }
   return report;
@@ -177,7 +182,7 @@ export async function runPrune(deps: PruneDeps, config: PruneConfig, now: DateTi
       run.events = await publishAll(deps, config, events, (e) => String(e.detail.region));
       if (run.events.lost.length > 0) run.exitCode = 1;
     } else {
-      run.events = { published: 0, calls: 0, lost: [] };
+      run.events = { published: 0, calls: 0, lost: [], lostCount: 0 };
     }
   }
   return run;

@@ -9,7 +9,15 @@ import * as z from 'zod';
 import { accountId as lookupAccountId } from '../aws/account.js';
 import type { AwsClients } from '../aws/clients.js';
 import { mapSettled } from '../concurrency.js';
-import { parseBackupId, parseClusterId, parseCount, parseDuration, parseRegion } from '../config/common.js';
+import {
+  EVENT_SOURCE,
+  PATTERNS,
+  parseBackupId,
+  parseClusterId,
+  parseCount,
+  parseDuration,
+  parseRegion,
+} from '../config/common.js';
 import { describeError, errorCode, OperationError, UsageError } from '../errors.js';
 import { describeUndelivered, publishEvents } from '../events/publisher.js';
 import {
@@ -99,9 +107,22 @@ export function parseRestoreConfig(input: Record<string, string | undefined>): R
     selection = { kind: 'deleted-since', deletedSince: raw.deletedSince!.trim() };
   }
   if (given(raw.clusterId) && byIds) throw new UsageError('--cluster-id only narrows --deleted-since');
-  const publish = given(raw.publish) && raw.publish.trim() === 'true';
+  const publishText = given(raw.publish) ? raw.publish.trim() : 'false';
+  if (publishText !== 'true' && publishText !== 'false') {
+    throw new UsageError(`--publish must be "true" or "false", got "${raw.publish}"`);
+  }
+  const publish = publishText === 'true';
   if (!publish && (given(raw.eventBus) || given(raw.eventSource))) {
     throw new UsageError('--event-bus and --event-source need --publish');
+  }
+  // Checked now, not at PutEvents time: by then the backups would already be restored.
+  if (given(raw.eventBus) && !PATTERNS.eventBusName.test(raw.eventBus.trim())) {
+    throw new UsageError(`--event-bus "${raw.eventBus}" is not an event bus name or ARN`);
+  }
+  if (given(raw.eventSource) && !EVENT_SOURCE.test(raw.eventSource.trim())) {
+    throw new UsageError(
+      `--event-source "${raw.eventSource}" must not start with "aws." and must be 1-256 characters without spaces`,
+    );
   }
   return {
     region,
@@ -294,7 +315,7 @@ async function publishRestored(
   now: DateTime,
 ): Promise<PublishReport> {
   const target: FeedTarget = { busName: config.eventBus, source: config.eventSource, region: config.region };
-  const report: PublishReport = { published: 0, calls: 0, lost: [] };
+  const report: PublishReport = { published: 0, calls: 0, lost: [], lostCount: 0 };
   let events: FeedEvent[] = [];
   try {
     const account = deps.accountId
@@ -307,11 +328,14 @@ async function publishRestored(
     const outcome = await (deps.publish ?? publishEvents)(client, events, target, deps.publishOptions);
     report.published = outcome.published;
     report.calls = outcome.calls;
-    if (outcome.failed.length > 0)
+    if (outcome.failed.length > 0) {
       report.lost.push(describeUndelivered(outcome.failed, target, outcome.failed.length));
+      report.lostCount = outcome.failed.length;
+    }
   } catch (error) {
+    report.lostCount = events.length || result.succeeded.length;
     report.lost.push(
-      `${events.length || result.succeeded.length} restore event(s) were NOT delivered to EventBridge bus ` +
+      `${report.lostCount} restore event(s) were NOT delivered to EventBridge bus ` +
         `"${target.busName}" in ${target.region}: ${describeError(error)}`,
     );
   }

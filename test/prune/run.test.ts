@@ -110,7 +110,7 @@ describe('runPrune', () => {
         deletionsNotListed: 0,
       },
     });
-    expect(run.events).toEqual({ published: 1, calls: 1, lost: [] });
+    expect(run.events).toEqual({ published: 1, calls: 1, lost: [], lostCount: 0 });
   });
 
   it('publishes one Backup Deleted event per deletion, and fails the run naming any lost event', async () => {
