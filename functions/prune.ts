@@ -7,10 +7,9 @@
  */
 import type { Context } from 'aws-lambda';
 import { pruneConfigFromEnv } from '../lib/config/prune.js';
-import { publishEvents } from '../lib/events/publisher.js';
 import type { PruneOutcome } from '../lib/prune/execute.js';
 import { deletions } from '../lib/prune/plan.js';
-import { type PublishFn, runPrune } from '../lib/prune/run.js';
+import { runPrune } from '../lib/prune/run.js';
 import type { ScheduleEvent } from './shared/event.js';
 import { createRuntime, METRIC } from './shared/runtime.js';
 
@@ -30,6 +29,7 @@ const runtime = createRuntime({
     'PRUNE_EXECUTE',
     'EVENT_BUS_NAME',
     'EVENT_SOURCE',
+    'EVENT_REGION',
   ],
   required: ['REGIONS'],
   deadlineMarginSeconds: 60,
@@ -59,12 +59,6 @@ export interface PruneSummary {
   eventsPublished: number;
 }
 
-/** The feed's bus lives in the function's own region, whatever region a backup is in. */
-const publishHome: PublishFn = (_client, events, target, options) => {
-  const region = runtime.homeRegion ?? target.region;
-  return publishEvents(runtime.clients.eventBridge(region), events, { ...target, region }, options);
-};
-
 const line = (o: PruneOutcome): PrunedLine => ({
   backupId: o.backupId,
   region: o.region,
@@ -80,7 +74,6 @@ export async function handler(event: ScheduleEvent, context: Context) {
         clients: runtime.clients,
         runId: run.runId,
         shouldStop: run.shouldStop,
-        publish: publishHome,
         applyCommand: () => `set PRUNE_EXECUTE=true on ${runtime.functionName} (parameter pruneExecute)`,
       },
       config,

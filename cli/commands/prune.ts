@@ -33,6 +33,7 @@ interface PruneOptions extends CommonOptions {
   publish?: boolean;
   eventBus?: string;
   eventSource?: string;
+  eventRegion?: string;
   now?: string;
 }
 
@@ -82,9 +83,11 @@ async function runPruneCommand(options: PruneOptions, out: Output): Promise<numb
     publish: flag(options.publish),
     eventBus: options.eventBus,
     eventSource: options.eventSource,
+    eventRegion: options.eventRegion,
   });
-  if (!config.publish && (options.eventBus !== undefined || options.eventSource !== undefined)) {
-    throw new UsageError('--event-bus and --event-source need --publish');
+  const eventFlags = [options.eventBus, options.eventSource, options.eventRegion];
+  if (!config.publish && eventFlags.some((value) => value !== undefined)) {
+    throw new UsageError('--event-bus and --event-source need --publish (so does --event-region)');
   }
   const now = await nowFrom(options.now);
   const clients = await clientsFrom(options);
@@ -222,6 +225,7 @@ export function registerPrune(program: Command): void {
     .option('--publish', 'publish the plan (dry run) or each deletion as EventBridge events')
     .option('--event-bus <name>', 'event bus for --publish (default: the default bus)')
     .option('--event-source <source>', 'event source for --publish (default: cloudhsm-ops)')
+    .option('--event-region <region>', 'region of the event bus for --publish (default: the first --region)')
     .addOption(new Option('--now <iso>', "the run's clock (for a sandbox with a virtual clock)").hideHelp());
   withCommonOptions(command)
     .addHelpText(

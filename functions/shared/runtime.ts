@@ -104,8 +104,6 @@ export interface Runtime<C> {
   clients: AwsClients;
   logger: Logger;
   metrics: Metrics;
-  /** The region the function runs in (AWS_REGION), where its event bus is. */
-  homeRegion: string | undefined;
   marginMs: number;
   invoke<S>(
     event: ScheduleEvent | null | undefined,
@@ -157,7 +155,6 @@ export function createRuntime<C>(options: RuntimeOptions<C>): Runtime<C> {
     clients,
     logger,
     metrics,
-    homeRegion: env.AWS_REGION?.trim() || undefined,
     marginMs,
     async invoke(event, context, keys, body) {
       const runId = newRunId();

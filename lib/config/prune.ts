@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { UsageError } from '../errors.js';
 import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
 import { type CutoffLabels, parseAge, parseTimestamp, parseTimeZone } from '../time/cutoff.js';
-import { EVENT_SOURCE, PATTERNS, parseClusterId, parseCount, uniqueRegions } from './common.js';
+import { EVENT_SOURCE, PATTERNS, parseClusterId, parseCount, parseRegion, uniqueRegions } from './common.js';
 
 /** Raw prune settings, every value a string as it arrives from flags or the environment. */
 export interface PruneInput {
@@ -35,6 +35,8 @@ export interface PruneInput {
   publish?: string;
   eventBus?: string;
   eventSource?: string;
+  /** The region whose EventBridge bus receives the run's events (default: the first region). */
+  eventRegion?: string;
 }
 
 type InputKey = keyof PruneInput;
@@ -68,6 +70,8 @@ export interface PruneConfig {
   publish: boolean;
   eventBus: string;
   eventSource: string;
+  /** Every event of the run goes to the bus in this region, as with audit and copy. */
+  eventRegion: string;
 }
 
 export const PRUNE_DEFAULTS = {
@@ -97,6 +101,7 @@ export const PRUNE_FLAG_NAMES: Record<InputKey, string> = {
   publish: '--publish',
   eventBus: '--event-bus',
   eventSource: '--event-source',
+  eventRegion: '--event-region',
 };
 
 /** Environment variable names (the scheduled Lambda), for messages and {@link pruneConfigFromEnv}. */
@@ -118,6 +123,7 @@ export const PRUNE_ENV_NAMES: Record<InputKey, string> = {
   publish: 'PUBLISH',
   eventBus: 'EVENT_BUS_NAME',
   eventSource: 'EVENT_SOURCE',
+  eventRegion: 'EVENT_REGION',
 };
 
 /** The variables a Lambda may set; the rest of {@link PRUNE_ENV_NAMES} are CLI-only on purpose. */
@@ -134,6 +140,7 @@ const LAMBDA_ENV_KEYS: InputKey[] = [
   'execute',
   'eventBus',
   'eventSource',
+  'eventRegion',
 ];
 
 const optionalText = z.string().optional();
@@ -276,6 +283,7 @@ const configSchema = z.object({
   publish: z.boolean(),
   eventBus: z.string().regex(PATTERNS.eventBusName),
   eventSource: z.string().min(1).max(256),
+  eventRegion: z.string(),
 });
 
 function build(raw: PruneInput, names: Record<InputKey, string>): PruneConfig {
@@ -334,6 +342,9 @@ function build(raw: PruneInput, names: Record<InputKey, string>): PruneConfig {
     publish,
     eventBus,
     eventSource,
+    eventRegion: given(raw.eventRegion)
+      ? problems.attempt(() => parseRegion(raw.eventRegion!, names.eventRegion))
+      : regions?.[0],
   };
   keepLastRules(partial, names, problems);
   if (problems.messages.length > 0) throw new UsageError(problems.messages.join('; '));
@@ -386,5 +397,7 @@ export function pruneConfigFromEnv(env: Record<string, string | undefined>): Pru
     if (value !== undefined) input[key] = value;
   }
   if (given(input.eventBus)) input.publish = 'true';
+  // In Lambda the feed's bus lives in the function's own region.
+  if (!given(input.eventRegion) && given(env.AWS_REGION)) input.eventRegion = env.AWS_REGION;
   return parsePruneConfig(input, PRUNE_ENV_NAMES);
 }

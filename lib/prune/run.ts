@@ -54,7 +54,7 @@ export interface PublishReport {
   calls: number;
   /** What was lost, every event named (a lost deletion record must be traceable); non-empty fails the run. */
   lost: string[];
-  /** How many events were lost (`lost` has one message per region). */
+  /** How many events were lost. */
   lostCount: number;
 }
 
@@ -85,34 +85,34 @@ export async function gatherBackups(clients: CloudHsmClients, regions: string[])
   );
 }
 
-async function publishAll(
-  deps: PruneDeps,
-  config: PruneConfig,
-  events: FeedEvent[],
-  regionOf: (event: FeedEvent) => string,
-): Promise<PublishReport> {
+async function publishAll(deps: PruneDeps, config: PruneConfig, events: FeedEvent[]): Promise<PublishReport> {
   const publish = deps.publish ?? publishEvents;
   const report: PublishReport = { published: 0, calls: 0, lost: [], lostCount: 0 };
-  const regions = [...new Set(events.map(regionOf))];
-  for (const region of regions) {
-    const target: FeedTarget = { busName: config.eventBus, source: config.eventSource, region };
-    const batch = events.filter((e) => regionOf(e) === region);
-    try {
-      if (!deps.clients.eventBridge) throw new Error('no EventBridge client was given');
-      const outcome = await publish(deps.clients.eventBridge(region), batch, target, deps.publishOptions);
-      report.published += outcome.published;
-      report.calls += outcome.calls;
-      if (outcome.failed.length > 0) {
-        report.lost.push(describeUndelivered(outcome.failed, target, outcome.failed.length));
-        report.lostCount += outcome.failed.length;
-      }
-    } catch (error) {
-      report.lost.push(
-        `${batch.length} event(s) were NOT delivered to EventBridge bus "${target.busName}" in ${region}: ` +
-          describeError(error),
-      );
-      report.lostCount += batch.length;
+  const target: FeedTarget = {
+    busName: config.eventBus,
+    source: config.eventSource,
+    region: config.eventRegion,
+  };
+  try {
+    if (!deps.clients.eventBridge) throw new Error('no EventBridge client was given');
+    const outcome = await publish(
+      deps.clients.eventBridge(target.region),
+      events,
+      target,
+      deps.publishOptions,
+    );
+    report.published = outcome.published;
+    report.calls = outcome.calls;
+    if (outcome.failed.length > 0) {
+      report.lost.push(describeUndelivered(outcome.failed, target, outcome.failed.length));
+      report.lostCount = outcome.failed.length;
     }
+  } catch (error) {
+    report.lost.push(
+      `${events.length} event(s) were NOT delivered to EventBridge bus "${target.busName}" in ${target.region}: ` +
+        describeError(error),
+    );
+    report.lostCount = events.length;
   }
   return report;
 }
@@ -157,7 +157,7 @@ export async function runPrune(deps: PruneDeps, config: PruneConfig, now: DateTi
     const run: PruneRun = { runId, mode: 'dry-run', plan, exitCode: 0 };
     if (context) {
       const events = planEvents(plan, context, deps.applyCommand?.(plan));
-      run.events = await publishAll(deps, config, events, (e) => String(e.detail.region));
+      run.events = await publishAll(deps, config, events);
       if (run.events.lost.length > 0) run.exitCode = 1;
     }
     return run;
@@ -179,7 +179,7 @@ export async function runPrune(deps: PruneDeps, config: PruneConfig, now: DateTi
   if (context) {
     const events = deletedEvents(result.succeeded, context);
     if (events.length > 0) {
-      run.events = await publishAll(deps, config, events, (e) => String(e.detail.region));
+      run.events = await publishAll(deps, config, events);
       if (run.events.lost.length > 0) run.exitCode = 1;
     } else {
       run.events = { published: 0, calls: 0, lost: [], lostCount: 0 };

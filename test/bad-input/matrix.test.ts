@@ -334,6 +334,10 @@ const PRUNE_ENV: EnvCase[] = [
     env: { ...PRUNE_BASE, EVENT_BUS_NAME: 'ops', EVENT_SOURCE: 'aws.cloudhsm' },
     message: /EVENT_SOURCE must not start with "aws."/,
   },
+  {
+    env: { ...PRUNE_BASE, EVENT_BUS_NAME: 'ops', EVENT_REGION: 'us-east-7' },
+    message: /EVENT_REGION "us-east-7" is not a known AWS region/,
+  },
 ];
 
 const COPY_BASE = { REGIONS: 'us-east-1', DR_REGIONS: 'us-west-2' };
@@ -444,6 +448,7 @@ describe('bad Lambda environment: a UsageError naming the value, before any clie
       'PRUNE_EXECUTE',
       'EVENT_BUS_NAME',
       'EVENT_SOURCE',
+      'EVENT_REGION',
       // lib/config/copy.ts copyConfigFromEnv
       'SOURCE_REGIONS',
       'DR_REGIONS',

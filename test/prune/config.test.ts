@@ -21,6 +21,7 @@ describe('parsePruneConfig (CLI flags)', () => {
       publish: false,
       eventBus: 'default',
       eventSource: 'cloudhsm-ops',
+      eventRegion: 'us-east-1',
     });
   });
 
@@ -135,6 +136,7 @@ describe('pruneConfigFromEnv (the scheduled Lambda)', () => {
       PRUNE_EXECUTE: 'true',
       EVENT_BUS_NAME: 'ops-feed',
       EVENT_SOURCE: 'acme.cloudhsm-ops',
+      EVENT_REGION: 'eu-west-1',
       PATH: '/usr/bin',
     });
     // Assess
@@ -152,7 +154,17 @@ describe('pruneConfigFromEnv (the scheduled Lambda)', () => {
       publish: true,
       eventBus: 'ops-feed',
       eventSource: 'acme.cloudhsm-ops',
+      eventRegion: 'eu-west-1',
     });
+  });
+
+  it("sends a Lambda's events to its own region (AWS_REGION) unless EVENT_REGION says otherwise", () => {
+    const env = { REGIONS: 'us-east-1,us-west-2', OLDER_THAN: '90d', AWS_REGION: 'us-west-2' };
+    expect(pruneConfigFromEnv(env).eventRegion).toBe('us-west-2');
+    expect(pruneConfigFromEnv({ ...env, EVENT_REGION: 'eu-west-1' }).eventRegion).toBe('eu-west-1');
+    expect(pruneConfigFromEnv({ REGIONS: 'us-east-1,us-west-2', OLDER_THAN: '90d' }).eventRegion).toBe(
+      'us-east-1',
+    );
   });
 
   it('defaults to a dry run and allows copy retention alone', () => {

@@ -165,7 +165,12 @@ describe('prune against the sandbox', () => {
     expect(wet.exitCode).toBe(0);
     const events = s.sandbox.events();
     const plans = events.filter((e) => e.detailType === 'CloudHSM Prune Plan');
-    expect(plans.map((e) => e.region).sort()).toEqual(['us-east-1', 'us-west-2']);
+    // One plan event per pruned region, all on the bus in the event region (the first region).
+    expect(plans.map((e) => (e.detail as { region: string }).region).sort()).toEqual([
+      'us-east-1',
+      'us-west-2',
+    ]);
+    expect(plans.map((e) => e.region)).toEqual(['us-east-1', 'us-east-1']);
     const deleted = events.filter((e) => e.detailType === 'CloudHSM Backup Deleted');
     expect(deleted.map((e) => (e.detail as { backupId: string }).backupId).sort()).toEqual(
       wet.result!.succeeded.map((o) => o.backupId).sort(),
