@@ -43,8 +43,9 @@ export function collect(value: string, previous: string[] = []): string[] {
  */
 export async function clientsFrom(options: CommonOptions): Promise<AwsClients> {
   const endpoint = options.endpoint ? parseEndpoint(options.endpoint) : undefined;
-  const maxAttempts = Number(options.maxAttempts ?? 8);
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 20) {
+  const text = (options.maxAttempts ?? '8').trim();
+  const maxAttempts = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(maxAttempts >= 1 && maxAttempts <= 20)) {
     throw new UsageError(`--max-attempts must be a whole number from 1 to 20, got "${options.maxAttempts}"`);
   }
   const { AwsClients } = await import('../lib/aws/clients.js');

@@ -67,6 +67,10 @@ const AWS_COMMANDS: Record<string, CliCase[]> = {
       args: ['--region', 'us-east-1', '--max-attempts', '0'],
       message: /--max-attempts must be a whole number from 1 to 20/,
     },
+    {
+      args: ['--region', 'us-east-1', '--max-attempts', '0x5'],
+      message: /--max-attempts must be a whole number from 1 to 20, got "0x5"/,
+    },
     { args: ['--region', 'us-east-1', '--bogus'], message: /unknown option '--bogus'/ },
   ],
   copy: [
