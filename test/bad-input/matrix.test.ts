@@ -15,7 +15,7 @@ import { auditConfigFromEnv } from '../../lib/config/audit.js';
 import { copyConfigFromEnv } from '../../lib/config/copy.js';
 import { pruneConfigFromEnv } from '../../lib/config/prune.js';
 import { UsageError } from '../../lib/errors.js';
-import { cli } from '../chaos/cli.js';
+import { runCli as cli } from '../helpers/cli.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 const CLUSTER = 'cluster-paymentsprod';

@@ -7,8 +7,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../sandbox/index.js';
+import { runCli as cli } from '../helpers/cli.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
-import { cli } from './cli.js';
 import { chaosFaults, chaosFleet, DR, NOW, SOURCES } from './fleet.js';
 
 interface AuditDocument {

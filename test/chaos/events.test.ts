@@ -9,8 +9,8 @@ import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCopyConfig } from '../../lib/config/copy.js';
 import { copyRunFailed, runCopy } from '../../lib/copy/execute.js';
+import { runCli as cli } from '../helpers/cli.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
-import { cli } from './cli.js';
 import { chaosFleet, DR, NOW, SOURCES } from './fleet.js';
 
 let test: TestSandbox | undefined;

@@ -1,4 +1,3 @@
-/** Runs the `cloudhsm-ops` CLI in-process through `main()`, capturing its output and exit code. */
 import { vi } from 'vitest';
 import { main } from '../../cli/main.js';
 
@@ -8,8 +7,8 @@ export interface CliRun {
   stderr: string;
 }
 
-/** `cloudhsm-ops <args>`: stdout, stderr and the exit code the process would end with. */
-export async function cli(args: string[]): Promise<CliRun> {
+/** Runs `cloudhsm-ops <args>` in-process through `main()`, capturing stdout, stderr and the exit code. */
+export async function runCli(args: string[]): Promise<CliRun> {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const capture = (sink: string[]) => (chunk: unknown) => {
