@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { DateTime } from 'luxon';
 import type { AwsClients } from '../lib/aws/clients.js';
 import { parseEndpoint, parseRegion } from '../lib/config/common.js';
 import { describeError, UsageError } from '../lib/errors.js';
@@ -35,6 +36,19 @@ export function collect(value: string, previous: string[] = []): string[] {
       .map((v) => v.trim())
       .filter(Boolean),
   ];
+}
+
+/**
+ * `--now`: judge as of this ISO 8601 time instead of the clock (a sandbox with a virtual clock).
+ * A time without an offset is UTC, not the machine's zone.
+ */
+export function nowFrom(text: string | undefined, expected = 'time'): DateTime {
+  if (text === undefined) return DateTime.utc();
+  const now = DateTime.fromISO(text.trim(), { zone: 'utc' });
+  if (!now.isValid) {
+    throw new UsageError(`--now "${text}" is not an ISO 8601 ${expected} (e.g. 2026-11-29T12:00:00Z)`);
+  }
+  return now.toUTC();
 }
 
 /**

@@ -4,7 +4,7 @@
  * it stops starting copies; the next run picks up what is left.
  */
 import type { Context } from 'aws-lambda';
-import { copyConfigFromEnv } from '../lib/config/copy.js';
+import { COPY_LAMBDA_VARIABLES, copyConfigFromEnv } from '../lib/config/copy.js';
 import { copyRunFailed, runCopy } from '../lib/copy/execute.js';
 import type { ScheduleEvent } from './shared/event.js';
 import { createRuntime, METRIC } from './shared/runtime.js';
@@ -12,16 +12,7 @@ import { createRuntime, METRIC } from './shared/runtime.js';
 const runtime = createRuntime({
   job: 'copy',
   parse: copyConfigFromEnv,
-  variables: [
-    'SOURCE_REGIONS',
-    'REGIONS',
-    'DR_REGIONS',
-    'CLUSTER_ID',
-    'COPY_SINCE',
-    'EVENT_BUS_NAME',
-    'EVENT_SOURCE',
-    'CONCURRENCY',
-  ],
+  variables: COPY_LAMBDA_VARIABLES,
   required: ['REGIONS', 'DR_REGIONS'],
   // One CopyBackupToRegion may take up to a minute before it is abandoned; then claims are released.
   deadlineMarginSeconds: 120,

@@ -6,7 +6,7 @@
  * PENDING_DELETION by then, so nothing is deleted twice).
  */
 import type { Context } from 'aws-lambda';
-import { pruneConfigFromEnv } from '../lib/config/prune.js';
+import { PRUNE_LAMBDA_VARIABLES, pruneConfigFromEnv } from '../lib/config/prune.js';
 import type { PruneOutcome } from '../lib/prune/execute.js';
 import { deletions } from '../lib/prune/plan.js';
 import { runPrune } from '../lib/prune/run.js';
@@ -16,21 +16,7 @@ import { createRuntime, METRIC } from './shared/runtime.js';
 const runtime = createRuntime({
   job: 'prune',
   parse: pruneConfigFromEnv,
-  variables: [
-    'REGIONS',
-    'CLUSTER_ID',
-    'OLDER_THAN',
-    'TIMESTAMP',
-    'TIMEZONE',
-    'KEEP_LAST',
-    'MAX_DELETIONS',
-    'COPY_RETENTION_DAYS',
-    'HOLD_TAG',
-    'PRUNE_EXECUTE',
-    'EVENT_BUS_NAME',
-    'EVENT_SOURCE',
-    'EVENT_REGION',
-  ],
+  variables: PRUNE_LAMBDA_VARIABLES,
   required: ['REGIONS'],
   deadlineMarginSeconds: 60,
 });

@@ -24,6 +24,20 @@ export function describeError(error: unknown): string {
   return String(error);
 }
 
+/** Error codes AWS services use for "slow down" (the request was not processed). */
+export const THROTTLING_CODES: ReadonlySet<string> = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+]);
+
+/** True for a throttling error, whatever the service calls it. */
+export function isThrottling(error: unknown): boolean {
+  return THROTTLING_CODES.has(errorCode(error) ?? '');
+}
+
 /** The AWS error code of an SDK error (`CloudHsmResourceNotFoundException`, `ThrottlingException`, ...). */
 export function errorCode(error: unknown): string | undefined {
   if (error && typeof error === 'object') {

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { DateTime } from 'luxon';
 import { type AuditConfig, parseAuditConfig } from '../../lib/config/audit.js';
-import { UsageError } from '../../lib/errors.js';
 import {
   action,
   type CommonOptions,
@@ -9,6 +7,7 @@ import {
   collect,
   EXIT,
   examples,
+  nowFrom,
   type Output,
   withCommonOptions,
 } from '../common.js';
@@ -92,15 +91,6 @@ export function auditConfigFromFlags(options: AuditOptions): AuditConfig {
     copyRetentionDays: options.copyRetentionDays,
     holdTag: options.holdTag,
   });
-}
-
-function nowFrom(text: string | undefined): DateTime {
-  if (text === undefined) return DateTime.utc();
-  // A time without an offset is UTC, as everywhere else in the CLI (not the machine's zone).
-  const now = DateTime.fromISO(text.trim(), { zone: 'utc' });
-  if (!now.isValid)
-    throw new UsageError(`--now "${text}" is not an ISO 8601 time (e.g. 2026-11-29T12:00:00Z)`);
-  return now.toUTC();
 }
 
 async function auditCommand(options: AuditOptions, out: Output): Promise<number> {

@@ -8,6 +8,7 @@ import {
   collect,
   EXIT,
   examples,
+  nowFrom,
   type Output,
   regionsFrom,
   withCommonOptions,
@@ -54,15 +55,6 @@ export function passThroughArgs(options: CommonOptions & { now?: string }): stri
   return args;
 }
 
-/** The run's clock: the real one, or `--now` (for a sandbox running a virtual clock). */
-export async function nowFrom(text: string | undefined) {
-  const { DateTime } = await import('luxon');
-  if (text === undefined) return DateTime.utc();
-  const now = DateTime.fromISO(text, { zone: 'utc' });
-  if (!now.isValid) throw new UsageError(`--now "${text}" is not an ISO 8601 date and time`);
-  return now.toUTC();
-}
-
 async function runPruneCommand(options: PruneOptions, out: Output): Promise<number> {
   const { parsePruneConfig } = await import('../../lib/config/prune.js');
   const config = parsePruneConfig({
@@ -89,7 +81,7 @@ async function runPruneCommand(options: PruneOptions, out: Output): Promise<numb
   if (!config.publish && eventFlags.some((value) => value !== undefined)) {
     throw new UsageError('--event-bus and --event-source need --publish (so does --event-region)');
   }
-  const now = await nowFrom(options.now);
+  const now = nowFrom(options.now, 'date and time');
   const clients = await clientsFrom(options);
   const [{ runPrune }, report, { default: cliProgress }] = await Promise.all([
     import('../../lib/prune/run.js'),

@@ -6,11 +6,11 @@ import {
   collect,
   EXIT,
   examples,
+  nowFrom,
   type Output,
   regionsFrom,
   withCommonOptions,
 } from '../common.js';
-import { nowFrom } from './prune.js';
 
 interface RestoreOptions extends CommonOptions {
   region?: string[];
@@ -37,7 +37,7 @@ async function runRestoreCommand(options: RestoreOptions, out: Output): Promise<
     eventBus: options.eventBus,
     eventSource: options.eventSource,
   });
-  const now = await nowFrom(options.now);
+  const now = nowFrom(options.now, 'date and time');
   const clients = await clientsFrom(options);
   try {
     const run = await runRestore({ clients }, config, now);

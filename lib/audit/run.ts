@@ -25,7 +25,7 @@ import {
   type PublishOptions,
   type PublishResult,
 } from '../events/types.js';
-import { gatherRegion, listBackups } from '../inventory/gather.js';
+import { gatherBackupsOnly, gatherRegion } from '../inventory/gather.js';
 import {
   type BackupInfo,
   type ClusterInfo,
@@ -193,7 +193,7 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
   const [account, gathered] = await Promise.all([
     deps.account ?? accountId(clients, config.regions[0]!),
     mapSettled(targets, targets.length, ({ region, network }) =>
-      network ? gatherRegion(clients, region, { network }) : gatherBackups(clients, region),
+      network ? gatherRegion(clients, region, { network }) : gatherBackupsOnly(clients, region),
     ),
   ]);
 
@@ -265,11 +265,6 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
     report.publish = { ...result, target };
   }
   return report;
-}
-
-/** A DR region needs only its backups (the copies); its clusters are not audited. */
-async function gatherBackups(clients: AwsClients, region: string): Promise<RegionInventory> {
-  return { region, clusters: [], backups: await listBackups(clients.cloudHsm(region), region) };
 }
 
 /** Every event an audit publishes, in order: the findings, then the run summary. */

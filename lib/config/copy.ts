@@ -189,6 +189,18 @@ export function parseCopyConfig(
   };
 }
 
+/** The environment variables the copy Lambda reads (the handler logs and checks these). */
+export const COPY_LAMBDA_VARIABLES: readonly string[] = [
+  'SOURCE_REGIONS',
+  'REGIONS',
+  'DR_REGIONS',
+  'CLUSTER_ID',
+  'COPY_SINCE',
+  'EVENT_BUS_NAME',
+  'EVENT_SOURCE',
+  'CONCURRENCY',
+];
+
 /**
  * Copy settings from a Lambda environment: SOURCE_REGIONS (else REGIONS), DR_REGIONS,
  * CLUSTER_ID (comma list allowed), COPY_SINCE (default 48h), EVENT_BUS_NAME (events are

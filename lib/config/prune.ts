@@ -143,6 +143,9 @@ const LAMBDA_ENV_KEYS: InputKey[] = [
   'eventRegion',
 ];
 
+/** The environment variables the prune Lambda reads (the handler logs and checks these). */
+export const PRUNE_LAMBDA_VARIABLES: readonly string[] = LAMBDA_ENV_KEYS.map((key) => PRUNE_ENV_NAMES[key]);
+
 const optionalText = z.string().optional();
 const rawSchema = z.strictObject(
   Object.fromEntries(Object.keys(PRUNE_FLAG_NAMES).map((key) => [key, optionalText])) as Record<

@@ -3,7 +3,7 @@ import { accountId } from '../aws/account.js';
 import type { AwsClients } from '../aws/clients.js';
 import { mapSettled } from '../concurrency.js';
 import type { CopyConfig } from '../config/copy.js';
-import { describeError, errorCode } from '../errors.js';
+import { describeError, errorCode, isThrottling } from '../errors.js';
 import { publishEvents } from '../events/publisher.js';
 import type { FeedEvent, FeedTarget, PublishResult } from '../events/types.js';
 import type { BackupInfo, RegionInventory } from '../inventory/types.js';
@@ -131,12 +131,6 @@ export function copyRunFailed(result: CopyResult): boolean {
 
 const CLIENT_ERROR_MIN = 400;
 const SERVER_ERROR_MIN = 500;
-const THROTTLING = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-]);
 
 /**
  * True when the service certainly refused the request (a 4xx other than throttling), so
@@ -146,7 +140,7 @@ const THROTTLING = new Set([
 export function isDefiniteRejection(error: unknown): boolean {
   const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
   if (status === undefined || status < CLIENT_ERROR_MIN || status >= SERVER_ERROR_MIN) return false;
-  return !THROTTLING.has(errorCode(error) ?? '');
+  return !isThrottling(error);
 }
 
 function lineOf(source: BackupInfo, destinationRegion?: string): CopyLine {

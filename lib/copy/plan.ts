@@ -1,5 +1,5 @@
 import type { DateTime, Duration } from 'luxon';
-import type { BackupInfo, BackupState, RegionInventory } from '../inventory/types.js';
+import { type BackupInfo, type BackupState, isCopy, type RegionInventory } from '../inventory/types.js';
 
 /** What the plan says to do for one source backup and one DR region. */
 export type CopyAction = 'copy' | 'already-present' | 'skip';
@@ -78,7 +78,7 @@ function sourceSkip(
   backup: BackupInfo,
   windowStart: Date,
 ): Pick<CopyPlanItem, 'reason' | 'detail'> | undefined {
-  if (backup.sourceBackupId !== undefined || backup.sourceRegion !== undefined) {
+  if (isCopy(backup)) {
     return {
       reason: 'is-a-copy',
       detail: `is itself a copy of ${backup.sourceBackupId ?? 'a backup'} from ${backup.sourceRegion ?? 'another region'}`,

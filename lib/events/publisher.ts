@@ -5,7 +5,7 @@ import {
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
 import { mapSettled } from '../concurrency.js';
-import { describeError, errorCode } from '../errors.js';
+import { describeError, errorCode, THROTTLING_CODES } from '../errors.js';
 import type { FeedEvent, FeedTarget, PublishOptions, PublishResult, UndeliveredEvent } from './types.js';
 
 /** PutEvents takes at most this many entries per call. */
@@ -32,11 +32,7 @@ export const LOCAL_ERROR_CODES = {
 } as const;
 
 const RETRYABLE_CALL_ERRORS = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
+  ...THROTTLING_CODES,
   'InternalException',
   'InternalFailure',
   'InternalError',
@@ -110,12 +106,11 @@ export function toBatches<T extends { size: number }>(items: readonly T[]): T[][
 
 /** True when a failed PutEvents call (not a failed entry) is worth trying again. */
 export function isRetryableCallError(error: unknown): boolean {
-  const e = error as { $retryable?: unknown; $metadata?: { httpStatusCode?: number }; code?: string };
+  const e = error as { $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
   if (e && typeof e === 'object') {
     if (e.$retryable) return true;
     const status = e.$metadata?.httpStatusCode;
     if (status !== undefined && (status >= 500 || status === 429)) return true;
-    if (e.code && RETRYABLE_CALL_ERRORS.has(e.code)) return true;
   }
   const code = errorCode(error);
   return code !== undefined && RETRYABLE_CALL_ERRORS.has(code);

@@ -187,6 +187,17 @@ export async function listSecurityGroups(
   return groups;
 }
 
+/**
+ * One region's backups only (no clusters, no network): what prune needs, and what the audit
+ * needs from a DR region, whose copies are all it looks at.
+ */
+export async function gatherBackupsOnly(
+  clients: Pick<AwsClients, 'cloudHsm'>,
+  region: string,
+): Promise<RegionInventory> {
+  return { region, clusters: [], backups: await listBackups(clients.cloudHsm(region), region) };
+}
+
 export interface GatherOptions {
   /** Also gather zones, subnets and security groups (the audit needs them; copy and prune do not). */
   network?: boolean;

@@ -10,7 +10,7 @@ import type { PruneConfig } from '../config/prune.js';
 import { describeError, OperationError, UsageError } from '../errors.js';
 import { describeUndelivered, publishEvents } from '../events/publisher.js';
 import type { FeedEvent, FeedTarget, PublishOptions, PublishResult } from '../events/types.js';
-import { listBackups } from '../inventory/gather.js';
+import { gatherBackupsOnly } from '../inventory/gather.js';
 import type { RegionInventory } from '../inventory/types.js';
 import { newRunId } from '../run.js';
 import { deletedEvents, type EventContext, planEvents } from './events.js';
@@ -75,7 +75,7 @@ export async function gatherBackups(clients: CloudHsmClients, regions: string[])
   return Promise.all(
     regions.map(async (region) => {
       try {
-        return { region, clusters: [], backups: await listBackups(clients.cloudHsm(region), region) };
+        return await gatherBackupsOnly(clients, region);
       } catch (error) {
         throw new OperationError(`listing the backups in ${region} failed: ${describeError(error)}`, {
           cause: error,
