@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { DateTime } from 'luxon';
 import type { AwsClients } from '../lib/aws/clients.js';
-import { parseEndpoint, parseRegion } from '../lib/config/common.js';
+import { isLoopbackUrl, parseEndpoint, parseRegion } from '../lib/config/common.js';
 import { describeError, UsageError } from '../lib/errors.js';
 
 /** Exit codes, the CLI's contract: 0 done, 1 an operation failed or --fail-on tripped, 2 bad input. */
@@ -38,17 +38,44 @@ export function collect(value: string, previous: string[] = []): string[] {
   ];
 }
 
+/** Adds `--now`, the testing aid every command that judges time takes. */
+export function withNowOption(command: Command): Command {
+  return command.option(
+    '--now <time>',
+    'judge as of this ISO 8601 time instead of the clock; only against a loopback sandbox --endpoint ' +
+      '(one with a virtual clock), refused anywhere else',
+  );
+}
+
 /**
- * `--now`: judge as of this ISO 8601 time instead of the clock (a sandbox with a virtual clock).
- * A time without an offset is UTC, not the machine's zone.
+ * The run's instant: the clock, or `--now`. `--now` moves every cutoff and window, so against
+ * real AWS it would get around guardrails such as the refusal of a future prune cutoff: it is
+ * accepted only with a loopback endpoint (the sandbox). A time without an offset is UTC.
  */
-export function nowFrom(text: string | undefined, expected = 'time'): DateTime {
+export function nowFrom(options: { now?: string; endpoint?: string }, expected = 'time'): DateTime {
+  const text = options.now;
   if (text === undefined) return DateTime.utc();
   const now = DateTime.fromISO(text.trim(), { zone: 'utc' });
   if (!now.isValid) {
     throw new UsageError(`--now "${text}" is not an ISO 8601 ${expected} (e.g. 2026-11-29T12:00:00Z)`);
   }
+  if (!isLoopbackUrl(options.endpoint)) {
+    throw new UsageError(
+      '--now is a testing aid for the local sandbox: it needs --endpoint (or CLOUDHSM_OPS_ENDPOINT) ' +
+        'pointing at a loopback address such as http://127.0.0.1:4566',
+    );
+  }
   return now.toUTC();
+}
+
+/**
+ * A clock that starts at `start` and moves with real elapsed time, so a run given `--now`
+ * (claims, waits, deadlines) stays consistent with the instant it was given.
+ */
+export function clockFrom(start: DateTime): () => Date {
+  const began = performance.now();
+  const origin = start.toMillis();
+  return () => new Date(origin + (performance.now() - began));
 }
 
 /**

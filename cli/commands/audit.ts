@@ -10,6 +10,7 @@ import {
   nowFrom,
   type Output,
   withCommonOptions,
+  withNowOption,
 } from '../common.js';
 
 interface AuditOptions extends CommonOptions {
@@ -52,12 +53,8 @@ export function registerAudit(program: Command): void {
     .option('--grace-hours <hours>', 'how late the daily backup may be before backup-freshness fails', '6')
     .option('--rpo-hours <hours>', 'oldest acceptable recovery point in a DR region', '30')
     .option('--copy-retention-days <days>', 'age at which a copy in a DR region is stale', '90')
-    .option('--hold-tag <key>', 'tag key that exempts a backup from pruning', 'cloudhsm-ops:hold')
-    .option(
-      '--now <time>',
-      'judge as of this ISO 8601 time instead of the clock (for a sandbox with a virtual clock)',
-    );
-  withCommonOptions(command)
+    .option('--hold-tag <key>', 'tag key that exempts a backup from pruning', 'cloudhsm-ops:hold');
+  withNowOption(withCommonOptions(command))
     .addHelpText(
       'after',
       examples([
@@ -95,7 +92,7 @@ export function auditConfigFromFlags(options: AuditOptions): AuditConfig {
 
 async function auditCommand(options: AuditOptions, out: Output): Promise<number> {
   const config = auditConfigFromFlags(options);
-  const now = nowFrom(options.now);
+  const now = nowFrom(options);
   const clients = await clientsFrom(options);
   try {
     const [{ runAudit, auditFailureReasons }, report, publisher] = await Promise.all([

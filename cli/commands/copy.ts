@@ -1,16 +1,18 @@
 import type { Command } from 'commander';
-import { DateTime } from 'luxon';
 import { type CopyConfig, DEFAULT_COPY_CONCURRENCY, parseCopyConfig } from '../../lib/config/copy.js';
 import type { CopyLine, CopyProgress, CopyResult } from '../../lib/copy/execute.js';
 import {
   action,
   type CommonOptions,
   clientsFrom,
+  clockFrom,
   collect,
   EXIT,
   examples,
+  nowFrom,
   type Output,
   withCommonOptions,
+  withNowOption,
 } from '../common.js';
 
 interface CopyOptions extends CommonOptions {
@@ -25,6 +27,7 @@ interface CopyOptions extends CommonOptions {
   eventBus?: string;
   eventSource?: string;
   concurrency?: string;
+  now?: string;
 }
 
 /** Progress bars only pay off past a handful of copies. */
@@ -59,7 +62,7 @@ export function registerCopy(program: Command): void {
       'AWS calls in flight at once, across all regions',
       String(DEFAULT_COPY_CONCURRENCY),
     );
-  withCommonOptions(command)
+  withNowOption(withCommonOptions(command))
     .addHelpText(
       'after',
       examples([
@@ -97,11 +100,12 @@ function configFrom(options: CopyOptions): CopyConfig {
 
 async function copyCommand(options: CopyOptions, out: Output): Promise<number> {
   const config = configFrom(options);
+  const now = nowFrom(options);
   const clients = await clientsFrom(options);
   const { runCopy, copyRunFailed } = await import('../../lib/copy/execute.js');
   const progress = await progressReporter(out);
   try {
-    const result = await runCopy({ clients, onProgress: progress.update }, config, DateTime.utc());
+    const result = await runCopy({ clients, onProgress: progress.update, now: clockFrom(now) }, config, now);
     progress.stop();
     if (out.json) out.document({ ...result, plan: planSummary(result) });
     else await render(result, config, out);

@@ -12,6 +12,7 @@ import {
   type Output,
   regionsFrom,
   withCommonOptions,
+  withNowOption,
 } from '../common.js';
 
 interface PruneOptions extends CommonOptions {
@@ -81,7 +82,7 @@ async function runPruneCommand(options: PruneOptions, out: Output): Promise<numb
   if (!config.publish && eventFlags.some((value) => value !== undefined)) {
     throw new UsageError('--event-bus and --event-source need --publish (so does --event-region)');
   }
-  const now = nowFrom(options.now, 'date and time');
+  const now = nowFrom(options, 'date and time');
   const clients = await clientsFrom(options);
   const [{ runPrune }, report, { default: cliProgress }] = await Promise.all([
     import('../../lib/prune/run.js'),
@@ -217,9 +218,8 @@ export function registerPrune(program: Command): void {
     .option('--publish', 'publish the plan (dry run) or each deletion as EventBridge events')
     .option('--event-bus <name>', 'event bus for --publish (default: the default bus)')
     .option('--event-source <source>', 'event source for --publish (default: cloudhsm-ops)')
-    .option('--event-region <region>', 'region of the event bus for --publish (default: the first --region)')
-    .addOption(new Option('--now <iso>', "the run's clock (for a sandbox with a virtual clock)").hideHelp());
-  withCommonOptions(command)
+    .option('--event-region <region>', 'region of the event bus for --publish (default: the first --region)');
+  withNowOption(withCommonOptions(command))
     .addHelpText(
       'after',
       examples([

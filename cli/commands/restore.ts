@@ -1,4 +1,4 @@
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import {
   action,
   type CommonOptions,
@@ -10,6 +10,7 @@ import {
   type Output,
   regionsFrom,
   withCommonOptions,
+  withNowOption,
 } from '../common.js';
 
 interface RestoreOptions extends CommonOptions {
@@ -37,7 +38,7 @@ async function runRestoreCommand(options: RestoreOptions, out: Output): Promise<
     eventBus: options.eventBus,
     eventSource: options.eventSource,
   });
-  const now = nowFrom(options.now, 'date and time');
+  const now = nowFrom(options, 'date and time');
   const clients = await clientsFrom(options);
   try {
     const run = await runRestore({ clients }, config, now);
@@ -79,9 +80,8 @@ export function registerRestore(program: Command): void {
     .option('--concurrency <n>', 'restores in flight at once', '6')
     .option('--publish', 'publish each restore as a `CloudHSM Backup Restored` event')
     .option('--event-bus <name>', 'event bus for --publish (default: the default bus)')
-    .option('--event-source <source>', 'event source for --publish (default: cloudhsm-ops)')
-    .addOption(new Option('--now <iso>', "the run's clock (for a sandbox with a virtual clock)").hideHelp());
-  withCommonOptions(command)
+    .option('--event-source <source>', 'event source for --publish (default: cloudhsm-ops)');
+  withNowOption(withCommonOptions(command))
     .addHelpText(
       'after',
       examples([

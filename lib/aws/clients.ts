@@ -3,6 +3,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AdaptiveRetryStrategy, StandardRetryStrategy } from '@aws-sdk/middleware-retry';
+import { isLoopbackUrl } from '../config/common.js';
 
 /** How to reach AWS: the real endpoints, or an override such as the sandbox or a VPC endpoint. */
 export interface AwsOptions {
@@ -20,15 +21,7 @@ export const DEFAULT_MAX_ATTEMPTS = 8;
 const SANDBOX_CREDENTIALS = { accessKeyId: 'AKIDSANDBOXDUMMYKEY0', secretAccessKey: 'sandbox-dummy-secret' };
 
 /** True when the endpoint is this machine (the sandbox), so dummy credentials are used. */
-export function isLoopbackEndpoint(endpoint: string | undefined): boolean {
-  if (!endpoint) return false;
-  try {
-    const host = new URL(endpoint).hostname;
-    return host === 'localhost' || host === '[::1]' || host === '::1' || host.startsWith('127.');
-  } catch {
-    return false;
-  }
-}
+export const isLoopbackEndpoint = isLoopbackUrl;
 
 /**
  * One retry strategy per client. SDK 3.332's default (util-retry) strategy makes N+1 attempts

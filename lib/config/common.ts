@@ -148,6 +148,25 @@ export function parseEndpoint(value: string): string {
   return url.toString().replace(/\/$/, '');
 }
 
+/**
+ * True when the URL names this machine in any of its forms (localhost, 127.0.0.0/8, 0.0.0.0,
+ * ::1): the sandbox. Such an endpoint gets dummy credentials and accepts testing aids like `--now`.
+ */
+export function isLoopbackUrl(endpoint: string | undefined): boolean {
+  if (!endpoint) return false;
+  let host: string;
+  try {
+    host = new URL(endpoint).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '0.0.0.0') return true;
+  if (host === '::1' || host === '0:0:0:0:0:0:0:1' || host === '::') return true;
+  if (/^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(host)) return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 /** Regions named more than once are an input mistake worth reporting rather than silently merging. */
 export function uniqueRegions(regions: string[], what = '--region'): string[] {
   const parsed = regions.map((r) => parseRegion(r, `${what} value`));

@@ -290,6 +290,15 @@ describe('bad input on the command line: exit 2, a clear message, no change', ()
   it.each(SANDBOX_CASES)('sandbox $args', async ({ args, message }) => {
     await refused(['sandbox', ...args], message);
   });
+  it.each([
+    ['prune', '--region', 'us-east-1', '--older-than', '90d', '--execute'],
+    ['copy', '--region', 'us-east-1', '--dr-region', 'us-west-2'],
+    ['audit', '--region', 'us-east-1'],
+    ['restore', '--region', 'us-east-1', '--deleted-since', '2h'],
+  ])('--now against real AWS (no loopback endpoint) is refused: %s', async (...args) => {
+    delete process.env.CLOUDHSM_OPS_ENDPOINT;
+    await refused([...args, '--now', '2099-01-01T00:00:00Z'], /--now is a testing aid for the local sandbox/);
+  });
   it('a bad --endpoint is bad input too', async () => {
     await refused(
       ['audit', '--endpoint', 'ftp://127.0.0.1:1', '--region', 'us-east-1'],

@@ -1,11 +1,11 @@
 import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../cli/main.js';
 import { AwsClients } from '../../lib/aws/clients.js';
 import { parseCopyConfig } from '../../lib/config/copy.js';
 import { copyBackup, singleAttemptClients } from '../../lib/copy/calls.js';
 import { type CopyDeps, runCopy } from '../../lib/copy/execute.js';
 import type { Sandbox } from '../../sandbox/index.js';
+import { runCli } from '../helpers/cli.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { copyFleet, FLEET_NOW } from './fleet.js';
 
@@ -264,22 +264,9 @@ describe('copy against the sandbox', () => {
 });
 
 describe('cloudhsm-ops copy (CLI) against the sandbox', () => {
-  async function cli(args: string[]) {
-    const stdout: string[] = [];
-    const stderr: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      stdout.push(String(chunk));
-      return true;
-    });
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      stderr.push(String(chunk));
-      return true;
-    });
-    process.exitCode = undefined;
-    await main(['node', 'cloudhsm-ops', 'copy', '--endpoint', current!.sandbox.url, ...args]);
-    vi.restoreAllMocks();
-    return { code: process.exitCode ?? 0, stdout: stdout.join(''), stderr: stderr.join('') };
-  }
+  /** The CLI against the sandbox, at the fleet's instant: no test reads the machine's clock. */
+  const cli = (args: string[]) =>
+    runCli(['copy', '--endpoint', current!.sandbox.url, '--now', FLEET_NOW, ...args]);
 
   it.each([
     [['--region', 'us-east-1', '--dr-region', 'us-east-1'], /DR region us-east-1 is also a source region/],

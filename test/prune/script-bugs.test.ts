@@ -25,7 +25,8 @@ afterEach(() => {
   Settings.defaultZone = 'system';
 });
 
-const NOW_FLAG = ['--now', NOW.toISO()!];
+/** `--now` is a sandbox aid, so it goes with a loopback endpoint (the mocks answer before any socket opens). */
+const NOW_FLAG = ['--endpoint', 'http://127.0.0.1:9', '--now', NOW.toISO()!];
 
 describe('bug 1: printing failed deletions crashed (`"FAILED ...: " + failed_deletions`, str + list)', () => {
   it('reports every failed deletion by id, finishes the others, and exits 1', async () => {
