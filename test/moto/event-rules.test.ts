@@ -10,6 +10,7 @@ import {
   type Finding,
 } from '../../lib/events/findings.js';
 import { publishEvents } from '../../lib/events/publisher.js';
+import { jobRunSummaryEvent } from '../../lib/events/summary.js';
 import type { FeedEvent } from '../../lib/events/types.js';
 import { cluster, config, healthyFacts, NOW } from '../checks/facts.js';
 import { type Moto, motoAvailable, runPython, startMoto } from './moto.js';
@@ -19,7 +20,37 @@ const SCRIPT = here('./eventbridge_sqs.py');
 const RULES = {
   alerts: here('../../infra/event-rules/failed-high-critical-findings.json'),
   feed: here('../../infra/event-rules/everything-from-source.json'),
+  heartbeat: here('../../infra/event-rules/run-heartbeat.json'),
+  failedRuns: here('../../infra/event-rules/failed-runs.json'),
 };
+
+/** Summaries of two other jobs' runs: a prune dry run with nothing to do, and a failed copy. */
+const JOB_SUMMARIES: FeedEvent[] = [
+  jobRunSummaryEvent({
+    schemaVersion: '1.0',
+    job: 'prune',
+    runId: 'run-prune',
+    account: '123456789012',
+    regions: ['us-east-1'],
+    startedAt: NOW.toISO()!,
+    dryRun: true,
+    counts: { planned: 0 },
+    exitCode: 0,
+    exitStatus: 'succeeded',
+  }),
+  jobRunSummaryEvent({
+    schemaVersion: '1.0',
+    job: 'copy',
+    runId: 'run-copy',
+    account: '123456789012',
+    regions: ['us-east-1'],
+    startedAt: NOW.toISO()!,
+    dryRun: false,
+    counts: { copied: 1, failed: 1 },
+    exitCode: 1,
+    exitStatus: 'failed',
+  }),
+];
 
 /**
  * Moto spends about 0.3 s on each delivered event, so the feed carries a subset of the
@@ -87,15 +118,15 @@ interface Delivered {
 describe.skipIf(!motoAvailable())('infra event patterns on moto EventBridge', () => {
   let moto: Moto;
   let clients: AwsClients;
-  let delivered: Record<'alerts' | 'feed', Delivered[]>;
+  let delivered: Record<'alerts' | 'feed' | 'heartbeat' | 'failedRuns', Delivered[]>;
   let findings: Finding[];
 
   beforeAll(async () => {
     moto = await startMoto();
     clients = new AwsClients({ endpoint: moto.url, maxAttempts: 1 });
-    runPython(SCRIPT, ['setup', `alerts=${RULES.alerts}`, `feed=${RULES.feed}`], moto.url);
+    runPython(SCRIPT, ['setup', ...Object.entries(RULES).map(([name, file]) => `${name}=${file}`)], moto.url);
     findings = auditFindings();
-    const events = auditEvents({ findings, summary: summaryOf(findings) });
+    const events = [...auditEvents({ findings, summary: summaryOf(findings) }), ...JOB_SUMMARIES];
     const client = clients.eventBridge('us-east-1');
     const ours = await publishEvents(
       client,
@@ -112,7 +143,7 @@ describe.skipIf(!motoAvailable())('infra event patterns on moto EventBridge', ()
     );
     expect(ours.failed).toEqual([]);
     expect(theirs.failed).toEqual([]);
-    delivered = runPython(SCRIPT, ['drain', 'alerts', 'feed'], moto.url) as typeof delivered;
+    delivered = runPython(SCRIPT, ['drain', ...Object.keys(RULES)], moto.url) as typeof delivered;
   });
 
   afterAll(async () => {
@@ -143,10 +174,21 @@ describe.skipIf(!motoAvailable())('infra event patterns on moto EventBridge', ()
   });
 
   it('sends every event from the source, and nothing else, to the log target', () => {
-    expect(delivered.feed).toHaveLength(findings.length + 1);
+    expect(delivered.feed).toHaveLength(findings.length + 3);
     expect(delivered.feed.every((e) => e.source === 'cloudhsm-ops')).toBe(true);
-    expect(delivered.feed.filter((e) => e['detail-type'] === 'CloudHSM Run Summary')).toHaveLength(1);
-    expect(new Set(delivered.feed.map((e) => e.detail.findingId)).size).toBe(findings.length + 1);
+    expect(delivered.feed.filter((e) => e['detail-type'] === 'CloudHSM Run Summary')).toHaveLength(3);
+    expect(new Set(delivered.feed.map((e) => e.detail.findingId ?? e.detail.runId)).size).toBe(
+      findings.length + 3,
+    );
+  });
+
+  it('sends one heartbeat per job run, whatever the job and however it ended, and nothing else', () => {
+    expect(delivered.heartbeat.map((e) => e.detail.job).sort()).toEqual(['audit', 'copy', 'prune']);
+    expect(delivered.heartbeat.every((e) => e['detail-type'] === 'CloudHSM Run Summary')).toBe(true);
+  });
+
+  it('sends only the summaries of failed runs to the failed-runs target', () => {
+    expect(delivered.failedRuns.map((e) => e.detail.runId)).toEqual(['run-copy']);
   });
 
   it('delivers the finding detail and the cluster ARN unchanged', () => {
