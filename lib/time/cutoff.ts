@@ -12,8 +12,9 @@
  *   `--timezone` as well is rejected: two sources for one offset is ambiguous input, and
  *   guessing which wins on a command that deletes key material is the wrong trade.
  * - Two-digit years follow the script (Python's `%y`): 69–99 → 1969–1999, 00–68 → 2000–2068.
- * - Daylight-saving gaps and overlaps are resolved as luxon resolves them (a time in a gap
- *   moves forward by the gap; a time in an overlap takes the later, standard-time reading),
+ * - Daylight-saving gaps and overlaps are resolved the same way at any machine date (a time in
+ *   a gap moves forward by the gap, as luxon does; a time in an overlap takes the later,
+ *   standard-time reading, chosen here since luxon's choice follows the machine's date),
  *   and a note says so, so the printed cutoff is never a surprise.
  */
 import { DateTime, type Duration, FixedOffsetZone, IANAZone, type Zone } from 'luxon';
@@ -172,6 +173,15 @@ function daylightSavingNotes(requested: WallClock, resolved: DateTime, zoneName:
   return [];
 }
 
+/**
+ * The later of a wall-clock time's readings in a daylight-saving overlap (the standard-time
+ * one), else the time itself. luxon picks an overlap's reading from the zone's offset at the
+ * machine's current date, so without this the cutoff would move with the clock.
+ */
+function laterReading(dt: DateTime): DateTime {
+  return dt.getPossibleOffsets().reduce((later, reading) => (reading > later ? reading : later), dt);
+}
+
 function buildCutoff(kind: CutoffKind, input: string, instant: DateTime, zone: ParsedZone, notes: string[]) {
   return {
     kind,
@@ -213,7 +223,8 @@ function fromScriptFormat(text: string, match: RegExpExecArray, zone: ParsedZone
         'the format is month first: MM/DD/YY, MM/DD/YYYY or MM/DD/YYYY HH:mm',
     );
   }
-  return buildCutoff('timestamp', text, dt, zone, daylightSavingNotes(requested, dt, zone.name));
+  const instant = laterReading(dt);
+  return buildCutoff('timestamp', text, instant, zone, daylightSavingNotes(requested, instant, zone.name));
 }
 
 function fromIso(text: string, zone: ParsedZone, labels: CutoffLabels): Cutoff {
@@ -235,7 +246,8 @@ function fromIso(text: string, zone: ParsedZone, labels: CutoffLabels): Cutoff {
     return buildCutoff('timestamp', text, parsed, own, []);
   }
   const requested = wallClockOf(DateTime.fromISO(text, { zone: 'UTC' }));
-  return buildCutoff('timestamp', text, parsed, zone, daylightSavingNotes(requested, parsed, zone.name));
+  const instant = laterReading(parsed);
+  return buildCutoff('timestamp', text, instant, zone, daylightSavingNotes(requested, instant, zone.name));
 }
 
 /**

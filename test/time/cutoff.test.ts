@@ -109,6 +109,29 @@ describe('daylight-saving edges (America/New_York, 2026)', () => {
     expect(cutoff.notes[0]).toMatch(/other reading, 01:30 EDT, is 05:30Z/);
   });
 
+  it.each([
+    ['in summer (EDT)', Date.UTC(2026, 6, 1)],
+    ['in winter (EST)', Date.UTC(2026, 0, 15)],
+    ['a year back', Date.UTC(2025, 9, 28)],
+  ])('resolves the overlap and the gap the same way whatever the machine date: %s', (_, machineNow) => {
+    // Prepare: luxon guesses an ambiguous time's offset from the zone's offset "now".
+    Settings.now = () => machineNow;
+    try {
+      // Act
+      const script = parseTimestamp('11/01/2026 01:30', 'America/New_York');
+      const iso = parseTimestamp('2026-11-01T01:30', 'America/New_York');
+      // Assess
+      expect(script.utc.toISO()).toBe('2026-11-01T06:30:00.000Z');
+      expect(iso.utc.toISO()).toBe('2026-11-01T06:30:00.000Z');
+      expect(script.notes[0]).toMatch(/other reading, 01:30 EDT, is 05:30Z/);
+      expect(parseTimestamp('03/08/2026 02:30', 'America/New_York').utc.toISO()).toBe(
+        '2026-03-08T07:30:00.000Z',
+      );
+    } finally {
+      Settings.now = () => Date.now();
+    }
+  });
+
   it('notes the gap for ISO input without an offset too', () => {
     const cutoff = parseTimestamp('2026-03-08T02:30', 'America/New_York');
     expect(cutoff.utc.toISO()).toBe('2026-03-08T07:30:00.000Z');
