@@ -179,7 +179,7 @@ function daylightSavingNotes(requested: WallClock, resolved: DateTime, zoneName:
  * machine's current date, so without this the cutoff would move with the clock.
  */
 function laterReading(dt: DateTime): DateTime {
-  return dt.getPossibleOffsets().reduce((later, reading) => (reading > later ? reading : later), dt);
+  return DateTime.max(dt, ...dt.getPossibleOffsets()) ?? dt;
 }
 
 function buildCutoff(kind: CutoffKind, input: string, instant: DateTime, zone: ParsedZone, notes: string[]) {
