@@ -118,9 +118,21 @@ export class Output {
     process.stderr.write(`${line}\n`);
   }
 
+  private documented = false;
+
   /** The machine document (only under --json). */
   document(value: unknown): void {
-    if (this.json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    if (!this.json) return;
+    process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.documented = true;
+  }
+
+  /**
+   * Under --json, the error as the run's one JSON document (unless one was written already),
+   * so a script reading stdout always gets JSON.
+   */
+  errorDocument(kind: 'usage' | 'failed', message: string, exitCode: number): void {
+    if (!this.documented) this.document(jsonError(kind, message, exitCode));
   }
 
   /** True when stderr is a terminal, so progress bars make sense. */
@@ -144,14 +156,21 @@ export function action<O extends CommonOptions>(run: (options: O, out: Output) =
       if (error instanceof UsageError) {
         out.warn(`error: ${error.message}`);
         out.warn(`(nothing was changed; see: cloudhsm-ops ${command.name()} --help)`);
+        out.errorDocument('usage', error.message, EXIT.USAGE);
         process.exitCode = EXIT.USAGE;
       } else {
         out.warn(`error: ${describeError(error)}`);
         if (process.env.CLOUDHSM_OPS_DEBUG && error instanceof Error) out.warn(error.stack ?? '');
+        out.errorDocument('failed', describeError(error), EXIT.FAILED);
         process.exitCode = EXIT.FAILED;
       }
     }
   };
+}
+
+/** The `--json` document of a run that ended in an error. */
+export function jsonError(kind: 'usage' | 'failed', message: string, exitCode: number) {
+  return { error: { kind, message }, exitCode };
 }
 
 /** Help text appended to a command: examples a user can copy. */

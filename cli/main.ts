@@ -6,7 +6,7 @@ import { registerInventory } from './commands/inventory.js';
 import { registerPrune } from './commands/prune.js';
 import { registerRestore } from './commands/restore.js';
 import { registerSandbox } from './commands/sandbox.js';
-import { EXIT } from './common.js';
+import { EXIT, jsonError } from './common.js';
 
 declare const CLOUDHSM_OPS_VERSION: string;
 
@@ -46,6 +46,11 @@ export async function main(argv: string[]): Promise<void> {
     if (error instanceof CommanderError) {
       const benign = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
       process.exitCode = benign.includes(error.code) ? EXIT.OK : EXIT.USAGE;
+      // Under --json a script reads stdout: give it the parse error as JSON too.
+      if (process.exitCode === EXIT.USAGE && argv.includes('--json')) {
+        const message = error.message.replace(/^error: /, '');
+        process.stdout.write(`${JSON.stringify(jsonError('usage', message, EXIT.USAGE), null, 2)}\n`);
+      }
       return;
     }
     throw error;
