@@ -172,7 +172,8 @@ export function registerSandbox(program: Command): void {
     .option('--copy-delay-seconds <n>', 'copies turn READY this long after CopyBackupToRegion', '60')
     .option(
       '--throttle-rps <n>',
-      'answer ThrottlingException above this many requests/s per operation and region',
+      "answer each service's throttling error above this many requests/s per operation and region " +
+        '(ThrottlingException for CloudHSM and EventBridge, RequestLimitExceeded for EC2)',
     )
     .option('--internal-failure-rate <p>', 'share of requests failing with an internal error (HTTP 500)')
     .option('--latency-ms <n>', 'added latency per request')
