@@ -27,11 +27,26 @@ export function buildProgram(): Command {
     registerRestore,
     registerInventory,
     registerSandbox,
-    registerDemo,
   ]) {
     register(program);
   }
+  registerDemo(program, runCommand);
   return program;
+}
+
+/**
+ * Runs one command line in this process (a fresh program each time) and returns its exit
+ * code, leaving `process.exitCode` as it was: the demo's steps.
+ */
+export async function runCommand(args: string[]): Promise<number> {
+  const before = process.exitCode;
+  process.exitCode = undefined;
+  try {
+    await main(['node', 'cloudhsm-ops', ...args]);
+    return Number(process.exitCode ?? 0);
+  } finally {
+    process.exitCode = before;
+  }
 }
 
 /** Runs the CLI; commander's own parse errors (unknown flag, missing value) are bad input: exit 2. */

@@ -81,10 +81,12 @@ async function settled(done: () => boolean, seconds: number): Promise<void> {
   while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
-async function runDemo(options: DemoOptions, out: Output): Promise<number> {
-  const [{ startSandbox, demoFleet, rebaseFleet }, { main }, { parseCount }] = await Promise.all([
+/** Runs one CLI command line (without `node cloudhsm-ops`) and returns its exit code. */
+export type CommandRunner = (args: string[]) => Promise<number>;
+
+async function runDemo(run: CommandRunner, options: DemoOptions, out: Output): Promise<number> {
+  const [{ startSandbox, demoFleet, rebaseFleet }, { parseCount }] = await Promise.all([
     import('../../sandbox/index.js'),
-    import('../main.js'),
     import('../../lib/config/common.js'),
   ]);
   const copyDelaySeconds = parseCount(options.copyDelaySeconds, '--copy-delay-seconds', { max: 600 });
@@ -105,9 +107,8 @@ async function runDemo(options: DemoOptions, out: Output): Promise<number> {
       // the story exact: the first copy run copies everything, the second finds nothing to do.
       if (step.args[0] === 'copy') await settled(() => inProgressSources(sandbox) === 0, copyDelaySeconds);
       out.say(`$ cloudhsm-ops ${step.args.join(' ')} --endpoint ${sandbox.url}`);
-      process.exitCode = 0;
-      await main(['node', 'cloudhsm-ops', ...step.args, '--endpoint', sandbox.url]);
-      if (process.exitCode !== 0) failures.push(`step ${index + 1} exited ${process.exitCode}`);
+      const code = await run([...step.args, '--endpoint', sandbox.url]);
+      if (code !== 0) failures.push(`step ${index + 1} exited ${code}`);
     }
     out.say('');
     out.say(`━━ The feed: events that arrived on the sandbox's EventBridge`);
@@ -128,8 +129,11 @@ async function runDemo(options: DemoOptions, out: Output): Promise<number> {
   return 0;
 }
 
-/** Registers `cloudhsm-ops demo`: every job, end to end, against the embedded sandbox. */
-export function registerDemo(program: Command): void {
+/**
+ * Registers `cloudhsm-ops demo`: every job, end to end, against the embedded sandbox. Each step
+ * runs through `run`, given by the program, so this module does not import the CLI's entry point.
+ */
+export function registerDemo(program: Command, run: CommandRunner): void {
   program
     .command('demo')
     .description(
@@ -139,5 +143,5 @@ export function registerDemo(program: Command): void {
     )
     .option('--copy-delay-seconds <n>', 'how long the sandbox takes to finish a copy', '2')
     .addHelpText('after', examples(['cloudhsm-ops demo', 'npm start']))
-    .action(action<DemoOptions>(runDemo));
+    .action(action<DemoOptions>((options, out) => runDemo(run, options, out)));
 }
