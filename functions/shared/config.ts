@@ -142,3 +142,23 @@ export function maxAttemptsFromEnv(env: Env, functionName: string): number | und
   }
   return attempts;
 }
+
+/** Longest REQUEST_TIMEOUT_SECONDS: Lambda's own maximum run time. */
+const MAX_REQUEST_TIMEOUT_SECONDS = 900;
+
+/**
+ * `REQUEST_TIMEOUT_SECONDS`: how long one attempt of an AWS call may go without an answer
+ * (default: the clients' own, 30 s). Without a bound a hung endpoint burns the whole timeout.
+ */
+export function requestTimeoutFromEnv(env: Env, functionName: string): number | undefined {
+  const value = env.REQUEST_TIMEOUT_SECONDS?.trim();
+  if (!value) return undefined;
+  const seconds = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+  if (!(seconds > 0 && seconds <= MAX_REQUEST_TIMEOUT_SECONDS)) {
+    throw new ConfigurationError(
+      `${functionName}: invalid configuration in the function's environment: ` +
+        `REQUEST_TIMEOUT_SECONDS=${JSON.stringify(value)}: must be a number of seconds above 0 and at most ${MAX_REQUEST_TIMEOUT_SECONDS}`,
+    );
+  }
+  return Math.max(1, Math.round(seconds * 1000));
+}

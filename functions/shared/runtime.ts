@@ -18,6 +18,7 @@ import {
   endpointFromEnv,
   loadConfig,
   maxAttemptsFromEnv,
+  requestTimeoutFromEnv,
 } from './config.js';
 import { planningTime, type ScheduleEvent, type TimeSource } from './event.js';
 
@@ -129,9 +130,11 @@ export function createRuntime<C>(options: RuntimeOptions<C>): Runtime<C> {
   let endpoint: string | undefined;
   let marginMs: number;
   let maxAttempts: number | undefined;
+  let requestTimeoutMs: number | undefined;
   try {
     endpoint = endpointFromEnv(env, functionName);
     maxAttempts = maxAttemptsFromEnv(env, functionName);
+    requestTimeoutMs = requestTimeoutFromEnv(env, functionName);
     marginMs = deadlineMarginFromEnv(env, functionName, options.deadlineMarginSeconds);
     config = loadConfig(options.parse, env, {
       functionName,
@@ -145,6 +148,7 @@ export function createRuntime<C>(options: RuntimeOptions<C>): Runtime<C> {
   const clients = new AwsClients({
     ...(endpoint ? { endpoint } : {}),
     ...(maxAttempts ? { maxAttempts } : {}),
+    ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
   });
   let coldStart = true;
 

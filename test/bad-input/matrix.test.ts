@@ -220,6 +220,10 @@ const AWS_COMMANDS: Record<string, CliCase[]> = {
       args: ['--region', 'us-east-1', '--max-attempts', '50'],
       message: /--max-attempts must be a whole number from 1 to 20, got "50"/,
     },
+    {
+      args: ['--region', 'us-east-1', '--timeout', '0'],
+      message: /--timeout must be a number of seconds above 0 and at most 900, got "0"/,
+    },
   ],
 };
 
