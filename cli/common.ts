@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { DateTime } from 'luxon';
 import type { AwsClients } from '../lib/aws/clients.js';
-import { isLoopbackUrl, parseEndpoint, parseRegion } from '../lib/config/common.js';
+import { checkEndpointTransport, isLoopbackUrl, parseEndpoint, parseRegion } from '../lib/config/common.js';
 import { describeError, UsageError } from '../lib/errors.js';
 
 /** Exit codes, the CLI's contract: 0 done, 1 an operation failed or --fail-on tripped, 2 bad input. */
@@ -14,6 +14,8 @@ export interface CommonOptions {
   maxAttempts?: string;
   /** Seconds one attempt of an AWS call may go without an answer. */
   timeout?: string;
+  /** Plain http to a host that is not this machine is accepted (see {@link checkEndpointTransport}). */
+  allowInsecureEndpoint?: boolean;
 }
 
 /** Adds `--endpoint`, `--json`, `--max-attempts` and `--timeout` to a command. */
@@ -32,7 +34,21 @@ export function withCommonOptions(command: Command): Command {
       'give up on an attempt of an AWS call that gets no answer for this long (retried like a 5xx); ' +
         'connecting may take at most 5 s',
       '30',
+    )
+    .option(
+      '--allow-insecure-endpoint',
+      'accept a plain http:// --endpoint that is not this machine (credentials would travel in cleartext; ' +
+        'also CLOUDHSM_OPS_ALLOW_INSECURE_ENDPOINT=true)',
     );
+}
+
+/** `CLOUDHSM_OPS_ALLOW_INSECURE_ENDPOINT`: exactly `true` or `false` (or unset), never a guess. */
+function insecureEndpointAllowed(options: CommonOptions): boolean {
+  if (options.allowInsecureEndpoint) return true;
+  const value = process.env.CLOUDHSM_OPS_ALLOW_INSECURE_ENDPOINT?.trim();
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new UsageError(`CLOUDHSM_OPS_ALLOW_INSECURE_ENDPOINT must be "true" or "false", got "${value}"`);
 }
 
 /** Longest `--timeout`: a Lambda's whole lifetime; anything longer is a typo. */
@@ -107,6 +123,7 @@ export function clockFrom(start: DateTime): () => Date {
  */
 export async function clientsFrom(options: CommonOptions): Promise<AwsClients> {
   const endpoint = options.endpoint ? parseEndpoint(options.endpoint) : undefined;
+  if (endpoint) checkEndpointTransport(endpoint, insecureEndpointAllowed(options));
   const text = (options.maxAttempts ?? '8').trim();
   const maxAttempts = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!(maxAttempts >= 1 && maxAttempts <= 20)) {

@@ -54,6 +54,7 @@ export function passThroughArgs(options: CommonOptions & { now?: string }): stri
   if (options.endpoint) args.push('--endpoint', options.endpoint);
   if (options.maxAttempts && options.maxAttempts !== '8') args.push('--max-attempts', options.maxAttempts);
   if (options.timeout && options.timeout !== '30') args.push('--timeout', options.timeout);
+  if (options.allowInsecureEndpoint) args.push('--allow-insecure-endpoint');
   return args;
 }
 

@@ -3,7 +3,7 @@
  * this module makes their messages name the environment variable to fix, and reads the few
  * settings that belong to the handlers themselves (endpoint, deadline margin).
  */
-import { parseEndpoint } from '../../lib/config/common.js';
+import { checkEndpointTransport, parseEndpoint } from '../../lib/config/common.js';
 import { UsageError } from '../../lib/errors.js';
 
 /** The process environment, or a stand-in in tests. */
@@ -93,12 +93,25 @@ export function loadConfig<T>(parse: (env: Env) => T, env: Env, spec: ConfigSpec
   }
 }
 
-/** `ENDPOINT_URL`: the sandbox, or a VPC endpoint; absent means AWS's own endpoints. */
+/**
+ * `ENDPOINT_URL`: the sandbox, or a VPC endpoint; absent means AWS's own endpoints. Plain
+ * http to a host that is not loopback would send the role's credentials in cleartext: it
+ * needs `ALLOW_INSECURE_ENDPOINT=true`.
+ */
 export function endpointFromEnv(env: Env, functionName: string): string | undefined {
   const value = env.ENDPOINT_URL?.trim();
+  const allow = env.ALLOW_INSECURE_ENDPOINT?.trim();
+  if (allow && allow !== 'true' && allow !== 'false') {
+    throw new ConfigurationError(
+      `${functionName}: invalid configuration in the function's environment: ` +
+        `ALLOW_INSECURE_ENDPOINT=${JSON.stringify(allow)}: must be "true" or "false"`,
+    );
+  }
   if (!value) return undefined;
   try {
-    return parseEndpoint(value);
+    const endpoint = parseEndpoint(value);
+    checkEndpointTransport(endpoint, allow === 'true', 'ALLOW_INSECURE_ENDPOINT=true');
+    return endpoint;
   } catch (error) {
     throw new ConfigurationError(
       `${functionName}: invalid configuration in the function's environment: ENDPOINT_URL=${JSON.stringify(value)}: ` +

@@ -48,6 +48,24 @@ function retryStrategy(options: AwsOptions) {
     : new StandardRetryStrategy(provider);
 }
 
+type HandleArgs = Parameters<NodeHttpHandler['handle']>;
+
+/**
+ * NodeHttpHandler 3.329 hands `[::1]` (brackets included, as URLs spell IPv6 hosts) to
+ * `http.request`, whose DNS lookup then fails: `http://[::1]:4566` could not reach anything.
+ * This strips the brackets on a copy of the request, after signing (the Host header keeps them).
+ */
+class BracketFreeHttpHandler extends NodeHttpHandler {
+  override handle(request: HandleArgs[0], options?: HandleArgs[1]) {
+    const host = request.hostname;
+    if (!(host?.startsWith('[') && host.endsWith(']'))) return super.handle(request, options);
+    const copy = Object.assign(Object.create(Object.getPrototypeOf(request)), request, {
+      hostname: host.slice(1, -1),
+    }) as HandleArgs[0];
+    return super.handle(copy, options);
+  }
+}
+
 /**
  * The HTTP handler with both timeouts. SDK 3.332's NodeHttpHandler has none by default: a
  * server that accepts the connection and never answers holds the call (and the run) forever.
@@ -56,7 +74,7 @@ function retryStrategy(options: AwsOptions) {
 function requestHandler(options: AwsOptions): NodeHttpHandler {
   const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const connectionTimeout = Math.min(options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, requestTimeout);
-  return new NodeHttpHandler({ connectionTimeout, requestTimeout });
+  return new BracketFreeHttpHandler({ connectionTimeout, requestTimeout });
 }
 
 /** `1.5` rather than `1.500`, for messages. */

@@ -167,6 +167,26 @@ export function isLoopbackUrl(endpoint: string | undefined): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
+/**
+ * Refuses plain `http://` to a host that is not this machine: every request would carry the
+ * access key id and session token (and the whole request) across the network in cleartext.
+ * `https://` anywhere and `http://` on loopback (the sandbox, which gets dummy credentials) pass;
+ * anything else only when the user opted in (`optIn` names how, for the message).
+ */
+export function checkEndpointTransport(
+  endpoint: string,
+  allowInsecure: boolean,
+  optIn = '--allow-insecure-endpoint (or CLOUDHSM_OPS_ALLOW_INSECURE_ENDPOINT=true)',
+): void {
+  if (allowInsecure || isLoopbackUrl(endpoint)) return;
+  if (new URL(endpoint).protocol !== 'http:') return;
+  throw new UsageError(
+    `endpoint "${endpoint}" is plain http to a host that is not this machine: the access key id, the ` +
+      'session token and every request would cross the network in cleartext. Use https, or, if that ' +
+      `network is trusted, opt in with ${optIn}`,
+  );
+}
+
 /** Regions named more than once are an input mistake worth reporting rather than silently merging. */
 export function uniqueRegions(regions: string[], what = '--region'): string[] {
   const parsed = regions.map((r) => parseRegion(r, `${what} value`));

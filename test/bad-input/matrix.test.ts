@@ -309,6 +309,12 @@ describe('bad input on the command line: exit 2, a clear message, no change', ()
       /endpoint "ftp:\/\/127.0.0.1:1" must use http or https/,
     );
   });
+  it('plain http to a host that is not this machine is bad input unless opted into', async () => {
+    await refused(
+      ['audit', '--endpoint', 'http://192.0.2.2:4700', '--region', 'us-east-1'],
+      /endpoint "http:\/\/192.0.2.2:4700" is plain http to a host that is not this machine/,
+    );
+  });
 });
 
 type EnvCase = { env: Record<string, string>; message: RegExp };
@@ -441,6 +447,14 @@ describe('bad Lambda environment: a UsageError naming the value, before any clie
     [
       () => maxAttemptsFromEnv({ MAX_ATTEMPTS: 'many' }, 'fn'),
       /MAX_ATTEMPTS="many": must be a whole number from 1 to 20/,
+    ],
+    [
+      () => endpointFromEnv({ ENDPOINT_URL: 'http://192.0.2.2:4700' }, 'fn'),
+      /ENDPOINT_URL="http:\/\/192.0.2.2:4700": .*plain http.*ALLOW_INSECURE_ENDPOINT=true/,
+    ],
+    [
+      () => endpointFromEnv({ ALLOW_INSECURE_ENDPOINT: 'yes' }, 'fn'),
+      /ALLOW_INSECURE_ENDPOINT="yes": must be "true" or "false"/,
     ],
   ])('handler setting %#', (read, message) => {
     expect(read).toThrow(ConfigurationError);
