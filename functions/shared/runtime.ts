@@ -162,7 +162,7 @@ export function createRuntime<C>(options: RuntimeOptions<C>): Runtime<C> {
     marginMs,
     async invoke(event, context, keys, body) {
       const runId = newRunId();
-      const { now, source } = planningTime(event, clock, isLoopbackEndpoint(endpoint));
+      const { now, source, ignored } = planningTime(event, clock, isLoopbackEndpoint(endpoint));
       logger.resetKeys();
       if (context.awsRequestId) logger.addContext(context as Context);
       logger.appendKeys({ runId, ...keys });
@@ -185,6 +185,7 @@ export function createRuntime<C>(options: RuntimeOptions<C>): Runtime<C> {
           single.addMetric(name, MetricUnit.Count, count);
         },
       };
+      if (ignored) logger.warn(`${ignored}; planning for the clock instead`, { eventTime: event?.time });
       logger.info(`${options.job} run started`, {
         plannedFor: now.toISO(),
         timeSource: source,
