@@ -100,11 +100,21 @@ const DURATION_UNITS: Record<string, 'seconds' | 'minutes' | 'hours' | 'days' | 
 
 const MAX_DURATION_MS = 36_525 * 86_400_000;
 
-/** `90d`, `12h`, `2w`, `30m`, `45s` (or an ISO 8601 duration such as `P90D`) → a positive luxon Duration. */
+/**
+ * `90d`, `12h`, `2w`, `30m`, `45s` (or an ISO 8601 duration such as `P90D`) → a positive luxon
+ * Duration. Units are case-insensitive except `M`: `6M` reads as six months to many (ISO's `P6M`)
+ * and six minutes to others, so it is refused; `m` is minutes, months are written `P6M` or in days.
+ */
 export function parseDuration(value: string, what = 'duration'): Duration {
   const text = value.trim();
   const short = /^(\d+(?:\.\d+)?)\s*([smhdw])$/i.exec(text);
   let duration: Duration | undefined;
+  if (short?.[2] === 'M') {
+    throw new UsageError(
+      `${what} "${value}" is ambiguous: M reads as minutes or months; write ${short[1]}m for minutes, ` +
+        `or P${short[1]}M (ISO 8601) or days for months`,
+    );
+  }
   if (short) {
     duration = Duration.fromObject({ [DURATION_UNITS[short[2]!.toLowerCase()]!]: Number(short[1]) });
   } else if (/^P/i.test(text)) {

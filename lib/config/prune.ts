@@ -4,6 +4,7 @@
  * {@link pruneConfigFromEnv}. Both get the same validated {@link PruneConfig} and the same
  * messages, naming the flag or the variable the user actually set.
  */
+import type { Duration } from 'luxon';
 import * as z from 'zod';
 import { UsageError } from '../errors.js';
 import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
@@ -226,7 +227,7 @@ function cutoffRule(
     return { kind: 'timestamp', timestamp: raw.timestamp!.trim(), ...(timezone ? { timezone } : {}) };
   }
   if (hasAge) {
-    problems.attempt(() => parseAge(raw.olderThan!, names.olderThan));
+    problems.attempt(() => atLeastOneDay(parseAge(raw.olderThan!, names.olderThan), raw.olderThan!, names));
     return { kind: 'older-than', olderThan: raw.olderThan!.trim(), ...(timezone ? { timezone } : {}) };
   }
   if (deleteAll) return { kind: 'all' };
@@ -236,6 +237,22 @@ function cutoffRule(
       `or ${names.deleteAll} (with ${names.clusterId})`,
   );
   return undefined;
+}
+
+/**
+ * A prune age is at least one day: a shorter one is almost always a unit mistake (`6m` meaning
+ * months) and would plan nearly every backup; a finer cutoff is an explicit timestamp.
+ */
+function atLeastOneDay(age: Duration, text: string, names: Record<InputKey, string>): void {
+  if (age.toMillis() >= 86_400_000) return;
+  const minutes = /^(\d+(?:\.\d+)?)\s*m$/.exec(text.trim());
+  const hint = minutes
+    ? ` (${minutes[1]}m is ${minutes[1]} minutes; for months write P${minutes[1]}M or ${Number(minutes[1]) * 30}d)`
+    : '';
+  throw new UsageError(
+    `${names.olderThan} "${text.trim()}" is under one day: prune ages are at least 1d; ` +
+      `give ${names.timestamp} for a finer cutoff${hint}`,
+  );
 }
 
 function keepLastRules(config: Partial<PruneConfig>, names: Record<InputKey, string>, problems: Problems) {

@@ -142,6 +142,11 @@ const AWS_COMMANDS: Record<string, CliCase[]> = {
       message: /--confirm "cluster-otherclusterx" does not match --cluster-id/,
     },
     { args: ['--region', 'us-east-1', '--older-than', '90x'], message: /--older-than "90x"/ },
+    { args: ['--region', 'us-east-1', '--older-than', '6M'], message: /--older-than "6M" is ambiguous/ },
+    {
+      args: ['--region', 'us-east-1', '--older-than', '12h'],
+      message: /--older-than "12h" is under one day: prune ages are at least 1d; give --timestamp/,
+    },
     {
       args: ['--region', 'us-east-1', '--older-than', '90d', '--max-deletions', '0'],
       message: /--max-deletions must be between 1 and 100000, got 0/,
@@ -325,6 +330,8 @@ const PRUNE_ENV: EnvCase[] = [
   { env: { ...PRUNE_BASE, REGIONS: 'us-east-1,nowhere' }, message: /REGIONS value "nowhere" is not valid/ },
   { env: { ...PRUNE_BASE, CLUSTER_ID: 'cluster-1' }, message: /cluster id "cluster-1" is not valid/ },
   { env: { REGIONS: 'us-east-1', OLDER_THAN: 'ninety days' }, message: /OLDER_THAN "ninety days"/ },
+  { env: { REGIONS: 'us-east-1', OLDER_THAN: '6M' }, message: /OLDER_THAN "6M" is ambiguous/ },
+  { env: { REGIONS: 'us-east-1', OLDER_THAN: '6m' }, message: /OLDER_THAN "6m" is under one day/ },
   { env: { REGIONS: 'us-east-1', TIMESTAMP: '2026-13-45' }, message: /TIMESTAMP "2026-13-45"/ },
   {
     env: { REGIONS: 'us-east-1', TIMESTAMP: '03/01/2026', TIMEZONE: 'Mars/Olympus' },
@@ -378,6 +385,7 @@ const COPY_ENV: EnvCase[] = [
   { env: { ...COPY_BASE, DR_REGIONS: 'west' }, message: /DR region "west" is not valid/ },
   { env: { ...COPY_BASE, CLUSTER_ID: 'cluster-abc' }, message: /cluster id "cluster-abc" is not valid/ },
   { env: { ...COPY_BASE, COPY_SINCE: 'a while' }, message: /since "a while" is not valid/ },
+  { env: { ...COPY_BASE, COPY_SINCE: '2M' }, message: /since "2M" is ambiguous/ },
   {
     env: { ...COPY_BASE, EVENT_BUS_NAME: 'ops feed!' },
     message: /event bus "ops feed!" is not a valid event bus name/,
