@@ -13,6 +13,8 @@ import { describeError } from '../../lib/errors.js';
 import { newRunId } from '../../lib/run.js';
 import {
   type ConfigSpec,
+  checkHandlerForm,
+  checkVariableNames,
   deadlineMarginFromEnv,
   type Env,
   endpointFromEnv,
@@ -132,6 +134,8 @@ export function createRuntime<C>(options: RuntimeOptions<C>): Runtime<C> {
   let maxAttempts: number | undefined;
   let requestTimeoutMs: number | undefined;
   try {
+    checkVariableNames(env, options, functionName);
+    checkHandlerForm(env, functionName);
     endpoint = endpointFromEnv(env, functionName);
     maxAttempts = maxAttemptsFromEnv(env, functionName);
     requestTimeoutMs = requestTimeoutFromEnv(env, functionName);

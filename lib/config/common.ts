@@ -207,3 +207,67 @@ export function uniqueRegions(regions: string[], what = '--region'): string[] {
   }
   return parsed;
 }
+
+/**
+ * How every job reads its Lambda environment, so an empty or odd value means the same thing
+ * in each: the variables it reads, which of them are lists or booleans, and the few where a
+ * blank value is documented to mean "not set".
+ */
+export interface EnvForm {
+  /** Every variable the job reads. */
+  variables: readonly string[];
+  /** Comma-separated lists (regions, cluster ids): no white space, no empty entry. */
+  lists?: readonly string[];
+  /** Exactly `true` or `false`. */
+  booleans?: readonly string[];
+  /** Variables whose blank value means "not set" (serverless.yml passes an empty param). */
+  blankMeansUnset?: readonly string[];
+}
+
+/**
+ * Problems with the form of a job's environment, before any value is interpreted. A variable
+ * that is set but blank is refused rather than read as "not set": in one job that silently
+ * stopped publishing (EVENT_BUS_NAME), in another it turned HIGH findings into PASSED
+ * (DR_REGIONS), and a blank CLUSTER_ID meant every cluster. Lists must be written without
+ * spaces because the same values feed the IAM region conditions, which compare exact strings.
+ */
+export function envFormProblems(env: Record<string, string | undefined>, form: EnvForm): string[] {
+  const problems: string[] = [];
+  const lists = new Set(form.lists ?? []);
+  const booleans = new Set(form.booleans ?? []);
+  const blankOk = new Set(form.blankMeansUnset ?? []);
+  for (const name of new Set(form.variables)) {
+    const value = env[name];
+    if (value === undefined) continue;
+    if (value.trim() === '') {
+      if (!blankOk.has(name)) {
+        problems.push(
+          `${name} is set but empty: give it a value or remove it (blank is not read as "not set")`,
+        );
+      }
+      continue;
+    }
+    if (lists.has(name)) {
+      if (/\s/.test(value)) {
+        problems.push(
+          `${name}=${JSON.stringify(value)} contains white space: lists are comma-separated without spaces, ` +
+            'e.g. us-east-1,us-west-2 (the same value feeds the IAM region conditions, which compare exact strings)',
+        );
+      } else if (value.split(',').some((item) => item === '')) {
+        problems.push(
+          `${name}=${JSON.stringify(value)} has an empty entry: lists are comma-separated names, e.g. us-east-1,us-west-2`,
+        );
+      }
+    }
+    if (booleans.has(name) && value.trim() !== 'true' && value.trim() !== 'false') {
+      problems.push(`${name} must be "true" or "false", got "${value}"`);
+    }
+  }
+  return problems;
+}
+
+/** Throws one {@link UsageError} naming every {@link envFormProblems} problem, if any. */
+export function checkEnvForm(env: Record<string, string | undefined>, form: EnvForm): void {
+  const problems = envFormProblems(env, form);
+  if (problems.length > 0) throw new UsageError(problems.join('; '));
+}

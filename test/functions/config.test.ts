@@ -4,10 +4,17 @@
  */
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigurationError, explainConfigError } from '../../functions/shared/config.js';
+import {
+  ConfigurationError,
+  explainConfigError,
+  HANDLER_VARIABLES,
+  PROJECT_VARIABLES,
+} from '../../functions/shared/config.js';
 import { planningTime } from '../../functions/shared/event.js';
 import { createRuntime } from '../../functions/shared/runtime.js';
-import { AUDIT_ENV, auditConfigFromEnv } from '../../lib/config/audit.js';
+import { AUDIT_ENV, AUDIT_LAMBDA_VARIABLES, auditConfigFromEnv } from '../../lib/config/audit.js';
+import { COPY_LAMBDA_VARIABLES } from '../../lib/config/copy.js';
+import { PRUNE_LAMBDA_VARIABLES } from '../../lib/config/prune.js';
 import type { UsageError } from '../../lib/errors.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { type Captured, captureOutput, loadHandler } from './harness.js';
@@ -201,5 +208,56 @@ describe('planningTime: an old event time is not believed (issue 18 §2)', () =>
       .slice(before)
       .find((line) => line.level === 'WARN');
     expect(warning?.message).toMatch(/event time 1970-01-01T00:00:00Z is more than 24 h before the clock/);
+  });
+});
+
+describe('the project variable list the lookalike check exempts', () => {
+  it('is exactly every variable some function reads', () => {
+    const read = new Set([
+      ...PRUNE_LAMBDA_VARIABLES,
+      ...COPY_LAMBDA_VARIABLES,
+      ...AUDIT_LAMBDA_VARIABLES,
+      ...HANDLER_VARIABLES,
+    ]);
+    expect([...PROJECT_VARIABLES].sort()).toEqual([...read].sort());
+  });
+
+  it('lets every function start with the environment serverless.yml gives it by default', async () => {
+    // Prepare: provider-level variables reach every function (serverless.yml `provider.environment`)
+    const provider = {
+      REGIONS: 'us-east-1',
+      DR_REGIONS: 'us-west-2',
+      EVENT_BUS_NAME: 'cloudhsm-ops',
+      EVENT_SOURCE: 'cloudhsm-ops',
+    };
+    const platform = {
+      AWS_REGION: 'us-east-1',
+      POWERTOOLS_METRICS_NAMESPACE: 'CloudHSMOps',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+    };
+    const functions = {
+      copy: { COPY_SINCE: '48h' },
+      prune: {
+        REGIONS: 'us-east-1,us-west-2',
+        KEEP_LAST: '1',
+        MAX_DELETIONS: '50',
+        COPY_RETENTION_DAYS: '90',
+        OLDER_THAN: '',
+        TIMEZONE: 'UTC',
+        PRUNE_EXECUTE: 'false',
+      },
+      audit: { PUBLISH: 'true', FRESHNESS_GRACE_HOURS: '6', DR_RPO_HOURS: '30', COPY_RETENTION_DAYS: '90' },
+    } as const;
+    for (const [job, own] of Object.entries(functions)) {
+      // Act
+      const loading = loadHandler(job as keyof typeof functions, {
+        ...platform,
+        ...provider,
+        ...own,
+        ENDPOINT_URL: s.sandbox.url,
+      });
+      // Assess
+      await expect(loading).resolves.toHaveProperty('handler');
+    }
   });
 });

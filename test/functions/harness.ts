@@ -40,6 +40,8 @@ const VARIABLES = [
   'KEEP_LAST',
   'MAX_DELETIONS',
   'PRUNE_EXECUTE',
+  'DRY_RUN',
+  'ALLOW_INSECURE_ENDPOINT',
 ] as const;
 
 const MODULES = {

@@ -32,7 +32,7 @@ describe('prune ages under one day are refused (a --timestamp is the way to go f
     ['6m', /--older-than "6m" is under one day.*\(6m is 6 minutes; for months write P6M or 180d\)/],
     [
       '12h',
-      /--older-than "12h" is under one day: prune ages are at least 1d; give --timestamp for a finer cutoff/,
+      /--older-than "12h" is under one day: prune ages are at least 1d, and a finer cutoff is a --timestamp/,
     ],
     ['PT23H', /--older-than "PT23H" is under one day/],
     ['86399s', /--older-than "86399s" is under one day/],
@@ -52,7 +52,7 @@ describe('prune ages under one day are refused (a --timestamp is the way to go f
       /OLDER_THAN "6M" is ambiguous/,
     );
     expect(() => pruneConfigFromEnv({ REGIONS: 'us-east-1', OLDER_THAN: '12h' })).toThrow(
-      /OLDER_THAN "12h" is under one day: prune ages are at least 1d; give TIMESTAMP for a finer cutoff/,
+      /OLDER_THAN "12h" is under one day: prune ages are at least 1d, and a finer cutoff is a TIMESTAMP/,
     );
     expect(PRUNE_ENV_NAMES.olderThan).toBe('OLDER_THAN');
   });
