@@ -92,7 +92,7 @@ function runWorker(script: string, url: string, nodeFlags: string[]): Promise<Wo
 }
 
 async function pagesServed(url: string): Promise<number> {
-  const response = await fetch(`${url}/_sandbox/requests`);
+  const response = await fetch(`${url}/_sandbox/requests`, { signal: AbortSignal.timeout(30_000) });
   const log = (await response.json()) as { operation: string }[];
   return log.filter((r) => r.operation === 'DescribeBackups').length;
 }

@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { DateTime } from 'luxon';
 import type { AwsClients } from '../lib/aws/clients.js';
-import { isLoopbackUrl, parseEndpoint, parseRegion } from '../lib/config/common.js';
+import { checkEndpointTransport, isLoopbackUrl, parseEndpoint, parseRegion } from '../lib/config/common.js';
 import { describeError, UsageError } from '../lib/errors.js';
 
 /** Exit codes, the CLI's contract: 0 done, 1 an operation failed or --fail-on tripped, 2 bad input. */
@@ -12,9 +12,13 @@ export interface CommonOptions {
   endpoint?: string;
   json?: boolean;
   maxAttempts?: string;
+  /** Seconds one attempt of an AWS call may go without an answer. */
+  timeout?: string;
+  /** Plain http to a host that is not this machine is accepted (see {@link checkEndpointTransport}). */
+  allowInsecureEndpoint?: boolean;
 }
 
-/** Adds `--endpoint` and `--json` (and `--max-attempts`) to a command. */
+/** Adds `--endpoint`, `--json`, `--max-attempts` and `--timeout` to a command. */
 export function withCommonOptions(command: Command): Command {
   return command
     .addOption(
@@ -24,7 +28,42 @@ export function withCommonOptions(command: Command): Command {
       ).env('CLOUDHSM_OPS_ENDPOINT'),
     )
     .option('--json', 'machine-readable output on stdout; logs go to stderr')
-    .option('--max-attempts <n>', 'attempts per AWS call, retries included (throttling backs off)', '8');
+    .option('--max-attempts <n>', 'attempts per AWS call, retries included (throttling backs off)', '8')
+    .option(
+      '--timeout <seconds>',
+      'give up on an attempt of an AWS call that gets no answer for this long (retried like a 5xx); ' +
+        'connecting may take at most 5 s',
+      '30',
+    )
+    .option(
+      '--allow-insecure-endpoint',
+      'accept a plain http:// --endpoint that is not this machine (credentials would travel in cleartext; ' +
+        'also CLOUDHSM_OPS_ALLOW_INSECURE_ENDPOINT=true)',
+    );
+}
+
+/** `CLOUDHSM_OPS_ALLOW_INSECURE_ENDPOINT`: exactly `true` or `false` (or unset), never a guess. */
+function insecureEndpointAllowed(options: CommonOptions): boolean {
+  if (options.allowInsecureEndpoint) return true;
+  const value = process.env.CLOUDHSM_OPS_ALLOW_INSECURE_ENDPOINT?.trim();
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new UsageError(`CLOUDHSM_OPS_ALLOW_INSECURE_ENDPOINT must be "true" or "false", got "${value}"`);
+}
+
+/** Longest `--timeout`: a Lambda's whole lifetime; anything longer is a typo. */
+const MAX_TIMEOUT_SECONDS = 900;
+
+/** `--timeout <seconds>` in milliseconds: a positive number, decimals allowed (`0.5`). */
+export function timeoutFrom(value: string | undefined): number {
+  const text = (value ?? '30').trim();
+  const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+  if (!(seconds > 0 && seconds <= MAX_TIMEOUT_SECONDS)) {
+    throw new UsageError(
+      `--timeout must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}, got "${value}"`,
+    );
+  }
+  return Math.max(1, Math.round(seconds * 1000));
 }
 
 /** Collects a repeatable option into a list (`--region a --region b`, or `--region a,b`). */
@@ -84,13 +123,15 @@ export function clockFrom(start: DateTime): () => Date {
  */
 export async function clientsFrom(options: CommonOptions): Promise<AwsClients> {
   const endpoint = options.endpoint ? parseEndpoint(options.endpoint) : undefined;
+  if (endpoint) checkEndpointTransport(endpoint, insecureEndpointAllowed(options));
   const text = (options.maxAttempts ?? '8').trim();
   const maxAttempts = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!(maxAttempts >= 1 && maxAttempts <= 20)) {
     throw new UsageError(`--max-attempts must be a whole number from 1 to 20, got "${options.maxAttempts}"`);
   }
+  const requestTimeoutMs = timeoutFrom(options.timeout);
   const { AwsClients } = await import('../lib/aws/clients.js');
-  return new AwsClients({ endpoint, maxAttempts });
+  return new AwsClients({ endpoint, maxAttempts, requestTimeoutMs });
 }
 
 /** The regions a command works on: flags first, then AWS_REGION / AWS_DEFAULT_REGION. */

@@ -6,7 +6,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { auditFailureReasons, runAudit } from '../lib/audit/run.js';
-import { AUDIT_ENV, auditConfigFromEnv } from '../lib/config/audit.js';
+import { AUDIT_LAMBDA_VARIABLES, auditConfigFromEnv } from '../lib/config/audit.js';
 import { SEVERITIES } from '../lib/config/common.js';
 import type { FindingCounts } from '../lib/events/findings.js';
 import type { ScheduleEvent } from './shared/event.js';
@@ -15,7 +15,7 @@ import { createRuntime, METRIC } from './shared/runtime.js';
 const runtime = createRuntime({
   job: 'audit',
   parse: auditConfigFromEnv,
-  variables: Object.values(AUDIT_ENV),
+  variables: AUDIT_LAMBDA_VARIABLES,
   required: ['REGIONS'],
   deadlineMarginSeconds: 30,
 });

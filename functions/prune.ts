@@ -6,7 +6,7 @@
  * PENDING_DELETION by then, so nothing is deleted twice).
  */
 import type { Context } from 'aws-lambda';
-import { PRUNE_LAMBDA_VARIABLES, pruneConfigFromEnv } from '../lib/config/prune.js';
+import { PRUNE_LAMBDA_REFUSED, PRUNE_LAMBDA_VARIABLES, pruneConfigFromEnv } from '../lib/config/prune.js';
 import type { PruneOutcome } from '../lib/prune/execute.js';
 import { deletions } from '../lib/prune/plan.js';
 import { runPrune } from '../lib/prune/run.js';
@@ -17,6 +17,7 @@ const runtime = createRuntime({
   job: 'prune',
   parse: pruneConfigFromEnv,
   variables: PRUNE_LAMBDA_VARIABLES,
+  refused: PRUNE_LAMBDA_REFUSED,
   required: ['REGIONS'],
   deadlineMarginSeconds: 60,
 });
@@ -55,6 +56,9 @@ const line = (o: PruneOutcome): PrunedLine => ({
 export async function handler(event: ScheduleEvent, context: Context) {
   const config = runtime.config;
   return runtime.invoke<PruneSummary>(event, context, { dryRun: !config.execute }, async (run) => {
+    if (config.dryRunOverrode) {
+      run.logger.warn('DRY_RUN=true wins over PRUNE_EXECUTE=true: this run only plans, nothing is deleted');
+    }
     const result = await runPrune(
       {
         clients: runtime.clients,

@@ -5,7 +5,7 @@
  * `cloudhsm-ops sandbox`.
  */
 import { appendFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { type ClockMode, createClock, type SandboxClock } from './clock.js';
 import { type FaultConfig, FaultInjector, parseFaultConfig } from './faults.js';
 import { type Fleet, type FleetFile, parseFleet } from './fleet.js';
@@ -89,7 +89,24 @@ function summary(state: SandboxState) {
   return { account: state.account, now: state.clock.now().toISOString(), clock: state.clock.mode, regions };
 }
 
-/** Starts a sandbox on 127.0.0.1 and resolves once it is listening. */
+/**
+ * Also accepts connections on [::1] at the same port, handing them to the same HTTP server, so
+ * `http://[::1]:PORT` and `http://localhost:PORT` (which may resolve to ::1 first) reach the
+ * sandbox like `http://127.0.0.1:PORT`. Best effort: on a machine without IPv6 loopback, or with
+ * the port taken there, the sandbox stays on 127.0.0.1 alone.
+ */
+async function listenOnIpv6Loopback(
+  server: ReturnType<typeof createSandboxServer>,
+  port: number,
+): Promise<TcpServer | undefined> {
+  const forwarder = createTcpServer((socket) => server.emit('connection', socket));
+  return new Promise((resolve) => {
+    forwarder.once('error', () => resolve(undefined));
+    forwarder.listen(port, '::1', () => resolve(forwarder));
+  });
+}
+
+/** Starts a sandbox on 127.0.0.1 (and [::1], same port, when it can) and resolves once it is listening. */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const fleet = resolveFleet(options.fleet);
   const startMs = fleet.now ? Date.parse(fleet.now) : undefined;
@@ -167,6 +184,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     });
   });
   const port = (server.address() as AddressInfo).port;
+  const ipv6 = await listenOnIpv6Loopback(server, port);
   let closing: Promise<void> | undefined;
 
   return {
@@ -186,6 +204,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     regions: () => [...state.regions.keys()],
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
+        ipv6?.close();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       });

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isLoopbackUrl } from '../lib/config/common.js';
 import { ApiError } from './errors.js';
 import type { FaultInjector } from './faults.js';
 import { JSON_CONTENT_TYPE, jsonError, parseJsonBody } from './protocols/json.js';
@@ -291,6 +292,30 @@ async function handleAws(
   }
 }
 
+/**
+ * Why an admin request is refused, if it is. Any web page can make a browser POST `text/plain`
+ * to 127.0.0.1 without a preflight, or reach it through a DNS name rebound to 127.0.0.1; then
+ * a page could change faults or the clock. Browsers always send `Origin` on such requests and
+ * name the page's host in `Host`; curl, the SDKs and the tests send neither.
+ */
+export function adminRefusal(request: IncomingMessage): string | undefined {
+  const origin = request.headers.origin;
+  if (origin !== undefined) {
+    return (
+      `refused: the request carries an Origin header: admin routes answer only local tools ` +
+      `(curl, SDKs, tests), never a web page (Origin ${JSON.stringify(origin)})`
+    );
+  }
+  const host = request.headers.host ?? '';
+  if (!isLoopbackUrl(`http://${host}`)) {
+    return (
+      `refused: Host "${host}" is not this machine: admin routes answer only requests addressed ` +
+      'to 127.0.0.1, localhost or [::1]'
+    );
+  }
+  return undefined;
+}
+
 function handleAdmin(
   core: ServerCore,
   request: IncomingMessage,
@@ -299,8 +324,11 @@ function handleAdmin(
   body: string,
 ) {
   let result: { status: number; body: unknown } | undefined;
+  const refusal = adminRefusal(request);
   try {
-    result = core.admin(request.method ?? 'GET', url.pathname, url.searchParams, body);
+    result = refusal
+      ? { status: 403, body: { error: refusal } }
+      : core.admin(request.method ?? 'GET', url.pathname, url.searchParams, body);
   } catch (error) {
     result = { status: 400, body: { error: (error as Error).message } };
   }

@@ -53,6 +53,8 @@ export function passThroughArgs(options: CommonOptions & { now?: string }): stri
   const args: string[] = [];
   if (options.endpoint) args.push('--endpoint', options.endpoint);
   if (options.maxAttempts && options.maxAttempts !== '8') args.push('--max-attempts', options.maxAttempts);
+  if (options.timeout && options.timeout !== '30') args.push('--timeout', options.timeout);
+  if (options.allowInsecureEndpoint) args.push('--allow-insecure-endpoint');
   return args;
 }
 
@@ -204,7 +206,10 @@ export function registerPrune(program: Command): void {
       '--timezone <zone>',
       'zone --timestamp is read in: IANA name (America/New_York), offset (-0200, 05:00, +05:30), UTC/GMT; default UTC',
     )
-    .option('--older-than <age>', 'delete backups older than this age: 90d, 12h, 2w')
+    .option(
+      '--older-than <age>',
+      'delete backups older than this age, at least 1 day: 90d, 36h, 2w, P6M (six months; 6M is refused as ambiguous)',
+    )
     .option('--deleteall', 'every backup of --cluster-id (not with --timestamp); guardrails still apply')
     .option('--confirm <cluster-id>', 'with --deleteall --keep-last 0: repeat the cluster id to confirm')
     .option('--keep-last <n>', 'always keep the newest N READY backups of each lineage per region', '1')

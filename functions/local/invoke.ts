@@ -96,7 +96,8 @@ function parseArgs(args: string[]): Options {
 /** The sandbox's "now" (its clock may be virtual), or the machine's when it cannot say. */
 async function sandboxNow(endpoint: string): Promise<Date> {
   try {
-    const response = await fetch(`${endpoint}/_sandbox/state`);
+    // A sandbox answers at once; anything that keeps silent is not one.
+    const response = await fetch(`${endpoint}/_sandbox/state`, { signal: AbortSignal.timeout(5_000) });
     const state = (await response.json()) as { now?: string };
     if (state.now) return new Date(state.now);
   } catch {

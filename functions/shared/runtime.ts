@@ -13,11 +13,14 @@ import { describeError } from '../../lib/errors.js';
 import { newRunId } from '../../lib/run.js';
 import {
   type ConfigSpec,
+  checkHandlerForm,
+  checkVariableNames,
   deadlineMarginFromEnv,
   type Env,
   endpointFromEnv,
   loadConfig,
   maxAttemptsFromEnv,
+  requestTimeoutFromEnv,
 } from './config.js';
 import { planningTime, type ScheduleEvent, type TimeSource } from './event.js';
 
@@ -129,9 +132,13 @@ export function createRuntime<C>(options: RuntimeOptions<C>): Runtime<C> {
   let endpoint: string | undefined;
   let marginMs: number;
   let maxAttempts: number | undefined;
+  let requestTimeoutMs: number | undefined;
   try {
+    checkVariableNames(env, options, functionName);
+    checkHandlerForm(env, functionName);
     endpoint = endpointFromEnv(env, functionName);
     maxAttempts = maxAttemptsFromEnv(env, functionName);
+    requestTimeoutMs = requestTimeoutFromEnv(env, functionName);
     marginMs = deadlineMarginFromEnv(env, functionName, options.deadlineMarginSeconds);
     config = loadConfig(options.parse, env, {
       functionName,
@@ -145,6 +152,7 @@ export function createRuntime<C>(options: RuntimeOptions<C>): Runtime<C> {
   const clients = new AwsClients({
     ...(endpoint ? { endpoint } : {}),
     ...(maxAttempts ? { maxAttempts } : {}),
+    ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
   });
   let coldStart = true;
 
@@ -158,7 +166,7 @@ export function createRuntime<C>(options: RuntimeOptions<C>): Runtime<C> {
     marginMs,
     async invoke(event, context, keys, body) {
       const runId = newRunId();
-      const { now, source } = planningTime(event, clock, isLoopbackEndpoint(endpoint));
+      const { now, source, ignored } = planningTime(event, clock, isLoopbackEndpoint(endpoint));
       logger.resetKeys();
       if (context.awsRequestId) logger.addContext(context as Context);
       logger.appendKeys({ runId, ...keys });
@@ -181,6 +189,7 @@ export function createRuntime<C>(options: RuntimeOptions<C>): Runtime<C> {
           single.addMetric(name, MetricUnit.Count, count);
         },
       };
+      if (ignored) logger.warn(`${ignored}; planning for the clock instead`, { eventTime: event?.time });
       logger.info(`${options.job} run started`, {
         plannedFor: now.toISO(),
         timeSource: source,

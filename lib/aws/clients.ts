@@ -3,6 +3,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AdaptiveRetryStrategy, StandardRetryStrategy } from '@aws-sdk/middleware-retry';
+import { NodeHttpHandler } from '@aws-sdk/node-http-handler';
 import { isLoopbackUrl } from '../config/common.js';
 
 /** How to reach AWS: the real endpoints, or an override such as the sandbox or a VPC endpoint. */
@@ -13,9 +14,20 @@ export interface AwsOptions {
   maxAttempts?: number;
   /** `adaptive` adds client-side rate limiting once the service throttles, which is what bulk work wants. */
   retryMode?: 'standard' | 'adaptive';
+  /**
+   * How long one attempt may wait for the server without receiving a byte (default 30 s). A
+   * call that hits it fails with a `TimeoutError`, which the retry strategy retries like a 5xx.
+   */
+  requestTimeoutMs?: number;
+  /** How long opening a connection may take (default 5 s, never more than the request timeout). */
+  connectTimeoutMs?: number;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
+/** Per-attempt silence after which a call is abandoned: CloudHSM's slowest calls answer in seconds. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Opening a TCP (and TLS) connection to an AWS endpoint takes milliseconds; 5 s means it is not coming. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
 /** Credentials the sandbox accepts; real credentials are never sent to a local endpoint. */
 const SANDBOX_CREDENTIALS = { accessKeyId: 'AKIDSANDBOXDUMMYKEY0', secretAccessKey: 'sandbox-dummy-secret' };
@@ -36,12 +48,88 @@ function retryStrategy(options: AwsOptions) {
     : new StandardRetryStrategy(provider);
 }
 
+type HandleArgs = Parameters<NodeHttpHandler['handle']>;
+
+/**
+ * NodeHttpHandler 3.329 hands `[::1]` (brackets included, as URLs spell IPv6 hosts) to
+ * `http.request`, whose DNS lookup then fails: `http://[::1]:4566` could not reach anything.
+ * This strips the brackets on a copy of the request, after signing (the Host header keeps them).
+ */
+class BracketFreeHttpHandler extends NodeHttpHandler {
+  override handle(request: HandleArgs[0], options?: HandleArgs[1]) {
+    const host = request.hostname;
+    if (!(host?.startsWith('[') && host.endsWith(']'))) return super.handle(request, options);
+    const copy = Object.assign(Object.create(Object.getPrototypeOf(request)), request, {
+      hostname: host.slice(1, -1),
+    }) as HandleArgs[0];
+    return super.handle(copy, options);
+  }
+}
+
+/**
+ * The HTTP handler with both timeouts. SDK 3.332's NodeHttpHandler has none by default: a
+ * server that accepts the connection and never answers holds the call (and the run) forever.
+ * Its `requestTimeout` is a socket idle timeout: it fires when nothing arrives for that long.
+ */
+function requestHandler(options: AwsOptions): NodeHttpHandler {
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const connectionTimeout = Math.min(options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, requestTimeout);
+  return new BracketFreeHttpHandler({ connectionTimeout, requestTimeout });
+}
+
+/** `1.5` rather than `1.500`, for messages. */
+const seconds = (ms: number) => `${Number((ms / 1000).toFixed(3))}`;
+
+/**
+ * Names the call in a timeout's message. The handler's own message ("Connection timed out
+ * after 30000 ms") says nothing of which call, in which region, after how many attempts; this
+ * middleware sits outside the retry loop, so it sees the final error with its attempt count.
+ */
+function nameTimeouts(service: string, region: string, options: AwsOptions) {
+  const requestMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const connectMs = Math.min(options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, requestMs);
+  return (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+    async (args: unknown) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (error instanceof Error && error.name === 'TimeoutError') {
+          const operation = (context.commandName ?? 'call').replace(/Command$/, '');
+          const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
+          const what = error.message.includes('without establishing a connection')
+            ? `no connection within ${seconds(connectMs)} s`
+            : `no answer within ${seconds(requestMs)} s`;
+          error.message =
+            `${service} ${operation} in ${region}: ${what}` +
+            `${attempts ? ` (${attempts} attempt${attempts === 1 ? '' : 's'})` : ''}: ${error.message}`;
+        }
+        throw error;
+      }
+    };
+}
+
+/** Adds the call-naming middleware to a freshly built client. */
+function withNamedTimeouts<T extends { middlewareStack: object }>(
+  client: T,
+  service: string,
+  region: string,
+  options: AwsOptions,
+): T {
+  // The middleware is the same for every service; the stacks' generic types differ per client.
+  (client.middlewareStack as { add(middleware: unknown, options: object): void }).add(
+    nameTimeouts(service, region, options),
+    { step: 'initialize', name: 'cloudhsmOpsNameTimeouts' },
+  );
+  return client;
+}
+
 function clientConfig(region: string, options: AwsOptions) {
   const local = isLoopbackEndpoint(options.endpoint);
   return {
     region,
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     retryStrategy: retryStrategy(options),
+    requestHandler: requestHandler(options),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(local ? { credentials: SANDBOX_CREDENTIALS } : {}),
   };
@@ -57,19 +145,37 @@ export class AwsClients {
   constructor(readonly options: AwsOptions = {}) {}
 
   cloudHsm(region: string): CloudHSMV2Client {
-    return this.cached('cloudhsm', region, () => new CloudHSMV2Client(clientConfig(region, this.options)));
+    return this.cached('cloudhsm', region, () =>
+      withNamedTimeouts(
+        new CloudHSMV2Client(clientConfig(region, this.options)),
+        'CloudHSM',
+        region,
+        this.options,
+      ),
+    );
   }
 
   ec2(region: string): EC2Client {
-    return this.cached('ec2', region, () => new EC2Client(clientConfig(region, this.options)));
+    return this.cached('ec2', region, () =>
+      withNamedTimeouts(new EC2Client(clientConfig(region, this.options)), 'EC2', region, this.options),
+    );
   }
 
   eventBridge(region: string): EventBridgeClient {
-    return this.cached('events', region, () => new EventBridgeClient(clientConfig(region, this.options)));
+    return this.cached('events', region, () =>
+      withNamedTimeouts(
+        new EventBridgeClient(clientConfig(region, this.options)),
+        'EventBridge',
+        region,
+        this.options,
+      ),
+    );
   }
 
   sts(region: string): STSClient {
-    return this.cached('sts', region, () => new STSClient(clientConfig(region, this.options)));
+    return this.cached('sts', region, () =>
+      withNamedTimeouts(new STSClient(clientConfig(region, this.options)), 'STS', region, this.options),
+    );
   }
 
   /** Closes every socket so a CLI run can exit promptly. */

@@ -1,7 +1,15 @@
 import * as z from 'zod';
 import { UsageError } from '../errors.js';
 import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
-import { PATTERNS, parseRegion, parseSeverity, SEVERITIES, type Severity, uniqueRegions } from './common.js';
+import {
+  checkEnvForm,
+  PATTERNS,
+  parseRegion,
+  parseSeverity,
+  SEVERITIES,
+  type Severity,
+  uniqueRegions,
+} from './common.js';
 
 /** Defaults, chosen so a healthy fleet with a daily backup and an hourly copy job passes. */
 export const AUDIT_DEFAULTS = {
@@ -189,13 +197,23 @@ export function parseAuditConfig(input: AuditConfigInput): AuditConfig {
   };
 }
 
+/** The environment variables the audit Lambda reads: {@link AUDIT_ENV}'s, and DRY_RUN. */
+export const AUDIT_LAMBDA_VARIABLES: readonly string[] = [...Object.values(AUDIT_ENV), 'DRY_RUN'];
+
 /**
  * The audit config from environment variables (the Lambda handler's way):
  * REGIONS, DR_REGIONS, PUBLISH, EVENT_BUS_NAME, EVENT_SOURCE, EVENT_REGION, FAIL_ON,
- * FRESHNESS_GRACE_HOURS, DR_RPO_HOURS, COPY_RETENTION_DAYS, HOLD_TAG. REGIONS falls back
- * to AWS_REGION, and EVENT_REGION to AWS_REGION, then the first audited region.
+ * FRESHNESS_GRACE_HOURS, DR_RPO_HOURS, COPY_RETENTION_DAYS, HOLD_TAG, DRY_RUN (`true`: publish
+ * nothing, whatever PUBLISH says). REGIONS falls back to AWS_REGION, and EVENT_REGION to
+ * AWS_REGION, then the first audited region. A set-but-blank variable is refused: a blank
+ * DR_REGIONS would turn every HIGH DR finding into PASSED; leave it unset to audit without DR.
  */
 export function auditConfigFromEnv(env: Record<string, string | undefined> = process.env): AuditConfig {
+  checkEnvForm(env, {
+    variables: AUDIT_LAMBDA_VARIABLES,
+    lists: ['REGIONS', 'DR_REGIONS'],
+    booleans: ['DRY_RUN'],
+  });
   const input: AuditConfigInput = {};
   for (const [key, name] of Object.entries(AUDIT_ENV) as [keyof AuditConfigInput, string][]) {
     const value = env[name];
@@ -203,6 +221,7 @@ export function auditConfigFromEnv(env: Record<string, string | undefined> = pro
   }
   if (blank(input.regions) && env.AWS_REGION) input.regions = env.AWS_REGION;
   if (blank(input.eventRegion) && env.AWS_REGION) input.eventRegion = env.AWS_REGION;
+  if (env.DRY_RUN?.trim() === 'true') input.publish = 'false';
   return parseAuditConfig(input);
 }
 

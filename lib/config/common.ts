@@ -100,11 +100,21 @@ const DURATION_UNITS: Record<string, 'seconds' | 'minutes' | 'hours' | 'days' | 
 
 const MAX_DURATION_MS = 36_525 * 86_400_000;
 
-/** `90d`, `12h`, `2w`, `30m`, `45s` (or an ISO 8601 duration such as `P90D`) → a positive luxon Duration. */
+/**
+ * `90d`, `12h`, `2w`, `30m`, `45s` (or an ISO 8601 duration such as `P90D`) → a positive luxon
+ * Duration. Units are case-insensitive except `M`: `6M` reads as six months to many (ISO's `P6M`)
+ * and six minutes to others, so it is refused; `m` is minutes, months are written `P6M` or in days.
+ */
 export function parseDuration(value: string, what = 'duration'): Duration {
   const text = value.trim();
   const short = /^(\d+(?:\.\d+)?)\s*([smhdw])$/i.exec(text);
   let duration: Duration | undefined;
+  if (short?.[2] === 'M') {
+    throw new UsageError(
+      `${what} "${value}" is ambiguous: M reads as minutes or months; write ${short[1]}m for minutes, ` +
+        `or P${short[1]}M (ISO 8601) or days for months`,
+    );
+  }
   if (short) {
     duration = Duration.fromObject({ [DURATION_UNITS[short[2]!.toLowerCase()]!]: Number(short[1]) });
   } else if (/^P/i.test(text)) {
@@ -167,6 +177,26 @@ export function isLoopbackUrl(endpoint: string | undefined): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
+/**
+ * Refuses plain `http://` to a host that is not this machine: every request would carry the
+ * access key id and session token (and the whole request) across the network in cleartext.
+ * `https://` anywhere and `http://` on loopback (the sandbox, which gets dummy credentials) pass;
+ * anything else only when the user opted in (`optIn` names how, for the message).
+ */
+export function checkEndpointTransport(
+  endpoint: string,
+  allowInsecure: boolean,
+  optIn = '--allow-insecure-endpoint (or CLOUDHSM_OPS_ALLOW_INSECURE_ENDPOINT=true)',
+): void {
+  if (allowInsecure || isLoopbackUrl(endpoint)) return;
+  if (new URL(endpoint).protocol !== 'http:') return;
+  throw new UsageError(
+    `endpoint "${endpoint}" is plain http to a host that is not this machine: the access key id, the ` +
+      'session token and every request would cross the network in cleartext. Use https, or, if that ' +
+      `network is trusted, opt in with ${optIn}`,
+  );
+}
+
 /** Regions named more than once are an input mistake worth reporting rather than silently merging. */
 export function uniqueRegions(regions: string[], what = '--region'): string[] {
   const parsed = regions.map((r) => parseRegion(r, `${what} value`));
@@ -176,4 +206,68 @@ export function uniqueRegions(regions: string[], what = '--region'): string[] {
     seen.add(region);
   }
   return parsed;
+}
+
+/**
+ * How every job reads its Lambda environment, so an empty or odd value means the same thing
+ * in each: the variables it reads, which of them are lists or booleans, and the few where a
+ * blank value is documented to mean "not set".
+ */
+export interface EnvForm {
+  /** Every variable the job reads. */
+  variables: readonly string[];
+  /** Comma-separated lists (regions, cluster ids): no white space, no empty entry. */
+  lists?: readonly string[];
+  /** Exactly `true` or `false`. */
+  booleans?: readonly string[];
+  /** Variables whose blank value means "not set" (serverless.yml passes an empty param). */
+  blankMeansUnset?: readonly string[];
+}
+
+/**
+ * Problems with the form of a job's environment, before any value is interpreted. A variable
+ * that is set but blank is refused rather than read as "not set": in one job that silently
+ * stopped publishing (EVENT_BUS_NAME), in another it turned HIGH findings into PASSED
+ * (DR_REGIONS), and a blank CLUSTER_ID meant every cluster. Lists must be written without
+ * spaces because the same values feed the IAM region conditions, which compare exact strings.
+ */
+export function envFormProblems(env: Record<string, string | undefined>, form: EnvForm): string[] {
+  const problems: string[] = [];
+  const lists = new Set(form.lists ?? []);
+  const booleans = new Set(form.booleans ?? []);
+  const blankOk = new Set(form.blankMeansUnset ?? []);
+  for (const name of new Set(form.variables)) {
+    const value = env[name];
+    if (value === undefined) continue;
+    if (value.trim() === '') {
+      if (!blankOk.has(name)) {
+        problems.push(
+          `${name} is set but empty: give it a value or remove it (blank is not read as "not set")`,
+        );
+      }
+      continue;
+    }
+    if (lists.has(name)) {
+      if (/\s/.test(value)) {
+        problems.push(
+          `${name}=${JSON.stringify(value)} contains white space: lists are comma-separated without spaces, ` +
+            'e.g. us-east-1,us-west-2 (the same value feeds the IAM region conditions, which compare exact strings)',
+        );
+      } else if (value.split(',').some((item) => item === '')) {
+        problems.push(
+          `${name}=${JSON.stringify(value)} has an empty entry: lists are comma-separated names, e.g. us-east-1,us-west-2`,
+        );
+      }
+    }
+    if (booleans.has(name) && value.trim() !== 'true' && value.trim() !== 'false') {
+      problems.push(`${name} must be "true" or "false", got "${value}"`);
+    }
+  }
+  return problems;
+}
+
+/** Throws one {@link UsageError} naming every {@link envFormProblems} problem, if any. */
+export function checkEnvForm(env: Record<string, string | undefined>, form: EnvForm): void {
+  const problems = envFormProblems(env, form);
+  if (problems.length > 0) throw new UsageError(problems.join('; '));
 }

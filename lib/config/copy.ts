@@ -2,7 +2,7 @@ import type { Duration } from 'luxon';
 import * as z from 'zod';
 import { UsageError } from '../errors.js';
 import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
-import { PATTERNS, parseClusterId, parseCount, parseDuration, parseRegion } from './common.js';
+import { checkEnvForm, PATTERNS, parseClusterId, parseCount, parseDuration, parseRegion } from './common.js';
 
 export const DEFAULT_COPY_SINCE = '48h';
 export const DEFAULT_WAIT_TIMEOUT = '30m';
@@ -199,16 +199,25 @@ export const COPY_LAMBDA_VARIABLES: readonly string[] = [
   'EVENT_BUS_NAME',
   'EVENT_SOURCE',
   'CONCURRENCY',
+  'EVENT_REGION',
+  'DRY_RUN',
 ];
 
 /**
  * Copy settings from a Lambda environment: SOURCE_REGIONS (else REGIONS), DR_REGIONS,
  * CLUSTER_ID (comma list allowed), COPY_SINCE (default 48h), EVENT_BUS_NAME (events are
- * published when it is set), EVENT_SOURCE, CONCURRENCY. Events go to the function's own
- * region (AWS_REGION). A DR region that is also a source region is reported per backup as
- * skipped, not an error: see {@link CopyConfigOptions.sameRegion}.
+ * published when it is set), EVENT_SOURCE, CONCURRENCY, DRY_RUN (`true`: plan only). Events
+ * go to EVENT_REGION, else the function's own region (AWS_REGION), as with prune and audit. A
+ * set-but-blank variable is refused (see `envFormProblems` in common.ts). A DR region that is also a
+ * source region is reported per backup as skipped, not an error: see
+ * {@link CopyConfigOptions.sameRegion}.
  */
 export function copyConfigFromEnv(env: Record<string, string | undefined>): CopyConfig {
+  checkEnvForm(env, {
+    variables: COPY_LAMBDA_VARIABLES,
+    lists: ['SOURCE_REGIONS', 'REGIONS', 'DR_REGIONS', 'CLUSTER_ID'],
+    booleans: ['DRY_RUN'],
+  });
   const blank = (value: string | undefined) => (value?.trim() ? value : undefined);
   return parseCopyConfig(
     {
@@ -216,10 +225,11 @@ export function copyConfigFromEnv(env: Record<string, string | undefined>): Copy
       drRegions: env.DR_REGIONS,
       clusterIds: env.CLUSTER_ID,
       since: blank(env.COPY_SINCE),
+      dryRun: blank(env.DRY_RUN),
       publish: blank(env.EVENT_BUS_NAME) ? 'true' : 'false',
       eventBus: blank(env.EVENT_BUS_NAME),
       eventSource: blank(env.EVENT_SOURCE),
-      eventRegion: blank(env.AWS_REGION),
+      eventRegion: blank(env.EVENT_REGION) ?? blank(env.AWS_REGION),
       concurrency: blank(env.CONCURRENCY),
     },
     { sameRegion: 'skip' },

@@ -4,11 +4,20 @@
  * {@link pruneConfigFromEnv}. Both get the same validated {@link PruneConfig} and the same
  * messages, naming the flag or the variable the user actually set.
  */
+import type { Duration } from 'luxon';
 import * as z from 'zod';
 import { UsageError } from '../errors.js';
 import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
 import { type CutoffLabels, parseAge, parseTimestamp, parseTimeZone } from '../time/cutoff.js';
-import { EVENT_SOURCE, PATTERNS, parseClusterId, parseCount, parseRegion, uniqueRegions } from './common.js';
+import {
+  checkEnvForm,
+  EVENT_SOURCE,
+  PATTERNS,
+  parseClusterId,
+  parseCount,
+  parseRegion,
+  uniqueRegions,
+} from './common.js';
 
 /** Raw prune settings, every value a string as it arrives from flags or the environment. */
 export interface PruneInput {
@@ -141,10 +150,21 @@ const LAMBDA_ENV_KEYS: InputKey[] = [
   'eventBus',
   'eventSource',
   'eventRegion',
+  // DRY_RUN wins over PRUNE_EXECUTE, as --dry-run wins over --execute.
+  'dryRun',
+  'concurrency',
 ];
 
 /** The environment variables the prune Lambda reads (the handler logs and checks these). */
 export const PRUNE_LAMBDA_VARIABLES: readonly string[] = LAMBDA_ENV_KEYS.map((key) => PRUNE_ENV_NAMES[key]);
+
+/** Variables the prune Lambda refuses to read, and why (set on the function, they fail its cold start). */
+export const PRUNE_LAMBDA_REFUSED: Readonly<Record<string, string>> = {
+  DELETE_ALL:
+    "deleting every backup of a cluster is the CLI's --deleteall --confirm <cluster-id>, never a schedule",
+  CONFIRM: "it only confirms the CLI's --deleteall, which has no environment form",
+  PUBLISH: 'the prune function publishes whenever EVENT_BUS_NAME is set',
+};
 
 const optionalText = z.string().optional();
 const rawSchema = z.strictObject(
@@ -226,7 +246,7 @@ function cutoffRule(
     return { kind: 'timestamp', timestamp: raw.timestamp!.trim(), ...(timezone ? { timezone } : {}) };
   }
   if (hasAge) {
-    problems.attempt(() => parseAge(raw.olderThan!, names.olderThan));
+    problems.attempt(() => atLeastOneDay(parseAge(raw.olderThan!, names.olderThan), raw.olderThan!, names));
     return { kind: 'older-than', olderThan: raw.olderThan!.trim(), ...(timezone ? { timezone } : {}) };
   }
   if (deleteAll) return { kind: 'all' };
@@ -236,6 +256,22 @@ function cutoffRule(
       `or ${names.deleteAll} (with ${names.clusterId})`,
   );
   return undefined;
+}
+
+/**
+ * A prune age is at least one day: a shorter one is almost always a unit mistake (`6m` meaning
+ * months) and would plan nearly every backup; a finer cutoff is an explicit timestamp.
+ */
+function atLeastOneDay(age: Duration, text: string, names: Record<InputKey, string>): void {
+  if (age.toMillis() >= 86_400_000) return;
+  const minutes = /^(\d+(?:\.\d+)?)\s*m$/.exec(text.trim());
+  const hint = minutes
+    ? ` (${minutes[1]}m is ${minutes[1]} minutes; for months write P${minutes[1]}M or ${Number(minutes[1]) * 30}d)`
+    : '';
+  throw new UsageError(
+    `${names.olderThan} "${text.trim()}" is under one day: prune ages are at least 1d, ` +
+      `and a finer cutoff is a ${names.timestamp}${hint}`,
+  );
 }
 
 function keepLastRules(config: Partial<PruneConfig>, names: Record<InputKey, string>, problems: Problems) {
@@ -390,10 +426,18 @@ export function parsePruneConfig(
  * The scheduled Lambda's configuration from its environment: REGIONS (comma list), CLUSTER_ID,
  * OLDER_THAN, TIMESTAMP, TIMEZONE, KEEP_LAST (default 1), MAX_DELETIONS (default 50),
  * COPY_RETENTION_DAYS, HOLD_TAG (default `cloudhsm-ops:hold`), PRUNE_EXECUTE (`true`/`false`,
- * default false), EVENT_BUS_NAME (publishing is on when set), EVENT_SOURCE. Other variables are
- * ignored; `--deleteall` has no environment form on purpose.
+ * default false), DRY_RUN (`true` wins over PRUNE_EXECUTE), CONCURRENCY, EVENT_BUS_NAME
+ * (publishing is on when set), EVENT_SOURCE, EVENT_REGION. A set-but-blank variable is refused,
+ * except OLDER_THAN and TIMESTAMP (blank: no such cutoff). `--deleteall` has no environment form
+ * on purpose, so messages never name DELETE_ALL or CONFIRM.
  */
 export function pruneConfigFromEnv(env: Record<string, string | undefined>): PruneConfig {
+  checkEnvForm(env, {
+    variables: PRUNE_LAMBDA_VARIABLES,
+    lists: ['REGIONS'],
+    booleans: ['PRUNE_EXECUTE', 'DRY_RUN'],
+    blankMeansUnset: ['OLDER_THAN', 'TIMESTAMP'],
+  });
   const input: Record<string, string | undefined> = {};
   for (const key of LAMBDA_ENV_KEYS) {
     const value = env[PRUNE_ENV_NAMES[key]];
@@ -402,5 +446,51 @@ export function pruneConfigFromEnv(env: Record<string, string | undefined>): Pru
   if (given(input.eventBus)) input.publish = 'true';
   // In Lambda the feed's bus lives in the function's own region.
   if (!given(input.eventRegion) && given(env.AWS_REGION)) input.eventRegion = env.AWS_REGION;
-  return parsePruneConfig(input, PRUNE_ENV_NAMES);
+  const { shaped, problems } = lambdaCutoffRules(input);
+  try {
+    const config = parsePruneConfig(shaped, PRUNE_ENV_NAMES);
+    if (problems.length === 0) return config;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    problems.push(...error.message.split('; ').filter((issue) => !issue.startsWith(NOT_SAID_PREFIX)));
+  }
+  throw new UsageError(problems.join('; '));
+}
+
+/** The start of the shared "which backups?" message, replaced by the Lambda's own. */
+const NOT_SAID_PREFIX = 'say which backups are stale:';
+
+/**
+ * The rules whose shared messages would name DELETE_ALL or CONFIRM, worded for the Lambda;
+ * the input is shaped so the shared parser still checks every other value.
+ */
+function lambdaCutoffRules(input: Record<string, string | undefined>): {
+  shaped: Record<string, string | undefined>;
+  problems: string[];
+} {
+  const shaped = { ...input };
+  const problems: string[] = [];
+  if (given(input.keepLast) && /^\s*0+\s*$/.test(input.keepLast)) {
+    problems.push(
+      'KEEP_LAST 0 would leave a lineage with no backup: the prune function keeps at least 1 (KEEP_LAST from 1 to 1000)',
+    );
+    delete shaped.keepLast;
+  }
+  if (given(input.timestamp) && given(input.olderThan)) {
+    problems.push('give only one of TIMESTAMP or OLDER_THAN');
+    try {
+      atLeastOneDay(parseAge(input.olderThan, 'OLDER_THAN'), input.olderThan, PRUNE_ENV_NAMES);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      problems.push(error.message);
+    }
+    delete shaped.olderThan;
+  }
+  if (!given(input.timestamp) && !given(input.olderThan) && !given(input.copyRetentionDays)) {
+    problems.push(
+      `${NOT_SAID_PREFIX} TIMESTAMP <date>, OLDER_THAN <age such as 180d> (originals), ` +
+        'or COPY_RETENTION_DAYS <days> (DR copies only)',
+    );
+  }
+  return { shaped, problems };
 }

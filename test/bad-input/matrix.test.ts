@@ -7,13 +7,14 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   ConfigurationError,
+  checkVariableNames,
   deadlineMarginFromEnv,
   endpointFromEnv,
   maxAttemptsFromEnv,
 } from '../../functions/shared/config.js';
-import { auditConfigFromEnv } from '../../lib/config/audit.js';
-import { copyConfigFromEnv } from '../../lib/config/copy.js';
-import { pruneConfigFromEnv } from '../../lib/config/prune.js';
+import { AUDIT_LAMBDA_VARIABLES, auditConfigFromEnv } from '../../lib/config/audit.js';
+import { COPY_LAMBDA_VARIABLES, copyConfigFromEnv } from '../../lib/config/copy.js';
+import { PRUNE_LAMBDA_REFUSED, PRUNE_LAMBDA_VARIABLES, pruneConfigFromEnv } from '../../lib/config/prune.js';
 import { UsageError } from '../../lib/errors.js';
 import { runCli as cli } from '../helpers/cli.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
@@ -142,6 +143,12 @@ const AWS_COMMANDS: Record<string, CliCase[]> = {
       message: /--confirm "cluster-otherclusterx" does not match --cluster-id/,
     },
     { args: ['--region', 'us-east-1', '--older-than', '90x'], message: /--older-than "90x"/ },
+    { args: ['--region', 'us-east-1', '--older-than', '6M'], message: /--older-than "6M" is ambiguous/ },
+    {
+      args: ['--region', 'us-east-1', '--older-than', '12h'],
+      message:
+        /--older-than "12h" is under one day: prune ages are at least 1d, and a finer cutoff is a --timestamp/,
+    },
     {
       args: ['--region', 'us-east-1', '--older-than', '90d', '--max-deletions', '0'],
       message: /--max-deletions must be between 1 and 100000, got 0/,
@@ -219,6 +226,10 @@ const AWS_COMMANDS: Record<string, CliCase[]> = {
     {
       args: ['--region', 'us-east-1', '--max-attempts', '50'],
       message: /--max-attempts must be a whole number from 1 to 20, got "50"/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--timeout', '0'],
+      message: /--timeout must be a number of seconds above 0 and at most 900, got "0"/,
     },
   ],
 };
@@ -305,9 +316,19 @@ describe('bad input on the command line: exit 2, a clear message, no change', ()
       /endpoint "ftp:\/\/127.0.0.1:1" must use http or https/,
     );
   });
+  it('plain http to a host that is not this machine is bad input unless opted into', async () => {
+    await refused(
+      ['audit', '--endpoint', 'http://192.0.2.2:4700', '--region', 'us-east-1'],
+      /endpoint "http:\/\/192.0.2.2:4700" is plain http to a host that is not this machine/,
+    );
+  });
 });
 
 type EnvCase = { env: Record<string, string>; message: RegExp };
+
+const PRUNE_SPEC = { variables: PRUNE_LAMBDA_VARIABLES, refused: PRUNE_LAMBDA_REFUSED };
+const COPY_SPEC = { variables: COPY_LAMBDA_VARIABLES };
+const AUDIT_SPEC = { variables: AUDIT_LAMBDA_VARIABLES };
 
 const PRUNE_BASE = { REGIONS: 'us-east-1', OLDER_THAN: '90d' };
 const PRUNE_ENV: EnvCase[] = [
@@ -315,6 +336,8 @@ const PRUNE_ENV: EnvCase[] = [
   { env: { ...PRUNE_BASE, REGIONS: 'us-east-1,nowhere' }, message: /REGIONS value "nowhere" is not valid/ },
   { env: { ...PRUNE_BASE, CLUSTER_ID: 'cluster-1' }, message: /cluster id "cluster-1" is not valid/ },
   { env: { REGIONS: 'us-east-1', OLDER_THAN: 'ninety days' }, message: /OLDER_THAN "ninety days"/ },
+  { env: { REGIONS: 'us-east-1', OLDER_THAN: '6M' }, message: /OLDER_THAN "6M" is ambiguous/ },
+  { env: { REGIONS: 'us-east-1', OLDER_THAN: '6m' }, message: /OLDER_THAN "6m" is under one day/ },
   { env: { REGIONS: 'us-east-1', TIMESTAMP: '2026-13-45' }, message: /TIMESTAMP "2026-13-45"/ },
   {
     env: { REGIONS: 'us-east-1', TIMESTAMP: '03/01/2026', TIMEZONE: 'Mars/Olympus' },
@@ -322,7 +345,7 @@ const PRUNE_ENV: EnvCase[] = [
   },
   {
     env: { ...PRUNE_BASE, TIMESTAMP: '03/01/2026' },
-    message: /give only one of TIMESTAMP, OLDER_THAN or DELETE_ALL/,
+    message: /give only one of TIMESTAMP or OLDER_THAN/,
   },
   { env: { ...PRUNE_BASE, KEEP_LAST: '-1' }, message: /KEEP_LAST "-1" is not a whole number/ },
   { env: { ...PRUNE_BASE, KEEP_LAST: '0' }, message: /KEEP_LAST 0 would leave a lineage with no backup/ },
@@ -351,6 +374,16 @@ const PRUNE_ENV: EnvCase[] = [
     env: { ...PRUNE_BASE, EVENT_BUS_NAME: 'ops', EVENT_REGION: 'us-east-7' },
     message: /EVENT_REGION "us-east-7" is not a known AWS region/,
   },
+  // Issue 18 §4/§10: the same reading of empty and odd values in every job.
+  { env: { ...PRUNE_BASE, DRY_RUN: 'maybe' }, message: /DRY_RUN must be "true" or "false", got "maybe"/ },
+  { env: { ...PRUNE_BASE, REGIONS: ',' }, message: /REGIONS="," has an empty entry/ },
+  {
+    env: { ...PRUNE_BASE, REGIONS: 'us-east-1, us-west-2' },
+    message: /REGIONS="us-east-1, us-west-2" contains white space: lists are comma-separated without spaces/,
+  },
+  { env: { ...PRUNE_BASE, EVENT_BUS_NAME: '' }, message: /EVENT_BUS_NAME is set but empty/ },
+  { env: { ...PRUNE_BASE, CLUSTER_ID: ' ' }, message: /CLUSTER_ID is set but empty/ },
+  { env: { ...PRUNE_BASE, CONCURRENCY: '0' }, message: /CONCURRENCY must be between 1 and 32, got 0/ },
 ];
 
 const COPY_BASE = { REGIONS: 'us-east-1', DR_REGIONS: 'us-west-2' };
@@ -368,6 +401,7 @@ const COPY_ENV: EnvCase[] = [
   { env: { ...COPY_BASE, DR_REGIONS: 'west' }, message: /DR region "west" is not valid/ },
   { env: { ...COPY_BASE, CLUSTER_ID: 'cluster-abc' }, message: /cluster id "cluster-abc" is not valid/ },
   { env: { ...COPY_BASE, COPY_SINCE: 'a while' }, message: /since "a while" is not valid/ },
+  { env: { ...COPY_BASE, COPY_SINCE: '2M' }, message: /since "2M" is ambiguous/ },
   {
     env: { ...COPY_BASE, EVENT_BUS_NAME: 'ops feed!' },
     message: /event bus "ops feed!" is not a valid event bus name/,
@@ -375,6 +409,18 @@ const COPY_ENV: EnvCase[] = [
   { env: { ...COPY_BASE, EVENT_SOURCE: 'aws.copy' }, message: /event source "aws.copy" is not valid/ },
   { env: { ...COPY_BASE, AWS_REGION: 'moon-base-1' }, message: /event region "moon-base-1" is not valid/ },
   { env: { ...COPY_BASE, CONCURRENCY: '0' }, message: /concurrency must be between 1 and 64, got 0/ },
+  { env: { ...COPY_BASE, DR_REGIONS: '' }, message: /DR_REGIONS is set but empty/ },
+  { env: { ...COPY_BASE, EVENT_BUS_NAME: '' }, message: /EVENT_BUS_NAME is set but empty/ },
+  { env: { ...COPY_BASE, REGIONS: 'us-east-1,' }, message: /REGIONS="us-east-1," has an empty entry/ },
+  {
+    env: { ...COPY_BASE, DR_REGIONS: 'us-west-2, eu-west-1' },
+    message: /DR_REGIONS="us-west-2, eu-west-1" contains white space/,
+  },
+  { env: { ...COPY_BASE, DRY_RUN: 'yes' }, message: /DRY_RUN must be "true" or "false", got "yes"/ },
+  {
+    env: { ...COPY_BASE, EVENT_REGION: 'us-east-7' },
+    message: /event region "us-east-7" is not a known AWS region/,
+  },
 ];
 
 const AUDIT_BASE = { REGIONS: 'us-east-1' };
@@ -404,6 +450,11 @@ const AUDIT_ENV: EnvCase[] = [
     message: /copy retention days must be between 1 and 3650, got 0/,
   },
   { env: { ...AUDIT_BASE, HOLD_TAG: 'hold*me' }, message: /hold tag "hold\*me" is not a valid tag key/ },
+  { env: { ...AUDIT_BASE, DR_REGIONS: '' }, message: /DR_REGIONS is set but empty/ },
+  { env: { ...AUDIT_BASE, EVENT_BUS_NAME: ' ' }, message: /EVENT_BUS_NAME is set but empty/ },
+  { env: { REGIONS: ',' }, message: /REGIONS="," has an empty entry/ },
+  { env: { REGIONS: 'us-east-1 ' }, message: /REGIONS="us-east-1 " contains white space/ },
+  { env: { ...AUDIT_BASE, DRY_RUN: '1' }, message: /DRY_RUN must be "true" or "false", got "1"/ },
 ];
 
 describe('bad Lambda environment: a UsageError naming the value, before any client exists', () => {
@@ -438,9 +489,97 @@ describe('bad Lambda environment: a UsageError naming the value, before any clie
       () => maxAttemptsFromEnv({ MAX_ATTEMPTS: 'many' }, 'fn'),
       /MAX_ATTEMPTS="many": must be a whole number from 1 to 20/,
     ],
+    [
+      () => endpointFromEnv({ ENDPOINT_URL: 'http://192.0.2.2:4700' }, 'fn'),
+      /ENDPOINT_URL="http:\/\/192.0.2.2:4700": .*plain http.*ALLOW_INSECURE_ENDPOINT=true/,
+    ],
+    [
+      () => endpointFromEnv({ ALLOW_INSECURE_ENDPOINT: 'yes' }, 'fn'),
+      /ALLOW_INSECURE_ENDPOINT="yes": must be "true" or "false"/,
+    ],
   ])('handler setting %#', (read, message) => {
     expect(read).toThrow(ConfigurationError);
     expect(read).toThrow(message);
+  });
+
+  it('prune: messages name only variables the function reads (no DELETE_ALL, no CONFIRM)', () => {
+    for (const env of [
+      { ...PRUNE_BASE, KEEP_LAST: '0' },
+      { ...PRUNE_BASE, TIMESTAMP: '03/01/2026' },
+      { REGIONS: 'us-east-1' },
+    ]) {
+      expect(() => pruneConfigFromEnv(env)).toThrow(UsageError);
+      expect(() => pruneConfigFromEnv(env)).not.toThrow(/DELETE_ALL|CONFIRM/);
+    }
+    expect(() => pruneConfigFromEnv({ REGIONS: 'us-east-1' })).toThrow(/COPY_RETENTION_DAYS/);
+  });
+
+  it('DRY_RUN=true is honoured by every job and wins', () => {
+    expect(pruneConfigFromEnv({ ...PRUNE_BASE, PRUNE_EXECUTE: 'true', DRY_RUN: 'true' })).toMatchObject({
+      execute: false,
+      dryRunOverrode: true,
+    });
+    expect(copyConfigFromEnv({ ...COPY_BASE, DRY_RUN: 'true' }).dryRun).toBe(true);
+    expect(auditConfigFromEnv({ ...AUDIT_BASE, PUBLISH: 'true', DRY_RUN: 'true' }).publish).toBe(false);
+  });
+
+  it.each([
+    [
+      { CLUSTER_IDS: 'cluster-paymentsprod' },
+      /CLUSTER_IDS is not a variable this function reads: did you mean CLUSTER_ID\?/,
+    ],
+    [{ MAX_DELETION: '500' }, /MAX_DELETION .*did you mean MAX_DELETIONS\?/],
+    [{ KEEPLAST: '3' }, /KEEPLAST .*did you mean KEEP_LAST\?/],
+    [{ HOLD_TAGS: 'legal' }, /HOLD_TAGS .*did you mean HOLD_TAG\?/],
+    [{ PRUNE_DRY_RUN: 'true' }, /PRUNE_DRY_RUN .*did you mean DRY_RUN\?/],
+    [{ PRUNE_EXECUTION: 'true' }, /PRUNE_EXECUTION .*did you mean PRUNE_EXECUTE\?/],
+    [
+      { cluster_id: 'cluster-paymentsprod' },
+      /cluster_id .*did you mean CLUSTER_ID\? \(names are case-sensitive\)/,
+    ],
+    [{ DELETE_ALL: 'true' }, /DELETE_ALL is not read by this function: .*--deleteall/],
+    [{ PUBLISH: 'false' }, /PUBLISH is not read by this function: .*whenever EVENT_BUS_NAME is set/],
+  ])('prune Lambda: a lookalike variable %j fails the cold start', (env, message) => {
+    const check = () => checkVariableNames(env, PRUNE_SPEC, 'cloudhsm-ops-prune');
+    expect(check).toThrow(ConfigurationError);
+    expect(check).toThrow(message);
+  });
+
+  it('a lookalike is judged against the function it is set on', () => {
+    expect(() => checkVariableNames({ DR_REGION: 'us-west-2' }, COPY_SPEC, 'cloudhsm-ops-copy')).toThrow(
+      /DR_REGION .*did you mean DR_REGIONS\?/,
+    );
+    expect(() => checkVariableNames({ FRESHNESS_GRACE: '6' }, AUDIT_SPEC, 'cloudhsm-ops-audit')).toThrow(
+      /FRESHNESS_GRACE .*did you mean FRESHNESS_GRACE_HOURS\?/,
+    );
+  });
+
+  it("never refuses the platform's variables, another job's variables, or unrelated names", () => {
+    const env = {
+      AWS_REGION: 'us-east-1',
+      AWS_LAMBDA_FUNCTION_NAME: 'x',
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+      _HANDLER: 'functions/prune.handler',
+      _X_AMZN_TRACE_ID: 'Root=1',
+      LAMBDA_TASK_ROOT: '/var/task',
+      LAMBDA_RUNTIME_DIR: '/var/runtime',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      POWERTOOLS_METRICS_NAMESPACE: 'CloudHSMOps',
+      NODE_OPTIONS: '--enable-source-maps',
+      NODE_EXTRA_CA_CERTS: '/etc/ca.pem',
+      TZ: ':UTC',
+      LANG: 'en_US.UTF-8',
+      PATH: '/usr/bin',
+      LD_LIBRARY_PATH: '/lib',
+      DR_REGIONS: 'us-west-2',
+      COPY_SINCE: '48h',
+      FRESHNESS_GRACE_HOURS: '6',
+      SHELL: '/bin/sh',
+      UNRELATED_SETTING: 'x',
+    };
+    expect(() => checkVariableNames(env, PRUNE_SPEC, 'cloudhsm-ops-prune')).not.toThrow();
+    expect(() => checkVariableNames(env, COPY_SPEC, 'cloudhsm-ops-copy')).not.toThrow();
+    expect(() => checkVariableNames(env, AUDIT_SPEC, 'cloudhsm-ops-audit')).not.toThrow();
   });
 
   it('covers every variable the parsers read', () => {

@@ -4,9 +4,17 @@
  */
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigurationError, explainConfigError } from '../../functions/shared/config.js';
+import {
+  ConfigurationError,
+  explainConfigError,
+  HANDLER_VARIABLES,
+  PROJECT_VARIABLES,
+} from '../../functions/shared/config.js';
 import { planningTime } from '../../functions/shared/event.js';
-import { auditConfigFromEnv } from '../../lib/config/audit.js';
+import { createRuntime } from '../../functions/shared/runtime.js';
+import { AUDIT_ENV, AUDIT_LAMBDA_VARIABLES, auditConfigFromEnv } from '../../lib/config/audit.js';
+import { COPY_LAMBDA_VARIABLES } from '../../lib/config/copy.js';
+import { PRUNE_LAMBDA_VARIABLES } from '../../lib/config/prune.js';
 import type { UsageError } from '../../lib/errors.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { type Captured, captureOutput, loadHandler } from './harness.js';
@@ -138,5 +146,118 @@ describe('planningTime', () => {
     const sources = [{}, { time: 'soon' }, null].map((event) => planningTime(event, clock, false).source);
     // Assess
     expect(sources).toEqual(['clock', 'clock', 'clock']);
+  });
+});
+
+describe('planningTime: an old event time is not believed (issue 18 §2)', () => {
+  const clock = () => DateTime.fromISO('2026-11-29T05:30:00Z', { zone: 'utc' });
+
+  it('the console sample time (1970) is replaced by the clock, saying why', () => {
+    // Act
+    const planned = planningTime({ time: '1970-01-01T00:00:00Z' }, clock, false);
+    // Assess
+    expect(planned.source).toBe('clock');
+    expect(planned.now.toISO()).toBe(clock().toISO());
+    expect(planned.ignored).toMatch(/event time 1970-01-01T00:00:00Z is more than 24 h before the clock/);
+  });
+
+  it.each([
+    ['2026-11-28T05:31:00Z', 'event'],
+    ['2026-11-28T05:30:00Z', 'event'],
+    ['2026-11-28T05:29:59Z', 'clock'],
+  ] as const)('within the scheduler retry window (24 h) it is believed: %s → %s', (time, source) => {
+    expect(planningTime({ time }, clock, false).source).toBe(source);
+  });
+
+  it('a time ahead of the clock is also replaced with the reason', () => {
+    expect(planningTime({ time: '2027-01-01T00:00:00Z' }, clock, false).ignored).toMatch(
+      /event time 2027-01-01T00:00:00Z is ahead of the clock/,
+    );
+  });
+
+  it('a local sandbox keeps its own clock, wherever it is', () => {
+    expect(planningTime({ time: '1970-01-01T00:00:00Z' }, clock, true).source).toBe('event');
+  });
+
+  it('the handler runtime plans with the clock and logs a warning naming the ignored time', async () => {
+    // Prepare: AWS's own endpoints (no ENDPOINT_URL), the function's clock injected
+    const runtime = createRuntime({
+      job: 'audit',
+      parse: auditConfigFromEnv,
+      variables: Object.values(AUDIT_ENV),
+      deadlineMarginSeconds: 30,
+      env: { AWS_REGION: 'us-east-1', REGIONS: 'us-east-1' },
+      clock,
+    });
+    const before = out.logs().length;
+    let plannedFor: string | undefined;
+    // Act: the body makes no AWS call, it only records the instant it was given
+    await runtime.invoke(
+      { time: '1970-01-01T00:00:00Z' },
+      { getRemainingTimeInMillis: () => 900_000 },
+      {},
+      async (run) => {
+        plannedFor = run.now.toISO() ?? undefined;
+        return { summary: {}, failures: [] };
+      },
+    );
+    // Assess
+    expect(plannedFor).toBe(clock().toISO());
+    const warning = out
+      .logs()
+      .slice(before)
+      .find((line) => line.level === 'WARN');
+    expect(warning?.message).toMatch(/event time 1970-01-01T00:00:00Z is more than 24 h before the clock/);
+  });
+});
+
+describe('the project variable list the lookalike check exempts', () => {
+  it('is exactly every variable some function reads', () => {
+    const read = new Set([
+      ...PRUNE_LAMBDA_VARIABLES,
+      ...COPY_LAMBDA_VARIABLES,
+      ...AUDIT_LAMBDA_VARIABLES,
+      ...HANDLER_VARIABLES,
+    ]);
+    expect([...PROJECT_VARIABLES].sort()).toEqual([...read].sort());
+  });
+
+  it('lets every function start with the environment serverless.yml gives it by default', async () => {
+    // Prepare: provider-level variables reach every function (serverless.yml `provider.environment`)
+    const provider = {
+      REGIONS: 'us-east-1',
+      DR_REGIONS: 'us-west-2',
+      EVENT_BUS_NAME: 'cloudhsm-ops',
+      EVENT_SOURCE: 'cloudhsm-ops',
+    };
+    const platform = {
+      AWS_REGION: 'us-east-1',
+      POWERTOOLS_METRICS_NAMESPACE: 'CloudHSMOps',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+    };
+    const functions = {
+      copy: { COPY_SINCE: '48h' },
+      prune: {
+        REGIONS: 'us-east-1,us-west-2',
+        KEEP_LAST: '1',
+        MAX_DELETIONS: '50',
+        COPY_RETENTION_DAYS: '90',
+        OLDER_THAN: '',
+        TIMEZONE: 'UTC',
+        PRUNE_EXECUTE: 'false',
+      },
+      audit: { PUBLISH: 'true', FRESHNESS_GRACE_HOURS: '6', DR_RPO_HOURS: '30', COPY_RETENTION_DAYS: '90' },
+    } as const;
+    for (const [job, own] of Object.entries(functions)) {
+      // Act
+      const loading = loadHandler(job as keyof typeof functions, {
+        ...platform,
+        ...provider,
+        ...own,
+        ENDPOINT_URL: s.sandbox.url,
+      });
+      // Assess
+      await expect(loading).resolves.toHaveProperty('handler');
+    }
   });
 });

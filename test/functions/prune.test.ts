@@ -127,4 +127,34 @@ describe('prune handler', () => {
     expect(pending().size).toBe(0);
     expect(metricTotal(out, 'Failures')).toBe(1);
   });
+
+  it('DRY_RUN=true wins over PRUNE_EXECUTE=true: nothing is deleted, and the log says why', async () => {
+    // Prepare
+    const prune = await loadHandler('prune', env({ PRUNE_EXECUTE: 'true', DRY_RUN: 'true' }));
+    // Act
+    const summary = await invoke(prune);
+    // Assess
+    expect(summary.mode).toBe('dry-run');
+    expect(summary.deleted).toEqual([]);
+    expect(pending().size).toBe(0);
+    expect(s.sandbox.requests().filter((r) => r.operation === 'DeleteBackup')).toEqual([]);
+    expect(
+      out
+        .logs()
+        .some(
+          (l) => l.level === 'WARN' && /DRY_RUN=true wins over PRUNE_EXECUTE=true/.test(String(l.message)),
+        ),
+    ).toBe(true);
+  });
+
+  it('a lookalike variable (CLUSTER_IDS) fails the cold start, naming the one meant, before any call', async () => {
+    // Act
+    const loading = loadHandler('prune', env({ PRUNE_EXECUTE: 'true', CLUSTER_IDS: 'cluster-paymentsprod' }));
+    // Assess
+    await expect(loading).rejects.toThrow(
+      /CLUSTER_IDS is not a variable this function reads: did you mean CLUSTER_ID\?/,
+    );
+    expect(s.sandbox.requests()).toEqual([]);
+    expect(pending().size).toBe(0);
+  });
 });
