@@ -54,7 +54,8 @@ const configArb = fc
       fc
         .integer({ min: 0, max: 24 * 200 })
         .map((h) => ({ timestamp: NOW.minus({ hours: h }).toUTC().toISO()! })),
-      fc.integer({ min: 1, max: 24 * 200 }).map((h) => ({ olderThan: `${h}h` })),
+      // Prune ages are at least one day (issue 18 §5); timestamps above still reach any hour.
+      fc.integer({ min: 24, max: 24 * 200 }).map((h) => ({ olderThan: `${h}h` })),
       fc.constant({ deleteAll: 'true' }),
       fc.constant({}),
     ),
@@ -81,7 +82,7 @@ const configArb = fc
       !('olderThan' in c.cutoff) &&
       !settings.copyRetentionDays
     ) {
-      settings.olderThan = '1h';
+      settings.olderThan = '24h';
     }
     if (c.keepLast === 0 && !deleteAll) settings.keepLast = '1';
     return parsePruneConfig(settings);
