@@ -39,7 +39,12 @@ const backup = (id: string, clusterId: string, hours: number, extra: Partial<Bac
 
 function eastRegion(): MockRegion {
   return {
-    clusters: [cluster('cluster-bbbbbbbbbbb', { Hsms: [] }), cluster('cluster-aaaaaaaaaaa')],
+    clusters: [
+      cluster('cluster-bbbbbbbbbbb', {
+        Hsms: [{ HsmId: 'hsm-bbbbbbbbbbb', AvailabilityZone: 'us-east-1a', State: 'ACTIVE' }],
+      }),
+      cluster('cluster-aaaaaaaaaaa'),
+    ],
     backups: [
       backup('backup-aaaaaaaaaaa', 'cluster-aaaaaaaaaaa', 3),
       backup('backup-bbbbbbbbbbb', 'cluster-bbbbbbbbbbb', 3),
@@ -49,7 +54,14 @@ function eastRegion(): MockRegion {
       { SubnetId: 'subnet-0a110000', AvailabilityZone: 'us-east-1a', VpcId: 'vpc-0a1' },
       { SubnetId: 'subnet-0b110000', AvailabilityZone: 'us-east-1b', VpcId: 'vpc-0a1' },
     ],
-    securityGroups: [{ GroupId: 'sg-0a110000', IpPermissions: [] }],
+    securityGroups: [
+      {
+        GroupId: 'sg-0a110000',
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 2223, ToPort: 2225, UserIdGroupPairs: [{ GroupId: 'sg-0a110000' }] },
+        ],
+      },
+    ],
   };
 }
 
