@@ -44,7 +44,11 @@ export function registerAudit(program: Command): void {
       'region to audit (repeatable or comma-separated; default AWS_REGION)',
       collect,
     )
-    .option('--dr-region <region>', 'region that should hold copies of every backup (repeatable)', collect)
+    .option(
+      '--dr-region <region>',
+      'region that should hold copies of every backup (repeatable; not one of the --region regions)',
+      collect,
+    )
     .option('--publish', 'publish the findings to EventBridge')
     .option('--event-bus <name>', 'event bus name or ARN for --publish', 'default')
     .option('--event-source <source>', 'event source for --publish', 'cloudhsm-ops')
@@ -75,19 +79,22 @@ export function registerAudit(program: Command): void {
 /** Turns the flags into the same string record the Lambda's environment produces. */
 export function auditConfigFromFlags(options: AuditOptions): AuditConfig {
   const fallback = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  return parseAuditConfig({
-    regions: options.region?.length ? options.region.join(',') : fallback,
-    drRegions: options.drRegion?.join(','),
-    publish: String(Boolean(options.publish)),
-    eventBusName: options.eventBus,
-    eventSource: options.eventSource,
-    eventRegion: options.eventRegion,
-    failOn: options.failOn,
-    freshnessGraceHours: options.graceHours,
-    drRpoHours: options.rpoHours,
-    copyRetentionDays: options.copyRetentionDays,
-    holdTag: options.holdTag,
-  });
+  return parseAuditConfig(
+    {
+      regions: options.region?.length ? options.region.join(',') : fallback,
+      drRegions: options.drRegion?.join(','),
+      publish: String(Boolean(options.publish)),
+      eventBusName: options.eventBus,
+      eventSource: options.eventSource,
+      eventRegion: options.eventRegion,
+      failOn: options.failOn,
+      freshnessGraceHours: options.graceHours,
+      drRpoHours: options.rpoHours,
+      copyRetentionDays: options.copyRetentionDays,
+      holdTag: options.holdTag,
+    },
+    { sameRegion: 'error' },
+  );
 }
 
 async function auditCommand(options: AuditOptions, out: Output): Promise<number> {

@@ -173,3 +173,20 @@ describe('cloudhsm-ops audit', () => {
     expect(run.stderr).toContain('severity "urgent" is not one of');
   });
 });
+
+describe('cloudhsm-ops audit with a DR region that is also an audited region', () => {
+  it('exits 2 with the message copy gives, before calling AWS', async () => {
+    const run = await audit([
+      '--region',
+      'us-east-1',
+      '--dr-region',
+      'us-east-1',
+      '--endpoint',
+      'http://127.0.0.1:9',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'DR region us-east-1 is also a source region: a backup cannot be copied to its own region',
+    );
+  });
+});
