@@ -111,6 +111,24 @@ describe('runAudit', () => {
     expect(report.clusters.map((c) => c.id)).toEqual(['cluster-aaaaaaaaaaa', 'cluster-bbbbbbbbbbb']);
   });
 
+  it('accepts the 90 days + age retention AWS gave a cluster created before 2020-11-18 (the sandbox allows only 7-379)', async () => {
+    // Prepare
+    const legacy = cluster('cluster-aaaaaaaaaaa', {
+      CreateTimestamp: new Date('2019-11-18T00:00:00Z'),
+      BackupRetentionPolicy: { Type: 'DAYS', Value: '455' },
+    });
+    const aws = mockAws({ 'us-east-1': { ...eastRegion(), clusters: [legacy] }, 'us-west-2': westRegion() });
+    restore = aws.restore;
+    // Act
+    const report = await runAudit({ clients: new AwsClients() }, config(), NOW);
+    // Assess
+    const finding = report.findings.find((f) => f.checkId === 'retention-policy')!;
+    expect(finding.status).toBe('PASSED');
+    expect(finding.observed).toMatch(
+      /^backups expire after 455 days: the policy AWS gave clusters created before 2020-11-18/,
+    );
+  });
+
   it('builds findings with exactly the detail fields of the contract', async () => {
     // Prepare
     const aws = mockAws({ 'us-east-1': eastRegion(), 'us-west-2': westRegion() });

@@ -43,6 +43,7 @@ export function truthFleet(): FleetFile {
     ...daily('cluster-creatingaaa', [0.1], 'creating'),
     ...daily('cluster-twozonesaaa', [0.1], 'twozones'),
     ...daily('cluster-halvesaaaaa', [0.1], 'halvesaa'),
+    ...daily('cluster-legacyhsmaa', [0.1], 'legacyhs'),
   ];
   const copyOf = (source: { id: string; createdAt: string }, sourceCluster: string, id: string) => ({
     id,
@@ -85,6 +86,13 @@ export function truthFleet(): FleetFile {
           }),
           cluster('cluster-deletedaaaa', [], { state: 'DELETED' }),
           cluster('cluster-uninitaaaaa', [], { state: 'UNINITIALIZED', createdAt: ago(3) }),
+          cluster(
+            'cluster-legacyhsmaa',
+            [{ zone: 'us-east-1a' }, { zone: 'us-east-1b' }, { zone: 'us-east-1c' }],
+            {
+              hsmType: 'hsm1.medium',
+            },
+          ),
         ],
         backups: [...parkedBackups, ...fresh],
       },
@@ -92,7 +100,7 @@ export function truthFleet(): FleetFile {
         zones: ['us-west-2a'],
         backups: [
           copyOf(parkedBackups[0]!, 'cluster-parkedaaaaa', 'backup-cparkedaaaaa'),
-          ...fresh.map((b, i) => copyOf(b, b.cluster, `backup-cfresh${'abc'[i]}aaaaa`)),
+          ...fresh.map((b, i) => copyOf(b, b.cluster, `backup-cfresh${'abcd'[i]}aaaaa`)),
           copyOf(
             { id: 'backup-gonesrcaaaa', createdAt: ago(303) },
             'cluster-deletedaaaa',
@@ -186,6 +194,15 @@ describe('the audit on a fleet built to trip it (sandbox)', () => {
     expect(pick(findings, 'cluster-vanishedaaa', 'orphan-dr-copies').observed).toBe(
       'source cluster cluster-vanishedaaa no longer exists in us-east-1; us-west-2: 1 READY copy, ' +
         'oldest backup-cvanishedaaa 200d old',
+    );
+  });
+
+  it('warns about KMS key stores, limited-write mode and rollback before the hsm1 migration command', async () => {
+    const findings = await audit();
+    expect(failed(findings, 'cluster-legacyhsmaa')).toEqual(['hsm-type MEDIUM']);
+    const { text } = pick(findings, 'cluster-legacyhsmaa', 'hsm-type').remediation;
+    expect(text).toMatch(
+      /^Warning before migrating: AWS KMS custom key stores .* limited-write mode .* roll back/,
     );
   });
 

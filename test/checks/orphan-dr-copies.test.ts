@@ -45,7 +45,11 @@ describe('orphan-dr-copies', () => {
       copies: {
         'eu-west-1': [
           copy({ id: 'backup-neveraaaaaa', sourceBackupId: 'backup-s1aaaaaaaaa', neverExpires: true }),
-          copy({ id: 'backup-heldaaaaaaa', sourceBackupId: 'backup-s2aaaaaaaaa', tags: { [config.holdTag]: 'x' } }),
+          copy({
+            id: 'backup-heldaaaaaaa',
+            sourceBackupId: 'backup-s2aaaaaaaaa',
+            tags: { [config.holdTag]: 'x' },
+          }),
         ],
       },
     });
