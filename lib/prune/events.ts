@@ -96,10 +96,18 @@ export function planEvents(plan: PrunePlan, context: EventContext, applyCommand?
         deletionsNotListed: omitted,
         applyCommand: applyCommand ?? null,
       },
-      resources: plan.clusterId ? [arns.cluster(region, context.account, plan.clusterId)] : [],
+      resources: plan.clusterId
+        ? [arns.cluster(clusterRegion(entries, region), context.account, plan.clusterId)]
+        : [],
       ...withTime(context),
     };
   });
+}
+
+/** The region of the plan's cluster: where its copies came from when `region` holds only copies. */
+function clusterRegion(entries: readonly PlanEntry[], region: string): string {
+  if (entries.some((e) => !e.copy)) return region;
+  return entries.find((e) => e.sourceRegion)?.sourceRegion ?? region;
 }
 
 /** One `CloudHSM Backup Restored` event per backup this run brought back. */

@@ -225,3 +225,36 @@ describe('the audit on a fleet built to trip it (sandbox)', () => {
     expect(failed(findings, 'cluster-uninitaaaaa')).toEqual(['cluster-state LOW']);
   });
 });
+
+describe('finding ARNs against the sandbox', () => {
+  it('use each region own partition: aws, aws-cn and aws-us-gov', async () => {
+    // Prepare: one healthy-looking cluster per partition
+    const regions: FleetFile['regions'] = {};
+    for (const [region, id] of [
+      ['us-east-1', 'cluster-partawsaaaa'],
+      ['cn-north-1', 'cluster-partcnaaaaa'],
+      ['us-gov-west-1', 'cluster-partgovaaaa'],
+    ] as const) {
+      regions[region] = {
+        zones: [`${region}a`],
+        subnets: [{ id: 'subnet-0a10', zone: `${region}a`, vpc: 'vpc-0a1' }],
+        securityGroups: [{ id: 'sg-0a11', ingress: [SELF] }],
+        clusters: [{ id, subnets: ['subnet-0a10'], securityGroup: 'sg-0a11', hsms: [] }],
+      };
+    }
+    test = await startTestSandbox({ fleet: { account: '111122223333', now: NOW_ISO, regions } });
+    // Act
+    const report = await runAudit(
+      { clients: test.clients },
+      parseAuditConfig({ regions: 'us-east-1,cn-north-1,us-gov-west-1' }),
+      NOW,
+    );
+    // Assess
+    expect(report.errors).toEqual([]);
+    expect([...new Set(report.findings.map((f) => f.resource.arn))]).toEqual([
+      'arn:aws:cloudhsm:us-east-1:111122223333:cluster/cluster-partawsaaaa',
+      'arn:aws-cn:cloudhsm:cn-north-1:111122223333:cluster/cluster-partcnaaaaa',
+      'arn:aws-us-gov:cloudhsm:us-gov-west-1:111122223333:cluster/cluster-partgovaaaa',
+    ]);
+  });
+});
