@@ -190,3 +190,13 @@ describe('cloudhsm-ops audit with a DR region that is also an audited region', (
     );
   });
 });
+
+describe('cloudhsm-ops audit --help', () => {
+  it('says --endpoint takes every service and region to one URL, and claims no VPC endpoint support', () => {
+    const program = new Command('cloudhsm-ops');
+    registerAudit(program);
+    const help = program.commands[0]!.helpInformation().replace(/\s+/g, ' ');
+    expect(help).toContain('to every service in every region, to this one URL');
+    expect(help).toContain('not a VPC endpoint');
+  });
+});
