@@ -78,12 +78,12 @@ export function renderFindings(report: AuditReport, options: RenderOptions): str
 
 function renderBlock(heading: string, list: Finding[], c: Colors, options: RenderOptions): string {
   const width = Math.max(80, Math.min(options.width ?? 120, 200));
-  const observedWidth = width - 12 - 9 - 20 - 7;
+  const observedWidth = width - 15 - 9 - 20 - 7;
   const findings = [...list].sort(byImportance);
   const failed = findings.filter((f) => f.status === 'FAILED');
   const table = new Table({
     head: ['Severity', 'Status', 'Check', 'Observed'],
-    colWidths: [12, 9, 20, observedWidth],
+    colWidths: [15, 9, 20, observedWidth],
     wordWrap: true,
     style: {
       compact: true,
