@@ -33,11 +33,13 @@ export function registerAudit(program: Command): void {
   const command = program
     .command('audit')
     .description(
-      'Check every CloudHSM cluster of the given regions against AWS best practice: HSM count and ' +
-        'Availability Zone spread, subnets in every zone, security-group exposure of ports 2223-2225, ' +
-        'degraded state, backup freshness, copies in DR regions, retention policy, stale DR copies, ' +
-        'end-of-support HSM type and unfinished setup. Regions are gathered in parallel. With --publish, ' +
-        'every result (PASSED too) goes to EventBridge as a "CloudHSM Finding" event, then a "CloudHSM Run Summary".',
+      'Check every CloudHSM cluster of the given regions against AWS best practice: ACTIVE HSM count (a ' +
+        'parked cluster with no HSM is reported once, as INFORMATIONAL) and Availability Zone spread, subnets in ' +
+        'every zone, ports 2223-2225 open beyond private networks and the security group self rule, degraded ' +
+        'state, backup freshness, copies in DR regions, retention policy, stale DR copies and copies left by ' +
+        'deleted clusters, end-of-support HSM type and unfinished setup. DELETED clusters are not audited. ' +
+        'Regions are gathered in parallel. With --publish, every result (PASSED too) goes to EventBridge as a ' +
+        '"CloudHSM Finding" event, then a "CloudHSM Run Summary".',
     )
     .option(
       '--region <region>',
