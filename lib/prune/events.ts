@@ -97,7 +97,7 @@ export function planEvents(plan: PrunePlan, context: EventContext, applyCommand?
         applyCommand: applyCommand ?? null,
       },
       resources: plan.clusterId
-        ? [arns.cluster(clusterRegion(entries, region), context.account, plan.clusterId)]
+        ? [arns.cluster(clusterRegion(entries, plan.clusterId, region), context.account, plan.clusterId)]
         : [],
       ...withTime(context),
     };
@@ -105,9 +105,10 @@ export function planEvents(plan: PrunePlan, context: EventContext, applyCommand?
 }
 
 /** The region of the plan's cluster: where its copies came from when `region` holds only copies. */
-function clusterRegion(entries: readonly PlanEntry[], region: string): string {
-  if (entries.some((e) => !e.copy)) return region;
-  return entries.find((e) => e.sourceRegion)?.sourceRegion ?? region;
+function clusterRegion(entries: readonly PlanEntry[], clusterId: string, region: string): string {
+  const lineage = entries.filter((e) => e.lineage === clusterId);
+  if (lineage.some((e) => !e.copy)) return region;
+  return lineage.find((e) => e.sourceRegion)?.sourceRegion ?? region;
 }
 
 /** One `CloudHSM Backup Restored` event per backup this run brought back. */

@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { arns, cloudHsmArn, partitionOf } from '../../lib/events/types.js';
 import { planEvents } from '../../lib/prune/events.js';
 import type { PrunePlan } from '../../lib/prune/plan.js';
+import { runCli } from '../helpers/cli.js';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 describe('ARNs', () => {
   it.each([
@@ -62,5 +64,39 @@ describe('ARNs', () => {
     const [event] = planEvents(plan, { runId: 'r', account: '111122223333' });
     // Assess
     expect(event!.resources).toEqual(['arn:aws:cloudhsm:us-east-1:111122223333:cluster/cluster-abcdefghijk']);
+  });
+});
+
+describe('Prune Plan events against the sandbox', () => {
+  let test: TestSandbox | undefined;
+  afterEach(async () => {
+    await test?.close();
+    test = undefined;
+  });
+
+  it('name the source cluster under us-east-1 in a dry run of the DR region us-west-2', async () => {
+    // Prepare
+    test = await startTestSandbox({ fleet: 'demo' });
+    // Act
+    const run = await runCli([
+      'prune',
+      '--endpoint',
+      test.sandbox.url,
+      '--region',
+      'us-west-2',
+      '--cluster-id',
+      'cluster-paymentsprod',
+      '--older-than',
+      '90d',
+      '--now',
+      '2026-11-29T12:00:00Z',
+      '--publish',
+    ]);
+    // Assess
+    expect(run.code).toBe(0);
+    const plans = test.sandbox.events().filter((e) => e.detailType === 'CloudHSM Prune Plan');
+    expect(plans.map((e) => e.resources)).toEqual([
+      ['arn:aws:cloudhsm:us-east-1:111122223333:cluster/cluster-paymentsprod'],
+    ]);
   });
 });
