@@ -24,7 +24,9 @@ export function withCommonOptions(command: Command): Command {
     .addOption(
       new Option(
         '--endpoint <url>',
-        'send every AWS call to this endpoint (the sandbox, or a VPC endpoint)',
+        'send every AWS call, to every service in every region, to this one URL: for the local sandbox or ' +
+          'another emulator of all four services (not a VPC endpoint: those are per service and region, and ' +
+          'with private DNS the standard endpoints already reach them)',
       ).env('CLOUDHSM_OPS_ENDPOINT'),
     )
     .option('--json', 'machine-readable output on stdout; logs go to stderr')

@@ -33,18 +33,24 @@ export function registerAudit(program: Command): void {
   const command = program
     .command('audit')
     .description(
-      'Check every CloudHSM cluster of the given regions against AWS best practice: HSM count and ' +
-        'Availability Zone spread, subnets in every zone, security-group exposure of ports 2223-2225, ' +
-        'degraded state, backup freshness, copies in DR regions, retention policy, stale DR copies, ' +
-        'end-of-support HSM type and unfinished setup. Regions are gathered in parallel. With --publish, ' +
-        'every result (PASSED too) goes to EventBridge as a "CloudHSM Finding" event, then a "CloudHSM Run Summary".',
+      'Check every CloudHSM cluster of the given regions against AWS best practice: ACTIVE HSM count (a ' +
+        'parked cluster with no HSM is reported once, as INFORMATIONAL) and Availability Zone spread, subnets in ' +
+        'every zone, ports 2223-2225 open beyond private networks and the security group self rule, degraded ' +
+        'state, backup freshness, copies in DR regions, retention policy, stale DR copies and copies left by ' +
+        'deleted clusters, end-of-support HSM type and unfinished setup. DELETED clusters are not audited. ' +
+        'Regions are gathered in parallel. With --publish, every result (PASSED too) goes to EventBridge as a ' +
+        '"CloudHSM Finding" event, then a "CloudHSM Run Summary".',
     )
     .option(
       '--region <region>',
       'region to audit (repeatable or comma-separated; default AWS_REGION)',
       collect,
     )
-    .option('--dr-region <region>', 'region that should hold copies of every backup (repeatable)', collect)
+    .option(
+      '--dr-region <region>',
+      'region that should hold copies of every backup (repeatable; not one of the --region regions)',
+      collect,
+    )
     .option('--publish', 'publish the findings to EventBridge')
     .option('--event-bus <name>', 'event bus name or ARN for --publish', 'default')
     .option('--event-source <source>', 'event source for --publish', 'cloudhsm-ops')
@@ -75,19 +81,22 @@ export function registerAudit(program: Command): void {
 /** Turns the flags into the same string record the Lambda's environment produces. */
 export function auditConfigFromFlags(options: AuditOptions): AuditConfig {
   const fallback = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  return parseAuditConfig({
-    regions: options.region?.length ? options.region.join(',') : fallback,
-    drRegions: options.drRegion?.join(','),
-    publish: String(Boolean(options.publish)),
-    eventBusName: options.eventBus,
-    eventSource: options.eventSource,
-    eventRegion: options.eventRegion,
-    failOn: options.failOn,
-    freshnessGraceHours: options.graceHours,
-    drRpoHours: options.rpoHours,
-    copyRetentionDays: options.copyRetentionDays,
-    holdTag: options.holdTag,
-  });
+  return parseAuditConfig(
+    {
+      regions: options.region?.length ? options.region.join(',') : fallback,
+      drRegions: options.drRegion?.join(','),
+      publish: String(Boolean(options.publish)),
+      eventBusName: options.eventBus,
+      eventSource: options.eventSource,
+      eventRegion: options.eventRegion,
+      failOn: options.failOn,
+      freshnessGraceHours: options.graceHours,
+      drRpoHours: options.rpoHours,
+      copyRetentionDays: options.copyRetentionDays,
+      holdTag: options.holdTag,
+    },
+    { sameRegion: 'error' },
+  );
 }
 
 async function auditCommand(options: AuditOptions, out: Output): Promise<number> {

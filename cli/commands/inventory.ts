@@ -20,9 +20,12 @@ interface InventoryOptions extends CommonOptions {
 export interface ClusterSummary {
   id: string;
   state: string;
+  /** ACTIVE HSMs: only they serve. */
   hsms: number;
-  /** Availability Zone → HSMs in it. */
+  /** Availability Zone → ACTIVE HSMs in it. */
   hsmsByZone: Record<string, number>;
+  /** State → HSMs that exist but do not serve (CREATE_IN_PROGRESS, DEGRADED, DELETE_IN_PROGRESS); DELETED ones are gone. */
+  notServing: Record<string, number>;
   retentionDays?: number;
 }
 
@@ -66,13 +69,18 @@ export function summarizeRegion(inventory: RegionInventory): RegionSummary {
   }
   return {
     region: inventory.region,
-    clusters: inventory.clusters.map((cluster) => ({
-      id: cluster.id,
-      state: cluster.state,
-      hsms: cluster.hsms.length,
-      hsmsByZone: count(cluster.hsms.map((h) => h.zone ?? 'unknown')),
-      retentionDays: cluster.retentionDays,
-    })),
+    clusters: inventory.clusters.map((cluster) => {
+      const active = cluster.hsms.filter((h) => h.state === 'ACTIVE');
+      const others = cluster.hsms.filter((h) => h.state !== 'ACTIVE' && h.state !== 'DELETED');
+      return {
+        id: cluster.id,
+        state: cluster.state,
+        hsms: active.length,
+        hsmsByZone: count(active.map((h) => h.zone ?? 'unknown')),
+        notServing: count(others.map((h) => h.state ?? 'unknown')),
+        retentionDays: cluster.retentionDays,
+      };
+    }),
     backups: { total: inventory.backups.length, byState: count(inventory.backups.map((b) => b.state)) },
     copies,
   };
@@ -90,9 +98,10 @@ export function formatRegion(summary: RegionSummary): string[] {
   lines.push(`  clusters (${summary.clusters.length})`);
   const width = Math.max(0, ...summary.clusters.map((c) => c.id.length));
   for (const c of summary.clusters) {
-    const zones = c.hsms === 0 ? 'no HSMs' : `HSMs ${byKey(c.hsmsByZone)}`;
+    const zones = c.hsms === 0 ? 'no ACTIVE HSM' : `ACTIVE HSMs ${byKey(c.hsmsByZone)}`;
+    const others = Object.keys(c.notServing).length ? `; not serving: ${byKey(c.notServing)}` : '';
     const retention = c.retentionDays === undefined ? 'no retention policy' : `retention ${c.retentionDays}d`;
-    lines.push(`    ${c.id.padEnd(width)}  ${c.state.padEnd(18)}  ${zones}; ${retention}`);
+    lines.push(`    ${c.id.padEnd(width)}  ${c.state.padEnd(18)}  ${zones}${others}; ${retention}`);
   }
   lines.push(`  backups (${summary.backups.total}): ${byKey(summary.backups.byState) || 'none'}`);
   const sources = Object.entries(summary.copies);
@@ -129,7 +138,8 @@ export function registerInventory(program: Command): void {
     program
       .command('inventory')
       .description(
-        'Show what each region holds: clusters (state, HSMs by Availability Zone, retention), backups ' +
+        'Show what each region holds: clusters (state, ACTIVE HSMs by Availability Zone and the HSMs that do ' +
+          'not serve yet, retention), backups ' +
           'by state, and DR copies by source region. Read-only.',
       )
       .option(

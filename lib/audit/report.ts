@@ -48,47 +48,64 @@ export interface RenderOptions {
   width?: number;
 }
 
-/** The findings as one table per cluster, FAILED rows first, each followed by what to do about them. */
+/** The findings as one table per cluster (then per lineage whose cluster is gone), FAILED rows first, each followed by what to do. */
 export function renderFindings(report: AuditReport, options: RenderOptions): string {
   const c = pc.createColors(options.color);
-  const width = Math.max(80, Math.min(options.width ?? 120, 200));
-  const observedWidth = width - 12 - 9 - 20 - 7;
   const blocks: string[] = [];
+  const shown = new Set<Finding>();
   for (const cluster of report.clusters) {
-    const findings = report.findings
-      .filter((f) => f.region === cluster.region && f.resource.id === cluster.id)
-      .sort(byImportance);
-    const failed = findings.filter((f) => f.status === 'FAILED');
+    const findings = report.findings.filter(
+      (f) => f.region === cluster.region && f.resource.id === cluster.id,
+    );
+    for (const f of findings) shown.add(f);
+    const notServing = cluster.notServing ? ` (+${cluster.notServing} not serving)` : '';
     const heading =
       `${c.bold(cluster.id)}  ${cluster.region}  ${cluster.state}  ${cluster.hsmType ?? 'unknown type'}  ` +
-      `${cluster.hsms} HSM${cluster.hsms === 1 ? '' : 's'}  ` +
-      (failed.length ? c.red(`${failed.length} FAILED`) : c.green('all PASSED'));
-    const table = new Table({
-      head: ['Severity', 'Status', 'Check', 'Observed'],
-      colWidths: [12, 9, 20, observedWidth],
-      wordWrap: true,
-      style: {
-        compact: true,
-        head: options.color ? ['bold'] : [],
-        border: options.color ? ['grey'] : [],
-      },
-    });
-    for (const finding of findings) {
-      const isFailed = finding.status === 'FAILED';
-      table.push([
-        paintSeverity(c, finding.severity, isFailed),
-        isFailed ? c.red('FAILED') : c.green('PASSED'),
-        finding.checkId,
-        finding.observed,
-      ]);
-    }
-    const fixes = failed.map(
-      (f) =>
-        `  ${paintSeverity(c, f.severity, true)} ${f.checkId}: ${f.remediation.text}\n    ${c.dim(f.remediation.url)}`,
+      `${cluster.hsms} ACTIVE HSM${cluster.hsms === 1 ? '' : 's'}${notServing}  `;
+    blocks.push(renderBlock(heading, findings, c, options));
+  }
+  // Findings about lineages whose cluster no longer exists (orphan DR copies).
+  const rest = report.findings.filter((f) => !shown.has(f));
+  for (const key of [...new Set(rest.map((f) => `${f.region} ${f.resource.id}`))]) {
+    const [region, id] = key.split(' ');
+    const findings = rest.filter((f) => f.region === region && f.resource.id === id);
+    blocks.push(
+      renderBlock(`${c.bold(id!)}  ${region}  cluster gone: DR copies only  `, findings, c, options),
     );
-    blocks.push([heading, table.toString(), ...(fixes.length ? ['What to do:', ...fixes] : [])].join('\n'));
   }
   return blocks.join('\n\n');
+}
+
+function renderBlock(heading: string, list: Finding[], c: Colors, options: RenderOptions): string {
+  const width = Math.max(80, Math.min(options.width ?? 120, 200));
+  const observedWidth = width - 15 - 9 - 20 - 7;
+  const findings = [...list].sort(byImportance);
+  const failed = findings.filter((f) => f.status === 'FAILED');
+  const table = new Table({
+    head: ['Severity', 'Status', 'Check', 'Observed'],
+    colWidths: [15, 9, 20, observedWidth],
+    wordWrap: true,
+    style: {
+      compact: true,
+      head: options.color ? ['bold'] : [],
+      border: options.color ? ['grey'] : [],
+    },
+  });
+  for (const finding of findings) {
+    const isFailed = finding.status === 'FAILED';
+    table.push([
+      paintSeverity(c, finding.severity, isFailed),
+      isFailed ? c.red('FAILED') : c.green('PASSED'),
+      finding.checkId,
+      finding.observed,
+    ]);
+  }
+  const fixes = failed.map(
+    (f) =>
+      `  ${paintSeverity(c, f.severity, true)} ${f.checkId}: ${f.remediation.text}\n    ${c.dim(f.remediation.url)}`,
+  );
+  const status = failed.length ? c.red(`${failed.length} FAILED`) : c.green('all PASSED');
+  return [heading + status, table.toString(), ...(fixes.length ? ['What to do:', ...fixes] : [])].join('\n');
 }
 
 /** One line: clusters, regions, findings by status and FAILED by severity, duration. */

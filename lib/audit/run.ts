@@ -2,7 +2,9 @@ import { performance } from 'node:perf_hooks';
 import type { DateTime } from 'luxon';
 import { accountId } from '../aws/account.js';
 import type { AwsClients } from '../aws/clients.js';
+import { liveHsms, servingHsms } from '../checks/common.js';
 import { CHECKS } from '../checks/index.js';
+import { type LineageFacts, orphanDrCopies } from '../checks/orphan-dr-copies.js';
 import type { Check, CheckConfig, CheckFacts } from '../checks/types.js';
 import { mapSettled } from '../concurrency.js';
 import type { AuditConfig } from '../config/audit.js';
@@ -34,6 +36,12 @@ import {
   type RegionInventory,
 } from '../inventory/types.js';
 import { newRunId } from '../run.js';
+
+/** Live HSMs that do not serve (being created, DEGRADED), when there are any. */
+function notServingCount(cluster: ClusterInfo): { notServing?: number } {
+  const count = liveHsms(cluster).length - servingHsms(cluster).length;
+  return count > 0 ? { notServing: count } : {};
+}
 
 /** What the audit needs from outside; tests pass clients pointed at mocks or the sandbox. */
 export interface AuditDeps {
@@ -68,7 +76,10 @@ export interface AuditedCluster {
   id: string;
   state: string;
   hsmType?: string;
+  /** ACTIVE HSMs: the ones that serve. */
   hsms: number;
+  /** HSMs that exist but do not serve (CREATE_IN_PROGRESS, DEGRADED), when there are any. */
+  notServing?: number;
 }
 
 export interface AuditReport {
@@ -142,8 +153,7 @@ export function evaluateClusters(
   const errors: AuditError[] = [];
   const skipped: SkippedCheck[] = [];
   for (const inventory of inventories) {
-    const clusters = [...inventory.clusters].sort((a, b) => a.id.localeCompare(b.id));
-    for (const cluster of clusters) {
+    for (const cluster of auditedClusters(inventory)) {
       const facts = factsFor(cluster, inventory, drBackups, config, context.now);
       const missingDr = config.drRegions.filter((r) => r !== cluster.region && !drBackups.has(r));
       for (const check of checks) {
@@ -170,7 +180,95 @@ export function evaluateClusters(
       }
     }
   }
+  findings.push(...evaluateOrphans(inventories, drBackups, config, context, skipped));
   return { findings, errors, skipped };
+}
+
+/** The clusters of a region the audit judges, by id: DELETED ones are gone and not audited. */
+export function auditedClusters(inventory: RegionInventory): ClusterInfo[] {
+  return inventory.clusters.filter((c) => c.state !== 'DELETED').sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/**
+ * Lineages in the DR regions whose source cluster is gone: DELETED, or not listed in its
+ * audited region. Judged only when the source region was gathered (else it is unknown whether
+ * the cluster exists) and every DR region was listed (else copies would be undercounted).
+ */
+export function orphanLineages(
+  inventories: readonly RegionInventory[],
+  drBackups: ReadonlyMap<string, BackupInfo[]>,
+  config: CheckConfig,
+  now: DateTime,
+): LineageFacts[] {
+  const gathered = new Map(inventories.map((inventory) => [inventory.region, inventory]));
+  const lineages = new Map<string, LineageFacts>();
+  for (const [region, backups] of [...drBackups].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const backup of backups) {
+      if (!isCopy(backup) || !backup.sourceRegion || backup.sourceRegion === region) continue;
+      const source = gathered.get(backup.sourceRegion);
+      if (!source) continue;
+      const lineage = lineageOf(backup);
+      const cluster = source.clusters.find((c) => c.id === lineage);
+      if (cluster && cluster.state !== 'DELETED') continue;
+      const key = `${backup.sourceRegion}\u0000${lineage}`;
+      let facts = lineages.get(key);
+      if (!facts) {
+        facts = {
+          lineage,
+          sourceRegion: backup.sourceRegion,
+          sourceState: cluster?.state,
+          copies: {},
+          config,
+          now,
+        };
+        lineages.set(key, facts);
+      }
+      const copies = facts.copies[region] ?? [];
+      copies.push(backup);
+      facts.copies[region] = copies;
+    }
+  }
+  return [...lineages.values()].sort(
+    (a, b) => a.sourceRegion.localeCompare(b.sourceRegion) || a.lineage.localeCompare(b.lineage),
+  );
+}
+
+function evaluateOrphans(
+  inventories: readonly RegionInventory[],
+  drBackups: ReadonlyMap<string, BackupInfo[]>,
+  config: CheckConfig,
+  context: { account: string; runId: string; now: DateTime; checks?: readonly Check[] },
+  skipped: SkippedCheck[],
+): Finding[] {
+  // A custom check list (tests of one check) leaves the lineage check out too.
+  if (context.checks) return [];
+  const missing = config.drRegions.filter((region) => !drBackups.has(region));
+  if (missing.length > 0) {
+    for (const region of missing) {
+      skipped.push({
+        region,
+        clusterId: '(every lineage)',
+        checkId: orphanDrCopies.id,
+        reason: `backups in ${region} could not be listed`,
+      });
+    }
+    return [];
+  }
+  const findings: Finding[] = [];
+  for (const facts of orphanLineages(inventories, drBackups, config, context.now)) {
+    const result = orphanDrCopies.evaluate(facts);
+    if (!result) continue;
+    const cluster: ClusterInfo = {
+      id: facts.lineage,
+      region: facts.sourceRegion,
+      state: facts.sourceState ?? 'NOT_FOUND',
+      subnetMapping: {},
+      hsms: [],
+      tags: {},
+    };
+    findings.push(buildFinding(orphanDrCopies, result, { ...context, cluster }));
+  }
+  return findings;
 }
 
 /**
@@ -218,9 +316,14 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
   });
   errors.push(...evaluated.errors);
   const clusters = inventories.flatMap((inventory) =>
-    [...inventory.clusters]
-      .sort((a, b) => a.id.localeCompare(b.id))
-      .map((c) => ({ region: c.region, id: c.id, state: c.state, hsmType: c.hsmType, hsms: c.hsms.length })),
+    auditedClusters(inventory).map((c) => ({
+      region: c.region,
+      id: c.id,
+      state: c.state,
+      hsmType: c.hsmType,
+      hsms: servingHsms(c).length,
+      ...notServingCount(c),
+    })),
   );
   const durationMs = Math.round(performance.now() - started);
   const summary: AuditRunSummary = {

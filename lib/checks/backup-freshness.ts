@@ -1,5 +1,13 @@
 import { isCopy } from '../inventory/types.js';
-import { DOCS, describeTime, formatDuration, isInService, newestReady, notApplicable } from './common.js';
+import {
+  DOCS,
+  describeTime,
+  formatDuration,
+  isInService,
+  isParked,
+  newestReady,
+  notApplicable,
+} from './common.js';
 import type { Check } from './types.js';
 
 /** CloudHSM backs up every cluster at least once a day. */
@@ -8,7 +16,8 @@ export const BACKUP_INTERVAL_HOURS = 24;
 /**
  * The newest READY backup of an in-service cluster is at most 24 h plus the configured
  * grace old. Exactly at the limit still passes; a second later fails. A cluster younger
- * than the limit without a backup yet passes.
+ * than the limit without a backup yet passes. A parked cluster (no HSMs) gets no daily backup,
+ * so the check does not apply to it (hsm-count reports the parking).
  */
 export const backupFreshness: Check = {
   id: 'backup-freshness',
@@ -25,6 +34,13 @@ export const backupFreshness: Check = {
       url: DOCS.backups,
     };
     if (!isInService(cluster)) return notApplicable(`the cluster is ${cluster.state}`, expected, remediation);
+    if (isParked(cluster)) {
+      return notApplicable(
+        'the cluster is parked (no HSMs): CloudHSM takes no daily backup without an HSM; see hsm-count',
+        expected,
+        remediation,
+      );
+    }
     const own = backups.filter((b) => b.clusterId === cluster.id && !isCopy(b));
     const newest = newestReady(own);
     if (!newest) {

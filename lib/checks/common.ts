@@ -16,6 +16,9 @@ export const DOCS = {
   deleteRestore: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/delete-restore-backup.html',
   hsmTypes: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/hsm-types.html',
   initialize: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/initialize-cluster.html',
+  bestPractices: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/bp-cluster-management.html',
+  manageBackups: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/manage-backups.html',
+  migrateHsm2: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/hsm1-to-hsm2-migration.html',
 } as const;
 
 /** States in which a cluster serves (or is meant to serve) requests, so HSM and backup checks apply. */
@@ -38,12 +41,48 @@ export function liveHsms(cluster: ClusterInfo): HsmInfo[] {
   return cluster.hsms.filter((hsm) => hsm.state !== 'DELETE_IN_PROGRESS' && hsm.state !== 'DELETED');
 }
 
+/** HSMs that serve requests: only ACTIVE ones (not CREATE_IN_PROGRESS, DEGRADED or being deleted). */
+export function servingHsms(cluster: ClusterInfo): HsmInfo[] {
+  return cluster.hsms.filter((hsm) => hsm.state === 'ACTIVE');
+}
+
+/** Live HSMs that do not serve (being created, DEGRADED, ...), as `1 CREATE_IN_PROGRESS (hsm-…)`. */
+export function describeNotServing(cluster: ClusterInfo): string | undefined {
+  const others = liveHsms(cluster).filter((hsm) => hsm.state !== 'ACTIVE');
+  if (others.length === 0) return undefined;
+  const byState = new Map<string, string[]>();
+  for (const hsm of others) {
+    const state = hsm.state ?? 'state unknown';
+    byState.set(state, [...(byState.get(state) ?? []), hsm.id]);
+  }
+  return [...byState].map(([state, ids]) => `${ids.length} ${state} (${ids.join(', ')})`).join(', ');
+}
+
+/**
+ * A parked cluster: in service (usually ACTIVE) but with no HSM at all, the way AWS suggests
+ * saving cost on a cluster used now and then (delete the HSMs; a new HSM restores the latest
+ * backup). Nothing serves, and CloudHSM takes no daily backup, so checks of HSMs and backup
+ * age do not apply to it; `hsm-count` reports it once.
+ */
+export function isParked(cluster: ClusterInfo): boolean {
+  return isInService(cluster) && liveHsms(cluster).length === 0;
+}
+
 /**
  * The result for a check that does not apply to this cluster. It is PASSED, not absent,
  * so a consumer holding an earlier FAILED finding for the same id can close it.
  */
 export function notApplicable(reason: string, expected: string, remediation: Remediation): CheckResult {
-  return { status: 'PASSED', observed: `not applicable: ${reason}`, expected, remediation };
+  // The one place that decides how "not applicable" is represented (issue 17 wants a status of its own).
+  return { status: 'PASSED', observed: `${NOT_APPLICABLE_PREFIX}${reason}`, expected, remediation };
+}
+
+/** How a not-applicable result's observed text starts. */
+export const NOT_APPLICABLE_PREFIX = 'not applicable: ';
+
+/** True for a result {@link notApplicable} made. */
+export function isNotApplicable(result: Pick<CheckResult, 'status' | 'observed'>): boolean {
+  return result.status === 'PASSED' && result.observed.startsWith(NOT_APPLICABLE_PREFIX);
 }
 
 /** The newest backup in READY state, or undefined. */

@@ -5,6 +5,7 @@ import {
   drRegionsFor,
   formatDuration,
   isInService,
+  isParked,
   newestReady,
   notApplicable,
 } from './common.js';
@@ -14,7 +15,8 @@ import type { Check } from './types.js';
  * Each DR region holds a usable recovery point for the cluster. A region passes when its
  * newest READY copy is a copy of the cluster's newest READY backup, or is no older than
  * the RPO (the newest backup may still be on its way). Otherwise restoring there would
- * lose more than the RPO allows.
+ * lose more than the RPO allows. A parked cluster (no HSMs) takes no new backups, so no RPO
+ * applies: its newest backup, the one a new HSM would restore, must have a copy in every DR region.
  */
 export const drCopies: Check = {
   id: 'dr-copies',
@@ -25,10 +27,13 @@ export const drCopies: Check = {
     const regions = drRegionsFor(cluster, config.drRegions);
     const rpoMs = config.drRpoHours * 3_600_000;
     const newest = newestReady(backups.filter((b) => b.clusterId === cluster.id && !isCopy(b)));
-    const expected = regions.length
-      ? `in ${regions.join(', ')}: a READY copy of the newest READY backup` +
-        `${newest ? ` (${newest.id})` : ''}, or one no older than the ${formatDuration(rpoMs)} RPO`
-      : 'a READY copy of the newest backup in each DR region';
+    const parked = isParked(cluster);
+    const newestText = `a READY copy of the newest READY backup${newest ? ` (${newest.id})` : ''}`;
+    const expected = !regions.length
+      ? 'a READY copy of the newest backup in each DR region'
+      : parked
+        ? `in ${regions.join(', ')}: ${newestText}, the one a parked cluster would restore`
+        : `in ${regions.join(', ')}: ${newestText}, or one no older than the ${formatDuration(rpoMs)} RPO`;
     const lagging: string[] = [];
     const remediation = {
       text: regions.length
@@ -54,7 +59,7 @@ export const drCopies: Check = {
       }
       const current = newest !== undefined && copy.sourceBackupId === newest.id;
       const age = now.toMillis() - copy.createdAt.getTime();
-      const ok = current || age <= rpoMs;
+      const ok = current || (!parked && age <= rpoMs);
       if (!ok) lagging.push(region);
       const of = copy.sourceBackupId ? `of ${copy.sourceBackupId} ` : '';
       states.push(

@@ -14,9 +14,12 @@ export const hsmType: Check = {
   evaluate({ cluster }) {
     const remediation = {
       text:
-        `Migrate to hsm2m.medium: aws cloudhsmv2 modify-cluster --cluster-id ${cluster.id} --hsm-type hsm2m.medium ` +
-        '(the cluster goes into limited-write mode while it migrates; check client SDK compatibility first).',
-      url: DOCS.hsmTypes,
+        'Warning before migrating: AWS KMS custom key stores (CloudHSM key stores) may not support hsm2m.medium ' +
+        'clusters; do not migrate a cluster behind one until AWS says it is supported. The whole cluster runs in ' +
+        'limited-write mode while it migrates (one HSM at a time, about 30 minutes each), and you can roll back ' +
+        'within 24 hours of the start. Check client SDK compatibility, then migrate: aws cloudhsmv2 ' +
+        `modify-cluster --cluster-id ${cluster.id} --hsm-type hsm2m.medium.`,
+      url: DOCS.migrateHsm2,
     };
     if (isGone(cluster)) return notApplicable(`the cluster is ${cluster.state}`, EXPECTED, remediation);
     if (!cluster.hsmType) return notApplicable('the cluster reports no HSM type', EXPECTED, remediation);

@@ -7,6 +7,7 @@ import { hsmCount } from './hsm-count.js';
 import { hsmType } from './hsm-type.js';
 import { retentionPolicy } from './retention-policy.js';
 import { sgExposure } from './sg-exposure.js';
+import { sgSelfRule } from './sg-self-rule.js';
 import { staleDrCopies } from './stale-dr-copies.js';
 import { subnetCoverage } from './subnet-coverage.js';
 import type { Check } from './types.js';
@@ -23,6 +24,7 @@ export const CHECKS: readonly Check[] = [
   azSpread,
   subnetCoverage,
   sgExposure,
+  sgSelfRule,
   degraded,
   backupFreshness,
   drCopies,

@@ -1,4 +1,5 @@
 import type { IngressRule } from '../inventory/types.js';
+import { type AddressRange, describePublic, PRIVATE_CIDRS, parseCidr, publicPart } from './cidr.js';
 import { DOCS, isGone, notApplicable } from './common.js';
 import type { Check } from './types.js';
 
@@ -6,13 +7,8 @@ import type { Check } from './types.js';
 export const CLIENT_PORTS = { from: 2223, to: 2225 } as const;
 
 const EXPECTED =
-  `no inbound rule admits 0.0.0.0/0 or ::/0 to TCP ${CLIENT_PORTS.from}-${CLIENT_PORTS.to}; ` +
-  'only the security groups or CIDRs of your client instances';
-
-/** A CIDR with prefix length 0 (`0.0.0.0/0`, `::/0`, `::0/0`) admits every address of its family. */
-export function isOpenToWorld(cidr: string): boolean {
-  return /\/0+$/.test(cidr.trim());
-}
+  `no inbound rule admits an address outside private networks (${PRIVATE_CIDRS.join(', ')}) to TCP ` +
+  `${CLIENT_PORTS.from}-${CLIENT_PORTS.to}; clients admitted by security group`;
 
 /**
  * The client ports (2223–2225) a rule opens, or none. Protocol `-1` (all traffic) opens
@@ -42,19 +38,23 @@ function describeRule(rule: IngressRule): string {
 }
 
 /**
- * The cluster's security group must not let the whole internet (IPv4 or IPv6) reach the
- * HSM client ports: clients should be admitted by security group or narrow CIDR.
+ * The cluster's security group must not admit any address outside private networks to the
+ * HSM client ports: HSM interfaces have private addresses, and AWS asks for clients to be
+ * admitted by security group. Exposure is judged on the union of every rule's CIDRs (IPv4 and
+ * IPv6), so 0.0.0.0/1 plus 128.0.0.0/1 is the whole internet, and a narrow public range counts
+ * too. Private means RFC 1918, 100.64.0.0/10 and fc00::/7 ({@link PRIVATE_CIDRS}).
  */
 export const sgExposure: Check = {
   id: 'sg-exposure',
-  title: 'Cluster security group does not expose HSM ports to the internet',
+  title: 'Cluster security group does not open HSM ports beyond private networks',
   severity: 'HIGH',
   evaluate({ cluster, securityGroups }) {
     const groupId = cluster.securityGroupId;
     const remediation = {
       text:
-        `Remove the inbound rules that admit 0.0.0.0/0 or ::/0 to TCP 2223-2225 from ${groupId ?? 'the cluster security group'} ` +
-        '(aws ec2 revoke-security-group-ingress) and admit only the security groups of your client instances.',
+        `Remove the inbound rules that admit addresses outside private networks to TCP 2223-2225 from ` +
+        `${groupId ?? 'the cluster security group'} (aws ec2 revoke-security-group-ingress) and admit only the ` +
+        'security groups of your client instances.',
       url: DOCS.securityGroup,
     };
     if (isGone(cluster)) return notApplicable(`the cluster is ${cluster.state}`, EXPECTED, remediation);
@@ -73,24 +73,35 @@ export const sgExposure: Check = {
       };
     }
     const exposures: string[] = [];
+    const exposed: AddressRange[] = [];
     for (const rule of group.ingress) {
       const ports = clientPortsOpenedBy(rule);
       if (ports.length === 0) continue;
-      const open = [...rule.cidrs, ...rule.ipv6Cidrs].filter(isOpenToWorld);
       const portText = ports.length === 3 ? '2223-2225' : ports.join(', ');
-      for (const cidr of open) exposures.push(`${cidr} via ${describeRule(rule)} (opens ${portText})`);
+      for (const cidr of [...rule.cidrs, ...rule.ipv6Cidrs]) {
+        const range = parseCidr(cidr);
+        // A CIDR that cannot be read cannot be shown to be private: count it.
+        if (range && publicPart([range]).length === 0) continue;
+        if (range) exposed.push(range);
+        exposures.push(
+          `${cidr}${range ? '' : ' (unreadable)'} via ${describeRule(rule)} (opens ${portText})`,
+        );
+      }
     }
     if (exposures.length === 0) {
       return {
         status: 'PASSED',
-        observed: `${groupId}: no rule admits 0.0.0.0/0 or ::/0 to TCP 2223-2225`,
+        observed: `${groupId}: no rule admits addresses outside private networks to TCP 2223-2225`,
         expected: EXPECTED,
         remediation,
       };
     }
+    const together = describePublic(exposed);
     return {
       status: 'FAILED',
-      observed: `${groupId} admits ${exposures.join('; ')}`,
+      observed:
+        `${groupId} admits addresses beyond private networks to the HSM ports: ${exposures.join('; ')}` +
+        (together.length ? ` (together: ${together.join(', ')})` : ''),
       expected: EXPECTED,
       remediation,
     };

@@ -21,6 +21,29 @@ export function staleCopies(copies: readonly BackupInfo[], config: CheckConfig, 
 }
 
 /**
+ * READY copies past the retention that prune keeps, in words: the newest copy (prune keeps the
+ * last one per lineage), NeverExpires and held copies. Empty when there are none, so the
+ * report never claims "no copy older than N days" while such a copy exists.
+ */
+export function keptOldCopies(copies: readonly BackupInfo[], config: CheckConfig, nowMs: number): string {
+  const cutoff = nowMs - config.copyRetentionDays * 86_400_000;
+  const keep = newestReady(copies);
+  const old = copies.filter((c) => c.state === 'READY' && c.createdAt.getTime() <= cutoff);
+  const age = (c: BackupInfo) => formatDuration(nowMs - c.createdAt.getTime());
+  const parts: string[] = [];
+  if (keep && old.includes(keep)) parts.push(`the newest copy ${keep.id} (${age(keep)} old)`);
+  const others = old.filter((c) => c !== keep);
+  const never = others.filter((c) => c.neverExpires);
+  const held = others.filter((c) => !c.neverExpires && c.tags[config.holdTag] !== undefined);
+  if (never.length) parts.push(`${never.length} NeverExpires`);
+  if (held.length) parts.push(`${held.length} held by ${config.holdTag}`);
+  const exempt = [...never, ...held];
+  if (exempt.length === 0) return parts.join(', ');
+  const oldest = exempt.reduce((a, b) => (a.createdAt <= b.createdAt ? a : b));
+  return `${parts.join(', ')} (oldest ${age(oldest)})`;
+}
+
+/**
  * Copies in other regions are outside CloudHSM's managed retention and pile up forever;
  * old ones can bring back deleted users, rotated passwords and retired keys.
  */
@@ -49,10 +72,17 @@ export const staleDrCopies: Check = {
       url: DOCS.deleteRestore,
     };
     if (regions.length === 0) return notApplicable('no DR region is configured', expected, remediation);
+    const kept = (region: string) => {
+      const text = keptOldCopies(drCopies[region] ?? [], config, now.toMillis());
+      return text ? `; older than ${config.copyRetentionDays} days but kept: ${text}` : '';
+    };
     if (stale.length === 0) {
+      const withKept = regions.filter((region) => kept(region));
       return {
         status: 'PASSED',
-        observed: `no copy older than ${config.copyRetentionDays} days in ${regions.join(', ')}`,
+        observed: withKept.length
+          ? withKept.map((region) => `${region}: no stale copy${kept(region)}`).join('; ')
+          : `no copy older than ${config.copyRetentionDays} days in ${regions.join(', ')}`,
         expected,
         remediation,
       };
@@ -61,7 +91,7 @@ export const staleDrCopies: Check = {
       .map(({ region, copies }) => {
         const oldest = copies.reduce((a, b) => (a.createdAt <= b.createdAt ? a : b));
         const age = formatDuration(now.toMillis() - oldest.createdAt.getTime());
-        return `${region}: ${plural(copies.length, 'stale copy', 'stale copies')} (oldest ${oldest.id}, ${age} old)`;
+        return `${region}: ${plural(copies.length, 'stale copy', 'stale copies')} (oldest ${oldest.id}, ${age} old)${kept(region)}`;
       })
       .join('; ');
     return { status: 'FAILED', observed, expected, remediation };

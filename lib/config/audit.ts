@@ -172,16 +172,38 @@ const schema = z.object({
   holdTag: field(holdTag, AUDIT_DEFAULTS.holdTag as string),
 });
 
+export interface AuditConfigOptions {
+  /**
+   * What a DR region that is also an audited region means, as for copy. `error` (the CLI):
+   * the person named both, and `--region X --dr-region X` would pass every DR check with
+   * nothing to judge. `skip` (the default, the Lambda): REGIONS lists every region with
+   * clusters and two regions backing each other up is normal; a cluster's own region is
+   * never one of its DR regions.
+   */
+  sameRegion: 'error' | 'skip';
+}
+
 /**
  * Validates audit settings given as strings (CLI flags or environment variables). Every
  * problem is collected into one {@link UsageError}: the CLI exits 2 with it, the Lambda
  * fails before calling AWS.
  */
-export function parseAuditConfig(input: AuditConfigInput): AuditConfig {
+export function parseAuditConfig(
+  input: AuditConfigInput,
+  options: AuditConfigOptions = { sameRegion: 'skip' },
+): AuditConfig {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
   const value = parsed.data;
   if (value.regions.length === 0) throw new UsageError('no region to audit: give at least one region');
+  const overlap = value.drRegions.filter((region) => value.regions.includes(region));
+  if (options.sameRegion === 'error' && overlap.length > 0) {
+    // The same words as copy's refusal, so the two commands read alike.
+    throw new UsageError(
+      `DR region ${overlap.join(', ')} is also a source region: a backup cannot be copied to its own region ` +
+        '(to make two regions back each other up, audit each with the other as its --dr-region)',
+    );
+  }
   return {
     regions: value.regions,
     drRegions: value.drRegions,

@@ -48,7 +48,11 @@ export interface FindingContext {
 }
 
 /** The finding for one check's result on one cluster. */
-export function buildFinding(check: Check, result: CheckResult, context: FindingContext): Finding {
+export function buildFinding(
+  check: Pick<Check, 'id' | 'title' | 'severity'>,
+  result: CheckResult,
+  context: FindingContext,
+): Finding {
   const { account, cluster, runId, now } = context;
   return {
     schemaVersion: FINDING_SCHEMA_VERSION,

@@ -34,12 +34,40 @@ export interface FeedTarget {
 export const DEFAULT_EVENT_SOURCE = 'cloudhsm-ops';
 export const FINDING_SCHEMA_VERSION = '1.0';
 
-/** ARN helpers: AWS's formats for CloudHSM resources. */
+/**
+ * The partition a region belongs to: `aws-cn` for China (cn-*), `aws-us-gov` for GovCloud
+ * (us-gov-*), the ISO partitions by their prefixes, else `aws`.
+ */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  if (region.startsWith('us-isof-')) return 'aws-iso-f';
+  if (region.startsWith('eu-isoe-')) return 'aws-iso-e';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  return 'aws';
+}
+
+/**
+ * The one place a CloudHSM ARN is built. `region` is the resource's own region: a cluster's
+ * region, or the region a backup (or copy) is stored in.
+ */
+export function cloudHsmArn(
+  partition: string,
+  region: string,
+  account: string,
+  type: 'cluster' | 'backup',
+  id: string,
+): string {
+  return `arn:${partition}:cloudhsm:${region}:${account}:${type}/${id}`;
+}
+
+/** ARN helpers: the partition follows the resource's region. */
 export const arns = {
   cluster: (region: string, account: string, clusterId: string) =>
-    `arn:aws:cloudhsm:${region}:${account}:cluster/${clusterId}`,
+    cloudHsmArn(partitionOf(region), region, account, 'cluster', clusterId),
   backup: (region: string, account: string, backupId: string) =>
-    `arn:aws:cloudhsm:${region}:${account}:backup/${backupId}`,
+    cloudHsmArn(partitionOf(region), region, account, 'backup', backupId),
 };
 
 /** An event PutEvents did not accept after every retry. */

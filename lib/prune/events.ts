@@ -96,10 +96,19 @@ export function planEvents(plan: PrunePlan, context: EventContext, applyCommand?
         deletionsNotListed: omitted,
         applyCommand: applyCommand ?? null,
       },
-      resources: plan.clusterId ? [arns.cluster(region, context.account, plan.clusterId)] : [],
+      resources: plan.clusterId
+        ? [arns.cluster(clusterRegion(entries, plan.clusterId, region), context.account, plan.clusterId)]
+        : [],
       ...withTime(context),
     };
   });
+}
+
+/** The region of the plan's cluster: where its copies came from when `region` holds only copies. */
+function clusterRegion(entries: readonly PlanEntry[], clusterId: string, region: string): string {
+  const lineage = entries.filter((e) => e.lineage === clusterId);
+  if (lineage.some((e) => !e.copy)) return region;
+  return lineage.find((e) => e.sourceRegion)?.sourceRegion ?? region;
 }
 
 /** One `CloudHSM Backup Restored` event per backup this run brought back. */

@@ -40,6 +40,8 @@ export interface PlanEntry {
   region: string;
   clusterId?: string;
   lineage: string;
+  /** A copy's source region (where its lineage's cluster lives). */
+  sourceRegion?: string;
   copy: boolean;
   state: BackupState;
   createdAt: string;
@@ -198,6 +200,7 @@ function toEntry(backup: BackupInfo, verdictOf: Verdict, policy: PrunePolicy, no
     region: backup.region,
     ...(backup.clusterId !== undefined ? { clusterId: backup.clusterId } : {}),
     lineage: lineageOf(backup),
+    ...(backup.sourceRegion !== undefined ? { sourceRegion: backup.sourceRegion } : {}),
     copy: isCopy(backup),
     state: backup.state,
     createdAt: DateTime.fromJSDate(backup.createdAt, { zone: 'utc' }).toISO({ suppressMilliseconds: true })!,

@@ -4,13 +4,13 @@
  *
  * us-east-1 (primary)
  *   cluster-paymentsprod   healthy: 3 HSMs in 3 AZs, private SG, 90-day retention, copied to DR
- *   cluster-singlehsmapp   1 HSM; its newest backup has no DR copy
- *   cluster-sameazledger   2 HSMs in the same AZ; SG opens 2223-2225 to 0.0.0.0/0
+ *   cluster-singlehsmapp   1 HSM (CRITICAL); its newest backup has no DR copy
+ *   cluster-sameazledger   2 HSMs in the same AZ; SG opens 2223-2225 to 0.0.0.0/0 instead of to itself
  *   cluster-partialsubnet  subnets miss us-east-1c; SG opens 2223-2225 to ::/0; no retention policy
- *   cluster-nohsmsarchive  0 HSMs; no backup in the last 3 days
+ *   cluster-nohsmsarchive  parked: 0 HSMs since its last backup 10 days ago, which has no DR copy
  * eu-west-1
- *   cluster-degradedeuro   DEGRADED, one HSM DEGRADED
- *   cluster-openportseu    SG allows every protocol (-1) from 0.0.0.0/0
+ *   cluster-degradedeuro   DEGRADED, one of its two HSMs DEGRADED (so one serves)
+ *   cluster-openportseu    hsm1.medium; SG allows every protocol (-1) from 0.0.0.0/0
  * us-west-2 (DR)
  *   cluster-drstandbywest  healthy standby; holds copies of us-east-1 backups, many older than 90 days
  */
@@ -195,7 +195,10 @@ function europe(b: DemoBuilder): void {
   const r = 'eu-west-1';
   const { subnets, vpcIds } = b.network(r, 1);
   const privateSg = b.group(r, vpcIds[0]!, PRIVATE_2223('10.0.0.0/16'));
-  const openSg = b.group(r, vpcIds[0]!, [{ protocol: '-1', cidr: '0.0.0.0/0' }]);
+  const openSg = b.group(r, vpcIds[0]!, [
+    { protocol: 'tcp', from: 2223, to: 2225, group: 'self' },
+    { protocol: '-1', cidr: '0.0.0.0/0' },
+  ]);
   const created = new Date(NOW_MS - 500 * DAY_MS).toISOString();
   const degraded = b.hsms(r, ['a', 'b']);
   degraded[1]!.state = 'DEGRADED';
@@ -212,6 +215,7 @@ function europe(b: DemoBuilder): void {
     },
     {
       id: 'cluster-openportseu',
+      hsmType: 'hsm1.medium',
       subnets: subnets[0]!,
       securityGroup: openSg,
       backupRetentionDays: 7,

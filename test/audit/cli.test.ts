@@ -64,7 +64,7 @@ describe('cloudhsm-ops audit', () => {
     expect(run.stdout).toContain('cluster-degradedeuro  eu-west-1  DEGRADED');
     expect(run.stdout).toMatch(/│ HIGH\s+│ FAILED\s+│ degraded\s+│ cluster is DEGRADED/);
     expect(run.stdout).toMatch(
-      /Audited 2 clusters in 1 region \(eu-west-1\) in \d+\.\ds: 22 findings, 4 FAILED \(4 HIGH\), 18 PASSED/,
+      /Audited 2 clusters in 1 region \(eu-west-1\) in \d+\.\ds: 24 findings, 6 FAILED \(1 CRITICAL, 4 HIGH, 1 MEDIUM\), 18 PASSED/,
     );
   });
 
@@ -88,7 +88,7 @@ describe('cloudhsm-ops audit', () => {
     // Assess
     expect(run.code).toBe(1);
     const document = JSON.parse(run.stdout);
-    expect(document.findings).toHaveLength(5 * 11);
+    expect(document.findings).toHaveLength(5 * 12);
     expect(
       document.findings.filter(
         (f: { severity: string; status: string }) => f.status === 'FAILED' && f.severity === 'CRITICAL',
@@ -109,9 +109,40 @@ describe('cloudhsm-ops audit', () => {
       '--now',
       NOW,
       '--fail-on',
-      'CRITICAL',
+      'HIGH',
     ]);
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(1);
+    const healthy = await audit([
+      '--endpoint',
+      test.sandbox.url,
+      '--region',
+      'us-west-2',
+      '--now',
+      NOW,
+      '--fail-on',
+      'LOW',
+    ]);
+    expect(healthy.code).toBe(0);
+  });
+
+  it('reports the demo parked cluster once, as INFORMATIONAL', async () => {
+    test = await startTestSandbox({ fleet: 'demo' });
+    const run = await audit([
+      '--endpoint',
+      test.sandbox.url,
+      '--region',
+      'us-east-1',
+      '--now',
+      NOW,
+      '--json',
+    ]);
+    const parked = JSON.parse(run.stdout).findings.filter(
+      (f: { resource: { id: string }; status: string }) =>
+        f.resource.id === 'cluster-nohsmsarchive' && f.status === 'FAILED',
+    );
+    expect(parked.map((f: { checkId: string; severity: string }) => `${f.checkId} ${f.severity}`)).toEqual([
+      'hsm-count INFORMATIONAL',
+    ]);
   });
 
   it('publishes to the sandbox and exits 1 naming the events it could not deliver', async () => {
@@ -133,9 +164,9 @@ describe('cloudhsm-ops audit', () => {
     ]);
     // Assess
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('23 event(s) were NOT delivered to EventBridge bus "ops-feed" in eu-west-1');
+    expect(run.stderr).toContain('25 event(s) were NOT delivered to EventBridge bus "ops-feed" in eu-west-1');
     expect(run.stderr).toContain('CloudHSM Finding 111122223333/eu-west-1/cluster-degradedeuro/degraded: ');
-    expect(run.stderr).toContain('audit failed: 23 event(s) not delivered');
+    expect(run.stderr).toContain('audit failed: 25 event(s) not delivered');
   }, 60_000);
 
   it('publishes every finding and the summary to the sandbox EventBridge', async () => {
@@ -150,14 +181,14 @@ describe('cloudhsm-ops audit', () => {
       '--publish',
     ]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Published 23 event(s) to EventBridge bus "default" in eu-west-1');
+    expect(run.stdout).toContain('Published 25 event(s) to EventBridge bus "default" in eu-west-1');
     expect(
       test.sandbox
         .events()
         .map((e) => e.detailType)
         .filter((t) => t === 'CloudHSM Run Summary'),
     ).toHaveLength(1);
-    expect(test.sandbox.events()).toHaveLength(23);
+    expect(test.sandbox.events()).toHaveLength(25);
   });
 
   it('rejects bad input with exit 2 before calling AWS', async () => {
@@ -171,5 +202,32 @@ describe('cloudhsm-ops audit', () => {
     ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('severity "urgent" is not one of');
+  });
+});
+
+describe('cloudhsm-ops audit with a DR region that is also an audited region', () => {
+  it('exits 2 with the message copy gives, before calling AWS', async () => {
+    const run = await audit([
+      '--region',
+      'us-east-1',
+      '--dr-region',
+      'us-east-1',
+      '--endpoint',
+      'http://127.0.0.1:9',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'DR region us-east-1 is also a source region: a backup cannot be copied to its own region',
+    );
+  });
+});
+
+describe('cloudhsm-ops audit --help', () => {
+  it('says --endpoint takes every service and region to one URL, and claims no VPC endpoint support', () => {
+    const program = new Command('cloudhsm-ops');
+    registerAudit(program);
+    const help = program.commands[0]!.helpInformation().replace(/\s+/g, ' ');
+    expect(help).toContain('to every service in every region, to this one URL');
+    expect(help).toContain('not a VPC endpoint');
   });
 });

@@ -118,3 +118,25 @@ describe('severityAtLeast', () => {
     expect(severityAtLeast('INFORMATIONAL', 'INFORMATIONAL')).toBe(true);
   });
 });
+
+describe('parseAuditConfig with a DR region that is also an audited region', () => {
+  it('refuses it when asked to (the CLI), with the message copy gives', () => {
+    expect(() =>
+      parseAuditConfig(
+        { regions: 'us-east-1,eu-west-1', drRegions: 'eu-west-1,us-west-2' },
+        { sameRegion: 'error' },
+      ),
+    ).toThrow(
+      new UsageError(
+        'DR region eu-west-1 is also a source region: a backup cannot be copied to its own region ' +
+          '(to make two regions back each other up, audit each with the other as its --dr-region)',
+      ),
+    );
+  });
+
+  it('accepts it by default (the Lambda: regions backing each other up is a normal setup)', () => {
+    expect(
+      parseAuditConfig({ regions: 'us-east-1,us-west-2', drRegions: 'us-west-2,us-east-1' }).drRegions,
+    ).toEqual(['us-west-2', 'us-east-1']);
+  });
+});

@@ -12,7 +12,13 @@ function report(): AuditReport {
   const facts = healthyFacts();
   const inventory: RegionInventory = {
     region: 'us-east-1',
-    clusters: [cluster(), cluster({ id: 'cluster-zerohsmsaaaa', hsms: [] })],
+    clusters: [
+      cluster(),
+      cluster({
+        id: 'cluster-zerohsmsaaaa',
+        hsms: [{ id: 'hsm-zerohsmsaaa', zone: 'us-east-1a', state: 'ACTIVE' }],
+      }),
+    ],
     backups: [...facts.backups, backup({ id: 'backup-zeroaaaaaaa', clusterId: 'cluster-zerohsmsaaaa' })],
     zones: facts.zones,
     subnets: facts.subnets,
@@ -75,7 +81,7 @@ describe('audit report rendering', () => {
 
   it('summarises findings by status and FAILED ones by severity', () => {
     expect(summaryLine(report(), { color: false })).toBe(
-      'Audited 2 clusters in 1 region (us-east-1) in 1.2s: 22 findings, 3 FAILED (1 CRITICAL, 2 HIGH), 19 PASSED',
+      'Audited 2 clusters in 1 region (us-east-1) in 1.2s: 24 findings, 3 FAILED (1 CRITICAL, 2 HIGH), 21 PASSED',
     );
   });
 
@@ -89,8 +95,8 @@ describe('audit report rendering', () => {
 
   it('puts the findings and the counts in the JSON document', () => {
     const document = reportDocument(report());
-    expect(document.findings).toHaveLength(22);
-    expect(document.summary.byStatus).toEqual({ FAILED: 3, PASSED: 19 });
+    expect(document.findings).toHaveLength(24);
+    expect(document.summary.byStatus).toEqual({ FAILED: 3, PASSED: 21 });
     expect(document).not.toHaveProperty('publish');
   });
 });

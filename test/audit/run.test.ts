@@ -39,7 +39,12 @@ const backup = (id: string, clusterId: string, hours: number, extra: Partial<Bac
 
 function eastRegion(): MockRegion {
   return {
-    clusters: [cluster('cluster-bbbbbbbbbbb', { Hsms: [] }), cluster('cluster-aaaaaaaaaaa')],
+    clusters: [
+      cluster('cluster-bbbbbbbbbbb', {
+        Hsms: [{ HsmId: 'hsm-bbbbbbbbbbb', AvailabilityZone: 'us-east-1a', State: 'ACTIVE' }],
+      }),
+      cluster('cluster-aaaaaaaaaaa'),
+    ],
     backups: [
       backup('backup-aaaaaaaaaaa', 'cluster-aaaaaaaaaaa', 3),
       backup('backup-bbbbbbbbbbb', 'cluster-bbbbbbbbbbb', 3),
@@ -49,7 +54,14 @@ function eastRegion(): MockRegion {
       { SubnetId: 'subnet-0a110000', AvailabilityZone: 'us-east-1a', VpcId: 'vpc-0a1' },
       { SubnetId: 'subnet-0b110000', AvailabilityZone: 'us-east-1b', VpcId: 'vpc-0a1' },
     ],
-    securityGroups: [{ GroupId: 'sg-0a110000', IpPermissions: [] }],
+    securityGroups: [
+      {
+        GroupId: 'sg-0a110000',
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 2223, ToPort: 2225, UserIdGroupPairs: [{ GroupId: 'sg-0a110000' }] },
+        ],
+      },
+    ],
   };
 }
 
@@ -97,6 +109,24 @@ describe('runAudit', () => {
     expect(report.summary.findings.byStatus).toEqual({ FAILED: 2, PASSED: 2 * CHECKS.length - 2 });
     expect(report.summary.findings.failedBySeverity).toMatchObject({ CRITICAL: 1, HIGH: 1, MEDIUM: 0 });
     expect(report.clusters.map((c) => c.id)).toEqual(['cluster-aaaaaaaaaaa', 'cluster-bbbbbbbbbbb']);
+  });
+
+  it('accepts the 90 days + age retention AWS gave a cluster created before 2020-11-18 (the sandbox allows only 7-379)', async () => {
+    // Prepare
+    const legacy = cluster('cluster-aaaaaaaaaaa', {
+      CreateTimestamp: new Date('2019-11-18T00:00:00Z'),
+      BackupRetentionPolicy: { Type: 'DAYS', Value: '455' },
+    });
+    const aws = mockAws({ 'us-east-1': { ...eastRegion(), clusters: [legacy] }, 'us-west-2': westRegion() });
+    restore = aws.restore;
+    // Act
+    const report = await runAudit({ clients: new AwsClients() }, config(), NOW);
+    // Assess
+    const finding = report.findings.find((f) => f.checkId === 'retention-policy')!;
+    expect(finding.status).toBe('PASSED');
+    expect(finding.observed).toMatch(
+      /^backups expire after 455 days: the policy AWS gave clusters created before 2020-11-18/,
+    );
   });
 
   it('builds findings with exactly the detail fields of the contract', async () => {

@@ -6,6 +6,7 @@
  * and PutEvents has no idempotency key), and then no more often than such calls allow.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { CHECKS } from '../../lib/checks/index.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { runCli as cli } from '../helpers/cli.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
@@ -99,7 +100,7 @@ describe('audit under chaos', () => {
       expect(run.code).toBe(complete ? 0 : 1);
       if (!complete) expect(run.stderr).toMatch(/audit failed: /);
       for (const error of doc.errors) expect(run.stderr).toContain(error.message);
-      if (doc.errors.length === 0) expect(doc.findings).toHaveLength(5 * 11);
+      if (doc.errors.length === 0) expect(doc.findings).toHaveLength(5 * CHECKS.length);
       const log = sandbox.requests();
       expect(log.some((r) => r.errorCode === 'ThrottlingException')).toBe(true);
       expect(log.some((r) => r.operation === 'PutEvents' && r.status === 500)).toBe(true);

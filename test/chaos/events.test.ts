@@ -7,11 +7,15 @@
  */
 import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CHECKS } from '../../lib/checks/index.js';
 import { parseCopyConfig } from '../../lib/config/copy.js';
 import { copyRunFailed, runCopy } from '../../lib/copy/execute.js';
 import { runCli as cli } from '../helpers/cli.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { chaosFleet, DR, NOW, SOURCES } from './fleet.js';
+
+/** Five clusters, one finding per check each. */
+const FINDINGS = 5 * CHECKS.length;
 
 let test: TestSandbox | undefined;
 afterEach(async () => {
@@ -74,8 +78,8 @@ describe('audit --publish with PutEvents failing entries', () => {
       if (named) expect(run.stderr).toContain(id === 'summary' ? 'CloudHSM Run Summary' : id);
     }
     expect(run.code).toBe(lost.length === 0 ? 0 : 1);
-    expect(doc.findings).toHaveLength(55);
-    expect(putEventsCalls(t).length).toBeGreaterThan(Math.ceil(56 / 10));
+    expect(doc.findings).toHaveLength(FINDINGS);
+    expect(putEventsCalls(t).length).toBeGreaterThan(Math.ceil((FINDINGS + 1) / 10));
   });
 
   it('every entry failing: exit 1, stderr says how many were lost and names them, the JSON names all', async () => {
@@ -91,13 +95,15 @@ describe('audit --publish with PutEvents failing entries', () => {
     expect(run.code).toBe(1);
     expect(t.sandbox.events()).toEqual([]);
     expect(run.stderr).toMatch(
-      /error: 56 event\(s\) were NOT delivered to EventBridge bus "default" in us-east-1/,
+      new RegExp(
+        `error: ${FINDINGS + 1} event\\(s\\) were NOT delivered to EventBridge bus "default" in us-east-1`,
+      ),
     );
-    expect(run.stderr).toMatch(/audit failed: .*56 event\(s\) not delivered/);
+    expect(run.stderr).toMatch(new RegExp(`audit failed: .*${FINDINGS + 1} event\\(s\\) not delivered`));
     const named = doc.findings.filter((f) => run.stderr.includes(f.findingId));
     expect(named.length).toBeGreaterThanOrEqual(20);
-    expect(run.stderr).toMatch(new RegExp(`\\.\\.\\. and ${56 - 20} more`));
-    expect(doc.publish.failed).toHaveLength(56);
+    expect(run.stderr).toMatch(new RegExp(`\\.\\.\\. and ${FINDINGS + 1 - 20} more`));
+    expect(doc.publish.failed).toHaveLength(FINDINGS + 1);
     for (const finding of doc.findings) {
       expect(doc.publish.failed.some((f) => f.event.includes(finding.findingId))).toBe(true);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backupFreshness } from '../../lib/checks/backup-freshness.js';
-import { backup, cluster, config, copy, healthyFacts, hoursAgo, NOW } from './facts.js';
+import { backup, cluster, config, copy, daysAgo, healthyFacts, hoursAgo, NOW } from './facts.js';
 
 const withNewest = (createdAt: Date, extra = {}) =>
   healthyFacts({
@@ -73,5 +73,18 @@ describe('backup-freshness', () => {
     );
     expect(result.status).toBe('PASSED');
     expect(result.observed).toMatch(/^not applicable/);
+  });
+});
+
+describe('backup-freshness on a parked cluster', () => {
+  it('does not apply: CloudHSM takes no daily backup of a cluster without HSMs', () => {
+    const result = backupFreshness.evaluate(
+      healthyFacts({
+        cluster: cluster({ hsms: [] }),
+        backups: [backup({ id: 'backup-lastaaaaaaa', createdAt: daysAgo(30) })],
+      }),
+    );
+    expect(result.status).toBe('PASSED');
+    expect(result.observed).toMatch(/^not applicable: the cluster is parked \(no HSMs\)/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { drCopies } from '../../lib/checks/dr-copies.js';
-import { backup, cluster, config, copy, healthyFacts, hoursAgo } from './facts.js';
+import { backup, cluster, config, copy, daysAgo, healthyFacts, hoursAgo } from './facts.js';
 
 const twoDr = { ...config, drRegions: ['us-east-1', 'us-west-2', 'eu-west-1'] };
 
@@ -104,5 +104,31 @@ describe('dr-copies', () => {
     expect(drCopies.evaluate(healthyFacts({ cluster: cluster({ state: 'UNINITIALIZED' }) })).status).toBe(
       'PASSED',
     );
+  });
+});
+
+describe('dr-copies on a parked cluster', () => {
+  const parked = (drCopies: ReturnType<typeof copy>[]) =>
+    healthyFacts({
+      cluster: cluster({ hsms: [] }),
+      backups: [backup({ id: 'backup-lastaaaaaaa', createdAt: daysAgo(40) })],
+      drCopies: { 'us-west-2': drCopies },
+    });
+
+  it('passes when the backup a restore would use is copied, however old (no RPO applies)', () => {
+    const result = drCopies.evaluate(
+      parked([
+        copy({ id: 'backup-copyaaaaaaa', sourceBackupId: 'backup-lastaaaaaaa', createdAt: daysAgo(40) }),
+      ]),
+    );
+    expect(result.status).toBe('PASSED');
+    expect(result.observed).toBe('us-west-2: newest backup copied');
+  });
+
+  it('fails when that backup has no READY copy in a DR region', () => {
+    const result = drCopies.evaluate(parked([]));
+    expect(result.status).toBe('FAILED');
+    expect(result.observed).toBe('us-west-2: no READY copy');
+    expect(result.expected).toContain('parked');
   });
 });

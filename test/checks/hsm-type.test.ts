@@ -20,3 +20,16 @@ describe('hsm-type', () => {
     );
   });
 });
+
+describe('hsm-type remediation', () => {
+  it('warns before the migration command: KMS key stores, limited-write mode and the rollback window', () => {
+    const { remediation } = hsmType.evaluate(healthyFacts({ cluster: cluster({ hsmType: 'hsm1.medium' }) }));
+    expect(remediation.text).toMatch(/AWS KMS.*custom key store.*hsm2m\.medium/);
+    expect(remediation.text).toContain('limited-write mode');
+    expect(remediation.text).toContain('roll back within 24 hours');
+    expect(remediation.text.indexOf('Warning')).toBeLessThan(remediation.text.indexOf('modify-cluster'));
+    expect(remediation.url).toBe(
+      'https://docs.aws.amazon.com/cloudhsm/latest/userguide/hsm1-to-hsm2-migration.html',
+    );
+  });
+});

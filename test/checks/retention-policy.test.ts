@@ -25,3 +25,33 @@ describe('retention-policy', () => {
     expect(result.status).toBe('PASSED');
   });
 });
+
+describe('retention-policy for clusters created before 2020-11-18', () => {
+  it('accepts 90 days + the cluster age AWS gave it, and says what the cluster has', () => {
+    // Prepare: created 2019-11-18, one year before managed retention began: 90 + 366 days
+    const facts = healthyFacts({
+      cluster: cluster({ createdAt: new Date('2019-11-18T00:00:00Z'), retentionDays: 456 }),
+    });
+    // Act
+    const result = retentionPolicy.evaluate(facts);
+    // Assess
+    expect(result.status).toBe('PASSED');
+    expect(result.observed).toBe(
+      'backups expire after 456 days: the policy AWS gave clusters created before 2020-11-18 ' +
+        '(90 days + the cluster age then, 366 days); a new value must be 7-379 days',
+    );
+    expect(result.expected).toContain('before 2020-11-18');
+  });
+
+  it('fails a value outside 7-379 days on a cluster created later, naming both', () => {
+    const facts = healthyFacts({
+      cluster: cluster({ createdAt: new Date('2021-03-01T00:00:00Z'), retentionDays: 455 }),
+    });
+    const result = retentionPolicy.evaluate(facts);
+    expect(result.status).toBe('FAILED');
+    expect(result.observed).toBe(
+      'backups expire after 455 days, outside 7-379 days; only clusters created before 2020-11-18 ' +
+        '(this one: 2021-03-01) may have more',
+    );
+  });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clientPortsOpenedBy, isOpenToWorld, sgExposure } from '../../lib/checks/sg-exposure.js';
+import { parseCidr, publicPart } from '../../lib/checks/cidr.js';
+import { clientPortsOpenedBy, sgExposure } from '../../lib/checks/sg-exposure.js';
 import type { IngressRule } from '../../lib/inventory/types.js';
 import { cluster, healthyFacts, securityGroup } from './facts.js';
 
@@ -65,7 +66,9 @@ describe('sg-exposure', () => {
     const result = sgExposure.evaluate(facts);
     // Assess
     expect(result.status).toBe('FAILED');
-    expect(result.observed).toBe(`sg-0a1100000000aaaa1 admits ${exposure}`);
+    expect(result.observed).toContain(
+      `sg-0a1100000000aaaa1 admits addresses beyond private networks to the HSM ports: ${exposure} (together: every public IPv`,
+    );
   });
 
   it.each([
@@ -73,8 +76,15 @@ describe('sg-exposure', () => {
     ['a range just above the client ports', { fromPort: 2226, toPort: 65535, ipv6Cidrs: ['::/0'] }],
     ['UDP on the client ports', { protocol: 'udp', fromPort: 2223, toPort: 2225, cidrs: ['0.0.0.0/0'] }],
     ['ICMP from anywhere', { protocol: 'icmp', fromPort: -1, toPort: -1, cidrs: ['0.0.0.0/0'] }],
-    ['a narrow public CIDR', { fromPort: 2223, toPort: 2225, cidrs: ['203.0.113.0/24'] }],
-    ['a wide but not open IPv6 CIDR', { fromPort: 2223, toPort: 2225, ipv6Cidrs: ['2001:db8::/32'] }],
+    [
+      'every private IPv4 range',
+      {
+        fromPort: 2223,
+        toPort: 2225,
+        cidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'],
+      },
+    ],
+    ['a unique local IPv6 range', { fromPort: 2223, toPort: 2225, ipv6Cidrs: ['fd12:3456::/32'] }],
   ])('passes %s', (_, ingress) => {
     const result = sgExposure.evaluate(healthyFacts({ securityGroups: [securityGroup([ingress])] }));
     expect(result.status).toBe('PASSED');
@@ -87,8 +97,43 @@ describe('sg-exposure', () => {
       ],
     });
     expect(sgExposure.evaluate(facts).observed).toBe(
-      'sg-0a1100000000aaaa1 admits 0.0.0.0/0 via tcp 2223-2225 (opens 2223-2225); ::/0 via tcp 2223-2225 (opens 2223-2225)',
+      'sg-0a1100000000aaaa1 admits addresses beyond private networks to the HSM ports: 0.0.0.0/0 via tcp 2223-2225 ' +
+        '(opens 2223-2225); ::/0 via tcp 2223-2225 (opens 2223-2225) (together: every public IPv4 address, every public IPv6 address)',
     );
+  });
+
+  it('judges the union of the rules: two halves of the internet are the whole internet', () => {
+    // Prepare
+    const facts = healthyFacts({
+      securityGroups: [
+        securityGroup([
+          { fromPort: 2223, toPort: 2225, cidrs: ['0.0.0.0/1'] },
+          { fromPort: 2223, toPort: 2225, cidrs: ['128.0.0.0/1'] },
+          { fromPort: 2223, toPort: 2225, ipv6Cidrs: ['::/1', '8000::/1'] },
+        ]),
+      ],
+    });
+    // Act
+    const result = sgExposure.evaluate(facts);
+    // Assess
+    expect(result.status).toBe('FAILED');
+    expect(result.observed).toContain('(together: every public IPv4 address, every public IPv6 address)');
+  });
+
+  it.each([
+    ['a narrow public IPv4 CIDR', { cidrs: ['203.0.113.0/24'] }, '256 public IPv4 addresses'],
+    ['a private range widened past its edge', { cidrs: ['10.0.0.0/7'] }, '16777216 public IPv4 addresses'],
+    ['a global IPv6 range', { ipv6Cidrs: ['2001:db8::/32'] }, 'about 2^96 public IPv6 addresses'],
+  ])('fails %s: any non-private range reaching the ports is exposure', (_, cidrs, together) => {
+    const result = sgExposure.evaluate(
+      healthyFacts({ securityGroups: [securityGroup([{ fromPort: 2223, toPort: 2225, ...cidrs }])] }),
+    );
+    expect(result.status).toBe('FAILED');
+    expect(result.observed).toContain(`(together: ${together})`);
+  });
+
+  it('says "beyond private networks" in its title, not "internet"', () => {
+    expect(sgExposure.title).toBe('Cluster security group does not open HSM ports beyond private networks');
   });
 
   it('reports a security group it cannot see instead of passing it', () => {
@@ -107,13 +152,25 @@ describe('sg-exposure', () => {
   });
 });
 
-describe('clientPortsOpenedBy and isOpenToWorld', () => {
+describe('clientPortsOpenedBy and the CIDR arithmetic', () => {
   it('treats a TCP rule without ports as every port', () => {
     expect(clientPortsOpenedBy(rule({}))).toEqual([2223, 2224, 2225]);
   });
 
-  it('recognises every spelling of "any address"', () => {
-    expect(['0.0.0.0/0', '::/0', '::0/0', ' 0.0.0.0/0 '].every(isOpenToWorld)).toBe(true);
-    expect(['0.0.0.0/1', '10.0.0.0/8', '::/1', '2001:db8::/32'].some(isOpenToWorld)).toBe(false);
+  it('reads IPv4 and IPv6 CIDRs, with host bits and :: compression', () => {
+    expect(parseCidr('10.1.2.3/8')).toEqual({ family: 4, start: 10n << 24n, end: (11n << 24n) - 1n });
+    expect(parseCidr('::0/0')).toEqual({ family: 6, start: 0n, end: (1n << 128n) - 1n });
+    expect(parseCidr('fd00::1/128')?.start).toBe((0xfd00n << 112n) + 1n);
+    expect(['10.0.0.256/8', '1.2.3/8', '::1::/64', '10.0.0.0/33', 'nonsense'].map(parseCidr)).toEqual(
+      Array(5).fill(undefined),
+    );
+  });
+
+  it('finds no public part in private ranges and the right one in a range that straddles', () => {
+    expect(publicPart([parseCidr('192.168.0.0/16')!, parseCidr('fc00::/7')!])).toEqual([]);
+    // 172.16.0.0/11 is 172.0.0.0-172.31.255.255: the half below 172.16.0.0/12 is public
+    expect(publicPart([parseCidr('172.16.0.0/11')!])).toEqual([
+      { family: 4, start: 172n << 24n, end: (172n << 24n) + (16n << 16n) - 1n },
+    ]);
   });
 });

@@ -72,7 +72,10 @@ describe('stale-dr-copies', () => {
     const result = staleDrCopies.evaluate(facts);
     // Assess
     expect(result.status).toBe('FAILED');
-    expect(result.observed).toBe('us-west-2: 1 stale copy (oldest backup-atcutoffaaa, 90d old)');
+    expect(result.observed).toBe(
+      'us-west-2: 1 stale copy (oldest backup-atcutoffaaa, 90d old); older than 90 days but kept: ' +
+        '1 NeverExpires, 1 held by cloudhsm-ops:hold (oldest 300d)',
+    );
   });
 
   it('keeps the only copy in a region however old it is', () => {
@@ -83,6 +86,11 @@ describe('stale-dr-copies', () => {
         ],
       },
     });
-    expect(staleDrCopies.evaluate(facts).status).toBe('PASSED');
+    const result = staleDrCopies.evaluate(facts);
+    expect(result.status).toBe('PASSED');
+    // never "no copy older than 90 days" while a 500-day copy exists
+    expect(result.observed).toBe(
+      'us-west-2: no stale copy; older than 90 days but kept: the newest copy backup-onlyaaaaaaa (500d old)',
+    );
   });
 });

@@ -32,8 +32,8 @@ describe('findings', () => {
       context,
     );
     const passed = buildFinding(hsmCount, hsmCount.evaluate(healthyFacts()), context);
-    expect(failed.severity).toBe('CRITICAL');
-    expect(passed.severity).toBe('HIGH');
+    expect(failed.severity).toBe('INFORMATIONAL');
+    expect(passed.severity).toBe('CRITICAL');
   });
 
   it('makes a CloudHSM Finding event with the cluster ARN as its resource and observedAt as its time', () => {
@@ -56,8 +56,8 @@ describe('findings', () => {
     expect(countFindings(findings)).toEqual({
       total: 2,
       byStatus: { FAILED: 1, PASSED: 1 },
-      bySeverity: { INFORMATIONAL: 0, LOW: 0, MEDIUM: 0, HIGH: 1, CRITICAL: 1 },
-      failedBySeverity: { INFORMATIONAL: 0, LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 1 },
+      bySeverity: { INFORMATIONAL: 1, LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 1 },
+      failedBySeverity: { INFORMATIONAL: 1, LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 0 },
     });
     expect(runSummaryEvent({ runId: 'r' } as never)).toMatchObject({
       detailType: 'CloudHSM Run Summary',

@@ -129,7 +129,9 @@ describe.skipIf(!motoAvailable())('EC2 gathering against moto', () => {
     );
     expect(exposure.status).toBe('FAILED');
     expect(exposure.observed).toBe(
-      `${ids.group} admits 0.0.0.0/0 via tcp 2223-2225 (opens 2223-2225); ::/0 via tcp 2223-2225 (opens 2223-2225)`,
+      `${ids.group} admits addresses beyond private networks to the HSM ports: 0.0.0.0/0 via tcp 2223-2225 ` +
+        '(opens 2223-2225); ::/0 via tcp 2223-2225 (opens 2223-2225) (together: every public IPv4 address, ' +
+        'every public IPv6 address)',
     );
   });
 });

@@ -59,8 +59,8 @@ const JOB_SUMMARIES: FeedEvent[] = [
 const CHECK_SUBSET = new Set(['hsm-count', 'retention-policy', 'cluster-state']);
 
 /**
- * Real findings for four clusters: healthy, no HSMs (CRITICAL), one HSM (HIGH), no retention
- * policy (MEDIUM); PASSED HIGH, MEDIUM and LOW findings among them.
+ * Real findings for four clusters: healthy, no HSMs (parked: INFORMATIONAL), one HSM (CRITICAL),
+ * no retention policy (MEDIUM); PASSED CRITICAL, MEDIUM and LOW findings among them.
  */
 function auditFindings(): Finding[] {
   const variants = [
@@ -156,21 +156,23 @@ describe.skipIf(!motoAvailable())('infra event patterns on moto EventBridge', ()
       .filter((f) => f.status === 'FAILED' && (f.severity === 'HIGH' || f.severity === 'CRITICAL'))
       .map((f) => f.findingId)
       .sort();
-    expect(expected).toEqual([
-      '123456789012/us-east-1/cluster-nohsmsaaaaaa/hsm-count',
-      '123456789012/us-east-1/cluster-onehsmaaaaaa/hsm-count',
-    ]);
+    // The cluster with no HSM is parked: INFORMATIONAL, so it is not alerted.
+    expect(expected).toEqual(['123456789012/us-east-1/cluster-onehsmaaaaaa/hsm-count']);
     expect(delivered.alerts.map((e) => e.detail.findingId).sort()).toEqual(expected);
     expect(delivered.alerts.every((e) => e['detail-type'] === 'CloudHSM Finding')).toBe(true);
   });
 
-  it('does not alert on PASSED HIGH findings or FAILED MEDIUM ones', () => {
+  it('does not alert on PASSED HIGH or CRITICAL findings, FAILED MEDIUM or INFORMATIONAL ones', () => {
     const alerted = new Set(delivered.alerts.map((e) => e.detail.findingId));
-    const passedHigh = findings.filter((f) => f.status === 'PASSED' && f.severity === 'HIGH');
+    const passedHigh = findings.filter(
+      (f) => f.status === 'PASSED' && (f.severity === 'HIGH' || f.severity === 'CRITICAL'),
+    );
     const failedMedium = findings.filter((f) => f.status === 'FAILED' && f.severity === 'MEDIUM');
     expect(passedHigh.length).toBeGreaterThan(0);
     expect(failedMedium.map((f) => f.checkId)).toContain('retention-policy');
-    expect([...passedHigh, ...failedMedium].some((f) => alerted.has(f.findingId))).toBe(false);
+    const parked = findings.filter((f) => f.status === 'FAILED' && f.severity === 'INFORMATIONAL');
+    expect(parked.map((f) => f.resource.id)).toEqual(['cluster-nohsmsaaaaaa']);
+    expect([...passedHigh, ...failedMedium, ...parked].some((f) => alerted.has(f.findingId))).toBe(false);
   });
 
   it('sends every event from the source, and nothing else, to the log target', () => {
@@ -192,9 +194,9 @@ describe.skipIf(!motoAvailable())('infra event patterns on moto EventBridge', ()
   });
 
   it('delivers the finding detail and the cluster ARN unchanged', () => {
-    const sent = findings.find((f) => f.findingId.endsWith('cluster-nohsmsaaaaaa/hsm-count'))!;
+    const sent = findings.find((f) => f.findingId.endsWith('cluster-onehsmaaaaaa/hsm-count'))!;
     const got = delivered.alerts.find((e) => e.detail.findingId === sent.findingId)!;
     expect(got.detail).toEqual(sent);
-    expect(got.resources).toEqual(['arn:aws:cloudhsm:us-east-1:123456789012:cluster/cluster-nohsmsaaaaaa']);
+    expect(got.resources).toEqual(['arn:aws:cloudhsm:us-east-1:123456789012:cluster/cluster-onehsmaaaaaa']);
   });
 });

@@ -78,9 +78,9 @@ describe('inventory summary', () => {
           state: 'ACTIVE',
           subnetMapping: {},
           hsms: [
-            { id: 'hsm-a', zone: 'us-west-2a' },
-            { id: 'hsm-b', zone: 'us-west-2a' },
-            { id: 'hsm-c', zone: 'us-west-2b' },
+            { id: 'hsm-a', zone: 'us-west-2a', state: 'ACTIVE' },
+            { id: 'hsm-b', zone: 'us-west-2a', state: 'ACTIVE' },
+            { id: 'hsm-c', zone: 'us-west-2b', state: 'ACTIVE' },
           ],
           retentionDays: 30,
           tags: {},
