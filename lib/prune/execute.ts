@@ -2,15 +2,21 @@
  * Act: applies a {@link PrunePlan}. Deletes exactly the plan's deletions that are still safe to
  * delete, with bounded concurrency; throttling is the SDK's adaptive retry's job (no sleeps here).
  */
-import { DeleteBackupCommand, type DeleteBackupCommandOutput } from '@aws-sdk/client-cloudhsm-v2';
+import {
+  DeleteBackupCommand,
+  type DeleteBackupCommandOutput,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-cloudhsm-v2';
 import { mapSettled } from '../concurrency.js';
 import { describeError, errorCode } from '../errors.js';
 import type { BackupInfo } from '../inventory/types.js';
 import { restoreCommand } from '../restore/command.js';
-import type { RunCounts } from '../run.js';
+import { newRunId, type RunCounts } from '../run.js';
 import { AdaptiveGate, attemptsOf } from './gate.js';
 import { type CloudHsmClients, describeBackupsById } from './lookup.js';
-import { deletions, type PlanEntry, type PrunePlan } from './plan.js';
+import { deletions, holdTagOn, type PlanEntry, type PrunePlan } from './plan.js';
+import { recordedRuns, recordTagKey } from './record.js';
 
 export type OutcomeStatus = 'succeeded' | 'failed' | 'skipped';
 
@@ -22,8 +28,10 @@ export type OutcomeReason =
   | 'already-pending-deletion'
   /** The service no longer knows the backup. */
   | 'already-gone'
-  /** Re-read before deleting: no longer READY, NeverExpires now set, hold tag added, or gone. */
+  /** Re-read before deleting: no longer READY, NeverExpires now set, hold tag added, gone, or keep-last at risk. */
   | 'changed'
+  /** Found PENDING_DELETION, and not by this run (no lost answer of its own): no event, no restore command. */
+  | 'deleted-elsewhere'
   /** The caller's deadline (the Lambda's remaining time) stopped new deletes. */
   | 'deadline'
   /** The plan is larger than max-deletions: nothing was deleted. */
@@ -66,11 +74,15 @@ export interface ExecuteProgress {
 }
 
 export interface ExecuteOptions {
+  /** The run whose deletion record (lib/prune/record.ts) is written on each backup before deleting it (default: a fresh id). */
+  runId?: string;
   /** Deletes in flight at once in each region, at most (default 6); fewer while the service throttles. */
   concurrency?: number;
   /** Checked before each delete starts; true stops new deletes (the rest are skipped "deadline"). */
   shouldStop?: () => boolean;
   onProgress?: (progress: ExecuteProgress) => void;
+  /** Milliseconds from a monotonic clock, for the age of a re-read (default `performance.now`). */
+  monotonic?: () => number;
   /** Arguments appended to printed restore commands (`--endpoint URL`). */
   commandArgs?: string[];
 }
@@ -114,25 +126,144 @@ function deleted(
 }
 
 /** The reason a re-read backup may no longer be deleted, or undefined when it still may. */
-export function staleReason(fresh: BackupInfo | undefined, holdTag: string): string | undefined {
+export function staleReason(fresh: BackupInfo | undefined, holdTags: readonly string[]): string | undefined {
   if (!fresh) return 'no longer listed';
   if (fresh.state !== 'READY') return `state is now ${fresh.state}`;
   if (fresh.neverExpires) return 'NeverExpires is now set';
-  if (Object.hasOwn(fresh.tags, holdTag)) return `now carries the hold tag ${holdTag}`;
+  const hold = holdTagOn(fresh, holdTags);
+  if (hold !== undefined) return `now carries the hold tag ${hold}`;
   return undefined;
 }
 
 /**
+ * Planned deletions re-read with one DescribeBackups, then deleted one after another: the
+ * window between the re-read and each delete is a few deletes long (and never older than
+ * {@link RECHECK_MAX_AGE_MS} plus one delete). The re-reads add about one call per five deletes.
+ */
+export const RECHECK_BATCH = 5;
+
+/** A re-read older than this (ms) is read again before the next delete of its batch. */
+export const RECHECK_MAX_AGE_MS = 2000;
+
+/**
+ * The kept READY backups whose survival keep-last relies on, per lineage (region + lineage):
+ * the newest `keepLast + 1` of the plan's kept READY backups (one spare, so that one of
+ * them going away does not stop the run while enough remain).
+ */
+function keepLastGuards(plan: PrunePlan): Map<string, PlanEntry[]> {
+  const guards = new Map<string, PlanEntry[]>();
+  if (plan.keepLast === 0) return guards;
+  const kept = plan.entries
+    .filter((e) => e.decision === 'keep' && e.state === 'READY' && e.reason !== 'other-cluster')
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.backupId.localeCompare(b.backupId));
+  for (const entry of kept) {
+    const key = lineageKey(entry);
+    const group = guards.get(key) ?? [];
+    if (group.length <= plan.keepLast) group.push(entry);
+    guards.set(key, group);
+  }
+  return guards;
+}
+
+const lineageKey = (entry: Pick<PlanEntry, 'region' | 'lineage'>) => `${entry.region}\u0000${entry.lineage}`;
+
+/** Why deleting `entry` would break keep-last now, or undefined when enough READY backups remain. */
+function keepLastReason(
+  entry: PlanEntry,
+  plan: PrunePlan,
+  guards: Map<string, PlanEntry[]>,
+  fresh: Map<string, BackupInfo>,
+): string | undefined {
+  if (plan.keepLast === 0) return undefined;
+  const remaining = (guards.get(lineageKey(entry)) ?? []).filter(
+    (g) => fresh.get(g.backupId)?.state === 'READY',
+  ).length;
+  if (remaining >= plan.keepLast) return undefined;
+  return (
+    `keep-last ${plan.keepLast}: only ${remaining} READY backup(s) of lineage ${entry.lineage} ` +
+    "remain besides this run's deletions (one was deleted or changed since planning)"
+  );
+}
+
+/** What one batch needs to know: the run and how it reports. */
+interface BatchContext {
+  clients: CloudHsmClients;
+  plan: PrunePlan;
+  guards: Map<string, PlanEntry[]>;
+  gate: AdaptiveGate;
+  options: ExecuteOptions;
+  runId: string;
+  recordValue: string;
+  report: (outcome: PruneOutcome) => PruneOutcome;
+}
+
+/** Re-reads one batch of planned deletions (and the backups keep-last relies on), then deletes them. */
+async function processBatch(batch: PlanEntry[], context: BatchContext): Promise<PruneOutcome[]> {
+  const { clients, plan, guards, report } = context;
+  const region = batch[0]!.region;
+  const guardIds = [...new Set(batch.flatMap((e) => guards.get(lineageKey(e)) ?? []).map((g) => g.backupId))];
+  let fresh: Map<string, BackupInfo>;
+  try {
+    fresh = await describeBackupsById(clients.cloudHsm(region), region, [
+      ...batch.map((e) => e.backupId),
+      ...guardIds,
+    ]);
+  } catch (error) {
+    // Not knowing the current state is no licence to delete: every one of them fails.
+    return batch.map((entry) =>
+      report(
+        outcome(entry, 'failed', 'error', `could not re-read before deleting: ${describeError(error)}`, {
+          errorCode: errorCode(error),
+        }),
+      ),
+    );
+  }
+  const outcomes: PruneOutcome[] = [];
+  const monotonic = context.options.monotonic ?? (() => performance.now());
+  let readAt = monotonic();
+  for (const [index, entry] of batch.entries()) {
+    if (monotonic() - readAt > RECHECK_MAX_AGE_MS) {
+      // Deletes are slow today: read the rest again rather than act on an old answer.
+      const rest = batch.slice(index).map((e) => e.backupId);
+      try {
+        fresh = await describeBackupsById(clients.cloudHsm(region), region, [...rest, ...guardIds]);
+      } catch (error) {
+        for (const left of batch.slice(index)) {
+          outcomes.push(
+            report(
+              outcome(left, 'failed', 'error', `could not re-read before deleting: ${describeError(error)}`, {
+                errorCode: errorCode(error),
+              }),
+            ),
+          );
+        }
+        return outcomes;
+      }
+      readAt = monotonic();
+    }
+    const reason =
+      staleReason(fresh.get(entry.backupId), plan.holdTags) ?? keepLastReason(entry, plan, guards, fresh);
+    if (reason) {
+      outcomes.push(report(outcome(entry, 'skipped', 'changed', `changed since planning: ${reason}`)));
+      continue;
+    }
+    outcomes.push(report(await deleteOne(entry, context)));
+  }
+  return outcomes;
+}
+
+/**
  * After DeleteBackup answered CloudHsmInvalidRequestException: when an earlier attempt's
- * response was lost, the SDK's retry finds the backup already PENDING_DELETION. Look before
- * calling it a failure.
+ * response was lost, the SDK's retry finds the backup already PENDING_DELETION. It is this
+ * run's deletion only if an earlier attempt existed (attempts > 1) and the backup carries
+ * this run's record; otherwise someone else deleted it, and this run claims nothing.
  */
 async function confirmAfterInvalidRequest(
-  clients: CloudHsmClients,
   entry: PlanEntry,
   error: unknown,
-  commandArgs: string[],
+  context: BatchContext,
 ): Promise<PruneOutcome> {
+  const { clients, runId, options } = context;
   let fresh: BackupInfo | undefined;
   try {
     fresh = (await describeBackupsById(clients.cloudHsm(entry.region), entry.region, [entry.backupId])).get(
@@ -148,38 +279,78 @@ async function confirmAfterInvalidRequest(
     );
   }
   if (fresh?.state === 'PENDING_DELETION') {
-    return deleted(
+    const mine = (attemptsOf(error) ?? 1) > 1 && Object.hasOwn(fresh.tags, recordTagKey(runId));
+    if (mine) {
+      return deleted(
+        entry,
+        'already-pending-deletion',
+        'already PENDING_DELETION (an earlier attempt whose answer was lost)',
+        fresh.deleteAt,
+        options.commandArgs ?? [],
+      );
+    }
+    await removeRecord(context, entry);
+    const by = recordedRuns(fresh.tags).filter((id) => id !== runId);
+    return outcome(
       entry,
-      'already-pending-deletion',
-      'already PENDING_DELETION',
-      fresh.deleteAt,
-      commandArgs,
+      'skipped',
+      'deleted-elsewhere',
+      `already PENDING_DELETION: deleted by someone else${by.length > 0 ? ` (prune run ${by.join(', ')})` : ''}, not by this run`,
     );
   }
   if (!fresh || fresh.state === 'DELETED') {
     return outcome(entry, 'succeeded', 'already-gone', 'already deleted');
   }
+  await removeRecord(context, entry);
   return outcome(entry, 'failed', 'error', `${describeError(error)} (state is ${fresh.state})`, {
     errorCode: errorCode(error),
   });
 }
 
-type DeleteAnswer = { response: DeleteBackupCommandOutput } | { error: unknown } | { stopped: true };
+/** Best effort: this run did not delete the backup, so its record must not send a restore there. */
+async function removeRecord(context: BatchContext, entry: PlanEntry): Promise<void> {
+  try {
+    await context.clients
+      .cloudHsm(entry.region)
+      .send(
+        new UntagResourceCommand({ ResourceId: entry.backupId, TagKeyList: [recordTagKey(context.runId)] }),
+      );
+  } catch {
+    // Left behind, the record names this run on a backup it did not delete: `restore --run-id`
+    // would then find that backup READY (not attempted) or, if it is deleted later by someone
+    // else, offer it back. The delete itself is decided already; an error here changes nothing.
+  }
+}
 
-/** One DeleteBackup through the region's gate; `shouldStop` is checked once a slot is free. */
-async function sendDelete(
-  clients: CloudHsmClients,
-  entry: PlanEntry,
-  gate: AdaptiveGate,
-  shouldStop: (() => boolean) | undefined,
-): Promise<DeleteAnswer> {
+type DeleteAnswer =
+  | { response: DeleteBackupCommandOutput }
+  | { error: unknown }
+  | { notRecorded: unknown }
+  | { stopped: true };
+
+/**
+ * Writes this run's deletion record, then sends DeleteBackup, both in one slot of the
+ * region's gate; `shouldStop` is checked once a slot is free. No record, no delete.
+ */
+async function sendDelete(entry: PlanEntry, context: BatchContext): Promise<DeleteAnswer> {
+  const { gate, options } = context;
+  const client = context.clients.cloudHsm(entry.region);
   await gate.acquire();
   let attempts: number | undefined;
   try {
-    if (shouldStop?.()) return { stopped: true };
-    const response = await clients
-      .cloudHsm(entry.region)
-      .send(new DeleteBackupCommand({ BackupId: entry.backupId }));
+    if (options.shouldStop?.()) return { stopped: true };
+    try {
+      await client.send(
+        new TagResourceCommand({
+          ResourceId: entry.backupId,
+          TagList: [{ Key: recordTagKey(context.runId), Value: context.recordValue }],
+        }),
+      );
+    } catch (error) {
+      attempts = attemptsOf(error);
+      return { notRecorded: error };
+    }
+    const response = await client.send(new DeleteBackupCommand({ BackupId: entry.backupId }));
     attempts = attemptsOf(response);
     return { response };
   } catch (error) {
@@ -190,66 +361,37 @@ async function sendDelete(
   }
 }
 
-async function deleteOne(
-  clients: CloudHsmClients,
-  entry: PlanEntry,
-  gate: AdaptiveGate,
-  options: ExecuteOptions,
-): Promise<PruneOutcome> {
-  const commandArgs = options.commandArgs ?? [];
-  const answer = await sendDelete(clients, entry, gate, options.shouldStop);
+async function deleteOne(entry: PlanEntry, context: BatchContext): Promise<PruneOutcome> {
+  const commandArgs = context.options.commandArgs ?? [];
+  const answer = await sendDelete(entry, context);
   if ('stopped' in answer)
     return outcome(entry, 'skipped', 'deadline', 'not started: the run ran out of time');
+  if ('notRecorded' in answer) {
+    return outcome(
+      entry,
+      'failed',
+      'error',
+      `not deleted: writing the deletion record failed: ${describeError(answer.notRecorded)}`,
+      { errorCode: errorCode(answer.notRecorded) },
+    );
+  }
   if ('response' in answer) {
     return deleted(entry, 'deleted', 'deleted', answer.response.Backup?.DeleteTimestamp, commandArgs);
   }
   const { error } = answer;
   const code = errorCode(error);
   if (code === NOT_FOUND) return outcome(entry, 'succeeded', 'already-gone', 'already gone');
-  if (code === INVALID_REQUEST) return confirmAfterInvalidRequest(clients, entry, error, commandArgs);
+  if (code === INVALID_REQUEST) return confirmAfterInvalidRequest(entry, error, context);
+  await removeRecord(context, entry);
   return outcome(entry, 'failed', 'error', describeError(error), { errorCode: code });
 }
 
-/** Re-reads every planned deletion (per region, ≤50 ids a call) and splits off those that changed. */
-async function recheck(
-  clients: CloudHsmClients,
-  planned: PlanEntry[],
-  holdTag: string,
-): Promise<{ ready: PlanEntry[]; changed: PruneOutcome[] }> {
-  const ready: PlanEntry[] = [];
-  const changed: PruneOutcome[] = [];
-  const regions = [...new Set(planned.map((e) => e.region))];
-  await Promise.all(
-    regions.map(async (region) => {
-      const inRegion = planned.filter((e) => e.region === region);
-      let fresh: Map<string, BackupInfo>;
-      try {
-        fresh = await describeBackupsById(
-          clients.cloudHsm(region),
-          region,
-          inRegion.map((e) => e.backupId),
-        );
-      } catch (error) {
-        // Not knowing the current state is no licence to delete: every one of them fails.
-        for (const entry of inRegion) {
-          changed.push(
-            outcome(entry, 'failed', 'error', `could not re-read before deleting: ${describeError(error)}`, {
-              errorCode: errorCode(error),
-            }),
-          );
-        }
-        return;
-      }
-      for (const entry of inRegion) {
-        const reason = staleReason(fresh.get(entry.backupId), holdTag);
-        if (reason) changed.push(outcome(entry, 'skipped', 'changed', `changed since planning: ${reason}`));
-        else ready.push(entry);
-      }
-    }),
-  );
-  const order = new Map(planned.map((e, i) => [e.backupId, i]));
-  ready.sort((a, b) => order.get(a.backupId)! - order.get(b.backupId)!);
-  return { ready, changed };
+/** Splits one region's deletions into re-read batches, spread over the workers when few. */
+function batchesOf(entries: PlanEntry[], concurrency: number): PlanEntry[][] {
+  const size = Math.max(1, Math.min(RECHECK_BATCH, Math.ceil(entries.length / concurrency)));
+  const batches: PlanEntry[][] = [];
+  for (let i = 0; i < entries.length; i += size) batches.push(entries.slice(i, i + size));
+  return batches;
 }
 
 /** How to get past a refused plan. */
@@ -286,9 +428,10 @@ function summarise(outcomes: PruneOutcome[], commandArgs: string[], refused?: st
 }
 
 /**
- * Applies a plan: refuses it whole when it is over `maxDeletions`; otherwise re-reads the
- * planned deletions (the plan may be stale), skips any that are no longer safe, and deletes
- * the rest. Never deletes a backup the plan does not list for deletion. Errors are reported
+ * Applies a plan: refuses it whole when it is over `maxDeletions`; otherwise, a few at a
+ * time, re-reads the planned deletions (the plan may be stale) and the backups keep-last
+ * relies on, skips any that are no longer safe, records the deletion on the backup and deletes
+ * it. Never deletes a backup the plan does not list for deletion. Errors are reported
  * per backup, never thrown.
  */
 export async function executePrune(
@@ -308,7 +451,6 @@ export async function executePrune(
   }
   if (planned.length === 0) return summarise([], commandArgs);
 
-  const { ready, changed } = await recheck(clients, planned, plan.holdTag);
   const concurrency = options.concurrency ?? DEFAULT_PRUNE_CONCURRENCY;
   const total = planned.length;
   let done = 0;
@@ -317,30 +459,42 @@ export async function executePrune(
     options.onProgress?.({ done, total, outcome: result });
     return result;
   };
-  changed.forEach(report);
+  const guards = keepLastGuards(plan);
+  const runId = options.runId ?? newRunId();
 
   // Regions run side by side, each with its own gate: AWS throttles per region.
-  const regions = [...new Set(ready.map((e) => e.region))];
+  const regions = [...new Set(planned.map((e) => e.region))];
   const perRegion = await Promise.all(
     regions.map(async (region) => {
-      const inRegion = ready.filter((e) => e.region === region);
-      const gate = new AdaptiveGate(concurrency);
-      const settled = await mapSettled(inRegion, concurrency, async (entry) =>
-        report(await deleteOne(clients, entry, gate, options)),
+      const batches = batchesOf(
+        planned.filter((e) => e.region === region),
+        concurrency,
       );
-      return settled.map((s, i) =>
+      const context: BatchContext = {
+        clients,
+        plan,
+        guards,
+        gate: new AdaptiveGate(concurrency),
+        options,
+        runId,
+        recordValue: plan.now,
+        report,
+      };
+      const settled = await mapSettled(batches, concurrency, (batch) => processBatch(batch, context));
+      return settled.flatMap((s, i) =>
         s.status === 'fulfilled'
           ? s.value
-          : report(
-              outcome(inRegion[i]!, 'failed', 'error', describeError(s.reason), {
-                errorCode: errorCode(s.reason),
-              }),
+          : batches[i]!.map((entry) =>
+              report(
+                outcome(entry, 'failed', 'error', describeError(s.reason), {
+                  errorCode: errorCode(s.reason),
+                }),
+              ),
             ),
       );
     }),
   );
-  const attempted = perRegion.flat();
   const order = new Map(planned.map((e, i) => [e.backupId, i]));
-  const all = [...changed, ...attempted].sort((a, b) => order.get(a.backupId)! - order.get(b.backupId)!);
+  const all = perRegion.flat().sort((a, b) => order.get(a.backupId)! - order.get(b.backupId)!);
   return summarise(all, commandArgs);
 }

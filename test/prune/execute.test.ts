@@ -2,10 +2,11 @@ import {
   CloudHsmAccessDeniedException,
   CloudHsmServiceException,
   DeleteBackupCommand,
+  TagResourceCommand,
 } from '@aws-sdk/client-cloudhsm-v2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BackupInfo } from '../../lib/inventory/types.js';
-import { executePrune } from '../../lib/prune/execute.js';
+import { executePrune, RECHECK_BATCH } from '../../lib/prune/execute.js';
 import { deletions, planPrune } from '../../lib/prune/plan.js';
 import { FakeHsm } from './fake-hsm.js';
 import { backup, config, inventory, NOW } from './fixtures.js';
@@ -28,17 +29,24 @@ function planned(count: number, settings: Record<string, string> = {}, extra: Ba
 }
 
 describe('executePrune', () => {
-  it('deletes exactly the planned backups, re-reading them first in calls of at most 50 ids', async () => {
+  it('deletes exactly the planned backups, re-reading each batch (and the kept newest) right before', async () => {
     // Prepare
     const { old, plan } = planned(120);
+    const kept = plan.entries.find((e) => e.decision === 'keep')!.backupId;
     // Act
-    const result = await executePrune(hsm.clients(), plan);
+    const result = await executePrune(hsm.clients(), plan, { runId: 'run-1' });
     // Assess
     const deleted = hsm.calls(DeleteBackupCommand).map((input) => input.BackupId);
-    expect(deleted.sort()).toEqual(old.map((b) => b.id).sort());
+    expect([...deleted].sort()).toEqual(old.map((b) => b.id).sort());
     const rereads = hsm.describeInputs.map((input) => input.Filters?.backupIds ?? []);
-    expect(rereads.map((ids) => ids.length)).toEqual([50, 50, 20]);
-    expect(new Set(rereads.flat())).toEqual(new Set(old.map((b) => b.id)));
+    expect(rereads).toHaveLength(120 / RECHECK_BATCH);
+    for (const ids of rereads) expect(ids).toEqual([...ids.slice(0, RECHECK_BATCH), kept]);
+    expect(rereads.flatMap((ids) => ids.slice(0, RECHECK_BATCH)).sort()).toEqual(old.map((b) => b.id).sort());
+    // Every delete is preceded by this run's record on the backup.
+    const tagged = hsm.calls(TagResourceCommand);
+    expect(tagged.map((i) => i.ResourceId)).toEqual(deleted);
+    expect(tagged[0]!.TagList).toEqual([{ Key: 'cloudhsm-ops:deleted-by:run-1', Value: plan.now }]);
+    expect(old.every((b) => hsm.tags(b.id)['cloudhsm-ops:deleted-by:run-1'] === plan.now)).toBe(true);
     expect(result.counts).toEqual({ succeeded: 120, failed: 0, skipped: 0 });
     expect(result.succeeded[0]).toMatchObject({
       status: 'succeeded',
@@ -84,6 +92,7 @@ describe('executePrune', () => {
       // The first attempt was applied but its response lost; this is the SDK's retry arriving.
       if (BackupId === lostResponse!.id && !lost) {
         lost = true;
+        hsm.retried.add(BackupId);
         hsm.backups.get(BackupId)!.BackupState = 'PENDING_DELETION';
         hsm.backups.get(BackupId)!.DeleteTimestamp = new Date('2026-12-06T12:00:00Z');
       }

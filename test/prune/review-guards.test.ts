@@ -61,7 +61,8 @@ describe('prune with --publish', () => {
     );
     // Assess
     expect(run.result?.counts.succeeded).toBe(3);
-    expect(run.events?.lostCount).toBe(3);
+    // Three Backup Deleted events and the Run Summary.
+    expect(run.events?.lostCount).toBe(4);
     expect(run.events?.lost).toHaveLength(1);
     expect(run.exitCode).toBe(1);
   });
