@@ -1,6 +1,7 @@
 import {
   CloudHsmAccessDeniedException,
   CloudHsmServiceException,
+  CloudHsmTagException,
   DeleteBackupCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-cloudhsm-v2';
@@ -110,6 +111,45 @@ describe('executePrune', () => {
     expect(byId.get(lostResponse!.id)?.restoreCommand).toContain(lostResponse!.id);
     expect(byId.get(fine!.id)).toMatchObject({ reason: 'deleted' });
     expect(result.restoreCommands[0]).not.toContain(vanishes!.id);
+  });
+
+  it('does not claim a backup someone else deleted between its re-read and its delete: no restore command', async () => {
+    // Prepare: another run deletes it first; this run's first (only) attempt is refused.
+    const { old, plan } = planned(2);
+    const [taken, fine] = old;
+    hsm.beforeDelete = ({ BackupId }) => {
+      if (BackupId === taken!.id) hsm.backups.get(BackupId)!.BackupState = 'PENDING_DELETION';
+    };
+    // Act
+    const result = await executePrune(hsm.clients(), plan, { runId: 'run-1' });
+    // Assess
+    expect(result.succeeded.map((o) => o.backupId)).toEqual([fine!.id]);
+    expect(result.skipped).toEqual([
+      expect.objectContaining({
+        backupId: taken!.id,
+        reason: 'deleted-elsewhere',
+        detail: 'already PENDING_DELETION: deleted by someone else, not by this run',
+      }),
+    ]);
+    expect(result.skipped[0]!.restoreCommand).toBeUndefined();
+    expect(result.restoreCommands.join(' ')).not.toContain(taken!.id);
+    // Its record is gone too, so `restore --run-id run-1` leaves it alone.
+    expect(hsm.tags(taken!.id)).toEqual({});
+  });
+
+  it('never deletes a backup whose deletion record could not be written', async () => {
+    const { old, plan } = planned(2);
+    hsm.beforeTag = ({ BackupId }) => {
+      if (BackupId === old[0]!.id)
+        throw new CloudHsmTagException({ message: 'tag policy says no', $metadata: {} });
+    };
+    const result = await executePrune(hsm.clients(), plan, { runId: 'run-1' });
+    expect(hsm.calls(DeleteBackupCommand).map((i) => i.BackupId)).toEqual([old[1]!.id]);
+    expect(hsm.state(old[0]!.id)).toBe('READY');
+    expect(result.failed).toEqual([
+      expect.objectContaining({ backupId: old[0]!.id, errorCode: 'CloudHsmTagException' }),
+    ]);
+    expect(result.failed[0]!.detail).toMatch(/not deleted: writing the deletion record failed/);
   });
 
   it('reports a backup that is still READY after an invalid-request answer as failed', async () => {

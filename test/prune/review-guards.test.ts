@@ -97,10 +97,11 @@ describe('restore with --publish', () => {
       NOW,
     );
     // Assess
-    expect(seen.flat().map((e) => [e.detailType, e.detail.backupId])).toEqual(
-      deleted.map((b) => ['CloudHSM Backup Restored', b.id]),
-    );
-    expect(run.events?.lostCount).toBe(2);
+    expect(seen.flat().map((e) => [e.detailType, e.detail.backupId])).toEqual([
+      ...deleted.map((b) => ['CloudHSM Backup Restored', b.id]),
+      ['CloudHSM Run Summary', undefined],
+    ]);
+    expect(run.events?.lostCount).toBe(3);
     expect(run.exitCode).toBe(1);
   });
 
