@@ -8,7 +8,15 @@ import * as z from 'zod';
 import { UsageError } from '../errors.js';
 import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
 import { type CutoffLabels, parseAge, parseTimestamp, parseTimeZone } from '../time/cutoff.js';
-import { EVENT_SOURCE, PATTERNS, parseClusterId, parseCount, parseRegion, uniqueRegions } from './common.js';
+import {
+  DEFAULT_HOLD_TAG,
+  EVENT_SOURCE,
+  PATTERNS,
+  parseClusterId,
+  parseCount,
+  parseRegion,
+  uniqueRegions,
+} from './common.js';
 
 /** Raw prune settings, every value a string as it arrives from flags or the environment. */
 export interface PruneInput {
@@ -82,7 +90,7 @@ export interface PruneConfig {
 export const PRUNE_DEFAULTS = {
   keepLast: 1,
   maxDeletions: 50,
-  holdTag: 'cloudhsm-ops:hold',
+  holdTag: DEFAULT_HOLD_TAG,
   concurrency: 6,
   eventBus: 'default',
 } as const;

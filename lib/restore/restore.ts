@@ -16,6 +16,7 @@ import { accountId as lookupAccountId } from '../aws/account.js';
 import type { AwsClients } from '../aws/clients.js';
 import { mapSettled } from '../concurrency.js';
 import {
+  DEFAULT_HOLD_TAG,
   EVENT_SOURCE,
   PATTERNS,
   parseBackupId,
@@ -74,7 +75,7 @@ export interface RestoreConfig {
 }
 
 /** The tag `--hold` adds: the default hold tag, which every prune honours. */
-export const RESTORE_HOLD_TAG = 'cloudhsm-ops:hold';
+export const RESTORE_HOLD_TAG = DEFAULT_HOLD_TAG;
 
 /** Raw restore settings as strings (CLI flags, or an environment). */
 export interface RestoreInput {
@@ -137,7 +138,7 @@ export function parseRestoreConfig(input: Record<string, string | undefined>): R
   }
   if (!byIds && !byAge && !byRun) {
     throw new UsageError(
-      'say what to restore: --backup-id <id> (repeatable), --deleted-since <age> or --run-id <prune run id>',
+      'say what to restore: --backup-id <id> (repeatable) or --deleted-since <age>, or --run-id <prune run id>',
     );
   }
   let selection: RestoreSelection;

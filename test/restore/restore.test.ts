@@ -134,7 +134,7 @@ describe('restore --deleted-since', () => {
 
 describe('parseRestoreConfig', () => {
   it.each([
-    [{}, /say what to restore: --backup-id .*, --deleted-since <age> or --run-id/],
+    [{}, /say what to restore: --backup-id .* or --deleted-since <age>, or --run-id/],
     [{ backupIds: 'backup-aaaaaaaaaaa', deletedSince: '2h' }, /either --backup-id/],
     [{ backupIds: 'backup-x' }, /backup id "backup-x" is not valid/],
     [{ deletedSince: 'lately' }, /--deleted-since "lately" is not valid/],
