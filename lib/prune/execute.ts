@@ -1,6 +1,9 @@
 /**
  * Act: applies a {@link PrunePlan}. Deletes exactly the plan's deletions that are still safe to
  * delete, with bounded concurrency; throttling is the SDK's adaptive retry's job (no sleeps here).
+ * Each batch of planned deletions is re-read right before it is deleted (guardrails and
+ * keep-last checked again), and each backup carries this run's deletion record
+ * (lib/prune/record.ts) before DeleteBackup is sent.
  */
 import {
   DeleteBackupCommand,
@@ -137,8 +140,9 @@ export function staleReason(fresh: BackupInfo | undefined, holdTags: readonly st
 
 /**
  * Planned deletions re-read with one DescribeBackups, then deleted one after another: the
- * window between the re-read and each delete is a few deletes long (and never older than
- * {@link RECHECK_MAX_AGE_MS} plus one delete). The re-reads add about one call per five deletes.
+ * window between the re-read and each delete is a few deletes long, and never longer than
+ * {@link RECHECK_MAX_AGE_MS} plus one delete (the check runs once the gate's slot is held). The
+ * re-reads add about one call per five deletes.
  */
 export const RECHECK_BATCH = 5;
 
@@ -197,57 +201,49 @@ interface BatchContext {
   report: (outcome: PruneOutcome) => PruneOutcome;
 }
 
-/** Re-reads one batch of planned deletions (and the backups keep-last relies on), then deletes them. */
-async function processBatch(batch: PlanEntry[], context: BatchContext): Promise<PruneOutcome[]> {
-  const { clients, plan, guards, report } = context;
-  const region = batch[0]!.region;
-  const guardIds = [...new Set(batch.flatMap((e) => guards.get(lineageKey(e)) ?? []).map((g) => g.backupId))];
-  let fresh: Map<string, BackupInfo>;
-  try {
-    fresh = await describeBackupsById(clients.cloudHsm(region), region, [
-      ...batch.map((e) => e.backupId),
-      ...guardIds,
-    ]);
-  } catch (error) {
-    // Not knowing the current state is no licence to delete: every one of them fails.
-    return batch.map((entry) =>
-      report(
-        outcome(entry, 'failed', 'error', `could not re-read before deleting: ${describeError(error)}`, {
-          errorCode: errorCode(error),
-        }),
-      ),
+/**
+ * The current state of one batch of planned deletions and of the kept backups keep-last relies
+ * on: read with one DescribeBackups when first needed, and again for the rest of the batch
+ * once that read is older than {@link RECHECK_MAX_AGE_MS}.
+ */
+class BatchView {
+  private fresh: Map<string, BackupInfo> | undefined;
+  private readAt = 0;
+  private readonly guardIds: string[];
+  private readonly monotonic: () => number;
+
+  constructor(
+    private readonly batch: PlanEntry[],
+    private readonly context: BatchContext,
+  ) {
+    const guards = batch.flatMap((e) => context.guards.get(lineageKey(e)) ?? []);
+    this.guardIds = [...new Set(guards.map((g) => g.backupId))];
+    this.monotonic = context.options.monotonic ?? (() => performance.now());
+  }
+
+  /** Why the batch's `index`-th entry may no longer be deleted, or undefined; throws when it cannot be read. */
+  async staleReason(index: number): Promise<string | undefined> {
+    const entry = this.batch[index]!;
+    if (!this.fresh || this.monotonic() - this.readAt > RECHECK_MAX_AGE_MS) {
+      const ids = [...this.batch.slice(index).map((e) => e.backupId), ...this.guardIds];
+      this.fresh = undefined; // a failed read leaves nothing to trust: the next entry reads again
+      this.fresh = await describeBackupsById(this.context.clients.cloudHsm(entry.region), entry.region, ids);
+      this.readAt = this.monotonic();
+    }
+    const { plan, guards } = this.context;
+    return (
+      staleReason(this.fresh.get(entry.backupId), plan.holdTags) ??
+      keepLastReason(entry, plan, guards, this.fresh)
     );
   }
+}
+
+/** Deletes one batch, one backup after another, each checked against a fresh-enough re-read. */
+async function processBatch(batch: PlanEntry[], context: BatchContext): Promise<PruneOutcome[]> {
+  const view = new BatchView(batch, context);
   const outcomes: PruneOutcome[] = [];
-  const monotonic = context.options.monotonic ?? (() => performance.now());
-  let readAt = monotonic();
   for (const [index, entry] of batch.entries()) {
-    if (monotonic() - readAt > RECHECK_MAX_AGE_MS) {
-      // Deletes are slow today: read the rest again rather than act on an old answer.
-      const rest = batch.slice(index).map((e) => e.backupId);
-      try {
-        fresh = await describeBackupsById(clients.cloudHsm(region), region, [...rest, ...guardIds]);
-      } catch (error) {
-        for (const left of batch.slice(index)) {
-          outcomes.push(
-            report(
-              outcome(left, 'failed', 'error', `could not re-read before deleting: ${describeError(error)}`, {
-                errorCode: errorCode(error),
-              }),
-            ),
-          );
-        }
-        return outcomes;
-      }
-      readAt = monotonic();
-    }
-    const reason =
-      staleReason(fresh.get(entry.backupId), plan.holdTags) ?? keepLastReason(entry, plan, guards, fresh);
-    if (reason) {
-      outcomes.push(report(outcome(entry, 'skipped', 'changed', `changed since planning: ${reason}`)));
-      continue;
-    }
-    outcomes.push(report(await deleteOne(entry, context)));
+    outcomes.push(context.report(await deleteOne(entry, context, () => view.staleReason(index))));
   }
   return outcomes;
 }
@@ -325,20 +321,34 @@ async function removeRecord(context: BatchContext, entry: PlanEntry): Promise<vo
 type DeleteAnswer =
   | { response: DeleteBackupCommandOutput }
   | { error: unknown }
+  | { changed: string }
+  | { unread: unknown }
   | { notRecorded: unknown }
   | { stopped: true };
 
 /**
- * Writes this run's deletion record, then sends DeleteBackup, both in one slot of the
- * region's gate; `shouldStop` is checked once a slot is free. No record, no delete.
+ * In one slot of the region's gate, so that waiting for a slot never ages the re-read: the
+ * stop check, the re-read check, this run's deletion record, then DeleteBackup. No record, no
+ * delete.
  */
-async function sendDelete(entry: PlanEntry, context: BatchContext): Promise<DeleteAnswer> {
+async function sendDelete(
+  entry: PlanEntry,
+  context: BatchContext,
+  staleNow: () => Promise<string | undefined>,
+): Promise<DeleteAnswer> {
   const { gate, options } = context;
   const client = context.clients.cloudHsm(entry.region);
   await gate.acquire();
   let attempts: number | undefined;
   try {
     if (options.shouldStop?.()) return { stopped: true };
+    let reason: string | undefined;
+    try {
+      reason = await staleNow();
+    } catch (error) {
+      return { unread: error };
+    }
+    if (reason) return { changed: reason };
     try {
       await client.send(
         new TagResourceCommand({
@@ -361,11 +371,29 @@ async function sendDelete(entry: PlanEntry, context: BatchContext): Promise<Dele
   }
 }
 
-async function deleteOne(entry: PlanEntry, context: BatchContext): Promise<PruneOutcome> {
+async function deleteOne(
+  entry: PlanEntry,
+  context: BatchContext,
+  staleNow: () => Promise<string | undefined>,
+): Promise<PruneOutcome> {
   const commandArgs = context.options.commandArgs ?? [];
-  const answer = await sendDelete(entry, context);
+  const answer = await sendDelete(entry, context, staleNow);
   if ('stopped' in answer)
     return outcome(entry, 'skipped', 'deadline', 'not started: the run ran out of time');
+  if ('changed' in answer)
+    return outcome(entry, 'skipped', 'changed', `changed since planning: ${answer.changed}`);
+  if ('unread' in answer) {
+    // Not knowing the current state is no licence to delete.
+    return outcome(
+      entry,
+      'failed',
+      'error',
+      `could not re-read before deleting: ${describeError(answer.unread)}`,
+      {
+        errorCode: errorCode(answer.unread),
+      },
+    );
+  }
   if ('notRecorded' in answer) {
     return outcome(
       entry,
