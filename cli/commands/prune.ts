@@ -231,7 +231,10 @@ export function registerPrune(program: Command): void {
     .addOption(new Option('--dryrun', 'alias of --dry-run').hideHelp())
     .option('--execute', 'apply the plan: delete the backups it lists')
     .option('--concurrency <n>', 'deletes in flight at once', '6')
-    .option('--publish', 'publish the plan (dry run) or each deletion as EventBridge events')
+    .option(
+      '--publish',
+      'publish the plan (dry run) or each deletion as EventBridge events, then one Run Summary',
+    )
     .option('--event-bus <name>', 'event bus for --publish (default: the default bus)')
     .option('--event-source <source>', 'event source for --publish (default: cloudhsm-ops)')
     .option('--event-region <region>', 'region of the event bus for --publish (default: the first --region)');

@@ -102,7 +102,10 @@ export function registerRestore(program: Command): void {
     .option('--dry-run', 'list what would be restored; change nothing')
     .option('--hold', 'add the hold tag cloudhsm-ops:hold to what is restored, so the next prune keeps it')
     .option('--concurrency <n>', 'restores in flight at once', '6')
-    .option('--publish', 'publish each restore as a `CloudHSM Backup Restored` event')
+    .option(
+      '--publish',
+      'publish each restore as a `CloudHSM Backup Restored` event, then one `CloudHSM Run Summary`',
+    )
     .option('--event-bus <name>', 'event bus for --publish (default: the default bus)')
     .option('--event-source <source>', 'event source for --publish (default: cloudhsm-ops)');
   withNowOption(withCommonOptions(command))
