@@ -135,12 +135,15 @@ ${
   The sandbox throttles DeleteBackup at 10 requests/s (a token bucket holding one second's
   worth, so a perfect client scores slightly above 1). \`runPrune\` runs as the CLI runs it:
   adaptive retry, 8 attempts, concurrency 6. Deletes/s is counted from the moment the plan
-  is made to the end of the run (the re-read of the planned backups included). The seed
+  is made to the end of the run (the re-reads and the deletion records included). The seed
   script's way (DeleteBackup, then \`time.sleep(1)\`) runs at the same time on its own
   sandbox for 20 deletes only; its rate is extrapolated to 500.
 - **API economy**: calls from the sandbox's request log against the fewest possible.
-  Prune: one DescribeBackups page per 50 backups listed plus one DeleteBackup per deletion
-  (the extra calls re-read the planned backups right before deleting, 50 ids a call).
+  Prune: one DescribeBackups page per 50 backups listed plus, per deletion, one TagResource
+  (the deletion record \`restore --run-id\` reads, lib/prune/record.ts) and one DeleteBackup;
+  the extra calls re-read each batch of up to 5 planned backups (and the kept newest of their
+  lineage) right before deleting it, and again when that re-read is over 2 s old. The note
+  also gives the ratio against listing + deletes alone: the record costs one call per deletion.
   Copy: one listing per source region, one \`sourceBackupIds\` lookup per DR region (25
   sources a call), one CopyBackupToRegion per copy; the claim protocol that keeps
   overlapping runs from copying twice costs 4 tag calls per source backup plus a re-check

@@ -39,8 +39,10 @@ export interface PruneSummary {
   failed: (PrunedLine & { detail: string })[];
   /** Planned deletions not started because the deadline was near; the next run deletes them. */
   leftForNextRun: PrunedLine[];
-  /** Skipped because the backup changed since planning (now held, no longer READY, ...). */
+  /** Skipped because the backup changed since planning (now held, no longer READY, keep-last at risk, ...). */
   changed: number;
+  /** Found PENDING_DELETION by someone else's hand (another run, a person): not this run's deletions. */
+  deletedElsewhere: number;
   refused?: string;
   restoreCommands: string[];
   eventsPublished: number;
@@ -78,6 +80,13 @@ export async function handler(event: ScheduleEvent, context: Context) {
     if (left.length > 0) {
       run.logger.warn('stopped before the deadline; the next run deletes the rest', { left: left.length });
     }
+    const elsewhere = (outcome?.skipped ?? []).filter((o) => o.reason === 'deleted-elsewhere');
+    if (elsewhere.length > 0) {
+      // Not this run's deletions: no metric, no event, no restore command (another run or a person).
+      run.logger.info('found deleted by someone else; not counted', {
+        backups: elsewhere.map((o) => o.backupId),
+      });
+    }
     if (outcome?.refused) run.logger.error('plan refused', { refused: outcome.refused });
     const planned = deletions(result.plan).length;
     run.count(METRIC.backupsPlannedForDeletion, planned);
@@ -98,6 +107,7 @@ export async function handler(event: ScheduleEvent, context: Context) {
         failed: (outcome?.failed ?? []).map((o) => ({ ...line(o), detail: o.detail })),
         leftForNextRun: left.map(line),
         changed: (outcome?.skipped ?? []).filter((o) => o.reason === 'changed').length,
+        deletedElsewhere: elsewhere.length,
         ...(outcome?.refused ? { refused: outcome.refused } : {}),
         restoreCommands: outcome?.restoreCommands ?? [],
         eventsPublished: result.events?.published ?? 0,

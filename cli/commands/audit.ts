@@ -59,7 +59,11 @@ export function registerAudit(program: Command): void {
     .option('--grace-hours <hours>', 'how late the daily backup may be before backup-freshness fails', '6')
     .option('--rpo-hours <hours>', 'oldest acceptable recovery point in a DR region', '30')
     .option('--copy-retention-days <days>', 'age at which a copy in a DR region is stale', '90')
-    .option('--hold-tag <key>', 'tag key that exempts a backup from pruning', 'cloudhsm-ops:hold');
+    .option(
+      '--hold-tag <key>',
+      'another tag key that exempts a backup from pruning (cloudhsm-ops:hold always does, as in prune)',
+      'cloudhsm-ops:hold',
+    );
   withNowOption(withCommonOptions(command))
     .addHelpText(
       'after',

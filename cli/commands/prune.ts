@@ -27,7 +27,7 @@ interface PruneOptions extends CommonOptions {
   keepLast?: string;
   maxDeletions?: string;
   copyRetentionDays?: string;
-  holdTag?: string;
+  holdTag?: string[];
   dryRun?: boolean;
   dryrun?: boolean;
   execute?: boolean;
@@ -71,7 +71,7 @@ async function runPruneCommand(options: PruneOptions, out: Output): Promise<numb
     keepLast: options.keepLast,
     maxDeletions: options.maxDeletions,
     copyRetentionDays: options.copyRetentionDays,
-    holdTag: options.holdTag,
+    holdTag: options.holdTag?.join(','),
     execute: flag(options.execute),
     dryRun: flag(options.dryRun || options.dryrun),
     concurrency: options.concurrency,
@@ -151,7 +151,13 @@ async function runPruneCommand(options: PruneOptions, out: Output): Promise<numb
     out.document({ ...run, ...(apply ? { applyCommand: apply } : {}) });
     if (!out.json) {
       if (run.mode === 'dry-run') {
-        if (run.plan.counts.delete > 0) {
+        if (run.plan.counts.delete > 0 && run.plan.overLimit) {
+          out.say('');
+          out.say('Nothing was deleted.');
+          for (const line of report.overLimitAdvice(run.plan)) out.say(line);
+          out.say('The command with your settings (it refuses this plan as it stands):');
+          out.say(`  ${apply}`);
+        } else if (run.plan.counts.delete > 0) {
           out.say('');
           out.say('Nothing was deleted. To apply this plan, run:');
           out.say(`  ${apply}`);
@@ -162,6 +168,11 @@ async function runPruneCommand(options: PruneOptions, out: Output): Promise<numb
           out.say('');
           out.say('To undo this run (within the 7-day restore window):');
           for (const command of run.result.restoreCommands) out.say(`  ${command}`);
+          const regions = [...new Set(run.result.succeeded.map((o) => o.region))];
+          out.say('or, by the run id (each deleted backup carries its record):');
+          for (const region of regions) {
+            out.say(`  ${report.restoreRunCommand(region, run.runId, extraArgs)}`);
+          }
         }
       }
     }
@@ -172,6 +183,7 @@ async function runPruneCommand(options: PruneOptions, out: Output): Promise<numb
       );
     }
     for (const lost of run.events?.lost ?? []) out.warn(`error: ${lost}`);
+    if (!out.json) out.say(`run id ${run.runId}`);
     if (run.events && run.events.lost.length === 0 && !out.json && config.publish) {
       out.say(`published ${run.events.published} event(s) to ${config.eventBus}`);
     }
@@ -215,12 +227,19 @@ export function registerPrune(program: Command): void {
     .option('--keep-last <n>', 'always keep the newest N READY backups of each lineage per region', '1')
     .option('--max-deletions <n>', 'refuse a plan deleting more than this, before the first delete', '50')
     .option('--copy-retention-days <n>', 'DR copies older than this many days are pruned, by lineage')
-    .option('--hold-tag <key>', 'backups carrying this tag key are never deleted', 'cloudhsm-ops:hold')
+    .option(
+      '--hold-tag <key>',
+      'another tag key that holds a backup (repeatable); cloudhsm-ops:hold always does',
+      collect,
+    )
     .option('--dry-run', 'print the plan only (the default; wins over --execute)')
     .addOption(new Option('--dryrun', 'alias of --dry-run').hideHelp())
     .option('--execute', 'apply the plan: delete the backups it lists')
     .option('--concurrency <n>', 'deletes in flight at once', '6')
-    .option('--publish', 'publish the plan (dry run) or each deletion as EventBridge events')
+    .option(
+      '--publish',
+      'publish the plan (dry run) or each deletion as EventBridge events, then one Run Summary',
+    )
     .option('--event-bus <name>', 'event bus for --publish (default: the default bus)')
     .option('--event-source <source>', 'event source for --publish (default: cloudhsm-ops)')
     .option('--event-region <region>', 'region of the event bus for --publish (default: the first --region)');
@@ -232,9 +251,12 @@ export function registerPrune(program: Command): void {
         'cloudhsm-ops prune --region us-east-1 --timestamp "03/08/2026 02:30" --timezone America/New_York',
         'cloudhsm-ops prune --region us-west-2 --older-than 90d --execute',
         'cloudhsm-ops prune --region eu-west-1 --copy-retention-days 30 --execute --publish',
+        'cloudhsm-ops prune --region us-east-1 --older-than 90d --hold-tag legal-hold --hold-tag audit:keep',
         'cloudhsm-ops prune --region us-east-1 --cluster-id cluster-abcdefghijk --deleteall --keep-last 0 --confirm cluster-abcdefghijk --execute',
       ]) +
         '\nA timestamp without --timezone is UTC. Backups created at or before the cutoff are candidates.\n' +
+        'An empty --cluster-id, or one with no backup in the regions, is bad input (dry run too).\n' +
+        'Each run prints its run id; `restore --run-id <id>` undoes exactly that run.\n' +
         'Exit codes: 0 done (or dry run), 1 a deletion failed / the plan was refused / an event was lost, 2 bad input.\n',
     )
     .action(action<PruneOptions>(runPruneCommand));

@@ -17,7 +17,10 @@ interface RestoreOptions extends CommonOptions {
   region?: string[];
   backupId?: string[];
   deletedSince?: string;
+  runId?: string;
   clusterId?: string;
+  dryRun?: boolean;
+  hold?: boolean;
   concurrency?: string;
   publish?: boolean;
   eventBus?: string;
@@ -32,7 +35,10 @@ async function runRestoreCommand(options: RestoreOptions, out: Output): Promise<
     region: regions.length === 1 ? regions[0] : regions.join(','),
     backupIds: options.backupId?.join(','),
     deletedSince: options.deletedSince,
+    runId: options.runId,
     clusterId: options.clusterId,
+    dryRun: options.dryRun ? 'true' : undefined,
+    hold: options.hold ? 'true' : undefined,
     concurrency: options.concurrency,
     publish: options.publish ? 'true' : undefined,
     eventBus: options.eventBus,
@@ -45,12 +51,23 @@ async function runRestoreCommand(options: RestoreOptions, out: Output): Promise<
     out.document(run);
     if (!out.json) {
       for (const o of run.result.succeeded) {
-        out.say(`restored ${o.backupId}  ${o.region}${o.reason === 'restored' ? '' : ` (${o.detail})`}`);
+        out.say(`restored ${o.backupId}  ${o.region}${o.detail === 'restored' ? '' : ` (${o.detail})`}`);
       }
-      for (const o of run.result.skipped) out.say(`not attempted ${o.backupId}: ${o.detail}`);
+      const wouldRestore = run.result.skipped.filter((o) => o.reason === 'dry-run');
+      for (const o of wouldRestore) out.say(`would restore ${o.backupId}  ${o.region}`);
+      for (const o of run.result.skipped.filter((o) => o.reason !== 'dry-run')) {
+        out.say(`not attempted ${o.backupId}: ${o.detail}`);
+      }
       for (const o of run.result.failed) out.say(`FAILED ${o.backupId}: ${o.detail}`);
       const { succeeded, failed, skipped } = run.result.counts;
-      out.say(`${succeeded} restored, ${failed} failed, ${skipped} not attempted`);
+      if (run.dryRun) {
+        out.say(
+          `dry run: ${wouldRestore.length} would be restored, ${skipped - wouldRestore.length} not attempted, ` +
+            `${failed} failed; nothing was changed`,
+        );
+      } else out.say(`${succeeded} restored, ${failed} failed, ${skipped} not attempted`);
+      if (succeeded > 0) out.say(`next prune: ${run.nextPrune}`);
+      out.say(`run id ${run.runId}`);
       if (run.events && run.events.lost.length === 0 && config.publish) {
         out.say(`published ${run.events.published} event(s) to ${config.eventBus}`);
       }
@@ -71,14 +88,24 @@ export function registerRestore(program: Command): void {
     .command('restore')
     .description(
       'Undo a prune: RestoreBackup for backups in PENDING_DELETION (the 7-day window after a delete). ' +
-        'Backups in any other state are reported, not attempted.',
+        'Backups in any other state are reported, not attempted. Prune records each deletion on the ' +
+        'backup (tag cloudhsm-ops:deleted-by:<run id>), so --run-id and --deleted-since restore only what prune deleted.',
     )
     .option('--region <region>', 'region of the backups (default $AWS_REGION)', collect)
     .option('--backup-id <id>', 'backup to restore (repeatable, or a comma list)', collect)
-    .option('--deleted-since <age>', 'restore every backup deleted within this age: 2h, 1d')
-    .option('--cluster-id <id>', 'with --deleted-since: only this cluster (lineage)')
+    .option(
+      '--deleted-since <age>',
+      'restore every backup prune deleted within this age: 2h, 1d (others are reported; name them with --backup-id)',
+    )
+    .option('--run-id <id>', 'restore exactly the deletions of this prune run (the run id it printed)')
+    .option('--cluster-id <id>', 'with --deleted-since or --run-id: only this cluster (lineage)')
+    .option('--dry-run', 'list what would be restored; change nothing')
+    .option('--hold', 'add the hold tag cloudhsm-ops:hold to what is restored, so the next prune keeps it')
     .option('--concurrency <n>', 'restores in flight at once', '6')
-    .option('--publish', 'publish each restore as a `CloudHSM Backup Restored` event')
+    .option(
+      '--publish',
+      'publish each restore as a `CloudHSM Backup Restored` event, then one `CloudHSM Run Summary`',
+    )
     .option('--event-bus <name>', 'event bus for --publish (default: the default bus)')
     .option('--event-source <source>', 'event source for --publish (default: cloudhsm-ops)');
   withNowOption(withCommonOptions(command))
@@ -86,10 +113,12 @@ export function registerRestore(program: Command): void {
       'after',
       examples([
         'cloudhsm-ops restore --region us-east-1 --backup-id backup-abcdefghijk --backup-id backup-bcdefghijkl',
-        'cloudhsm-ops restore --region us-east-1 --deleted-since 2h',
+        'cloudhsm-ops restore --region us-east-1 --deleted-since 2h --dry-run',
+        'cloudhsm-ops restore --region us-east-1 --run-id 0b6f3c1e-3f1a-4c7e-9d2b-5a8e4f1c2d3b --hold',
         'cloudhsm-ops restore --region us-east-1 --deleted-since 1d --cluster-id cluster-abcdefghijk --json',
       ]) +
-        '\nExit codes: 0 done (or nothing to restore), 1 a restore failed or a backup is gone, 2 bad input.\n',
+        '\nWithout --hold, a restored backup is planned for deletion again by the next prune with the same settings.\n' +
+        'Exit codes: 0 done (or nothing to restore), 1 a restore failed or a backup is gone, 2 bad input.\n',
     )
     .action(action<RestoreOptions>(runRestoreCommand));
 }

@@ -69,7 +69,23 @@ export const JOB_GRANTS: Record<Job, readonly Grant[]> = {
   prune: [
     { action: 'cloudhsm:DescribeBackups', scope: 'any', why: 'list every backup; re-read before deleting' },
     { action: 'cloudhsm:DeleteBackup', scope: 'account-backups', why: 'delete the planned backups' },
-    { action: 'events:PutEvents', scope: 'event-bus', why: 'publish Backup Deleted / Prune Plan events' },
+    {
+      action: 'cloudhsm:TagResource',
+      scope: 'account-backups',
+      why: "write the run's deletion record on each backup before deleting it",
+    },
+    {
+      action: 'cloudhsm:UntagResource',
+      scope: 'account-backups',
+      why: 'remove the deletion record from a backup this run did not delete after all',
+      onlyWhen:
+        'a DeleteBackup failed or found the backup deleted by another run (lib/prune/execute.ts removeRecord)',
+    },
+    {
+      action: 'events:PutEvents',
+      scope: 'event-bus',
+      why: 'publish Backup Deleted / Prune Plan events and the Run Summary',
+    },
   ],
 };
 

@@ -1,3 +1,4 @@
+import { DEFAULT_HOLD_TAG } from '../config/common.js';
 import type { BackupInfo } from '../inventory/types.js';
 import { DOCS, drRegionsFor, formatDuration, newestReady, notApplicable, plural } from './common.js';
 import type { Check, CheckConfig } from './types.js';
@@ -5,7 +6,8 @@ import type { Check, CheckConfig } from './types.js';
 /**
  * The copies in one DR region that prune would remove with `--older-than <copy retention>`:
  * READY copies created at or before now − retention, except the newest READY copy (prune
- * keeps the last one per lineage), NeverExpires copies and copies carrying the hold tag.
+ * keeps the last one per lineage), NeverExpires copies and copies carrying a hold tag (the
+ * default one always, as prune does, and the configured one).
  */
 export function staleCopies(copies: readonly BackupInfo[], config: CheckConfig, nowMs: number): BackupInfo[] {
   const cutoff = nowMs - config.copyRetentionDays * 86_400_000;
@@ -16,6 +18,7 @@ export function staleCopies(copies: readonly BackupInfo[], config: CheckConfig, 
       copy !== keep &&
       !copy.neverExpires &&
       copy.tags[config.holdTag] === undefined &&
+      copy.tags[DEFAULT_HOLD_TAG] === undefined &&
       copy.createdAt.getTime() <= cutoff,
   );
 }

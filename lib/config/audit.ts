@@ -41,7 +41,7 @@ export interface AuditConfig {
   freshnessGraceHours: number;
   drRpoHours: number;
   copyRetentionDays: number;
-  /** Tag key that exempts a backup from pruning (stale-dr-copies ignores such copies). */
+  /** A tag key that exempts a backup from pruning, besides `cloudhsm-ops:hold` which always does (stale-dr-copies ignores such copies). */
   holdTag: string;
 }
 

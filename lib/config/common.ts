@@ -1,6 +1,9 @@
 import { Duration } from 'luxon';
 import { UsageError } from '../errors.js';
 
+/** The hold tag key every job honours; a custom hold tag adds to it, never replaces it. */
+export const DEFAULT_HOLD_TAG = 'cloudhsm-ops:hold';
+
 /** AWS identifier patterns (spec/aws-api.md §1.2), anchored. */
 export const PATTERNS = {
   region: /^[a-z]{2}(-gov)?-(east|west|north|south|central){1,2}-\d$/,

@@ -11,6 +11,7 @@ import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
 import { type CutoffLabels, parseAge, parseTimestamp, parseTimeZone } from '../time/cutoff.js';
 import {
   checkEnvForm,
+  DEFAULT_HOLD_TAG,
   EVENT_SOURCE,
   PATTERNS,
   parseClusterId,
@@ -34,6 +35,7 @@ export interface PruneInput {
   maxDeletions?: string;
   /** DR copies: copies older than this many days are candidates, grouped by lineage. */
   copyRetentionDays?: string;
+  /** Extra hold tag keys, a comma list; the default hold tag always applies as well. */
   holdTag?: string;
   /** `true` or `false`. */
   execute?: string;
@@ -69,7 +71,11 @@ export interface PruneConfig {
   copyRetentionDays?: number;
   keepLast: number;
   maxDeletions: number;
-  holdTag: string;
+  /**
+   * Tag keys that hold a backup: the default `cloudhsm-ops:hold` first, then any the user
+   * added. No option removes the default (a guardrail).
+   */
+  holdTags: string[];
   /** True only when execute was asked for and no dry run was. */
   execute: boolean;
   /** Execute was asked for but a dry run won. */
@@ -86,7 +92,7 @@ export interface PruneConfig {
 export const PRUNE_DEFAULTS = {
   keepLast: 1,
   maxDeletions: 50,
-  holdTag: 'cloudhsm-ops:hold',
+  holdTag: DEFAULT_HOLD_TAG,
   concurrency: 6,
   eventBus: 'default',
 } as const;
@@ -314,7 +320,7 @@ const configSchema = z.object({
   copyRetentionDays: z.number().int().min(1).optional(),
   keepLast: z.number().int().min(0),
   maxDeletions: z.number().int().min(1),
-  holdTag: z.string().regex(HOLD_TAG_KEY),
+  holdTags: z.array(z.string().regex(HOLD_TAG_KEY)).min(1),
   execute: z.boolean(),
   dryRunOverrode: z.boolean(),
   confirm: z.string().optional(),
@@ -324,6 +330,21 @@ const configSchema = z.object({
   eventSource: z.string().min(1).max(256),
   eventRegion: z.string(),
 });
+
+/**
+ * The hold tags: the default always, plus the keys given (a comma list: a tag key cannot hold
+ * a comma). A custom key adds to the default; it never replaces it.
+ */
+function holdTagsOf(value: string | undefined, name: string, problems: Problems): string[] {
+  const tags: string[] = [PRUNE_DEFAULTS.holdTag];
+  for (const key of (value ?? '').split(',').map((k) => k.trim())) {
+    if (key === '') continue;
+    if (!HOLD_TAG_KEY.test(key)) {
+      problems.add(`${name} "${key}" is not a valid tag key (1–128 letters, digits, spaces and _.:/=+-@)`);
+    } else if (!tags.includes(key)) tags.push(key);
+  }
+  return tags;
+}
 
 function build(raw: PruneInput, names: Record<InputKey, string>): PruneConfig {
   const problems = new Problems();
@@ -342,17 +363,19 @@ function build(raw: PruneInput, names: Record<InputKey, string>): PruneConfig {
         ),
       )
     : undefined;
+  // Present but blank is a mistake (`--cluster-id "$UNSET"`), never "every cluster".
+  if (raw.clusterId !== undefined && !given(raw.clusterId)) {
+    problems.add(
+      `${names.clusterId} is empty: give a cluster id such as cluster-abcdefghijk, ` +
+        `or leave ${names.clusterId} out to prune every cluster of the region`,
+    );
+  }
   const clusterId = given(raw.clusterId) ? problems.attempt(() => parseClusterId(raw.clusterId!)) : undefined;
   const cutoff = cutoffRule(raw, names, problems);
   const execute = problems.attempt(() => readBoolean(raw.execute, names.execute)) ?? false;
   const dryRun = problems.attempt(() => readBoolean(raw.dryRun, names.dryRun)) ?? false;
   const publish = problems.attempt(() => readBoolean(raw.publish, names.publish)) ?? false;
-  const holdTag = given(raw.holdTag) ? raw.holdTag.trim() : PRUNE_DEFAULTS.holdTag;
-  if (!HOLD_TAG_KEY.test(holdTag)) {
-    problems.add(
-      `${names.holdTag} "${holdTag}" is not a valid tag key (1–128 letters, digits, spaces and _.:/=+-@)`,
-    );
-  }
+  const holdTags = holdTagsOf(raw.holdTag, names.holdTag, problems);
   const eventBus = given(raw.eventBus) ? raw.eventBus.trim() : PRUNE_DEFAULTS.eventBus;
   if (!PATTERNS.eventBusName.test(eventBus)) {
     problems.add(`${names.eventBus} "${eventBus}" is not an event bus name or ARN`);
@@ -373,7 +396,7 @@ function build(raw: PruneInput, names: Record<InputKey, string>): PruneConfig {
       : undefined,
     keepLast: count('keepLast', PRUNE_DEFAULTS.keepLast, { max: 1000 }),
     maxDeletions: count('maxDeletions', PRUNE_DEFAULTS.maxDeletions, { min: 1, max: 100_000 }),
-    holdTag,
+    holdTags,
     execute: execute && !dryRun,
     dryRunOverrode: execute && dryRun,
     confirm: given(raw.confirm) ? raw.confirm.trim() : undefined,
@@ -425,16 +448,17 @@ export function parsePruneConfig(
 /**
  * The scheduled Lambda's configuration from its environment: REGIONS (comma list), CLUSTER_ID,
  * OLDER_THAN, TIMESTAMP, TIMEZONE, KEEP_LAST (default 1), MAX_DELETIONS (default 50),
- * COPY_RETENTION_DAYS, HOLD_TAG (default `cloudhsm-ops:hold`), PRUNE_EXECUTE (`true`/`false`,
- * default false), DRY_RUN (`true` wins over PRUNE_EXECUTE), CONCURRENCY, EVENT_BUS_NAME
- * (publishing is on when set), EVENT_SOURCE, EVENT_REGION. A set-but-blank variable is refused,
- * except OLDER_THAN and TIMESTAMP (blank: no such cutoff). `--deleteall` has no environment form
- * on purpose, so messages never name DELETE_ALL or CONFIRM.
+ * COPY_RETENTION_DAYS, HOLD_TAG (extra hold tag keys, a comma list; `cloudhsm-ops:hold` always
+ * holds), PRUNE_EXECUTE (`true`/`false`, default false), DRY_RUN (`true` wins over
+ * PRUNE_EXECUTE), CONCURRENCY, EVENT_BUS_NAME (publishing is on when set), EVENT_SOURCE,
+ * EVENT_REGION. A set-but-blank variable is refused, except OLDER_THAN and TIMESTAMP (blank: no
+ * such cutoff). `--deleteall` has no environment form on purpose, so messages never name
+ * DELETE_ALL or CONFIRM.
  */
 export function pruneConfigFromEnv(env: Record<string, string | undefined>): PruneConfig {
   checkEnvForm(env, {
     variables: PRUNE_LAMBDA_VARIABLES,
-    lists: ['REGIONS'],
+    lists: ['REGIONS', 'HOLD_TAG'],
     booleans: ['PRUNE_EXECUTE', 'DRY_RUN'],
     blankMeansUnset: ['OLDER_THAN', 'TIMESTAMP'],
   });

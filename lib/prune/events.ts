@@ -111,8 +111,12 @@ function clusterRegion(entries: readonly PlanEntry[], clusterId: string, region:
   return lineage.find((e) => e.sourceRegion)?.sourceRegion ?? region;
 }
 
-/** One `CloudHSM Backup Restored` event per backup this run brought back. */
-export function restoredEvents(outcomes: readonly RestoreOutcome[], context: EventContext): FeedEvent[] {
+/** One `CloudHSM Backup Restored` event per backup this run brought back; `nextPrune` says what the next prune does with it. */
+export function restoredEvents(
+  outcomes: readonly RestoreOutcome[],
+  context: EventContext,
+  nextPrune?: string,
+): FeedEvent[] {
   return outcomes
     .filter((o) => o.status === 'succeeded')
     .map((o) => ({
@@ -127,6 +131,8 @@ export function restoredEvents(outcomes: readonly RestoreOutcome[], context: Eve
         lineage: o.lineage ?? null,
         createdAt: o.createdAt ?? null,
         outcome: o.reason,
+        held: o.held ?? false,
+        ...(nextPrune ? { nextPrune } : {}),
       },
       resources: [arns.backup(o.region, context.account, o.backupId)],
       ...withTime(context),

@@ -1,16 +1,25 @@
 /**
  * Act: applies a {@link PrunePlan}. Deletes exactly the plan's deletions that are still safe to
  * delete, with bounded concurrency; throttling is the SDK's adaptive retry's job (no sleeps here).
+ * Each batch of planned deletions is re-read right before it is deleted (guardrails and
+ * keep-last checked again), and each backup carries this run's deletion record
+ * (lib/prune/record.ts) before DeleteBackup is sent.
  */
-import { DeleteBackupCommand, type DeleteBackupCommandOutput } from '@aws-sdk/client-cloudhsm-v2';
+import {
+  DeleteBackupCommand,
+  type DeleteBackupCommandOutput,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-cloudhsm-v2';
 import { mapSettled } from '../concurrency.js';
 import { describeError, errorCode } from '../errors.js';
 import type { BackupInfo } from '../inventory/types.js';
 import { restoreCommand } from '../restore/command.js';
-import type { RunCounts } from '../run.js';
+import { newRunId, type RunCounts } from '../run.js';
 import { AdaptiveGate, attemptsOf } from './gate.js';
 import { type CloudHsmClients, describeBackupsById } from './lookup.js';
-import { deletions, type PlanEntry, type PrunePlan } from './plan.js';
+import { deletions, holdTagOn, type PlanEntry, type PrunePlan } from './plan.js';
+import { recordedRuns, recordTagKey } from './record.js';
 
 export type OutcomeStatus = 'succeeded' | 'failed' | 'skipped';
 
@@ -22,8 +31,10 @@ export type OutcomeReason =
   | 'already-pending-deletion'
   /** The service no longer knows the backup. */
   | 'already-gone'
-  /** Re-read before deleting: no longer READY, NeverExpires now set, hold tag added, or gone. */
+  /** Re-read before deleting: no longer READY, NeverExpires now set, hold tag added, gone, or keep-last at risk. */
   | 'changed'
+  /** Found PENDING_DELETION, and not by this run (no lost answer of its own): no event, no restore command. */
+  | 'deleted-elsewhere'
   /** The caller's deadline (the Lambda's remaining time) stopped new deletes. */
   | 'deadline'
   /** The plan is larger than max-deletions: nothing was deleted. */
@@ -66,11 +77,15 @@ export interface ExecuteProgress {
 }
 
 export interface ExecuteOptions {
+  /** The run whose deletion record (lib/prune/record.ts) is written on each backup before deleting it (default: a fresh id). */
+  runId?: string;
   /** Deletes in flight at once in each region, at most (default 6); fewer while the service throttles. */
   concurrency?: number;
   /** Checked before each delete starts; true stops new deletes (the rest are skipped "deadline"). */
   shouldStop?: () => boolean;
   onProgress?: (progress: ExecuteProgress) => void;
+  /** Milliseconds from a monotonic clock, for the age of a re-read (default `performance.now`). */
+  monotonic?: () => number;
   /** Arguments appended to printed restore commands (`--endpoint URL`). */
   commandArgs?: string[];
 }
@@ -114,25 +129,137 @@ function deleted(
 }
 
 /** The reason a re-read backup may no longer be deleted, or undefined when it still may. */
-export function staleReason(fresh: BackupInfo | undefined, holdTag: string): string | undefined {
+export function staleReason(fresh: BackupInfo | undefined, holdTags: readonly string[]): string | undefined {
   if (!fresh) return 'no longer listed';
   if (fresh.state !== 'READY') return `state is now ${fresh.state}`;
   if (fresh.neverExpires) return 'NeverExpires is now set';
-  if (Object.hasOwn(fresh.tags, holdTag)) return `now carries the hold tag ${holdTag}`;
+  const hold = holdTagOn(fresh, holdTags);
+  if (hold !== undefined) return `now carries the hold tag ${hold}`;
   return undefined;
 }
 
 /**
+ * Planned deletions re-read with one DescribeBackups, then deleted one after another: the
+ * window between the re-read and each delete is a few deletes long, and never longer than
+ * {@link RECHECK_MAX_AGE_MS} plus one delete (the check runs once the gate's slot is held). The
+ * re-reads add about one call per five deletes.
+ */
+export const RECHECK_BATCH = 5;
+
+/** A re-read older than this (ms) is read again before the next delete of its batch. */
+export const RECHECK_MAX_AGE_MS = 2000;
+
+/**
+ * The kept READY backups whose survival keep-last relies on, per lineage (region + lineage):
+ * the newest `keepLast + 1` of the plan's kept READY backups (one spare, so that one of
+ * them going away does not stop the run while enough remain).
+ */
+function keepLastGuards(plan: PrunePlan): Map<string, PlanEntry[]> {
+  const guards = new Map<string, PlanEntry[]>();
+  if (plan.keepLast === 0) return guards;
+  const kept = plan.entries
+    .filter((e) => e.decision === 'keep' && e.state === 'READY' && e.reason !== 'other-cluster')
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.backupId.localeCompare(b.backupId));
+  for (const entry of kept) {
+    const key = lineageKey(entry);
+    const group = guards.get(key) ?? [];
+    if (group.length <= plan.keepLast) group.push(entry);
+    guards.set(key, group);
+  }
+  return guards;
+}
+
+const lineageKey = (entry: Pick<PlanEntry, 'region' | 'lineage'>) => `${entry.region}\u0000${entry.lineage}`;
+
+/** Why deleting `entry` would break keep-last now, or undefined when enough READY backups remain. */
+function keepLastReason(
+  entry: PlanEntry,
+  plan: PrunePlan,
+  guards: Map<string, PlanEntry[]>,
+  fresh: Map<string, BackupInfo>,
+): string | undefined {
+  if (plan.keepLast === 0) return undefined;
+  const remaining = (guards.get(lineageKey(entry)) ?? []).filter(
+    (g) => fresh.get(g.backupId)?.state === 'READY',
+  ).length;
+  if (remaining >= plan.keepLast) return undefined;
+  return (
+    `keep-last ${plan.keepLast}: only ${remaining} READY backup(s) of lineage ${entry.lineage} ` +
+    "remain besides this run's deletions (one was deleted or changed since planning)"
+  );
+}
+
+/** What one batch needs to know: the run and how it reports. */
+interface BatchContext {
+  clients: CloudHsmClients;
+  plan: PrunePlan;
+  guards: Map<string, PlanEntry[]>;
+  gate: AdaptiveGate;
+  options: ExecuteOptions;
+  runId: string;
+  recordValue: string;
+  report: (outcome: PruneOutcome) => PruneOutcome;
+}
+
+/**
+ * The current state of one batch of planned deletions and of the kept backups keep-last relies
+ * on: read with one DescribeBackups when first needed, and again for the rest of the batch
+ * once that read is older than {@link RECHECK_MAX_AGE_MS}.
+ */
+class BatchView {
+  private fresh: Map<string, BackupInfo> | undefined;
+  private readAt = 0;
+  private readonly guardIds: string[];
+  private readonly monotonic: () => number;
+
+  constructor(
+    private readonly batch: PlanEntry[],
+    private readonly context: BatchContext,
+  ) {
+    const guards = batch.flatMap((e) => context.guards.get(lineageKey(e)) ?? []);
+    this.guardIds = [...new Set(guards.map((g) => g.backupId))];
+    this.monotonic = context.options.monotonic ?? (() => performance.now());
+  }
+
+  /** Why the batch's `index`-th entry may no longer be deleted, or undefined; throws when it cannot be read. */
+  async staleReason(index: number): Promise<string | undefined> {
+    const entry = this.batch[index]!;
+    if (!this.fresh || this.monotonic() - this.readAt > RECHECK_MAX_AGE_MS) {
+      const ids = [...this.batch.slice(index).map((e) => e.backupId), ...this.guardIds];
+      this.fresh = undefined; // a failed read leaves nothing to trust: the next entry reads again
+      this.fresh = await describeBackupsById(this.context.clients.cloudHsm(entry.region), entry.region, ids);
+      this.readAt = this.monotonic();
+    }
+    const { plan, guards } = this.context;
+    return (
+      staleReason(this.fresh.get(entry.backupId), plan.holdTags) ??
+      keepLastReason(entry, plan, guards, this.fresh)
+    );
+  }
+}
+
+/** Deletes one batch, one backup after another, each checked against a fresh-enough re-read. */
+async function processBatch(batch: PlanEntry[], context: BatchContext): Promise<PruneOutcome[]> {
+  const view = new BatchView(batch, context);
+  const outcomes: PruneOutcome[] = [];
+  for (const [index, entry] of batch.entries()) {
+    outcomes.push(context.report(await deleteOne(entry, context, () => view.staleReason(index))));
+  }
+  return outcomes;
+}
+
+/**
  * After DeleteBackup answered CloudHsmInvalidRequestException: when an earlier attempt's
- * response was lost, the SDK's retry finds the backup already PENDING_DELETION. Look before
- * calling it a failure.
+ * response was lost, the SDK's retry finds the backup already PENDING_DELETION. It is this
+ * run's deletion only if an earlier attempt existed (attempts > 1) and the backup carries
+ * this run's record; otherwise someone else deleted it, and this run claims nothing.
  */
 async function confirmAfterInvalidRequest(
-  clients: CloudHsmClients,
   entry: PlanEntry,
   error: unknown,
-  commandArgs: string[],
+  context: BatchContext,
 ): Promise<PruneOutcome> {
+  const { clients, runId, options } = context;
   let fresh: BackupInfo | undefined;
   try {
     fresh = (await describeBackupsById(clients.cloudHsm(entry.region), entry.region, [entry.backupId])).get(
@@ -148,38 +275,92 @@ async function confirmAfterInvalidRequest(
     );
   }
   if (fresh?.state === 'PENDING_DELETION') {
-    return deleted(
+    const mine = (attemptsOf(error) ?? 1) > 1 && Object.hasOwn(fresh.tags, recordTagKey(runId));
+    if (mine) {
+      return deleted(
+        entry,
+        'already-pending-deletion',
+        'already PENDING_DELETION (an earlier attempt whose answer was lost)',
+        fresh.deleteAt,
+        options.commandArgs ?? [],
+      );
+    }
+    await removeRecord(context, entry);
+    const by = recordedRuns(fresh.tags).filter((id) => id !== runId);
+    return outcome(
       entry,
-      'already-pending-deletion',
-      'already PENDING_DELETION',
-      fresh.deleteAt,
-      commandArgs,
+      'skipped',
+      'deleted-elsewhere',
+      `already PENDING_DELETION: deleted by someone else${by.length > 0 ? ` (prune run ${by.join(', ')})` : ''}, not by this run`,
     );
   }
   if (!fresh || fresh.state === 'DELETED') {
     return outcome(entry, 'succeeded', 'already-gone', 'already deleted');
   }
+  await removeRecord(context, entry);
   return outcome(entry, 'failed', 'error', `${describeError(error)} (state is ${fresh.state})`, {
     errorCode: errorCode(error),
   });
 }
 
-type DeleteAnswer = { response: DeleteBackupCommandOutput } | { error: unknown } | { stopped: true };
+/** Best effort: this run did not delete the backup, so its record must not send a restore there. */
+async function removeRecord(context: BatchContext, entry: PlanEntry): Promise<void> {
+  try {
+    await context.clients
+      .cloudHsm(entry.region)
+      .send(
+        new UntagResourceCommand({ ResourceId: entry.backupId, TagKeyList: [recordTagKey(context.runId)] }),
+      );
+  } catch {
+    // Left behind, the record names this run on a backup it did not delete: `restore --run-id`
+    // would then find that backup READY (not attempted) or, if it is deleted later by someone
+    // else, offer it back. The delete itself is decided already; an error here changes nothing.
+  }
+}
 
-/** One DeleteBackup through the region's gate; `shouldStop` is checked once a slot is free. */
+type DeleteAnswer =
+  | { response: DeleteBackupCommandOutput }
+  | { error: unknown }
+  | { changed: string }
+  | { unread: unknown }
+  | { notRecorded: unknown }
+  | { stopped: true };
+
+/**
+ * In one slot of the region's gate, so that waiting for a slot never ages the re-read: the
+ * stop check, the re-read check, this run's deletion record, then DeleteBackup. No record, no
+ * delete.
+ */
 async function sendDelete(
-  clients: CloudHsmClients,
   entry: PlanEntry,
-  gate: AdaptiveGate,
-  shouldStop: (() => boolean) | undefined,
+  context: BatchContext,
+  staleNow: () => Promise<string | undefined>,
 ): Promise<DeleteAnswer> {
+  const { gate, options } = context;
+  const client = context.clients.cloudHsm(entry.region);
   await gate.acquire();
   let attempts: number | undefined;
   try {
-    if (shouldStop?.()) return { stopped: true };
-    const response = await clients
-      .cloudHsm(entry.region)
-      .send(new DeleteBackupCommand({ BackupId: entry.backupId }));
+    if (options.shouldStop?.()) return { stopped: true };
+    let reason: string | undefined;
+    try {
+      reason = await staleNow();
+    } catch (error) {
+      return { unread: error };
+    }
+    if (reason) return { changed: reason };
+    try {
+      await client.send(
+        new TagResourceCommand({
+          ResourceId: entry.backupId,
+          TagList: [{ Key: recordTagKey(context.runId), Value: context.recordValue }],
+        }),
+      );
+    } catch (error) {
+      attempts = attemptsOf(error);
+      return { notRecorded: error };
+    }
+    const response = await client.send(new DeleteBackupCommand({ BackupId: entry.backupId }));
     attempts = attemptsOf(response);
     return { response };
   } catch (error) {
@@ -191,65 +372,54 @@ async function sendDelete(
 }
 
 async function deleteOne(
-  clients: CloudHsmClients,
   entry: PlanEntry,
-  gate: AdaptiveGate,
-  options: ExecuteOptions,
+  context: BatchContext,
+  staleNow: () => Promise<string | undefined>,
 ): Promise<PruneOutcome> {
-  const commandArgs = options.commandArgs ?? [];
-  const answer = await sendDelete(clients, entry, gate, options.shouldStop);
+  const commandArgs = context.options.commandArgs ?? [];
+  const answer = await sendDelete(entry, context, staleNow);
   if ('stopped' in answer)
     return outcome(entry, 'skipped', 'deadline', 'not started: the run ran out of time');
+  if ('changed' in answer)
+    return outcome(entry, 'skipped', 'changed', `changed since planning: ${answer.changed}`);
+  if ('unread' in answer) {
+    // Not knowing the current state is no licence to delete.
+    return outcome(
+      entry,
+      'failed',
+      'error',
+      `could not re-read before deleting: ${describeError(answer.unread)}`,
+      {
+        errorCode: errorCode(answer.unread),
+      },
+    );
+  }
+  if ('notRecorded' in answer) {
+    return outcome(
+      entry,
+      'failed',
+      'error',
+      `not deleted: writing the deletion record failed: ${describeError(answer.notRecorded)}`,
+      { errorCode: errorCode(answer.notRecorded) },
+    );
+  }
   if ('response' in answer) {
     return deleted(entry, 'deleted', 'deleted', answer.response.Backup?.DeleteTimestamp, commandArgs);
   }
   const { error } = answer;
   const code = errorCode(error);
   if (code === NOT_FOUND) return outcome(entry, 'succeeded', 'already-gone', 'already gone');
-  if (code === INVALID_REQUEST) return confirmAfterInvalidRequest(clients, entry, error, commandArgs);
+  if (code === INVALID_REQUEST) return confirmAfterInvalidRequest(entry, error, context);
+  await removeRecord(context, entry);
   return outcome(entry, 'failed', 'error', describeError(error), { errorCode: code });
 }
 
-/** Re-reads every planned deletion (per region, ≤50 ids a call) and splits off those that changed. */
-async function recheck(
-  clients: CloudHsmClients,
-  planned: PlanEntry[],
-  holdTag: string,
-): Promise<{ ready: PlanEntry[]; changed: PruneOutcome[] }> {
-  const ready: PlanEntry[] = [];
-  const changed: PruneOutcome[] = [];
-  const regions = [...new Set(planned.map((e) => e.region))];
-  await Promise.all(
-    regions.map(async (region) => {
-      const inRegion = planned.filter((e) => e.region === region);
-      let fresh: Map<string, BackupInfo>;
-      try {
-        fresh = await describeBackupsById(
-          clients.cloudHsm(region),
-          region,
-          inRegion.map((e) => e.backupId),
-        );
-      } catch (error) {
-        // Not knowing the current state is no licence to delete: every one of them fails.
-        for (const entry of inRegion) {
-          changed.push(
-            outcome(entry, 'failed', 'error', `could not re-read before deleting: ${describeError(error)}`, {
-              errorCode: errorCode(error),
-            }),
-          );
-        }
-        return;
-      }
-      for (const entry of inRegion) {
-        const reason = staleReason(fresh.get(entry.backupId), holdTag);
-        if (reason) changed.push(outcome(entry, 'skipped', 'changed', `changed since planning: ${reason}`));
-        else ready.push(entry);
-      }
-    }),
-  );
-  const order = new Map(planned.map((e, i) => [e.backupId, i]));
-  ready.sort((a, b) => order.get(a.backupId)! - order.get(b.backupId)!);
-  return { ready, changed };
+/** Splits one region's deletions into re-read batches, spread over the workers when few. */
+function batchesOf(entries: PlanEntry[], concurrency: number): PlanEntry[][] {
+  const size = Math.max(1, Math.min(RECHECK_BATCH, Math.ceil(entries.length / concurrency)));
+  const batches: PlanEntry[][] = [];
+  for (let i = 0; i < entries.length; i += size) batches.push(entries.slice(i, i + size));
+  return batches;
 }
 
 /** How to get past a refused plan. */
@@ -286,9 +456,10 @@ function summarise(outcomes: PruneOutcome[], commandArgs: string[], refused?: st
 }
 
 /**
- * Applies a plan: refuses it whole when it is over `maxDeletions`; otherwise re-reads the
- * planned deletions (the plan may be stale), skips any that are no longer safe, and deletes
- * the rest. Never deletes a backup the plan does not list for deletion. Errors are reported
+ * Applies a plan: refuses it whole when it is over `maxDeletions`; otherwise, a few at a
+ * time, re-reads the planned deletions (the plan may be stale) and the backups keep-last
+ * relies on, skips any that are no longer safe, records the deletion on the backup and deletes
+ * it. Never deletes a backup the plan does not list for deletion. Errors are reported
  * per backup, never thrown.
  */
 export async function executePrune(
@@ -308,7 +479,6 @@ export async function executePrune(
   }
   if (planned.length === 0) return summarise([], commandArgs);
 
-  const { ready, changed } = await recheck(clients, planned, plan.holdTag);
   const concurrency = options.concurrency ?? DEFAULT_PRUNE_CONCURRENCY;
   const total = planned.length;
   let done = 0;
@@ -317,30 +487,42 @@ export async function executePrune(
     options.onProgress?.({ done, total, outcome: result });
     return result;
   };
-  changed.forEach(report);
+  const guards = keepLastGuards(plan);
+  const runId = options.runId ?? newRunId();
 
   // Regions run side by side, each with its own gate: AWS throttles per region.
-  const regions = [...new Set(ready.map((e) => e.region))];
+  const regions = [...new Set(planned.map((e) => e.region))];
   const perRegion = await Promise.all(
     regions.map(async (region) => {
-      const inRegion = ready.filter((e) => e.region === region);
-      const gate = new AdaptiveGate(concurrency);
-      const settled = await mapSettled(inRegion, concurrency, async (entry) =>
-        report(await deleteOne(clients, entry, gate, options)),
+      const batches = batchesOf(
+        planned.filter((e) => e.region === region),
+        concurrency,
       );
-      return settled.map((s, i) =>
+      const context: BatchContext = {
+        clients,
+        plan,
+        guards,
+        gate: new AdaptiveGate(concurrency),
+        options,
+        runId,
+        recordValue: plan.now,
+        report,
+      };
+      const settled = await mapSettled(batches, concurrency, (batch) => processBatch(batch, context));
+      return settled.flatMap((s, i) =>
         s.status === 'fulfilled'
           ? s.value
-          : report(
-              outcome(inRegion[i]!, 'failed', 'error', describeError(s.reason), {
-                errorCode: errorCode(s.reason),
-              }),
+          : batches[i]!.map((entry) =>
+              report(
+                outcome(entry, 'failed', 'error', describeError(s.reason), {
+                  errorCode: errorCode(s.reason),
+                }),
+              ),
             ),
       );
     }),
   );
-  const attempted = perRegion.flat();
   const order = new Map(planned.map((e, i) => [e.backupId, i]));
-  const all = [...changed, ...attempted].sort((a, b) => order.get(a.backupId)! - order.get(b.backupId)!);
+  const all = perRegion.flat().sort((a, b) => order.get(a.backupId)! - order.get(b.backupId)!);
   return summarise(all, commandArgs);
 }

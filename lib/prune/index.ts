@@ -12,5 +12,6 @@ export {
   type PruneResult,
 } from './execute.js';
 export { deletions, type PlanEntry, type PrunePlan, type PruneReason, planPrune } from './plan.js';
-export { applyCommand, planSummary, resultLines } from './report.js';
+export { RECORD_TAG_PREFIX, recordedRuns, recordTagKey } from './record.js';
+export { applyCommand, overLimitAdvice, planSummary, resultLines } from './report.js';
 export { gatherBackups, type PruneDeps, type PruneRun, runPrune } from './run.js';

@@ -58,7 +58,7 @@ export interface PlanEntry {
 /** The settings the planner reads (a {@link PruneConfig} has them all). */
 export type PrunePolicy = Pick<
   PruneConfig,
-  'regions' | 'clusterId' | 'cutoff' | 'copyRetentionDays' | 'keepLast' | 'maxDeletions' | 'holdTag'
+  'regions' | 'clusterId' | 'cutoff' | 'copyRetentionDays' | 'keepLast' | 'maxDeletions' | 'holdTags'
 >;
 
 /** What a prune run would do. The executor applies exactly this object. */
@@ -74,7 +74,8 @@ export interface PrunePlan {
   deleteAll: boolean;
   keepLast: number;
   maxDeletions: number;
-  holdTag: string;
+  /** Tag keys that hold a backup (the default first). */
+  holdTags: string[];
   /** Every backup considered, oldest first within each region. */
   entries: PlanEntry[];
   counts: {
@@ -117,8 +118,9 @@ function copyCutoffOf(policy: PrunePolicy, now: DateTime): Cutoff | undefined {
   );
 }
 
-function isHeld(backup: BackupInfo, holdTag: string): boolean {
-  return Object.hasOwn(backup.tags, holdTag);
+/** The first hold tag the backup carries, or undefined. */
+export function holdTagOn(backup: Pick<BackupInfo, 'tags'>, holdTags: readonly string[]): string | undefined {
+  return holdTags.find((tag) => Object.hasOwn(backup.tags, tag));
 }
 
 /**
@@ -182,7 +184,8 @@ function verdict(
     );
   }
   if (backup.neverExpires) return keep('never-expires', 'NeverExpires is set');
-  if (isHeld(backup, policy.holdTag)) return keep('hold-tag', `hold tag ${policy.holdTag}`);
+  const hold = holdTagOn(backup, policy.holdTags);
+  if (hold !== undefined) return keep('hold-tag', `hold tag ${hold}`);
   if (protectedNewest.has(backup.id)) {
     return keep('keep-last', `newest ${policy.keepLast} READY of its lineage`);
   }
@@ -206,7 +209,7 @@ function toEntry(backup: BackupInfo, verdictOf: Verdict, policy: PrunePolicy, no
     createdAt: DateTime.fromJSDate(backup.createdAt, { zone: 'utc' }).toISO({ suppressMilliseconds: true })!,
     ageDays: Math.floor((now.toMillis() - backup.createdAt.getTime()) / 86_400_000),
     neverExpires: backup.neverExpires,
-    held: isHeld(backup, policy.holdTag),
+    held: holdTagOn(backup, policy.holdTags) !== undefined,
     ...verdictOf,
   };
 }
@@ -254,7 +257,7 @@ export function planPrune(
     deleteAll: policy.cutoff.kind === 'all',
     keepLast: policy.keepLast,
     maxDeletions: policy.maxDeletions,
-    holdTag: policy.holdTag,
+    holdTags: [...policy.holdTags],
     entries,
     counts: { considered: entries.length, delete: deleteCount, keep: entries.length - deleteCount, byReason },
     overLimit: deleteCount > policy.maxDeletions,

@@ -6,10 +6,13 @@ import Table from 'cli-table3';
 import type { PruneConfig } from '../config/prune.js';
 import { PRUNE_DEFAULTS } from '../config/prune.js';
 import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
-import { commandLine } from '../restore/command.js';
+import { commandLine, restoreRunCommand } from '../restore/command.js';
+
+export { restoreRunCommand };
+
 import type { CutoffView } from '../time/cutoff.js';
 import type { PruneResult } from './execute.js';
-import { deletions, type PlanEntry, type PrunePlan, type PruneReason } from './plan.js';
+import type { PlanEntry, PrunePlan, PruneReason } from './plan.js';
 
 const REASON_WORDS: Record<PruneReason, string> = {
   'other-cluster': 'other cluster',
@@ -105,9 +108,11 @@ export function applyCommand(
   if (config.copyRetentionDays !== undefined)
     words.push('--copy-retention-days', String(config.copyRetentionDays));
   if (config.keepLast !== PRUNE_DEFAULTS.keepLast) words.push('--keep-last', String(config.keepLast));
-  const needed = Math.max(config.maxDeletions, deletions(plan).length);
-  if (needed !== PRUNE_DEFAULTS.maxDeletions) words.push('--max-deletions', String(needed));
-  if (config.holdTag !== PRUNE_DEFAULTS.holdTag) words.push('--hold-tag', config.holdTag);
+  // The user's limit, never a raised one: raising it is a decision the dry run reports (overLimitAdvice).
+  if (config.maxDeletions !== PRUNE_DEFAULTS.maxDeletions)
+    words.push('--max-deletions', String(config.maxDeletions));
+  for (const tag of config.holdTags.filter((t) => t !== PRUNE_DEFAULTS.holdTag))
+    words.push('--hold-tag', tag);
   if (config.concurrency !== PRUNE_DEFAULTS.concurrency)
     words.push('--concurrency', String(config.concurrency));
   if (config.publish) {
@@ -119,6 +124,20 @@ export function applyCommand(
   return commandLine(words);
 }
 
+/**
+ * What a dry run over --max-deletions says instead of writing a raised limit into the command:
+ * the numbers, and the choice that is the user's to make.
+ */
+export function overLimitAdvice(plan: PrunePlan): string[] {
+  if (!plan.overLimit) return [];
+  return [
+    `The plan deletes ${plan.counts.delete} backups, more than --max-deletions ${plan.maxDeletions}: ` +
+      'an --execute run refuses it before the first delete.',
+    'Decide: narrow the cutoff (an earlier --timestamp, a larger --older-than, one --cluster-id at a time), ' +
+      `or raise --max-deletions yourself after reviewing every deletion above.`,
+  ];
+}
+
 /** Lines describing what an execute run did, failures and skips with their reasons. */
 export function resultLines(result: PruneResult): string[] {
   const lines: string[] = [];
@@ -128,6 +147,12 @@ export function resultLines(result: PruneResult): string[] {
   }
   for (const o of result.failed) lines.push(`FAILED  ${o.backupId}  ${o.region}: ${o.detail}`);
   for (const o of result.skipped) lines.push(`skipped ${o.backupId}  ${o.region}: ${o.detail}`);
+  const elsewhere = result.skipped.filter((o) => o.reason === 'deleted-elsewhere').length;
+  if (elsewhere > 0) {
+    lines.push(
+      `${elsewhere} of the skipped were deleted by someone else: not counted, no restore command here`,
+    );
+  }
   const { succeeded, failed, skipped } = result.counts;
   lines.push(`${succeeded} deleted, ${failed} failed, ${skipped} skipped`);
   return lines;

@@ -9,9 +9,10 @@ import type { AwsClients } from '../aws/clients.js';
 import type { PruneConfig } from '../config/prune.js';
 import { describeError, OperationError, UsageError } from '../errors.js';
 import { describeUndelivered, publishEvents } from '../events/publisher.js';
+import { jobRunSummaryEvent, RUN_SUMMARY_SCHEMA_VERSION } from '../events/summary.js';
 import type { FeedEvent, FeedTarget, PublishOptions, PublishResult } from '../events/types.js';
 import { gatherBackupsOnly } from '../inventory/gather.js';
-import type { RegionInventory } from '../inventory/types.js';
+import { lineageOf, type RegionInventory } from '../inventory/types.js';
 import { newRunId } from '../run.js';
 import { deletedEvents, type EventContext, planEvents } from './events.js';
 import { type ExecuteProgress, executePrune, type PruneResult } from './execute.js';
@@ -140,23 +141,95 @@ function refuseFutureCutoff(config: PruneConfig, now: DateTime): void {
 }
 
 /**
+ * A cluster id that names no backup in the pruned regions is a mistake (a typo, the wrong
+ * region): the run plans nothing, and saying "0 to delete" would hide it. Bad input, for dry
+ * runs as well as --execute, so a scheduled dry run fails as loudly as the real one would.
+ */
+function refuseUnknownCluster(config: PruneConfig, inventories: RegionInventory[]): void {
+  const id = config.clusterId;
+  if (id === undefined) return;
+  if (inventories.some((inventory) => inventory.backups.some((b) => lineageOf(b) === id))) return;
+  throw new UsageError(
+    `no backup of ${id} (nor any copy of one) in ${config.regions.join(', ')}: check the cluster id ` +
+      'and the regions; nothing was deleted',
+  );
+}
+
+/** The counts a prune Run Summary carries. */
+function summaryCounts(plan: PrunePlan | undefined, result: PruneResult | undefined): Record<string, number> {
+  const skipped = (reason: string) => result?.skipped.filter((o) => o.reason === reason).length ?? 0;
+  return {
+    considered: plan?.counts.considered ?? 0,
+    planned: plan?.counts.delete ?? 0,
+    deleted: result?.counts.succeeded ?? 0,
+    failed: result?.counts.failed ?? 0,
+    skipped: result?.counts.skipped ?? 0,
+    changed: skipped('changed'),
+    deletedElsewhere: skipped('deleted-elsewhere'),
+    leftForNextRun: skipped('deadline'),
+  };
+}
+
+function runSummary(
+  config: PruneConfig,
+  context: EventContext,
+  now: DateTime,
+  facts: { plan?: PrunePlan; result?: PruneResult; exitCode: number; error?: string },
+): FeedEvent {
+  return {
+    ...jobRunSummaryEvent({
+      schemaVersion: RUN_SUMMARY_SCHEMA_VERSION,
+      job: 'prune',
+      runId: context.runId,
+      account: context.account,
+      regions: [...config.regions],
+      startedAt: now.toUTC().toISO({ suppressMilliseconds: true })!,
+      dryRun: !config.execute,
+      counts: summaryCounts(facts.plan, facts.result),
+      exitCode: facts.exitCode,
+      exitStatus: facts.exitCode === 0 ? 'succeeded' : 'failed',
+      clusterId: config.clusterId ?? null,
+      ...(facts.result?.refused ? { refused: facts.result.refused } : {}),
+      ...(facts.error ? { error: facts.error } : {}),
+    }),
+    ...(context.time ? { time: context.time } : {}),
+  };
+}
+
+/**
  * Gathers, plans, and (when `config.execute`) applies the plan; publishes the run's events
- * when `config.publish`. Listing errors throw {@link OperationError}; per-backup errors and
- * lost events are reported in the result and make `exitCode` 1.
+ * when `config.publish`, the last of them one `CloudHSM Run Summary` (dry runs, runs with
+ * nothing to do and runs that stop on an error included). Listing errors throw
+ * {@link OperationError}, a cluster id with no backup {@link UsageError}; per-backup errors
+ * and lost events are reported in the result and make `exitCode` 1.
  */
 export async function runPrune(deps: PruneDeps, config: PruneConfig, now: DateTime): Promise<PruneRun> {
   const runId = deps.runId ?? newRunId();
   refuseFutureCutoff(config, now);
   // Known before anything is deleted: a failed lookup afterwards would lose the deletion report.
   const context = config.publish ? await eventContext(deps, config, runId, now) : undefined;
-  const inventories = await gatherBackups(deps.clients, config.regions);
-  const plan = planPrune(inventories, config, now);
+  let plan: PrunePlan;
+  try {
+    const inventories = await gatherBackups(deps.clients, config.regions);
+    refuseUnknownCluster(config, inventories);
+    plan = planPrune(inventories, config, now);
+  } catch (error) {
+    if (context) {
+      const exitCode = error instanceof UsageError ? 2 : 1;
+      const summary = runSummary(config, context, now, { exitCode, error: describeError(error) });
+      await publishAll(deps, config, [summary]);
+    }
+    throw error;
+  }
   deps.onPlan?.(plan);
 
   if (!config.execute) {
     const run: PruneRun = { runId, mode: 'dry-run', plan, exitCode: 0 };
     if (context) {
-      const events = planEvents(plan, context, deps.applyCommand?.(plan));
+      const events = [
+        ...planEvents(plan, context, deps.applyCommand?.(plan)),
+        runSummary(config, context, now, { plan, exitCode: 0 }),
+      ];
       run.events = await publishAll(deps, config, events);
       if (run.events.lost.length > 0) run.exitCode = 1;
     }
@@ -164,6 +237,7 @@ export async function runPrune(deps: PruneDeps, config: PruneConfig, now: DateTi
   }
 
   const result = await executePrune(deps.clients, plan, {
+    runId,
     concurrency: config.concurrency,
     shouldStop: deps.shouldStop,
     onProgress: deps.onProgress,
@@ -177,13 +251,12 @@ export async function runPrune(deps: PruneDeps, config: PruneConfig, now: DateTi
     exitCode: result.refused || result.failed.length > 0 ? 1 : 0,
   };
   if (context) {
-    const events = deletedEvents(result.succeeded, context);
-    if (events.length > 0) {
-      run.events = await publishAll(deps, config, events);
-      if (run.events.lost.length > 0) run.exitCode = 1;
-    } else {
-      run.events = { published: 0, calls: 0, lost: [], lostCount: 0 };
-    }
+    const events = [
+      ...deletedEvents(result.succeeded, context),
+      runSummary(config, context, now, { plan, result, exitCode: run.exitCode }),
+    ];
+    run.events = await publishAll(deps, config, events);
+    if (run.events.lost.length > 0) run.exitCode = 1;
   }
   return run;
 }

@@ -31,3 +31,8 @@ export function restoreCommand(
     ...extraArgs,
   ]);
 }
+
+/** The command that restores every deletion one prune run made in one region (`--run-id`). */
+export function restoreRunCommand(region: string, runId: string, extraArgs: readonly string[] = []) {
+  return commandLine(['cloudhsm-ops', 'restore', '--region', region, '--run-id', runId, ...extraArgs]);
+}

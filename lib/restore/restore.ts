@@ -1,8 +1,14 @@
 /**
  * Restore: the undo for prune. RestoreBackup brings a backup in PENDING_DELETION (the 7-day
  * window after DeleteBackup) back to READY. Anything in another state is reported, never attempted.
+ *
+ * What prune deleted is known from the deletion record it writes on each backup before deleting
+ * it (lib/prune/record.ts), not from the event feed: `--run-id` restores one run's deletions,
+ * `--deleted-since` only backups carrying a record (anything else in the window is reported, and
+ * can be named with `--backup-id`). Restoring removes the record; `--hold` adds the hold tag, since
+ * the next prune would otherwise plan the backup again.
  */
-import { RestoreBackupCommand } from '@aws-sdk/client-cloudhsm-v2';
+import { RestoreBackupCommand, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-cloudhsm-v2';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DateTime, Duration } from 'luxon';
 import * as z from 'zod';
@@ -10,6 +16,7 @@ import { accountId as lookupAccountId } from '../aws/account.js';
 import type { AwsClients } from '../aws/clients.js';
 import { mapSettled } from '../concurrency.js';
 import {
+  DEFAULT_HOLD_TAG,
   EVENT_SOURCE,
   PATTERNS,
   parseBackupId,
@@ -20,6 +27,7 @@ import {
 } from '../config/common.js';
 import { describeError, errorCode, OperationError, UsageError } from '../errors.js';
 import { describeUndelivered, publishEvents } from '../events/publisher.js';
+import { jobRunSummaryEvent, RUN_SUMMARY_SCHEMA_VERSION } from '../events/summary.js';
 import {
   DEFAULT_EVENT_SOURCE,
   type FeedEvent,
@@ -31,6 +39,7 @@ import type { BackupInfo } from '../inventory/types.js';
 import { lineageOf } from '../inventory/types.js';
 import { restoredEvents } from '../prune/events.js';
 import { type CloudHsmClients, describeBackupsById } from '../prune/lookup.js';
+import { RUN_ID_PATTERN, recordedRuns, recordTagKey } from '../prune/record.js';
 import type { PublishFn, PublishReport } from '../prune/run.js';
 import type { RunCounts } from '../run.js';
 import { newRunId } from '../run.js';
@@ -40,9 +49,15 @@ export const RESTORE_WINDOW = Duration.fromObject({ days: 7 });
 
 /** Which backups to restore. */
 export type RestoreSelection =
+  /** Exactly these, whoever deleted them. */
   | { kind: 'ids'; backupIds: string[] }
-  /** Every backup deleted within this age (`2h`): DeleteTimestamp − 7 days ≥ now − age. */
-  | { kind: 'deleted-since'; deletedSince: string };
+  /**
+   * Every backup cloudhsm-ops prune deleted within this age (`2h`): DeleteTimestamp − 7 days
+   * ≥ now − age, and a deletion record on the backup. Others deleted in the window are reported.
+   */
+  | { kind: 'deleted-since'; deletedSince: string }
+  /** Exactly the deletions of one prune run: the backups carrying its deletion record. */
+  | { kind: 'run'; runId: string };
 
 export interface RestoreConfig {
   region: string;
@@ -50,10 +65,17 @@ export interface RestoreConfig {
   /** Only this lineage (cluster) when restoring by age. */
   clusterId?: string;
   concurrency: number;
+  /** List what would be restored; change nothing. */
+  dryRun: boolean;
+  /** Add the hold tag to what is restored, so the next prune keeps it. */
+  hold: boolean;
   publish: boolean;
   eventBus: string;
   eventSource: string;
 }
+
+/** The tag `--hold` adds: the default hold tag, which every prune honours. */
+export const RESTORE_HOLD_TAG = DEFAULT_HOLD_TAG;
 
 /** Raw restore settings as strings (CLI flags, or an environment). */
 export interface RestoreInput {
@@ -61,8 +83,13 @@ export interface RestoreInput {
   /** One id or a comma list. */
   backupIds?: string;
   deletedSince?: string;
+  runId?: string;
   clusterId?: string;
   concurrency?: string;
+  /** `true` or `false`. */
+  dryRun?: string;
+  /** `true` or `false`. */
+  hold?: string;
   publish?: string;
   eventBus?: string;
   eventSource?: string;
@@ -72,14 +99,25 @@ const rawRestoreSchema = z.strictObject({
   region: z.string().optional(),
   backupIds: z.string().optional(),
   deletedSince: z.string().optional(),
+  runId: z.string().optional(),
   clusterId: z.string().optional(),
   concurrency: z.string().optional(),
+  dryRun: z.string().optional(),
+  hold: z.string().optional(),
   publish: z.string().optional(),
   eventBus: z.string().optional(),
   eventSource: z.string().optional(),
 });
 
 const given = (v: string | undefined): v is string => v !== undefined && v.trim() !== '';
+
+function readFlag(value: string | undefined, name: string): boolean {
+  if (!given(value)) return false;
+  const text = value.trim();
+  if (text !== 'true' && text !== 'false')
+    throw new UsageError(`${name} must be "true" or "false", got "${value}"`);
+  return text === 'true';
+}
 
 /** Parses restore settings. Bad or contradictory input is a {@link UsageError}. */
 export function parseRestoreConfig(input: Record<string, string | undefined>): RestoreConfig {
@@ -90,9 +128,18 @@ export function parseRestoreConfig(input: Record<string, string | undefined>): R
   const region = parseRegion(raw.region, '--region');
   const byIds = given(raw.backupIds);
   const byAge = given(raw.deletedSince);
+  if (raw.runId !== undefined && !given(raw.runId)) {
+    throw new UsageError('--run-id is empty: give the run id a prune run printed');
+  }
+  const byRun = given(raw.runId);
   if (byIds && byAge) throw new UsageError('give either --backup-id or --deleted-since, not both');
-  if (!byIds && !byAge) {
-    throw new UsageError('say what to restore: --backup-id <id> (repeatable) or --deleted-since <age>');
+  if (byRun && (byIds || byAge)) {
+    throw new UsageError('give only one of --backup-id, --deleted-since or --run-id');
+  }
+  if (!byIds && !byAge && !byRun) {
+    throw new UsageError(
+      'say what to restore: --backup-id <id> (repeatable) or --deleted-since <age>, or --run-id <prune run id>',
+    );
   }
   let selection: RestoreSelection;
   if (byIds) {
@@ -102,11 +149,24 @@ export function parseRestoreConfig(input: Record<string, string | undefined>): R
       .filter(Boolean)
       .map(parseBackupId);
     selection = { kind: 'ids', backupIds: [...new Set(ids)] };
+  } else if (byRun) {
+    const runId = raw.runId!.trim();
+    if (!RUN_ID_PATTERN.test(runId)) {
+      throw new UsageError(
+        `--run-id "${raw.runId}" is not a run id (1-100 letters, digits, "-", "_" or "."; prune prints it)`,
+      );
+    }
+    selection = { kind: 'run', runId };
   } else {
     parseDuration(raw.deletedSince!, '--deleted-since');
     selection = { kind: 'deleted-since', deletedSince: raw.deletedSince!.trim() };
   }
-  if (given(raw.clusterId) && byIds) throw new UsageError('--cluster-id only narrows --deleted-since');
+  if (given(raw.clusterId) && byIds) {
+    throw new UsageError('--cluster-id only narrows --deleted-since or --run-id');
+  }
+  const dryRun = readFlag(raw.dryRun, '--dry-run');
+  const hold = readFlag(raw.hold, '--hold');
+  if (dryRun && hold) throw new UsageError('--hold changes tags: it cannot go with --dry-run');
   const publishText = given(raw.publish) ? raw.publish.trim() : 'false';
   if (publishText !== 'true' && publishText !== 'false') {
     throw new UsageError(`--publish must be "true" or "false", got "${raw.publish}"`);
@@ -131,6 +191,8 @@ export function parseRestoreConfig(input: Record<string, string | undefined>): R
     concurrency: given(raw.concurrency)
       ? parseCount(raw.concurrency, '--concurrency', { min: 1, max: 32 })
       : 6,
+    dryRun,
+    hold,
     publish,
     eventBus: given(raw.eventBus) ? raw.eventBus.trim() : 'default',
     eventSource: given(raw.eventSource) ? raw.eventSource.trim() : DEFAULT_EVENT_SOURCE,
@@ -144,6 +206,10 @@ export type RestoreReason =
   | 'not-pending-deletion'
   | 'not-found'
   | 'permanently-deleted'
+  /** Deleted within --deleted-since, but not by cloudhsm-ops prune (no deletion record): reported only. */
+  | 'not-deleted-by-prune'
+  /** A dry run: this one would be restored. */
+  | 'dry-run'
   | 'error';
 
 export interface RestoreOutcome {
@@ -156,6 +222,8 @@ export interface RestoreOutcome {
   reason: RestoreReason;
   detail: string;
   errorCode?: string;
+  /** Restored and now carrying the hold tag (`--hold`): the next prune keeps it. */
+  held?: boolean;
 }
 
 export interface RestoreResult {
@@ -198,22 +266,72 @@ async function restoreOne(
   clients: CloudHsmClients,
   region: string,
   backup: BackupInfo,
+  options: { hold: boolean; runId: string },
 ): Promise<RestoreOutcome> {
   const client = clients.cloudHsm(region);
+  let restored: RestoreOutcome;
   try {
     await client.send(new RestoreBackupCommand({ BackupId: backup.id }));
-    return outcomeFor(backup.id, region, backup, 'succeeded', 'restored', 'restored');
+    restored = outcomeFor(backup.id, region, backup, 'succeeded', 'restored', 'restored');
   } catch (error) {
     const code = errorCode(error);
-    if (code === 'CloudHsmInvalidRequestException') {
-      // After a lost response the SDK's retry finds the backup READY already.
-      const fresh = await describeBackupsById(client, region, [backup.id]).catch(() => undefined);
-      if (fresh?.get(backup.id)?.state === 'READY') {
-        return outcomeFor(backup.id, region, backup, 'succeeded', 'already-restored', 'already READY');
-      }
+    const fresh =
+      code === 'CloudHsmInvalidRequestException'
+        ? await describeBackupsById(client, region, [backup.id]).catch(() => undefined)
+        : undefined;
+    // After a lost response the SDK's retry finds the backup READY already.
+    if (fresh?.get(backup.id)?.state !== 'READY') {
+      return outcomeFor(backup.id, region, backup, 'failed', 'error', describeError(error), code);
     }
-    return outcomeFor(backup.id, region, backup, 'failed', 'error', describeError(error), code);
+    restored = outcomeFor(backup.id, region, backup, 'succeeded', 'already-restored', 'already READY');
   }
+  return afterRestore(client, backup, restored, options);
+}
+
+/**
+ * Once READY again: the deletion records are stale (the backup is no longer deleted), so they
+ * go; with `--hold` the hold tag is written, and a hold that could not be written fails the
+ * backup's outcome, since the next prune would delete it again.
+ */
+async function afterRestore(
+  client: ReturnType<CloudHsmClients['cloudHsm']>,
+  backup: BackupInfo,
+  restored: RestoreOutcome,
+  options: { hold: boolean; runId: string },
+): Promise<RestoreOutcome> {
+  const notes: string[] = [];
+  const records = recordedRuns(backup.tags).map(recordTagKey);
+  if (records.length > 0) {
+    try {
+      await client.send(new UntagResourceCommand({ ResourceId: backup.id, TagKeyList: records }));
+    } catch (error) {
+      notes.push(`its deletion record could not be removed: ${describeError(error)}`);
+    }
+  }
+  if (options.hold) {
+    try {
+      await client.send(
+        new TagResourceCommand({
+          ResourceId: backup.id,
+          TagList: [{ Key: RESTORE_HOLD_TAG, Value: `restored by run ${options.runId}` }],
+        }),
+      );
+      notes.push(`held (${RESTORE_HOLD_TAG})`);
+    } catch (error) {
+      return {
+        ...restored,
+        status: 'failed',
+        reason: 'error',
+        detail: `restored, but the hold tag could not be written (the next prune may delete it again): ${describeError(error)}`,
+        ...(errorCode(error) ? { errorCode: errorCode(error) } : {}),
+      };
+    }
+  }
+  return {
+    ...restored,
+    held: options.hold,
+    ...(notes.length > 0 ? { detail: `${restored.detail}; ${notes.join('; ')}` } : {}),
+  };
 }
 
 function triage(
@@ -247,14 +365,53 @@ function triage(
   return { restorable, reported };
 }
 
+/** The PENDING_DELETION backups a time window or a run id selects, and those the window leaves out. */
+async function selectDeleted(
+  clients: CloudHsmClients,
+  config: Pick<RestoreConfig, 'region' | 'selection' | 'clusterId'>,
+  now: DateTime,
+): Promise<{ restorable: BackupInfo[]; reported: RestoreOutcome[] }> {
+  const { region, selection } = config;
+  const pending = (
+    await listBackups(clients.cloudHsm(region), region, { states: ['PENDING_DELETION'] })
+  ).filter((b) => config.clusterId === undefined || lineageOf(b) === config.clusterId);
+  if (selection.kind === 'run') {
+    const key = recordTagKey(selection.runId);
+    return { restorable: pending.filter((b) => Object.hasOwn(b.tags, key)), reported: [] };
+  }
+  if (selection.kind !== 'deleted-since') return { restorable: [], reported: [] };
+  const age = parseDuration(selection.deletedSince, '--deleted-since');
+  const inWindow = pending.filter((b) => deletedWithin(b, age, now));
+  const recorded = (b: BackupInfo) => recordedRuns(b.tags).length > 0;
+  return {
+    restorable: inWindow.filter(recorded),
+    reported: inWindow
+      .filter((b) => !recorded(b))
+      .map((b) =>
+        outcomeFor(
+          b.id,
+          region,
+          b,
+          'skipped',
+          'not-deleted-by-prune',
+          'deleted in the window, but not by cloudhsm-ops prune (no deletion record); name it with --backup-id to restore it',
+        ),
+      ),
+  };
+}
+
 /**
  * Restores the selected backups of one region. By id: each is looked up first and restored
- * only when PENDING_DELETION. By age: every PENDING_DELETION backup deleted within the age.
+ * only when PENDING_DELETION. By age: every PENDING_DELETION backup prune deleted within the
+ * age (it carries a deletion record). By run id: every PENDING_DELETION backup carrying that
+ * run's record. A dry run restores nothing and lists what it would restore.
  */
 export async function restoreBackups(
   clients: CloudHsmClients,
-  config: Pick<RestoreConfig, 'region' | 'selection' | 'clusterId' | 'concurrency'>,
+  config: Pick<RestoreConfig, 'region' | 'selection' | 'clusterId' | 'concurrency'> &
+    Partial<Pick<RestoreConfig, 'dryRun' | 'hold'>>,
   now: DateTime,
+  runId: string = newRunId(),
 ): Promise<RestoreResult> {
   const { region, selection } = config;
   let restorable: BackupInfo[];
@@ -263,21 +420,24 @@ export async function restoreBackups(
     const found = await describeBackupsById(clients.cloudHsm(region), region, selection.backupIds);
     ({ restorable, reported } = triage(region, selection.backupIds, found));
   } else {
-    const age = parseDuration(selection.deletedSince, '--deleted-since');
-    const pending = await listBackups(clients.cloudHsm(region), region, { states: ['PENDING_DELETION'] });
-    restorable = pending.filter(
-      (b) =>
-        deletedWithin(b, age, now) && (config.clusterId === undefined || lineageOf(b) === config.clusterId),
+    ({ restorable, reported } = await selectDeleted(clients, config, now));
+  }
+  let attempted: RestoreOutcome[];
+  if (config.dryRun) {
+    attempted = restorable.map((b) =>
+      outcomeFor(b.id, region, b, 'skipped', 'dry-run', 'would be restored (dry run: nothing was changed)'),
+    );
+  } else {
+    const options = { hold: config.hold ?? false, runId };
+    const settled = await mapSettled(restorable, config.concurrency, (backup) =>
+      restoreOne(clients, region, backup, options),
+    );
+    attempted = settled.map((s, i) =>
+      s.status === 'fulfilled'
+        ? s.value
+        : outcomeFor(restorable[i]!.id, region, restorable[i], 'failed', 'error', describeError(s.reason)),
     );
   }
-  const settled = await mapSettled(restorable, config.concurrency, (backup) =>
-    restoreOne(clients, region, backup),
-  );
-  const attempted = settled.map((s, i) =>
-    s.status === 'fulfilled'
-      ? s.value
-      : outcomeFor(restorable[i]!.id, region, restorable[i], 'failed', 'error', describeError(s.reason)),
-  );
   const all = [...reported, ...attempted];
   const by = (status: RestoreOutcome['status']) => all.filter((o) => o.status === status);
   const result = { succeeded: by('succeeded'), failed: by('failed'), skipped: by('skipped') };
@@ -291,6 +451,14 @@ export async function restoreBackups(
   };
 }
 
+/** What the next prune does with restored backups, in words (the CLI prints it, the events carry it). */
+export function nextPruneNote(hold: boolean): string {
+  return hold
+    ? `held with ${RESTORE_HOLD_TAG}: no prune deletes them until the tag is removed`
+    : 'not held: the next prune with the same settings plans them for deletion again; ' +
+        `restore with --hold (or tag them ${RESTORE_HOLD_TAG}) to keep them`;
+}
+
 export interface RestoreDeps {
   clients: CloudHsmClients & Partial<Pick<AwsClients, 'eventBridge' | 'sts'>>;
   runId?: string;
@@ -302,7 +470,10 @@ export interface RestoreDeps {
 export interface RestoreRun {
   runId: string;
   region: string;
+  dryRun: boolean;
   result: RestoreResult;
+  /** What the next prune does with what was restored (held or not). */
+  nextPrune: string;
   events?: PublishReport;
   exitCode: 0 | 1;
 }
@@ -310,8 +481,7 @@ export interface RestoreRun {
 async function publishRestored(
   deps: RestoreDeps,
   config: RestoreConfig,
-  result: RestoreResult,
-  runId: string,
+  run: RestoreRun,
   now: DateTime,
 ): Promise<PublishReport> {
   const target: FeedTarget = { busName: config.eventBus, source: config.eventSource, region: config.region };
@@ -321,8 +491,11 @@ async function publishRestored(
     const account = deps.accountId
       ? await deps.accountId()
       : await lookupAccountId(deps.clients as AwsClients, config.region);
-    events = restoredEvents(result.succeeded, { runId, account, time: now.toJSDate() });
-    if (events.length === 0) return report;
+    const context = { runId: run.runId, account, time: now.toJSDate() };
+    events = [
+      ...restoredEvents(run.result.succeeded, context, nextPruneNote(config.hold)),
+      runSummaryEvent(config, run, account, now),
+    ];
     if (!deps.clients.eventBridge) throw new OperationError('no EventBridge client was given');
     const client: EventBridgeClient = deps.clients.eventBridge(config.region);
     const outcome = await (deps.publish ?? publishEvents)(client, events, target, deps.publishOptions);
@@ -333,7 +506,7 @@ async function publishRestored(
       report.lostCount = outcome.failed.length;
     }
   } catch (error) {
-    report.lostCount = events.length || result.succeeded.length;
+    report.lostCount = events.length || run.result.succeeded.length + 1;
     report.lost.push(
       `${report.lostCount} restore event(s) were NOT delivered to EventBridge bus ` +
         `"${target.busName}" in ${target.region}: ${describeError(error)}`,
@@ -342,22 +515,55 @@ async function publishRestored(
   return report;
 }
 
-/** Restores, then publishes `CloudHSM Backup Restored` events when asked. */
+/** The restore run's one `CloudHSM Run Summary`. */
+function runSummaryEvent(config: RestoreConfig, run: RestoreRun, account: string, now: DateTime): FeedEvent {
+  const { result } = run;
+  return {
+    ...jobRunSummaryEvent({
+      schemaVersion: RUN_SUMMARY_SCHEMA_VERSION,
+      job: 'restore',
+      runId: run.runId,
+      account,
+      regions: [config.region],
+      startedAt: now.toUTC().toISO({ suppressMilliseconds: true })!,
+      dryRun: config.dryRun,
+      counts: {
+        restored: result.counts.succeeded,
+        failed: result.counts.failed,
+        skipped: result.counts.skipped,
+        wouldRestore: result.skipped.filter((o) => o.reason === 'dry-run').length,
+        held: result.succeeded.filter((o) => o.held).length,
+      },
+      exitCode: run.exitCode,
+      exitStatus: run.exitCode === 0 ? 'succeeded' : 'failed',
+      selection: config.selection,
+      nextPrune: nextPruneNote(config.hold),
+    }),
+    time: now.toJSDate(),
+  };
+}
+
+/**
+ * Restores (or, for a dry run, lists), then publishes one `CloudHSM Backup Restored` event per
+ * restored backup and the run's `CloudHSM Run Summary` when asked.
+ */
 export async function runRestore(
   deps: RestoreDeps,
   config: RestoreConfig,
   now: DateTime,
 ): Promise<RestoreRun> {
   const runId = deps.runId ?? newRunId();
-  const result = await restoreBackups(deps.clients, config, now);
+  const result = await restoreBackups(deps.clients, config, now, runId);
   const run: RestoreRun = {
     runId,
     region: config.region,
+    dryRun: config.dryRun,
     result,
+    nextPrune: nextPruneNote(config.hold),
     exitCode: result.failed.length > 0 ? 1 : 0,
   };
   if (config.publish) {
-    run.events = await publishRestored(deps, config, result, runId, now);
+    run.events = await publishRestored(deps, config, run, now);
     if (run.events.lost.length > 0) run.exitCode = 1;
   }
   return run;

@@ -186,6 +186,27 @@ const AWS_COMMANDS: Record<string, CliCase[]> = {
       args: ['--older-than', '90d', '--execute'],
       message: /no region given: pass --region \(or set AWS_REGION\)/,
     },
+    {
+      args: ['--region', 'us-east-1', '--cluster-id', '', '--older-than', '90d', '--execute'],
+      message: /--cluster-id is empty: give a cluster id/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--cluster-id', '   ', '--older-than', '90d'],
+      message: /--cluster-id is empty: give a cluster id/,
+    },
+    {
+      args: [
+        '--region',
+        'us-east-1',
+        '--older-than',
+        '90d',
+        '--hold-tag',
+        'legal-hold',
+        '--hold-tag',
+        'bad*key',
+      ],
+      message: /--hold-tag "bad\*key" is not a valid tag key/,
+    },
   ],
   restore: [
     {
@@ -215,6 +236,16 @@ const AWS_COMMANDS: Record<string, CliCase[]> = {
     {
       args: ['--region', 'us-east-1', '--backup-id', BACKUP, '--event-bus', 'ops'],
       message: /--event-bus and --event-source need --publish/,
+    },
+    { args: ['--region', 'us-east-1', '--run-id', ''], message: /--run-id is empty/ },
+    { args: ['--region', 'us-east-1', '--run-id', 'run one'], message: /--run-id "run one" is not a run id/ },
+    {
+      args: ['--region', 'us-east-1', '--run-id', 'run-1', '--deleted-since', '2h'],
+      message: /give only one of --backup-id, --deleted-since or --run-id/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--run-id', 'run-1', '--dry-run', '--hold'],
+      message: /--hold changes tags: it cannot go with --dry-run/,
     },
   ],
   inventory: [
@@ -384,6 +415,7 @@ const PRUNE_ENV: EnvCase[] = [
   { env: { ...PRUNE_BASE, EVENT_BUS_NAME: '' }, message: /EVENT_BUS_NAME is set but empty/ },
   { env: { ...PRUNE_BASE, CLUSTER_ID: ' ' }, message: /CLUSTER_ID is set but empty/ },
   { env: { ...PRUNE_BASE, CONCURRENCY: '0' }, message: /CONCURRENCY must be between 1 and 32, got 0/ },
+  { env: { ...PRUNE_BASE, HOLD_TAG: 'legal-hold,bad*' }, message: /HOLD_TAG "bad\*" is not a valid tag key/ },
 ];
 
 const COPY_BASE = { REGIONS: 'us-east-1', DR_REGIONS: 'us-west-2' };
@@ -617,5 +649,25 @@ describe('bad Lambda environment: a UsageError naming the value, before any clie
     expect(read.filter((name) => !covered.has(name))).toEqual([]);
     const total = Object.values(AWS_COMMANDS).flat().length + SANDBOX_CASES.length + 1;
     expect(total + PRUNE_ENV.length + COPY_ENV.length + AUDIT_ENV.length).toBeGreaterThanOrEqual(30);
+  });
+});
+
+describe('a --cluster-id naming no cluster: exit 2 after listing, nothing changed', () => {
+  it.each([[[] as string[]], [['--execute']]])('prune %j', async (extra) => {
+    const run = await cli([
+      'prune',
+      '--endpoint',
+      test.sandbox.url,
+      '--region',
+      'us-east-1',
+      '--cluster-id',
+      'cluster-doesnotexist',
+      '--older-than',
+      '90d',
+      ...extra,
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/no backup of cluster-doesnotexist \(nor any copy of one\) in us-east-1/);
+    expect(test.sandbox.requests().filter((r) => r.mutating)).toEqual([]);
   });
 });

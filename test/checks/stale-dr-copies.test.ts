@@ -93,4 +93,28 @@ describe('stale-dr-copies', () => {
       'us-west-2: no stale copy; older than 90 days but kept: the newest copy backup-onlyaaaaaaa (500d old)',
     );
   });
+
+  it('a custom --hold-tag adds to the default one: copies carrying cloudhsm-ops:hold stay held', () => {
+    const facts = healthyFacts({
+      config: { ...config, holdTag: 'legal-hold' },
+      drCopies: {
+        'us-west-2': [
+          copy({
+            id: 'backup-heldaaaaaaa',
+            sourceBackupId: 'backup-ddddddddddd',
+            createdAt: daysAgo(300),
+            tags: { 'cloudhsm-ops:hold': 'audit' },
+          }),
+          copy({
+            id: 'backup-legalaaaaaa',
+            sourceBackupId: 'backup-eeeeeeeeeee',
+            createdAt: daysAgo(300),
+            tags: { 'legal-hold': 'case-42' },
+          }),
+          copy({ id: 'backup-newaaaaaaaa', sourceBackupId: 'backup-fffffffffff', createdAt: daysAgo(1) }),
+        ],
+      },
+    });
+    expect(staleDrCopies.evaluate(facts).status).toBe('PASSED');
+  });
 });

@@ -30,7 +30,10 @@ describe('functions/local/invoke.ts', () => {
     const report = reportOf(stdout);
     expect(report.result).toMatchObject({ job: 'prune', mode: 'dry-run', deleted: [] });
     expect((report.result as { planned: number }).planned).toBeGreaterThan(0);
-    expect(report.eventsReceived).toEqual({ 'CloudHSM Prune Plan': expect.any(Number) });
+    expect(report.eventsReceived).toEqual({
+      'CloudHSM Prune Plan': expect.any(Number),
+      'CloudHSM Run Summary': 1,
+    });
   });
 
   it('exits 1 and reports the error when the environment is bad', async () => {

@@ -68,12 +68,12 @@ describe('granted IAM actions equal the actions each handler calls', () => {
     });
   }
 
-  it('only the copy duplicate clean-up is granted without being exercised here, and it says why', () => {
+  it('only the copy duplicate clean-up and the prune record removal are granted without being exercised here, and say why', () => {
     // Act
     const unexercised = Object.entries(JOB_GRANTS).flatMap(([job, grants]) =>
       grants.filter((g) => g.onlyWhen).map((g) => `${job} ${g.action}`),
     );
     // Assess
-    expect(unexercised).toEqual(['copy cloudhsm:DeleteBackup']);
+    expect(unexercised).toEqual(['copy cloudhsm:DeleteBackup', 'prune cloudhsm:UntagResource']);
   });
 });

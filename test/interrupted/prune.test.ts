@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../lib/aws/clients.js';
 import { parsePruneConfig } from '../../lib/config/prune.js';
 import { runPrune } from '../../lib/prune/run.js';
+import { restoreBackups } from '../../lib/restore/restore.js';
 import { chaosFleet, DR, NOW, SOURCES, states } from '../chaos/fleet.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
@@ -75,6 +76,19 @@ describe('an interrupted prune, run again', () => {
     expect(second.plan.counts.delete).toBe(planned - first.result!.counts.succeeded);
     expect(second.exitCode).toBe(0);
     expect(states(s)).toEqual(expected);
+    // Each run's deletion record names exactly its own deletions: `restore --run-id` can undo either.
+    for (const run of [first, second]) {
+      const listed: string[] = [];
+      for (const region of CONFIG.regions) {
+        const dry = await restoreBackups(
+          clients,
+          { region, selection: { kind: 'run', runId: run.runId }, concurrency: 2, dryRun: true },
+          now,
+        );
+        listed.push(...dry.skipped.filter((o) => o.reason === 'dry-run').map((o) => o.backupId));
+      }
+      expect(listed.sort()).toEqual(run.result!.succeeded.map((o) => o.backupId).sort());
+    }
   });
 
   it('cut off when every call starts failing: exits 1 naming the failures, and the next run finishes the same', async () => {

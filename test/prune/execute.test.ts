@@ -1,11 +1,13 @@
 import {
   CloudHsmAccessDeniedException,
   CloudHsmServiceException,
+  CloudHsmTagException,
   DeleteBackupCommand,
+  TagResourceCommand,
 } from '@aws-sdk/client-cloudhsm-v2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BackupInfo } from '../../lib/inventory/types.js';
-import { executePrune } from '../../lib/prune/execute.js';
+import { executePrune, RECHECK_BATCH } from '../../lib/prune/execute.js';
 import { deletions, planPrune } from '../../lib/prune/plan.js';
 import { FakeHsm } from './fake-hsm.js';
 import { backup, config, inventory, NOW } from './fixtures.js';
@@ -28,17 +30,24 @@ function planned(count: number, settings: Record<string, string> = {}, extra: Ba
 }
 
 describe('executePrune', () => {
-  it('deletes exactly the planned backups, re-reading them first in calls of at most 50 ids', async () => {
+  it('deletes exactly the planned backups, re-reading each batch (and the kept newest) right before', async () => {
     // Prepare
     const { old, plan } = planned(120);
+    const kept = plan.entries.find((e) => e.decision === 'keep')!.backupId;
     // Act
-    const result = await executePrune(hsm.clients(), plan);
+    const result = await executePrune(hsm.clients(), plan, { runId: 'run-1' });
     // Assess
     const deleted = hsm.calls(DeleteBackupCommand).map((input) => input.BackupId);
-    expect(deleted.sort()).toEqual(old.map((b) => b.id).sort());
+    expect([...deleted].sort()).toEqual(old.map((b) => b.id).sort());
     const rereads = hsm.describeInputs.map((input) => input.Filters?.backupIds ?? []);
-    expect(rereads.map((ids) => ids.length)).toEqual([50, 50, 20]);
-    expect(new Set(rereads.flat())).toEqual(new Set(old.map((b) => b.id)));
+    expect(rereads).toHaveLength(120 / RECHECK_BATCH);
+    for (const ids of rereads) expect(ids).toEqual([...ids.slice(0, RECHECK_BATCH), kept]);
+    expect(rereads.flatMap((ids) => ids.slice(0, RECHECK_BATCH)).sort()).toEqual(old.map((b) => b.id).sort());
+    // Every delete is preceded by this run's record on the backup.
+    const tagged = hsm.calls(TagResourceCommand);
+    expect(tagged.map((i) => i.ResourceId)).toEqual(deleted);
+    expect(tagged[0]!.TagList).toEqual([{ Key: 'cloudhsm-ops:deleted-by:run-1', Value: plan.now }]);
+    expect(old.every((b) => hsm.tags(b.id)['cloudhsm-ops:deleted-by:run-1'] === plan.now)).toBe(true);
     expect(result.counts).toEqual({ succeeded: 120, failed: 0, skipped: 0 });
     expect(result.succeeded[0]).toMatchObject({
       status: 'succeeded',
@@ -84,6 +93,7 @@ describe('executePrune', () => {
       // The first attempt was applied but its response lost; this is the SDK's retry arriving.
       if (BackupId === lostResponse!.id && !lost) {
         lost = true;
+        hsm.retried.add(BackupId);
         hsm.backups.get(BackupId)!.BackupState = 'PENDING_DELETION';
         hsm.backups.get(BackupId)!.DeleteTimestamp = new Date('2026-12-06T12:00:00Z');
       }
@@ -101,6 +111,45 @@ describe('executePrune', () => {
     expect(byId.get(lostResponse!.id)?.restoreCommand).toContain(lostResponse!.id);
     expect(byId.get(fine!.id)).toMatchObject({ reason: 'deleted' });
     expect(result.restoreCommands[0]).not.toContain(vanishes!.id);
+  });
+
+  it('does not claim a backup someone else deleted between its re-read and its delete: no restore command', async () => {
+    // Prepare: another run deletes it first; this run's first (only) attempt is refused.
+    const { old, plan } = planned(2);
+    const [taken, fine] = old;
+    hsm.beforeDelete = ({ BackupId }) => {
+      if (BackupId === taken!.id) hsm.backups.get(BackupId)!.BackupState = 'PENDING_DELETION';
+    };
+    // Act
+    const result = await executePrune(hsm.clients(), plan, { runId: 'run-1' });
+    // Assess
+    expect(result.succeeded.map((o) => o.backupId)).toEqual([fine!.id]);
+    expect(result.skipped).toEqual([
+      expect.objectContaining({
+        backupId: taken!.id,
+        reason: 'deleted-elsewhere',
+        detail: 'already PENDING_DELETION: deleted by someone else, not by this run',
+      }),
+    ]);
+    expect(result.skipped[0]!.restoreCommand).toBeUndefined();
+    expect(result.restoreCommands.join(' ')).not.toContain(taken!.id);
+    // Its record is gone too, so `restore --run-id run-1` leaves it alone.
+    expect(hsm.tags(taken!.id)).toEqual({});
+  });
+
+  it('never deletes a backup whose deletion record could not be written', async () => {
+    const { old, plan } = planned(2);
+    hsm.beforeTag = ({ BackupId }) => {
+      if (BackupId === old[0]!.id)
+        throw new CloudHsmTagException({ message: 'tag policy says no', $metadata: {} });
+    };
+    const result = await executePrune(hsm.clients(), plan, { runId: 'run-1' });
+    expect(hsm.calls(DeleteBackupCommand).map((i) => i.BackupId)).toEqual([old[1]!.id]);
+    expect(hsm.state(old[0]!.id)).toBe('READY');
+    expect(result.failed).toEqual([
+      expect.objectContaining({ backupId: old[0]!.id, errorCode: 'CloudHsmTagException' }),
+    ]);
+    expect(result.failed[0]!.detail).toMatch(/not deleted: writing the deletion record failed/);
   });
 
   it('reports a backup that is still READY after an invalid-request answer as failed', async () => {

@@ -12,6 +12,8 @@ import {
   DescribeBackupsCommand,
   type DescribeBackupsRequest,
   RestoreBackupCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
 } from '@aws-sdk/client-cloudhsm-v2';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import type { BackupInfo } from '../../lib/inventory/types.js';
@@ -27,6 +29,13 @@ export class FakeHsm {
   /** Runs after DeleteBackup applied; throw to lose the response. */
   afterDelete?: Hook;
   beforeRestore?: Hook;
+  /** Runs before TagResource applies; throw to fail it. */
+  beforeTag?: Hook;
+  /**
+   * Ids whose DeleteBackup errors carry `$metadata.attempts: 2`, as the SDK's do when a retry
+   * follows an attempt whose answer was lost (the mock client itself never retries).
+   */
+  readonly retried = new Set<string>();
   /** Runs before a DescribeBackups page is served; throw to fail it. */
   beforeDescribe?: (input: DescribeBackupsRequest, call: number) => void;
   describeCalls = 0;
@@ -41,6 +50,8 @@ export class FakeHsm {
     this.mock.on(DescribeBackupsCommand).callsFake((input: DescribeBackupsRequest) => this.describe(input));
     this.mock.on(DeleteBackupCommand).callsFake((input: { BackupId: string }) => this.delete(input));
     this.mock.on(RestoreBackupCommand).callsFake((input: { BackupId: string }) => this.restore(input));
+    this.mock.on(TagResourceCommand).callsFake((input) => this.tag(input));
+    this.mock.on(UntagResourceCommand).callsFake((input) => this.untag(input));
   }
 
   /** Clients for the code under test: one mocked client per region (all share this store). */
@@ -73,7 +84,14 @@ export class FakeHsm {
     return this.backups.get(id)?.BackupState;
   }
 
-  calls(command: typeof DeleteBackupCommand | typeof DescribeBackupsCommand | typeof RestoreBackupCommand) {
+  calls(
+    command:
+      | typeof DeleteBackupCommand
+      | typeof DescribeBackupsCommand
+      | typeof RestoreBackupCommand
+      | typeof TagResourceCommand
+      | typeof UntagResourceCommand,
+  ) {
     return this.mock
       .commandCalls(command as never)
       .map((call) => call.args[0].input as Record<string, unknown>);
@@ -109,6 +127,28 @@ export class FakeHsm {
     return { Backups: page.map((b) => ({ ...b })), ...(next ? { NextToken: next } : {}) };
   }
 
+  /** The tags of a backup, as a map. */
+  tags(id: string): Record<string, string> {
+    return Object.fromEntries((this.backups.get(id)?.TagList ?? []).map((t) => [t.Key!, t.Value!]));
+  }
+
+  private async tag(input: { ResourceId?: string; TagList?: { Key?: string; Value?: string }[] }) {
+    await this.beforeTag?.({ BackupId: input.ResourceId });
+    const backup = this.backups.get(input.ResourceId!);
+    if (!backup) throw new CloudHsmResourceNotFoundException({ message: 'no such backup', $metadata: {} });
+    const tags = new Map((backup.TagList ?? []).map((t) => [t.Key!, t.Value!]));
+    for (const t of input.TagList ?? []) tags.set(t.Key!, t.Value!);
+    backup.TagList = [...tags].map(([Key, Value]) => ({ Key, Value }));
+    return {};
+  }
+
+  private untag(input: { ResourceId?: string; TagKeyList?: string[] }) {
+    const backup = this.backups.get(input.ResourceId!);
+    if (!backup) throw new CloudHsmResourceNotFoundException({ message: 'no such backup', $metadata: {} });
+    backup.TagList = (backup.TagList ?? []).filter((t) => !input.TagKeyList?.includes(t.Key!));
+    return {};
+  }
+
   private async delete(input: { BackupId: string }) {
     await this.beforeDelete?.(input);
     const backup = this.backups.get(input.BackupId);
@@ -116,7 +156,7 @@ export class FakeHsm {
     if (backup.BackupState !== 'READY') {
       throw new CloudHsmInvalidRequestException({
         message: `backup is ${backup.BackupState}`,
-        $metadata: {},
+        $metadata: { attempts: this.retried.has(input.BackupId) ? 2 : 1 },
       });
     }
     backup.BackupState = 'PENDING_DELETION';

@@ -61,8 +61,8 @@ describe('planPrune', () => {
     );
     expect(decisionOf(plan, pinned.id)).toBe('keep:never-expires');
     expect(decisionOf(plan, customHeld.id)).toBe('keep:hold-tag');
-    // Only the configured key holds: the default key is just a tag once another is configured.
-    expect(decisionOf(plan, held.id)).toBe('delete:older-than-cutoff');
+    // A custom key adds to the default one: no option removes a guardrail.
+    expect(decisionOf(plan, held.id)).toBe('keep:hold-tag');
   });
 
   it('keeps the newest --keep-last READY backups of each lineage even when all are older than the cutoff', () => {

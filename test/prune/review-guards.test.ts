@@ -61,7 +61,8 @@ describe('prune with --publish', () => {
     );
     // Assess
     expect(run.result?.counts.succeeded).toBe(3);
-    expect(run.events?.lostCount).toBe(3);
+    // Three Backup Deleted events and the Run Summary.
+    expect(run.events?.lostCount).toBe(4);
     expect(run.events?.lost).toHaveLength(1);
     expect(run.exitCode).toBe(1);
   });
@@ -96,10 +97,11 @@ describe('restore with --publish', () => {
       NOW,
     );
     // Assess
-    expect(seen.flat().map((e) => [e.detailType, e.detail.backupId])).toEqual(
-      deleted.map((b) => ['CloudHSM Backup Restored', b.id]),
-    );
-    expect(run.events?.lostCount).toBe(2);
+    expect(seen.flat().map((e) => [e.detailType, e.detail.backupId])).toEqual([
+      ...deleted.map((b) => ['CloudHSM Backup Restored', b.id]),
+      ['CloudHSM Run Summary', undefined],
+    ]);
+    expect(run.events?.lostCount).toBe(3);
     expect(run.exitCode).toBe(1);
   });
 

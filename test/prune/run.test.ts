@@ -97,7 +97,7 @@ describe('runPrune', () => {
     expect(run.exitCode).toBe(0);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.target).toEqual({ busName: 'ops', source: 'cloudhsm-ops', region: 'us-east-1' });
-    expect(sent[0]!.events).toHaveLength(1);
+    expect(sent[0]!.events.map((e) => e.detailType)).toEqual(['CloudHSM Prune Plan', 'CloudHSM Run Summary']);
     expect(sent[0]!.events[0]).toMatchObject({
       detailType: 'CloudHSM Prune Plan',
       detail: {
@@ -110,7 +110,17 @@ describe('runPrune', () => {
         deletionsNotListed: 0,
       },
     });
-    expect(run.events).toEqual({ published: 1, calls: 1, lost: [], lostCount: 0 });
+    expect(sent[0]!.events[1]).toMatchObject({
+      detail: {
+        job: 'prune',
+        runId: 'run-1',
+        dryRun: true,
+        counts: { considered: 31, planned: 30, deleted: 0 },
+        exitCode: 0,
+        exitStatus: 'succeeded',
+      },
+    });
+    expect(run.events).toEqual({ published: 2, calls: 1, lost: [], lostCount: 0 });
   });
 
   it('publishes one Backup Deleted event per deletion, and fails the run naming any lost event', async () => {
@@ -128,6 +138,7 @@ describe('runPrune', () => {
     expect(sent[0]!.events.map((e) => e.detailType)).toEqual([
       'CloudHSM Backup Deleted',
       'CloudHSM Backup Deleted',
+      'CloudHSM Run Summary',
     ]);
     expect(sent[0]!.events[0]).toMatchObject({
       detail: {

@@ -2,9 +2,11 @@ import {
   CloudHsmInternalFailureException,
   CloudHsmInvalidRequestException,
   RestoreBackupCommand,
+  UntagResourceCommand,
 } from '@aws-sdk/client-cloudhsm-v2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../lib/errors.js';
+import { recordTagKey } from '../../lib/prune/record.js';
 import { parseRestoreConfig, runRestore } from '../../lib/restore/restore.js';
 import { FakeHsm } from '../prune/fake-hsm.js';
 import { backup, CLUSTER_B, NOW } from '../prune/fixtures.js';
@@ -17,11 +19,14 @@ afterEach(() => {
   hsm.restoreMocks();
 });
 
-/** A backup deleted `hoursAgo` before NOW (DeleteTimestamp = deletion + 7 days). */
+const RUN = 'run-1';
+
+/** A backup prune run `RUN` deleted `hoursAgo` before NOW (DeleteTimestamp = deletion + 7 days; the run's record). */
 const deleted = (hoursAgo: number, overrides = {}) =>
   backup(30, {
     state: 'PENDING_DELETION',
     deleteAt: NOW.minus({ hours: hoursAgo }).plus({ days: 7 }).toJSDate(),
+    tags: { [recordTagKey(RUN)]: NOW.toISO()! },
     ...overrides,
   });
 
@@ -129,7 +134,7 @@ describe('restore --deleted-since', () => {
 
 describe('parseRestoreConfig', () => {
   it.each([
-    [{}, /say what to restore: --backup-id .* or --deleted-since/],
+    [{}, /say what to restore: --backup-id .* or --deleted-since <age>, or --run-id/],
     [{ backupIds: 'backup-aaaaaaaaaaa', deletedSince: '2h' }, /either --backup-id/],
     [{ backupIds: 'backup-x' }, /backup id "backup-x" is not valid/],
     [{ deletedSince: 'lately' }, /--deleted-since "lately" is not valid/],
@@ -154,5 +159,93 @@ describe('parseRestoreConfig', () => {
       backupIds: 'backup-aaaaaaaaaaa,backup-aaaaaaaaaaa',
     });
     expect(config.selection).toEqual({ kind: 'ids', backupIds: ['backup-aaaaaaaaaaa'] });
+  });
+});
+
+describe('restore undoes only what prune did', () => {
+  it('--deleted-since restores only backups carrying a deletion record, and reports the others', async () => {
+    // Prepare: one deleted by prune, one deleted by someone else (no record), both within the window.
+    const mine = deleted(1);
+    const notOurs = deleted(1, { tags: {} });
+    hsm.add(mine, notOurs);
+    // Act
+    const run = await restore({ deletedSince: '400d' });
+    // Assess
+    expect(hsm.calls(RestoreBackupCommand).map((i) => i.BackupId)).toEqual([mine.id]);
+    expect(hsm.state(notOurs.id)).toBe('PENDING_DELETION');
+    expect(run.result.skipped).toEqual([
+      expect.objectContaining({ backupId: notOurs.id, reason: 'not-deleted-by-prune' }),
+    ]);
+    expect(run.exitCode).toBe(0);
+  });
+
+  it('--run-id restores exactly that run, whenever it ran, and removes its record', async () => {
+    // Prepare
+    const ofRun = [deleted(1), deleted(100)];
+    const ofOtherRun = deleted(1, { tags: { [recordTagKey('run-2')]: 'x' } });
+    const unrecorded = deleted(1, { tags: {} });
+    hsm.add(...ofRun, ofOtherRun, unrecorded);
+    // Act
+    const run = await restore({ runId: RUN });
+    // Assess
+    expect(
+      hsm
+        .calls(RestoreBackupCommand)
+        .map((i) => i.BackupId)
+        .sort(),
+    ).toEqual(ofRun.map((b) => b.id).sort());
+    expect(run.result.counts).toEqual({ succeeded: 2, failed: 0, skipped: 0 });
+    for (const b of ofRun) expect(hsm.tags(b.id)).toEqual({});
+    expect(hsm.state(ofOtherRun.id)).toBe('PENDING_DELETION');
+  });
+
+  it('--dry-run lists what it would restore and changes nothing', async () => {
+    const pending = deleted(1);
+    hsm.add(pending);
+    const run = await restore({ runId: RUN, dryRun: 'true' });
+    expect(hsm.calls(RestoreBackupCommand)).toEqual([]);
+    expect(hsm.calls(UntagResourceCommand)).toEqual([]);
+    expect(run.dryRun).toBe(true);
+    expect(run.result.skipped).toEqual([
+      expect.objectContaining({ backupId: pending.id, reason: 'dry-run' }),
+    ]);
+    expect(hsm.state(pending.id)).toBe('PENDING_DELETION');
+  });
+
+  it('--hold adds the hold tag to what it restores; without it the run says the next prune deletes it again', async () => {
+    // Prepare
+    const held = deleted(1);
+    const unheld = deleted(1, { tags: { [recordTagKey('run-3')]: 'x' } });
+    hsm.add(held, unheld);
+    // Act
+    const withHold = await restore({ runId: RUN, hold: 'true' });
+    const without = await restore({ runId: 'run-3' });
+    // Assess
+    expect(hsm.tags(held.id)).toEqual({ 'cloudhsm-ops:hold': 'restored by run ' + withHold.runId });
+    expect(withHold.result.succeeded[0]).toMatchObject({ held: true });
+    expect(withHold.nextPrune).toMatch(/held with cloudhsm-ops:hold/);
+    expect(hsm.tags(unheld.id)).toEqual({});
+    expect(without.nextPrune).toMatch(/next prune with the same settings plans them for deletion again/);
+  });
+
+  it('fails the backup (exit 1) when --hold cannot write the hold tag', async () => {
+    const pending = deleted(1);
+    hsm.add(pending);
+    hsm.beforeTag = () => {
+      throw new CloudHsmInternalFailureException({ message: 'tagging is down', $metadata: {} });
+    };
+    const run = await restore({ runId: RUN, hold: 'true' });
+    expect(hsm.state(pending.id)).toBe('READY');
+    expect(run.result.failed[0]!.detail).toMatch(/restored, but the hold tag could not be written/);
+    expect(run.exitCode).toBe(1);
+  });
+
+  it.each([
+    [{ runId: '' }, /--run-id is empty/],
+    [{ runId: 'run id with spaces' }, /--run-id "run id with spaces" is not a run id/],
+    [{ runId: RUN, deletedSince: '2h' }, /give only one of --backup-id, --deleted-since or --run-id/],
+    [{ runId: RUN, dryRun: 'true', hold: 'true' }, /--hold changes tags: it cannot go with --dry-run/],
+  ])('rejects %j', (settings, message) => {
+    expect(() => parseRestoreConfig({ region: 'us-east-1', ...settings })).toThrow(message);
   });
 });

@@ -32,7 +32,7 @@ describe('toBackupInfo', () => {
         cutoff: { kind: 'older-than', olderThan: '90d' },
         keepLast: 0,
         maxDeletions: 50,
-        holdTag: 'cloudhsm-ops:hold',
+        holdTags: ['cloudhsm-ops:hold'],
       } as never,
       DateTime.fromISO('2026-11-29T12:00:00Z', { zone: 'utc' }),
     );

@@ -1,0 +1,200 @@
+/**
+ * Prune racing the world, against the sandbox with DeleteBackup slowed: a hold added, the kept
+ * newest backup deleted by hand and another prune run, all while a run is deleting; and the
+ * one Run Summary every published run ends with.
+ */
+import { DeleteBackupCommand, TagResourceCommand } from '@aws-sdk/client-cloudhsm-v2';
+import { DateTime } from 'luxon';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parsePruneConfig } from '../../lib/config/prune.js';
+import { runPrune } from '../../lib/prune/run.js';
+import type { FleetFile } from '../../sandbox/index.js';
+import { idOf } from '../chaos/fleet.js';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+
+const NOW = '2026-11-29T12:00:00Z';
+const REGION = 'us-east-1';
+const CLUSTER = idOf('cluster', 7);
+const now = DateTime.fromISO(NOW, { zone: 'utc' });
+
+/** One cluster with 11 READY backups, one a day from 10 days back: older than 5d, all but the newest go. */
+function fleet(): FleetFile {
+  const nowMs = Date.parse(NOW);
+  return {
+    account: '111122223333',
+    now: NOW,
+    regions: {
+      [REGION]: {
+        zones: ['us-east-1a'],
+        subnets: [{ id: 'subnet-1001', zone: 'us-east-1a', vpc: 'vpc-101' }],
+        securityGroups: [{ id: 'sg-2001', ingress: [] }],
+        clusters: [
+          { id: CLUSTER, state: 'ACTIVE', subnets: ['subnet-1001'], securityGroup: 'sg-2001', hsms: [] },
+        ],
+        backups: Array.from({ length: 11 }, (_, i) => ({
+          id: idOf('backup', 500 + i),
+          cluster: CLUSTER,
+          createdAt: new Date(nowMs - (10 + i) * 86_400_000).toISOString(),
+        })),
+      },
+    },
+  };
+}
+const NEWEST = idOf('backup', 500);
+
+let open: TestSandbox[] = [];
+afterEach(async () => {
+  await Promise.all(open.map((s) => s.close()));
+  open = [];
+});
+
+async function slowSandbox(latencyMs = 300): Promise<TestSandbox> {
+  const started = await startTestSandbox({
+    fleet: fleet(),
+    faults: { rules: [{ service: 'cloudhsm', operation: 'DeleteBackup', latencyMs }] },
+  });
+  open.push(started);
+  return started;
+}
+
+const settings = (extra: Record<string, string> = {}) =>
+  parsePruneConfig({
+    regions: REGION,
+    clusterId: CLUSTER,
+    olderThan: '5d',
+    execute: 'true',
+    concurrency: '1',
+    ...extra,
+  });
+
+const states = (s: TestSandbox) =>
+  new Map(s.sandbox.backups(REGION).map((b) => [String(b.BackupId), String(b.BackupState)]));
+
+describe('prune re-reads right before deleting', () => {
+  it('skips a backup held while the run is deleting', async () => {
+    // Prepare
+    const s = await slowSandbox();
+    const late = idOf('backup', 501); // the youngest planned deletion: deleted last
+    let hold: Promise<unknown> | undefined;
+    // Act
+    const run = await runPrune(
+      {
+        clients: s.clients,
+        onProgress: () => {
+          hold ??= s.clients.cloudHsm(REGION).send(
+            new TagResourceCommand({
+              ResourceId: late,
+              TagList: [{ Key: 'cloudhsm-ops:hold', Value: 'x' }],
+            }),
+          );
+        },
+      },
+      settings(),
+      now,
+    );
+    await hold;
+    // Assess
+    expect(states(s).get(late)).toBe('READY');
+    expect(run.result!.skipped).toEqual([
+      expect.objectContaining({
+        backupId: late,
+        reason: 'changed',
+        detail: 'changed since planning: now carries the hold tag cloudhsm-ops:hold',
+      }),
+    ]);
+  });
+
+  it('stops short of emptying a lineage whose kept newest backup was deleted by hand mid-run', async () => {
+    // Prepare
+    const s = await slowSandbox();
+    let manual: Promise<unknown> | undefined;
+    // Act
+    const run = await runPrune(
+      {
+        clients: s.clients,
+        onProgress: () => {
+          manual ??= s.clients.cloudHsm(REGION).send(new DeleteBackupCommand({ BackupId: NEWEST }));
+        },
+      },
+      settings(),
+      now,
+    );
+    await manual;
+    // Assess
+    const ready = [...states(s).values()].filter((state) => state === 'READY');
+    expect(ready.length).toBeGreaterThanOrEqual(1);
+    const skipped = run.result!.skipped;
+    expect(skipped.length).toBeGreaterThan(0);
+    expect(skipped[0]!.detail).toMatch(
+      /changed since planning: keep-last 1: only 0 READY backup\(s\) of lineage .* remain besides this run's deletions/,
+    );
+  });
+});
+
+describe('overlapping prune runs', () => {
+  it('claim each deletion once: the other run reports it as deleted by someone else, with no event', async () => {
+    // Prepare
+    const s = await slowSandbox(50);
+    const config = settings({ concurrency: '3', publish: 'true' });
+    // Act
+    const [a, b] = await Promise.all([
+      runPrune({ clients: s.clients, runId: 'run-a' }, config, now),
+      runPrune({ clients: s.clients, runId: 'run-b' }, config, now),
+    ]);
+    // Assess
+    const pending = [...states(s)].filter(([, state]) => state === 'PENDING_DELETION').map(([id]) => id);
+    expect(pending).toHaveLength(10);
+    const claimed = [...a.result!.succeeded, ...b.result!.succeeded].map((o) => o.backupId);
+    expect(claimed.sort()).toEqual(pending.sort());
+    const others = [...a.result!.skipped, ...b.result!.skipped].filter(
+      (o) => o.reason === 'deleted-elsewhere',
+    );
+    for (const o of others) expect(o.detail).toMatch(/deleted by someone else/);
+    const deletedEvents = s.sandbox.events().filter((e) => e.detailType === 'CloudHSM Backup Deleted');
+    expect(deletedEvents).toHaveLength(10);
+    for (const run of [a, b]) {
+      const mine = new Set(run.result!.succeeded.map((o) => o.backupId));
+      const inCommands = run.result!.restoreCommands.join(' ').match(/backup-[a-z2-7]{11,17}/g) ?? [];
+      expect(new Set(inCommands)).toEqual(mine);
+    }
+    expect([...a.result!.failed, ...b.result!.failed]).toEqual([]);
+  });
+});
+
+describe('the Run Summary', () => {
+  it('is published exactly once by a dry run, an execute run and a run with nothing to do', async () => {
+    // Prepare
+    const s = await slowSandbox(0);
+    // Act
+    const dry = await runPrune({ clients: s.clients }, settings({ execute: 'false', publish: 'true' }), now);
+    const wet = await runPrune({ clients: s.clients }, settings({ publish: 'true' }), now);
+    const idle = await runPrune({ clients: s.clients }, settings({ publish: 'true' }), now);
+    // Assess
+    const summaries = s.sandbox.events().filter((e) => e.detailType === 'CloudHSM Run Summary');
+    expect(summaries.map((e) => (e.detail as { runId: string }).runId)).toEqual([
+      dry.runId,
+      wet.runId,
+      idle.runId,
+    ]);
+    expect(summaries.map((e) => e.detail)).toEqual([
+      expect.objectContaining({
+        job: 'prune',
+        dryRun: true,
+        exitCode: 0,
+        counts: expect.objectContaining({ planned: 10, deleted: 0 }),
+      }),
+      expect.objectContaining({
+        job: 'prune',
+        dryRun: false,
+        exitCode: 0,
+        counts: expect.objectContaining({ deleted: 10 }),
+      }),
+      expect.objectContaining({
+        job: 'prune',
+        dryRun: false,
+        exitStatus: 'succeeded',
+        counts: expect.objectContaining({ planned: 0 }),
+      }),
+    ]);
+  });
+});
