@@ -41,7 +41,7 @@ function exampleLines(markdown: string): string[] {
 
 /** Splits a shell line into words, honouring double and single quotes (no escapes needed here). */
 function words(line: string): string[] {
-  return [...line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
+  return [...line.matchAll(/"([^"]*)"|'([^']*)'|(<[^>]*>)|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? m[4]!);
 }
 
 const all = exampleLines(readFileSync(README, 'utf8'));
@@ -57,6 +57,17 @@ function hasAwsCli(): boolean {
   } catch {
     return false;
   }
+}
+
+/** What the README writes where a prune run's id goes. */
+const RUN_ID_PLACEHOLDER = '<the run id prune printed>';
+
+/** Runs the README's own prune example for real and returns the run id it printed. */
+async function prunedRunId(common: string[]): Promise<string> {
+  const prune = cliLines.find((w) => w[1] === 'prune' && w.includes('--execute'))!;
+  const run = await runCli([...prune.slice(1), ...common, '--json']);
+  expect(run.code).toBe(0);
+  return String((JSON.parse(run.stdout) as { runId: string }).runId);
 }
 
 let current: TestSandbox | undefined;
@@ -80,7 +91,11 @@ describe("the README's example command lines", () => {
   it.each(cliLines.map((w) => [w.join(' '), w] as const))('%s', async (_, line) => {
     // Prepare
     const { sandbox } = await demoSandbox();
-    const args = line.slice(1).map((word) => (word === EXAMPLE_ENDPOINT ? sandbox.url : word));
+    const common = ['--endpoint', sandbox.url, '--now', DEMO_NOW];
+    const runId = line.includes(RUN_ID_PLACEHOLDER) ? await prunedRunId(common) : '';
+    const args = line
+      .slice(1)
+      .map((word) => (word === EXAMPLE_ENDPOINT ? sandbox.url : word === RUN_ID_PLACEHOLDER ? runId : word));
     if (!args.includes('--endpoint')) args.push('--endpoint', sandbox.url);
     if (!args.includes('--now')) args.push('--now', DEMO_NOW);
 
