@@ -15,6 +15,7 @@ import Table from 'cli-table3';
 import { benchAuditFanout } from './audit-fanout.js';
 import type { BenchRow } from './common.js';
 import { benchCopyFanout } from './copy-fanout.js';
+import { benchPrunePrint } from './prune-print.js';
 import { benchPruneScale } from './prune-scale.js';
 import { benchPruneThroughput } from './prune-throughput.js';
 import { benchSandboxThroughput } from './sandbox-throughput.js';
@@ -57,6 +58,7 @@ const SUITES = {
   copy: () => benchCopyFanout(),
   audit: () => benchAuditFanout(),
   scale: () => benchPruneScale(),
+  print: () => benchPrunePrint(),
   sandbox: () => benchSandboxThroughput({ seconds: 2 }),
 } as const;
 type Suite = keyof typeof SUITES;
@@ -67,6 +69,7 @@ const AREA_ORDER = [
   'API economy',
   'Region fan-out',
   'Scale',
+  'Printing',
   'Cold start',
   'Sandbox (context)',
 ];

@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import pc from 'picocolors';
 import { UsageError } from '../../lib/errors.js';
+import type { PlanEntry } from '../../lib/prune/plan.js';
 import {
   action,
   type CommonOptions,
@@ -16,6 +17,7 @@ import {
 } from '../common.js';
 
 interface PruneOptions extends CommonOptions {
+  all?: boolean;
   region?: string[];
   clusterId?: string;
   clusterID?: string;
@@ -110,11 +112,11 @@ async function runPruneCommand(options: PruneOptions, out: Output): Promise<numb
               (plan.clusterId ? `, cluster ${plan.clusterId}` : ', every cluster'),
           );
           for (const line of report.cutoffLines(plan)) out.say(line);
-          const shown = plan.entries.filter((e) =>
-            config.execute ? e.decision === 'delete' : e.reason !== 'other-cluster',
-          );
-          if (shown.length > 0) out.say(report.planTable(shown, paint));
-          const hidden = plan.entries.length - shown.length;
+          const include = (e: PlanEntry) =>
+            config.execute ? e.decision === 'delete' : e.reason !== 'other-cluster';
+          const lines = report.planLines(plan, { all: Boolean(options.all), paint, include });
+          for (const line of lines) out.say(line);
+          const hidden = plan.entries.filter((e) => !include(e)).length;
           if (hidden > 0) {
             out.say(
               config.execute
@@ -235,6 +237,7 @@ export function registerPrune(program: Command): void {
     .option('--dry-run', 'print the plan only (the default; wins over --execute)')
     .addOption(new Option('--dryrun', 'alias of --dry-run').hideHelp())
     .option('--execute', 'apply the plan: delete the backups it lists')
+    .option('--all', 'list every row of the plan (default: a summary per lineage and its first rows)')
     .option('--concurrency <n>', 'deletes in flight at once', '6')
     .option(
       '--publish',

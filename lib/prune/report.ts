@@ -2,11 +2,11 @@
  * Human-readable renderings of prune plans and results (the CLI prints them; the Lambda logs
  * the summaries). Pure string functions.
  */
-import Table from 'cli-table3';
 import type { PruneConfig } from '../config/prune.js';
 import { PRUNE_DEFAULTS } from '../config/prune.js';
 import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
 import { commandLine, restoreRunCommand } from '../restore/command.js';
+import { columns } from '../text/columns.js';
 
 export { restoreRunCommand };
 
@@ -31,26 +31,109 @@ export function formatAge(entry: PlanEntry): string {
   return entry.ageDays >= 1 ? `${entry.ageDays}d` : '<1d';
 }
 
-/** The plan as a table: id, region, lineage, created (UTC), age, state, decision, reason. */
-export function planTable(entries: readonly PlanEntry[], paint: (entry: PlanEntry, text: string) => string) {
-  const table = new Table({
-    head: ['backup', 'region', 'lineage', 'created (UTC)', 'age', 'state', 'decision', 'reason'],
-    style: { head: [], border: [] },
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-  });
-  for (const entry of entries) {
-    table.push([
+/** Rows of each decision shown per lineage unless every row is asked for (`--all`). */
+export const ROWS_PER_DECISION = 10;
+
+/** How a plan is printed: every row, or a summary per lineage with its first rows. */
+export interface PlanViewOptions {
+  all: boolean;
+  /** Colours a decision word (identity when colour is off). */
+  paint: (entry: PlanEntry, text: string) => string;
+  /** Which entries to list at all (an execute run lists only its deletions). */
+  include: (entry: PlanEntry) => boolean;
+}
+
+/**
+ * Creation times to the second, or to the millisecond when any shown time (or the cutoff) has
+ * milliseconds: two backups a cutoff separates must never print the same.
+ */
+function timeFormatter(plan: PrunePlan, entries: readonly PlanEntry[]) {
+  const hasMillis = (iso: string | undefined) => iso !== undefined && /\.\d*[1-9]\d*Z$/.test(iso);
+  const precise =
+    hasMillis(plan.cutoff?.utc) ||
+    hasMillis(plan.copyCutoff?.utc) ||
+    entries.some((e) => hasMillis(e.createdAt));
+  return (iso: string) => {
+    const [date, time = ''] = iso.replace(/Z$/, '').split('T');
+    const [clock = '', fraction = ''] = time.split('.');
+    return precise ? `${date} ${clock}.${fraction.padEnd(3, '0').slice(0, 3)}` : `${date} ${clock}`;
+  };
+}
+
+/** One line per lineage and region: what is deleted (oldest and newest) and why the rest is kept. */
+function lineageLine(
+  region: string,
+  lineage: string,
+  entries: readonly PlanEntry[],
+  time: (iso: string) => string,
+) {
+  const doomed = entries.filter((e) => e.decision === 'delete');
+  const kept = entries.filter((e) => e.decision !== 'delete');
+  const reasons = new Map<string, number>();
+  for (const e of kept) reasons.set(REASON_WORDS[e.reason], (reasons.get(REASON_WORDS[e.reason]) ?? 0) + 1);
+  const span =
+    doomed.length > 0
+      ? ` (created ${time(doomed[0]!.createdAt)} … ${time(doomed[doomed.length - 1]!.createdAt)})`
+      : '';
+  const why = [...reasons].map(([reason, n]) => `${reason} ${n}`).join(', ');
+  return (
+    `${region}  ${lineage}: ${doomed.length} to delete${span}, ${kept.length} kept` + (why ? ` (${why})` : '')
+  );
+}
+
+/**
+ * The plan for people: per lineage and region a summary line, then a table of the first
+ * {@link ROWS_PER_DECISION} rows of each decision per lineage (every row with `all`), then
+ * what was left out. Linear in the plan's size.
+ */
+export function planLines(plan: PrunePlan, options: PlanViewOptions): string[] {
+  const listed = plan.entries.filter(options.include);
+  const time = timeFormatter(plan, listed);
+  const groups = new Map<string, PlanEntry[]>();
+  for (const entry of listed) {
+    const key = `${entry.region}\u0000${entry.lineage}`;
+    const group = groups.get(key);
+    if (group) group.push(entry);
+    else groups.set(key, [entry]);
+  }
+  const lines: string[] = [];
+  const rows: PlanEntry[] = [];
+  let omitted = 0;
+  for (const [key, entries] of groups) {
+    const [region, lineage] = key.split('\u0000') as [string, string];
+    lines.push(lineageLine(region, lineage, entries, time));
+    const shown = { delete: 0, keep: 0 };
+    for (const entry of entries) {
+      const decision = entry.decision === 'delete' ? 'delete' : 'keep';
+      if (options.all || shown[decision] < ROWS_PER_DECISION) {
+        shown[decision]++;
+        rows.push(entry);
+      } else omitted++;
+    }
+  }
+  if (rows.length === 0) return lines;
+  const table = columns(
+    ['backup', 'region', 'lineage', 'created (UTC)', 'age', 'state', 'decision', 'reason'],
+    rows.map((entry) => [
       entry.copy ? `${entry.backupId} (copy)` : entry.backupId,
       entry.region,
       entry.lineage,
-      entry.createdAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ''),
+      time(entry.createdAt),
       formatAge(entry),
       entry.state,
-      paint(entry, entry.decision.toUpperCase()),
+      entry.decision.toUpperCase(),
       entry.detail,
-    ]);
+    ]),
+    (row, column, padded) => (column === 6 ? options.paint(rows[row]!, padded) : padded),
+  );
+  lines.push('', ...table);
+  if (omitted > 0) {
+    lines.push(
+      `(${omitted} more rows not listed: the first ${ROWS_PER_DECISION} of each decision per lineage are; ` +
+        '--all lists every row, --json carries them all)',
+    );
   }
-  return table.toString();
+  return lines;
 }
 
 /** `3 to delete, 9 kept (newer than cutoff 5, keep-last 2, ...)`. */

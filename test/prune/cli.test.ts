@@ -62,7 +62,7 @@ describe('prune CLI', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Cutoff: 2026-09-01T12:00:00Z = 2026-09-01T10:00:00-02:00 (UTC-2)');
     expect(run.stdout).toMatch(
-      /│ backup .*│ lineage .*│ created \(UTC\) .*│ age .*│ state .*│ decision .*│ reason/,
+      /backup +region +lineage +created \(UTC\) +age +state +decision +reason/,
     );
     expect(run.stdout).toContain('NeverExpires');
     expect(run.stdout).toContain('hold tag cloudhsm-ops:hold');
