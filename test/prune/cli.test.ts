@@ -61,9 +61,7 @@ describe('prune CLI', () => {
     // Assess
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Cutoff: 2026-09-01T12:00:00Z = 2026-09-01T10:00:00-02:00 (UTC-2)');
-    expect(run.stdout).toMatch(
-      /backup +region +lineage +created \(UTC\) +age +state +decision +reason/,
-    );
+    expect(run.stdout).toMatch(/backup +region +lineage +created \(UTC\) +age +state +decision +reason/);
     expect(run.stdout).toContain('NeverExpires');
     expect(run.stdout).toContain('hold tag cloudhsm-ops:hold');
     expect(run.stdout).toContain('Nothing was deleted. To apply this plan, run:');
