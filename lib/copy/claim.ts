@@ -94,3 +94,8 @@ export async function confirmClaim(
 export async function releaseClaim(client: CloudHSMV2Client, backupId: string): Promise<void> {
   await removeTag(client, backupId, COPY_TAGS.claim);
 }
+
+/** The run whose claim the backup carries now (expired or not), if any. */
+export async function claimedBy(client: CloudHSMV2Client, backupId: string): Promise<string | undefined> {
+  return parseClaim((await readTags(client, backupId))[COPY_TAGS.claim])?.runId;
+}

@@ -8,9 +8,16 @@ import { publishEvents } from '../events/publisher.js';
 import type { FeedEvent, FeedTarget, PublishResult } from '../events/types.js';
 import type { BackupInfo, RegionInventory } from '../inventory/types.js';
 import { newRunId } from '../run.js';
-import { copyBackup, deleteBackup, findCopies, listRecentBackups, singleAttemptClients } from './calls.js';
-import { type ClaimResult, confirmClaim, releaseClaim, type Stake, stakeClaim } from './claim.js';
-import { backupCopiedEvent, describeCopiedEvent } from './events.js';
+import {
+  backupState,
+  copyBackup,
+  deleteBackup,
+  findCopies,
+  listRecentBackups,
+  singleAttemptClients,
+} from './calls.js';
+import { type ClaimResult, claimedBy, confirmClaim, releaseClaim, type Stake, stakeClaim } from './claim.js';
+import { backupCopiedEvent, copyRunSummaryEvent, describeCopyEvent } from './events.js';
 import { type CopyPlan, type CopyPlanItem, copiesBySource, type ExistingCopy, planCopies } from './plan.js';
 import { COPY_TAGS, copyTagList } from './tags.js';
 
@@ -30,9 +37,16 @@ export interface CopyTuning {
   pollIntervalMs: number;
 }
 
+/**
+ * Claims live 3 minutes: a run that dies right after claiming keeps other runs off its
+ * backups for at most that long, so the Lambda's second retry (about 3 minutes after a
+ * failed invocation) is never blocked, and a run killed by the 15-minute Lambda timeout
+ * left only expired claims. Copies start only while a claim has more than
+ * `copyTimeoutMs` left (lib/copy/README.md, "How long a claim lives").
+ */
 export const DEFAULT_COPY_TUNING: CopyTuning = {
   claimSettleMs: 2_000,
-  claimTtlMs: 10 * 60_000,
+  claimTtlMs: 3 * 60_000,
   copyAttempts: 3,
   copyTimeoutMs: 60_000,
   retryBaseMs: 1_000,
@@ -89,6 +103,10 @@ export interface CopyLine {
   attempts?: number;
   /** True when a call's answer was lost and the copy was found by looking. */
   recovered?: boolean;
+  /** For a deferred line: the run holding the source's claim (this run's own id when it gave up its claim). */
+  holderRunId?: string;
+  /** For a deferred line: when that claim expires (ISO); after it, any run copies the backup. */
+  claimUntil?: string;
 }
 
 /** More than one copy of a source backup in one DR region. */
@@ -112,7 +130,13 @@ export interface CopyResult {
   alreadyPresent: CopyLine[];
   skipped: CopyLine[];
   failed: CopyLine[];
-  /** Copies `--wait` gave up on before they were READY. */
+  /**
+   * Copies this run was asked to make and did not, because a claim kept it off the source
+   * (another run's, or its own that it could not confirm or that ran out) or it was told to
+   * stop. Still uncopied: the run fails, and a later run copies them.
+   */
+  deferred: CopyLine[];
+  /** Copies `--wait` gave up on before they were READY (this run's, or an earlier run's). */
   notReady: CopyLine[];
   duplicates: DuplicateReport[];
   warnings: string[];
@@ -121,12 +145,32 @@ export interface CopyResult {
     failed: { event: string; errorCode: string; errorMessage: string }[];
     calls: number;
   };
-  counts: { copied: number; alreadyPresent: number; skipped: number; failed: number; notReady: number };
+  counts: CopyCounts;
 }
 
-/** True when the run should exit non-zero: a failure, a copy not READY in time, or an event lost. */
-export function copyRunFailed(result: CopyResult): boolean {
-  return result.failed.length > 0 || result.notReady.length > 0 || (result.events?.failed.length ?? 0) > 0;
+/** How many lines of each outcome a run has; what the table, `--json`, the Run Summary and the metrics show. */
+export type CopyCounts = {
+  copied: number;
+  alreadyPresent: number;
+  deferred: number;
+  skipped: number;
+  failed: number;
+  notReady: number;
+};
+
+type CopyOutcomes = Pick<CopyResult, 'failed' | 'notReady' | 'deferred'>;
+
+/**
+ * True when the run must exit non-zero: a failure, a copy not READY in time, a backup
+ * deferred (still uncopied), or an event lost. Deferred counts as failed so that no run
+ * reports success while backups it was asked to copy have no copy.
+ */
+export function copyRunFailed(result: CopyOutcomes & Pick<CopyResult, 'events'>): boolean {
+  return copyWorkFailed(result) || (result.events?.failed.length ?? 0) > 0;
+}
+
+function copyWorkFailed(result: CopyOutcomes): boolean {
+  return result.failed.length > 0 || result.notReady.length > 0 || result.deferred.length > 0;
 }
 
 const CLIENT_ERROR_MIN = 400;
@@ -165,6 +209,21 @@ function pickCopy(copies: readonly BackupInfo[], runId: string): BackupInfo | un
   return present.find((c) => c.tags[COPY_TAGS.copyRun] === runId) ?? present.sort(byId)[0];
 }
 
+/**
+ * The copy a line stands for: a live one (READY or CREATE_IN_PROGRESS) when there is one —
+ * this run's, else the one the line already names, else the lowest id — otherwise the
+ * deleted one it was, so the caller can tell the copy is gone.
+ */
+function chooseCopy(copies: readonly BackupInfo[], runId: string, known?: string): BackupInfo | undefined {
+  const live = copies.filter((c) => !GONE_STATES.has(c.state));
+  const from = live.length > 0 ? live : [...copies];
+  return (
+    from.find((c) => c.tags[COPY_TAGS.copyRun] === runId) ??
+    from.find((c) => c.id === known) ??
+    from.sort(byId)[0]
+  );
+}
+
 function byId(a: BackupInfo, b: BackupInfo): number {
   return a.id.localeCompare(b.id);
 }
@@ -173,6 +232,21 @@ interface PendingCopy {
   item: CopyPlanItem & { destinationRegion: string };
   line: CopyLine;
 }
+
+/** A claim this run wrote on a source backup; `held` when it was confirmed as ours. */
+interface StakedClaim {
+  source: BackupInfo;
+  until: Date;
+  held: boolean;
+}
+
+/** An instant as the claim tag writes it: ISO 8601 to the second. */
+function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** States in which a backup is on its way out: a copy in them is no copy, a source in them is not copied. */
+const GONE_STATES: ReadonlySet<string> = new Set(['PENDING_DELETION', 'DELETED']);
 
 /**
  * One copy run: gather → plan → (unless dry run) claim → copy exactly once → release →
@@ -219,6 +293,7 @@ class CopyRun {
       alreadyPresent: [],
       skipped: [],
       failed: [],
+      deferred: [],
       notReady: [],
       duplicates: [],
       warnings: [],
@@ -241,32 +316,36 @@ class CopyRun {
     const plan = await this.gatherAndPlan();
     const pending = this.sortPlan(plan);
     if (!this.config.dryRun && pending.length > 0) await this.act(pending);
+    if (!this.config.dryRun && (this.result.copied.length > 0 || this.watched().length > 0))
+      await this.verify();
+    if (this.config.publish) await this.publish(plan);
+    return { ...this.result, plan, finishedAt: this.now().toISOString(), counts: this.counts() };
+  }
+
+  private counts(): CopyCounts {
     const r = this.result;
     return {
-      ...r,
-      plan,
-      finishedAt: this.now().toISOString(),
-      counts: {
-        copied: r.copied.length,
-        alreadyPresent: r.alreadyPresent.length,
-        skipped: r.skipped.length,
-        failed: r.failed.length,
-        notReady: r.notReady.length,
-      },
+      copied: r.copied.length,
+      alreadyPresent: r.alreadyPresent.length,
+      deferred: r.deferred.length,
+      skipped: r.skipped.length,
+      failed: r.failed.length,
+      notReady: r.notReady.length,
     };
   }
 
   private async act(pending: PendingCopy[]): Promise<void> {
     if (this.stopping()) {
-      this.skipAll(pending, 'stopped', 'the run was told to stop before copying');
+      this.deferAll(pending, 'stopped', 'the run was told to stop before copying; the next run copies it');
       return;
     }
     const claims = await this.claim(pending);
-    const ready = await this.recheckDestinations(claims.copies);
-    await this.copyAll(ready, claims.until);
-    await this.release(claims.held);
-    if (this.result.copied.length > 0) await this.verify();
-    if (this.config.publish && this.result.copied.length > 0) await this.publish();
+    try {
+      const ready = await this.recheckDestinations(claims.copies);
+      await this.copyAll(ready, claims.until);
+    } finally {
+      await this.release(claims.staked);
+    }
   }
 
   /** Lists recent source backups, then only the DR copies of candidates, then plans. */
@@ -353,8 +432,8 @@ class CopyRun {
     return pending;
   }
 
-  private skipAll(pending: PendingCopy[], reason: string, detail: string): void {
-    for (const copy of pending) this.result.skipped.push({ ...copy.line, reason, detail });
+  private deferAll(pending: PendingCopy[], reason: string, detail: string): void {
+    for (const copy of pending) this.result.deferred.push({ ...copy.line, reason, detail });
   }
 
   /**
@@ -363,7 +442,7 @@ class CopyRun {
    */
   private async claim(pending: PendingCopy[]): Promise<{
     copies: (PendingCopy & { sourceTags: Record<string, string> })[];
-    held: BackupInfo[];
+    staked: StakedClaim[];
     until: Map<string, Date>;
   }> {
     const sources = [...new Map(pending.map((p) => [p.item.source.id, p.item.source])).values()];
@@ -413,21 +492,38 @@ class CopyRun {
         until.set(claim.backupId, claim.until);
       } else if (claim.status === 'held-by-other') {
         const holder = claim.holder
-          ? `run ${claim.holder.runId} holds it until ${claim.holder.until.toISOString()}`
-          : 'another run holds it';
-        this.result.skipped.push({ ...copy.line, reason: 'claimed-by-another-run', detail: holder });
+          ? `run ${claim.holder.runId} holds its claim until ${isoSeconds(claim.holder.until)}; a run after that copies it`
+          : 'another run holds its claim';
+        this.result.deferred.push({
+          ...copy.line,
+          reason: 'claimed-by-another-run',
+          detail: holder,
+          ...(claim.holder
+            ? { holderRunId: claim.holder.runId, claimUntil: isoSeconds(claim.holder.until) }
+            : {}),
+        });
       } else if (claim.status === 'not-confirmed') {
-        this.result.skipped.push({
+        this.result.deferred.push({
           ...copy.line,
           reason: 'claim-not-confirmed',
-          detail: `claiming took ${Math.round(claim.gapMs)} ms, over the ${this.tuning.claimSettleMs} ms settle time; the next run copies it`,
+          holderRunId: this.runId,
+          detail: `claiming took ${Math.round(claim.gapMs)} ms, over the ${this.tuning.claimSettleMs} ms settle time; the claim is withdrawn and the next run copies it`,
         });
       } else {
         this.result.failed.push(failure(copy.line, claim.error, 'could not claim the source backup'));
       }
     }
-    const held = sources.filter((s) => claimOf.get(s.id)?.status === 'held');
-    return { copies, held, until };
+    // Every claim this run may have written, for the release: a failed stake's write may
+    // have landed with its answer lost (the release reads it before removing it).
+    const ours: StakedClaim[] = [];
+    const latest = new Date(this.now().getTime() + this.tuning.claimTtlMs);
+    staked.forEach((stake, index) => {
+      const source = sources[index]!;
+      if (stake.status === 'staked')
+        ours.push({ source, until: stake.until, held: claimOf.get(source.id)?.status === 'held' });
+      else if (stake.status === 'failed') ours.push({ source, until: latest, held: false });
+    });
+    return { copies, staked: ours, until };
   }
 
   /**
@@ -473,12 +569,19 @@ class CopyRun {
     await mapSettled(copies, this.config.concurrency, async (copy) => {
       const claimEnds = until.get(copy.item.source.id)!.getTime() - this.tuning.claimSettleMs;
       if (this.stopping()) {
-        this.result.skipped.push({ ...copy.line, reason: 'stopped', detail: 'the run was told to stop' });
-      } else if (this.now().getTime() + this.tuning.copyTimeoutMs >= claimEnds) {
-        this.result.skipped.push({
+        this.result.deferred.push({
           ...copy.line,
-          reason: 'claim-not-confirmed',
-          detail: 'this run’s claim on the source expired before the copy started; the next run copies it',
+          reason: 'stopped',
+          detail: 'the run was told to stop; the next run copies it',
+        });
+      } else if (this.now().getTime() + this.tuning.copyTimeoutMs >= claimEnds) {
+        this.result.deferred.push({
+          ...copy.line,
+          reason: 'claim-expired',
+          holderRunId: this.runId,
+          claimUntil: isoSeconds(until.get(copy.item.source.id)!),
+          detail:
+            'this run’s claim on the source ran out before the copy could start; the next run copies it',
         });
       } else {
         await this.copyOnce(copy, claimEnds);
@@ -526,10 +629,7 @@ class CopyRun {
         return;
       } catch (error) {
         if (isDefiniteRejection(error)) {
-          this.result.failed.push({
-            ...failure(copy.line, error, 'the copy was refused'),
-            attempts: attempt,
-          });
+          await this.refused(copy.line, error, attempt);
           return;
         }
         lastError = error;
@@ -570,29 +670,76 @@ class CopyRun {
     });
   }
 
-  private async release(held: BackupInfo[]): Promise<void> {
-    const released = await mapSettled(held, this.config.concurrency, (source) =>
-      releaseClaim(this.deps.clients.cloudHsm(source.region), source.id),
-    );
+  /**
+   * A refused copy (4xx): when the source has since been deleted, that is why, and the line
+   * is a skip (nothing to copy any more); otherwise the line fails.
+   */
+  private async refused(line: CopyLine, error: unknown, attempts: number): Promise<void> {
+    const source = line.sourceBackupId!;
+    let state: string | undefined;
+    try {
+      state = await backupState(this.deps.clients.cloudHsm(line.sourceRegion), line.sourceRegion, source);
+    } catch {
+      state = 'unknown';
+    }
+    if (state === undefined || GONE_STATES.has(state)) {
+      this.result.skipped.push({
+        ...line,
+        reason: 'source-deleted',
+        attempts,
+        detail: `source deleted since planning (${state ?? 'no longer listed'}); nothing to copy`,
+      });
+      return;
+    }
+    this.result.failed.push({ ...failure(line, error, 'the copy was refused'), attempts });
+  }
+
+  /**
+   * Removes every claim this run wrote, whatever happened since. A confirmed claim that has
+   * not expired is ours for sure (no other run writes over an unexpired claim it read), so
+   * it is removed straight away. Any other (not confirmed, confirm failed, or expired while
+   * copying) is read first and removed only if it still names this run: the read and the
+   * removal are one round trip apart, far less than the settle wait another run needs
+   * between writing a claim and trusting it (lib/copy/README.md, "Overlapping runs").
+   */
+  private async release(staked: StakedClaim[]): Promise<void> {
+    const margin = this.tuning.claimSettleMs;
+    const released = await mapSettled(staked, this.config.concurrency, async (claim) => {
+      const client = this.deps.clients.cloudHsm(claim.source.region);
+      const certain = claim.held && this.now().getTime() + margin < claim.until.getTime();
+      if (certain || (await claimedBy(client, claim.source.id)) === this.runId)
+        await releaseClaim(client, claim.source.id);
+    });
     released.forEach((outcome, index) => {
       if (outcome.status === 'rejected') {
         this.result.warnings.push(
-          `could not remove the claim tag from ${held[index]!.id} (${describeError(outcome.reason)}); ` +
-            `it expires by itself in ${Math.round(this.tuning.claimTtlMs / 60_000)} min`,
+          `could not remove the claim tag from ${staked[index]!.source.id} (${describeError(outcome.reason)}); ` +
+            `it expires by itself at ${isoSeconds(staked[index]!.until)}`,
         );
       }
     });
   }
 
   /**
+   * Copies other runs made that `--wait` waits for as well: those still being created.
+   * (`--wait` promises every copy of the backups in scope is READY, whoever started it.)
+   */
+  private watched(): CopyLine[] {
+    if (!this.config.wait) return [];
+    return this.result.alreadyPresent.filter((line) => line.state === 'CREATE_IN_PROGRESS');
+  }
+
+  /**
    * Looks at the copies this run made: learns their ids and states, reports duplicates,
-   * and under `--wait` polls until every one is READY or the timeout passes.
+   * and under `--wait` polls until every copy in scope is READY (or deleted, which is
+   * final) or the timeout passes.
    */
   private async verify(): Promise<void> {
     const deadline = this.now().getTime() + this.config.waitTimeout.toMillis();
     for (;;) {
+      const total = this.result.copied.length + this.watched().length;
       const waiting = await this.observe();
-      this.progress('wait', this.result.copied.length - waiting.length, this.result.copied.length);
+      this.progress('wait', total - waiting.length, total);
       if (!this.config.wait || waiting.length === 0) return;
       const left = deadline - this.now().getTime();
       if (left <= 0 || this.stopping()) {
@@ -606,41 +753,55 @@ class CopyRun {
     }
   }
 
-  /** One look at every destination holding copies of this run; returns the lines not READY yet. */
+  /**
+   * One look at every destination holding copies of this run (and, under `--wait`, copies
+   * other runs are still making); returns the lines not READY yet. A copy of this run found
+   * PENDING_DELETION or DELETED was deleted after it was made: the line fails as
+   * `copy-deleted` and gets no Backup Copied event.
+   */
   private async observe(): Promise<CopyLine[]> {
-    const regions = [...new Set(this.result.copied.map((line) => line.destinationRegion!))];
+    const watched = this.watched();
+    const lines = [...this.result.copied, ...watched];
+    const regions = [...new Set(lines.map((line) => line.destinationRegion!))];
     const lookups = await mapSettled(regions, this.config.concurrency, (region) =>
       findCopies(this.deps.clients.cloudHsm(region), region, [
-        ...new Set(
-          this.result.copied.filter((l) => l.destinationRegion === region).map((l) => l.sourceBackupId!),
-        ),
+        ...new Set(lines.filter((l) => l.destinationRegion === region).map((l) => l.sourceBackupId!)),
       ]),
     );
     const waiting: CopyLine[] = [];
     const keep: CopyLine[] = [];
-    for (const line of this.result.copied) {
+    for (const line of lines) {
+      const ours = !watched.includes(line);
       const lookup = lookups[regions.indexOf(line.destinationRegion!)]!;
       if (lookup.status === 'rejected') {
         this.result.warnings.push(
           `could not look at the copies in ${line.destinationRegion}: ${describeError(lookup.reason)}`,
         );
         waiting.push(line);
-        keep.push(line);
+        if (ours) keep.push(line);
         continue;
       }
       const copies = lookup.value.filter((b) => b.sourceBackupId === line.sourceBackupId);
-      const replaced = await this.handleDuplicates(line, copies);
+      const replaced = ours ? await this.handleDuplicates(line, copies) : undefined;
       if (replaced) {
         this.result.alreadyPresent.push(replaced);
         continue;
       }
-      const chosen = pickCopy(copies, this.runId);
+      const chosen = chooseCopy(copies, this.runId, line.destinationBackupId);
       if (chosen) {
         line.destinationBackupId = chosen.id;
         line.state = chosen.state;
       }
-      keep.push(line);
-      if (line.state !== 'READY') waiting.push(line);
+      if (ours && chosen && GONE_STATES.has(chosen.state)) {
+        this.result.failed.push({
+          ...line,
+          reason: 'copy-deleted',
+          detail: `copy ${chosen.id} is ${chosen.state}: it was deleted after this run made it; no Backup Copied event`,
+        });
+        continue;
+      }
+      if (ours) keep.push(line);
+      if (line.state !== 'READY' && !(chosen && GONE_STATES.has(chosen.state))) waiting.push(line);
     }
     this.result.copied = keep;
     return waiting;
@@ -692,23 +853,34 @@ class CopyRun {
     };
   }
 
-  private async publish(): Promise<void> {
+  /**
+   * Publishes one `CloudHSM Backup Copied` per copy made, then — in a second call, so it
+   * arrives last — exactly one `CloudHSM Run Summary` (dry runs and runs with nothing to do
+   * included), whose exit status counts the copy events that could not be delivered.
+   */
+  private async publish(plan: CopyPlan): Promise<void> {
     const { config } = this;
     const target: FeedTarget = {
       busName: config.eventBus,
       source: config.eventSource,
       region: config.eventRegion,
     };
-    this.progress('publish', 0, this.result.copied.length);
+    this.progress('publish', 0, this.result.copied.length + 1);
     let account: string;
     try {
       account = await (this.deps.account ?? (() => accountId(this.deps.clients, config.eventRegion)))();
     } catch (error) {
+      const names = [
+        ...this.result.copied.map(
+          (line) => `CloudHSM Backup Copied ${line.sourceBackupId} → ${line.destinationRegion}`,
+        ),
+        `CloudHSM Run Summary (run ${this.runId})`,
+      ];
       this.result.events = {
         published: 0,
         calls: 0,
-        failed: this.result.copied.map((line) => ({
-          event: `CloudHSM Backup Copied ${line.sourceBackupId} → ${line.destinationRegion}`,
+        failed: names.map((event) => ({
+          event,
           errorCode: errorCode(error) ?? 'Error',
           errorMessage: `could not read the account id: ${describeError(error)}`,
         })),
@@ -716,7 +888,7 @@ class CopyRun {
       return;
     }
     const copiedAt = this.now();
-    const events = this.result.copied.map((line) =>
+    const copied = this.result.copied.map((line) =>
       backupCopiedEvent({
         runId: this.runId,
         account,
@@ -729,15 +901,44 @@ class CopyRun {
         copiedAt,
       }),
     );
+    const first =
+      copied.length > 0 ? await this.send(copied, target) : { published: 0, calls: 0, failed: [] };
+    const exitCode = copyWorkFailed(this.result) || first.failed.length > 0 ? 1 : 0;
+    const summary = copyRunSummaryEvent({
+      runId: this.runId,
+      account,
+      sourceRegions: config.sourceRegions,
+      drRegions: config.drRegions,
+      startedAt: this.startedAt,
+      plannedFor: plan.now,
+      windowStart: plan.windowStart,
+      dryRun: config.dryRun,
+      counts: this.counts(),
+      exitCode,
+    });
+    const second = await this.send([summary], target);
+    this.result.events = {
+      published: first.published + second.published,
+      calls: first.calls + second.calls,
+      failed: [...first.failed, ...second.failed].map((f) => ({
+        event: describeCopyEvent(f.event),
+        errorCode: f.errorCode,
+        errorMessage: f.errorMessage,
+      })),
+    };
+    this.progress('publish', first.published + second.published, copied.length + 1);
+  }
+
+  /** Sends a batch; a thrown error counts as every event of the batch undelivered. */
+  private async send(events: FeedEvent[], target: FeedTarget): Promise<PublishResult> {
     const send =
       this.deps.publish ??
       ((batch: FeedEvent[], to: FeedTarget) =>
         publishEvents(this.deps.clients.eventBridge(to.region), batch, to));
-    let outcome: PublishResult;
     try {
-      outcome = await send(events, target);
+      return await send(events, target);
     } catch (error) {
-      outcome = {
+      return {
         published: 0,
         calls: 0,
         failed: events.map((event) => ({
@@ -747,15 +948,5 @@ class CopyRun {
         })),
       };
     }
-    this.result.events = {
-      published: outcome.published,
-      calls: outcome.calls,
-      failed: outcome.failed.map((f) => ({
-        event: describeCopiedEvent(f.event),
-        errorCode: f.errorCode,
-        errorMessage: f.errorMessage,
-      })),
-    };
-    this.progress('publish', outcome.published, events.length);
   }
 }

@@ -74,7 +74,7 @@ describe('runCopy against a mocked CloudHSM', () => {
     expect(fake.calls[1]?.input).toMatchObject({ Filters: { sourceBackupIds: [SOURCE] } });
     expect(fake.callsOf('TagResource')[0]?.input).toEqual({
       ResourceId: SOURCE,
-      TagList: [{ Key: COPY_TAGS.claim, Value: 'run=run-1 until=2026-11-29T12:10:00Z' }],
+      TagList: [{ Key: COPY_TAGS.claim, Value: 'run=run-1 until=2026-11-29T12:03:00Z' }],
     });
     expect(fake.callsOf('CopyBackupToRegion')[0]?.input).toEqual({
       BackupId: SOURCE,
@@ -102,7 +102,14 @@ describe('runCopy against a mocked CloudHSM', () => {
         recovered: false,
       }),
     ]);
-    expect(result.counts).toEqual({ copied: 1, alreadyPresent: 0, skipped: 0, failed: 0, notReady: 0 });
+    expect(result.counts).toEqual({
+      copied: 1,
+      alreadyPresent: 0,
+      deferred: 0,
+      skipped: 0,
+      failed: 0,
+      notReady: 0,
+    });
     expect(copyRunFailed(result)).toBe(false);
   });
 
@@ -191,7 +198,8 @@ describe('runCopy against a mocked CloudHSM', () => {
 
     // Assess
     expect(fake.callsOf('CopyBackupToRegion')).toHaveLength(1);
-    expect(fake.calls.map((c) => c.operation).slice(7)).toEqual(['UntagResource']);
+    // After the refusal: one look at the source (still READY, so a real failure), then the release.
+    expect(fake.calls.map((c) => c.operation).slice(7)).toEqual(['DescribeBackups', 'UntagResource']);
     expect(result.failed[0]).toMatchObject({ reason: 'CloudHsmInvalidRequestException', attempts: 1 });
   });
 
@@ -227,7 +235,7 @@ describe('runCopy against a mocked CloudHSM', () => {
     expect(fake.callsOf('CopyBackupToRegion')).toHaveLength(0);
   });
 
-  it('leaves a backup alone while another run holds an unexpired claim', async () => {
+  it('defers a backup while another run holds an unexpired claim, naming the holder, and fails', async () => {
     // Prepare
     const [source] = fake.backups.get('us-east-1')!;
     source!.TagList!.push({
@@ -239,12 +247,17 @@ describe('runCopy against a mocked CloudHSM', () => {
     const result = await runCopy(deps(), config(), NOW);
 
     // Assess
-    expect(result.skipped).toEqual([
-      expect.objectContaining({ sourceBackupId: SOURCE, reason: 'claimed-by-another-run' }),
+    expect(result.deferred).toEqual([
+      expect.objectContaining({
+        sourceBackupId: SOURCE,
+        reason: 'claimed-by-another-run',
+        holderRunId: 'other',
+        claimUntil: '2026-11-29T12:01:00Z',
+      }),
     ]);
     expect(fake.callsOf('TagResource')).toHaveLength(0);
     expect(fake.callsOf('CopyBackupToRegion')).toHaveLength(0);
-    expect(copyRunFailed(result)).toBe(false);
+    expect(copyRunFailed(result)).toBe(true);
   });
 
   it('takes over a claim that has expired', async () => {
@@ -280,9 +293,10 @@ describe('runCopy against a mocked CloudHSM', () => {
     const result = await runCopy(deps(), config(), NOW);
 
     // Assess
-    expect(result.skipped[0]).toMatchObject({ reason: 'claimed-by-another-run' });
-    expect(result.skipped[0]?.detail).toMatch(/run rival holds it/);
+    expect(result.deferred[0]).toMatchObject({ reason: 'claimed-by-another-run', holderRunId: 'rival' });
+    expect(result.deferred[0]?.detail).toMatch(/run rival holds its claim/);
     expect(fake.callsOf('CopyBackupToRegion')).toHaveLength(0);
+    // The rival's claim is read at release and left alone.
     expect(fake.callsOf('UntagResource')).toHaveLength(0);
   });
 
@@ -295,8 +309,9 @@ describe('runCopy against a mocked CloudHSM', () => {
     const result = await runCopy(deps({ monotonic }), config(), NOW);
 
     // Assess
-    expect(result.skipped[0]).toMatchObject({ reason: 'claim-not-confirmed' });
+    expect(result.deferred[0]).toMatchObject({ reason: 'claim-not-confirmed', holderRunId: 'run-1' });
     expect(fake.callsOf('CopyBackupToRegion')).toHaveLength(0);
+    expect(fake.callsOf('UntagResource')).toHaveLength(1);
   });
 
   it('does not copy over a copy another run made between planning and claiming', async () => {
@@ -384,7 +399,8 @@ describe('runCopy against a mocked CloudHSM', () => {
     const result = await runCopy(deps({ shouldStop: () => true }), config(), NOW);
 
     // Assess
-    expect(result.skipped[0]).toMatchObject({ reason: 'stopped' });
+    expect(result.deferred[0]).toMatchObject({ reason: 'stopped' });
+    expect(copyRunFailed(result)).toBe(true);
     expect(fake.callsOf('CopyBackupToRegion')).toHaveLength(0);
     expect(fake.callsOf('TagResource')).toHaveLength(0);
   });
@@ -473,6 +489,7 @@ describe('runCopy against a mocked CloudHSM', () => {
     const sent: { events: FeedEvent[]; target: FeedTarget }[] = [];
     const publish = async (events: FeedEvent[], target: FeedTarget) => {
       sent.push({ events, target });
+      if (events.length === 1) return { published: 1, calls: 1, failed: [] };
       return {
         published: 1,
         calls: 1,
@@ -505,5 +522,9 @@ describe('runCopy against a mocked CloudHSM', () => {
       },
     ]);
     expect(copyRunFailed(result)).toBe(true);
+    // Then the Run Summary, on its own, saying the run failed because an event was lost.
+    expect(sent[1]?.events.map((e) => e.detailType)).toEqual(['CloudHSM Run Summary']);
+    expect(sent[1]?.events[0]?.detail).toMatchObject({ job: 'copy', exitCode: 1, exitStatus: 'failed' });
+    expect(result.events?.published).toBe(2);
   });
 });
