@@ -80,17 +80,6 @@ export async function findCopies(
   return found;
 }
 
-/** A backup's state in its region, or undefined when the region no longer lists it. */
-export async function backupState(
-  client: CloudHSMV2Client,
-  region: string,
-  backupId: string,
-): Promise<string | undefined> {
-  const page = await client.send(new DescribeBackupsCommand({ Filters: { backupIds: [backupId] } }));
-  const found = (page.Backups ?? []).map((raw) => toBackupInfo(raw, region)).find((b) => b.id === backupId);
-  return found?.state;
-}
-
 /** A resource's tags (all pages of ListTags). */
 export async function readTags(
   client: CloudHSMV2Client,

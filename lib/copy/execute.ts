@@ -7,16 +7,18 @@ import { describeError, errorCode, isThrottling } from '../errors.js';
 import { publishEvents } from '../events/publisher.js';
 import type { FeedEvent, FeedTarget, PublishResult } from '../events/types.js';
 import type { BackupInfo, RegionInventory } from '../inventory/types.js';
+import { describeBackupsById } from '../prune/lookup.js';
 import { newRunId } from '../run.js';
+import { copyBackup, deleteBackup, findCopies, listRecentBackups, singleAttemptClients } from './calls.js';
 import {
-  backupState,
-  copyBackup,
-  deleteBackup,
-  findCopies,
-  listRecentBackups,
-  singleAttemptClients,
-} from './calls.js';
-import { type ClaimResult, claimedBy, confirmClaim, releaseClaim, type Stake, stakeClaim } from './claim.js';
+  type ClaimResult,
+  claimedBy,
+  confirmable,
+  confirmClaim,
+  releaseClaim,
+  type Stake,
+  stakeClaim,
+} from './claim.js';
 import { backupCopiedEvent, copyRunSummaryEvent, describeCopyEvent } from './events.js';
 import { type CopyPlan, type CopyPlanItem, copiesBySource, type ExistingCopy, planCopies } from './plan.js';
 import { COPY_TAGS, copyTagList } from './tags.js';
@@ -269,6 +271,11 @@ class CopyRun {
   private readonly ownCopyClients: boolean;
   private readonly now: () => Date;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly monotonic: () => number;
+  /** When (monotonic ms) each source region's listing was requested: its tags are a claim's read. */
+  private readonly listedAt = new Map<string, number>();
+  /** Sources whose claim was staked from a tag read made after the plan's destination lookup. */
+  private readonly readAfterPlanning = new Set<string>();
   private readonly startedAt: Date;
   private readonly result: Omit<CopyResult, 'plan' | 'finishedAt' | 'counts'>;
 
@@ -283,6 +290,7 @@ class CopyRun {
     this.copyClients = deps.copyClients ?? singleAttemptClients(deps.clients.options);
     this.now = deps.now ?? (() => new Date());
     this.sleep = deps.sleep ?? realSleep;
+    this.monotonic = deps.monotonic ?? (() => performance.now());
     this.startedAt = this.now();
     this.result = {
       runId: this.runId,
@@ -341,7 +349,13 @@ class CopyRun {
     }
     const claims = await this.claim(pending);
     try {
-      const ready = await this.recheckDestinations(claims.copies);
+      // Sources staked from the listing were read before the plan's destination lookup, which
+      // therefore saw any copy a finished run made; only those read later need a second look.
+      const later = claims.copies.filter((c) => this.readAfterPlanning.has(c.item.source.id));
+      const ready = [
+        ...claims.copies.filter((c) => !this.readAfterPlanning.has(c.item.source.id)),
+        ...(await this.recheckDestinations(later)),
+      ];
       await this.copyAll(ready, claims.until);
     } finally {
       await this.release(claims.staked);
@@ -359,6 +373,7 @@ class CopyRun {
     this.progress('gather', 0, totalListings);
 
     const listings = await mapSettled(regions, config.concurrency, async (region) => {
+      this.listedAt.set(region, this.monotonic());
       const backups = await listRecentBackups(
         this.deps.clients.cloudHsm(region),
         region,
@@ -438,7 +453,8 @@ class CopyRun {
 
   /**
    * Claims every source backup that has copies to make: stake all, wait once, confirm all.
-   * Returns the copies whose source this run now holds, with the claims' source tags.
+   * Returns the copies whose source this run now holds, with the claims' source tags, and
+   * every claim it wrote (for the release).
    */
   private async claim(pending: PendingCopy[]): Promise<{
     copies: (PendingCopy & { sourceTags: Record<string, string> })[];
@@ -446,43 +462,12 @@ class CopyRun {
     until: Map<string, Date>;
   }> {
     const sources = [...new Map(pending.map((p) => [p.item.source.id, p.item.source])).values()];
-    const clock = { now: this.now, monotonic: this.deps.monotonic ?? (() => performance.now()) };
-    const { concurrency } = this.config;
-    let done = 0;
-    this.progress('claim', 0, sources.length * 2);
-    const stakes = await mapSettled(sources, concurrency, async (source) => {
-      const stake = await stakeClaim(
-        this.deps.clients.cloudHsm(source.region),
-        source.id,
-        this.runId,
-        this.tuning.claimTtlMs,
-        clock,
-      );
-      this.progress('claim', ++done, sources.length * 2);
-      return stake;
-    });
-    const staked = stakes.map((s) => (s as PromiseFulfilledResult<Stake>).value);
-    if (staked.some((s) => s.status === 'staked'))
+    const stakes = await this.stakeAll(sources);
+    if (stakes.some((s) => s.status === 'staked'))
       await (this.deps.settle ?? realSleep)(this.tuning.claimSettleMs);
-    const confirmed = await mapSettled(staked, concurrency, async (stake, index): Promise<ClaimResult> => {
-      const source = sources[index]!;
-      const result =
-        stake.status === 'staked'
-          ? await confirmClaim(
-              this.deps.clients.cloudHsm(source.region),
-              stake,
-              this.runId,
-              this.tuning.claimSettleMs,
-            )
-          : stake;
-      this.progress('claim', ++done, sources.length * 2);
-      return result;
-    });
+    const claimOf = await this.confirmAll(sources, stakes);
+    this.progress('claim', sources.length * 2, sources.length * 2);
 
-    const claimOf = new Map<string, ClaimResult>();
-    confirmed.forEach((c, index) => {
-      claimOf.set(sources[index]!.id, (c as PromiseFulfilledResult<ClaimResult>).value);
-    });
     const copies: (PendingCopy & { sourceTags: Record<string, string> })[] = [];
     const until = new Map<string, Date>();
     for (const copy of pending) {
@@ -490,34 +475,15 @@ class CopyRun {
       if (claim.status === 'held') {
         copies.push({ ...copy, sourceTags: claim.sourceTags });
         until.set(claim.backupId, claim.until);
-      } else if (claim.status === 'held-by-other') {
-        const holder = claim.holder
-          ? `run ${claim.holder.runId} holds its claim until ${isoSeconds(claim.holder.until)}; a run after that copies it`
-          : 'another run holds its claim';
-        this.result.deferred.push({
-          ...copy.line,
-          reason: 'claimed-by-another-run',
-          detail: holder,
-          ...(claim.holder
-            ? { holderRunId: claim.holder.runId, claimUntil: isoSeconds(claim.holder.until) }
-            : {}),
-        });
-      } else if (claim.status === 'not-confirmed') {
-        this.result.deferred.push({
-          ...copy.line,
-          reason: 'claim-not-confirmed',
-          holderRunId: this.runId,
-          detail: `claiming took ${Math.round(claim.gapMs)} ms, over the ${this.tuning.claimSettleMs} ms settle time; the claim is withdrawn and the next run copies it`,
-        });
       } else {
-        this.result.failed.push(failure(copy.line, claim.error, 'could not claim the source backup'));
+        this.fileUnclaimed(copy.line, claim);
       }
     }
     // Every claim this run may have written, for the release: a failed stake's write may
     // have landed with its answer lost (the release reads it before removing it).
     const ours: StakedClaim[] = [];
     const latest = new Date(this.now().getTime() + this.tuning.claimTtlMs);
-    staked.forEach((stake, index) => {
+    stakes.forEach((stake, index) => {
       const source = sources[index]!;
       if (stake.status === 'staked')
         ours.push({ source, until: stake.until, held: claimOf.get(source.id)?.status === 'held' });
@@ -527,10 +493,107 @@ class CopyRun {
   }
 
   /**
+   * Stakes a claim on each source. A source whose region was listed less than half the
+   * settle wait ago is staked from the listing's tags (DescribeBackups carries them), which
+   * saves a ListTags; the gap is then measured from that listing's request, so the proof
+   * holds unchanged (README, "Overlapping runs"). Later ones read their tags first.
+   */
+  private async stakeAll(sources: BackupInfo[]): Promise<Stake[]> {
+    const clock = { now: this.now, monotonic: this.monotonic };
+    let done = 0;
+    this.progress('claim', 0, sources.length * 2);
+    const stakes = await mapSettled(sources, this.config.concurrency, async (source) => {
+      const listedAt = this.listedAt.get(source.region);
+      const fresh = listedAt !== undefined && this.monotonic() - listedAt < this.tuning.claimSettleMs / 2;
+      const stake = await stakeClaim(
+        this.deps.clients.cloudHsm(source.region),
+        source.id,
+        this.runId,
+        this.tuning.claimTtlMs,
+        clock,
+        fresh ? { tags: source.tags, sentAt: listedAt } : undefined,
+      );
+      if (!fresh) this.readAfterPlanning.add(source.id);
+      this.progress('claim', ++done, sources.length * 2);
+      return stake;
+    });
+    return stakes.map((s) => (s as PromiseFulfilledResult<Stake>).value);
+  }
+
+  /**
+   * Confirms the stakes after the settle wait with one DescribeBackups by id per source
+   * region (up to 50 ids a call), whose answer carries each backup's tags and state.
+   */
+  private async confirmAll(sources: BackupInfo[], stakes: Stake[]): Promise<Map<string, ClaimResult>> {
+    const settle = this.tuning.claimSettleMs;
+    const toRead = sources.filter((_source, index) => {
+      const stake = stakes[index]!;
+      return stake.status === 'staked' && confirmable(stake, settle);
+    });
+    const regions = [...new Set(toRead.map((source) => source.region))];
+    const reads = await mapSettled(regions, this.config.concurrency, (region) =>
+      describeBackupsById(
+        this.deps.clients.cloudHsm(region),
+        region,
+        toRead.filter((source) => source.region === region).map((source) => source.id),
+      ),
+    );
+    const claimOf = new Map<string, ClaimResult>();
+    stakes.forEach((stake, index) => {
+      const source = sources[index]!;
+      if (stake.status !== 'staked') {
+        claimOf.set(source.id, stake);
+        return;
+      }
+      const read = reads[regions.indexOf(source.region)];
+      if (read?.status === 'rejected') {
+        claimOf.set(source.id, { status: 'failed', backupId: source.id, error: read.reason });
+        return;
+      }
+      const backup = read?.status === 'fulfilled' ? read.value.get(source.id) : undefined;
+      claimOf.set(source.id, confirmClaim(stake, this.runId, settle, backup));
+    });
+    return claimOf;
+  }
+
+  /** Files a copy whose source this run does not hold: deferred, skipped (source gone) or failed. */
+  private fileUnclaimed(line: CopyLine, claim: Exclude<ClaimResult, { status: 'held' }>): void {
+    if (claim.status === 'held-by-other') {
+      const holder = claim.holder
+        ? `run ${claim.holder.runId} holds its claim until ${isoSeconds(claim.holder.until)}; a run after that copies it`
+        : 'another run holds its claim';
+      this.result.deferred.push({
+        ...line,
+        reason: 'claimed-by-another-run',
+        detail: holder,
+        ...(claim.holder
+          ? { holderRunId: claim.holder.runId, claimUntil: isoSeconds(claim.holder.until) }
+          : {}),
+      });
+    } else if (claim.status === 'not-confirmed') {
+      this.result.deferred.push({
+        ...line,
+        reason: 'claim-not-confirmed',
+        holderRunId: this.runId,
+        detail: `claiming took ${Math.round(claim.gapMs)} ms, over the ${this.tuning.claimSettleMs} ms settle time; the claim is withdrawn and the next run copies it`,
+      });
+    } else if (claim.status === 'source-gone') {
+      this.result.skipped.push({
+        ...line,
+        reason: 'source-deleted',
+        detail: `source deleted since planning (${claim.state ?? 'no longer listed'}); nothing to copy`,
+      });
+    } else {
+      this.result.failed.push(failure(line, claim.error, 'could not claim the source backup'));
+    }
+  }
+
+  /**
    * Looks in the destinations again now that the claims are held: a run that finished and
    * released its claim between our first look and our claim would otherwise be copied over.
    */
   private async recheckDestinations<T extends PendingCopy>(copies: T[]): Promise<T[]> {
+    if (copies.length === 0) return [];
     const regions = [...new Set(copies.map((c) => c.item.destinationRegion))];
     const lookups = await mapSettled(regions, this.config.concurrency, async (region) => {
       const ids = [
@@ -678,7 +741,12 @@ class CopyRun {
     const source = line.sourceBackupId!;
     let state: string | undefined;
     try {
-      state = await backupState(this.deps.clients.cloudHsm(line.sourceRegion), line.sourceRegion, source);
+      const found = await describeBackupsById(
+        this.deps.clients.cloudHsm(line.sourceRegion),
+        line.sourceRegion,
+        [source],
+      );
+      state = found.get(source)?.state;
     } catch {
       state = 'unknown';
     }

@@ -39,6 +39,9 @@ function deps(sandbox: Sandbox, clients: AwsClients, extra: Partial<CopyDeps> = 
     clients,
     now: () => sandbox.clock.now(),
     sleep: async (ms) => sandbox.clock.advance(ms),
+    // One run at a time: claim timing (real time) need not pass, and must not make tests flaky.
+    monotonic: () => 0,
+    settle: async () => {},
     tuning: { claimSettleMs: 50 },
     ...extra,
   };

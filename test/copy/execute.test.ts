@@ -24,6 +24,8 @@ function deps(overrides: Partial<CopyDeps> = {}): CopyDeps {
       virtualNow += ms;
     },
     runId: 'run-1',
+    // Claim timing is real time in production; here it stands still unless a test moves it.
+    monotonic: () => 0,
     account: async () => '111122223333',
     tuning: { claimSettleMs: 20, retryBaseMs: 1_000, pollIntervalMs: 15_000 },
     ...overrides,
@@ -62,16 +64,17 @@ describe('runCopy against a mocked CloudHSM', () => {
     expect(fake.calls.map((c) => `${c.operation}@${c.region}`)).toEqual([
       'DescribeBackups@us-east-1',
       'DescribeBackups@us-west-2',
-      'ListTags@us-east-1',
+      // The claim: staked from the listing's tags (just read), confirmed by id after the settle
+      // wait. No second look at the destination: the listing was read before the first one.
       'TagResource@us-east-1',
-      'ListTags@us-east-1',
-      'DescribeBackups@us-west-2',
+      'DescribeBackups@us-east-1',
       'CopyBackupToRegion@us-east-1',
       'UntagResource@us-east-1',
       'DescribeBackups@us-west-2',
     ]);
     expect(fake.calls[0]?.input).toMatchObject({ SortAscending: false, MaxResults: 50 });
     expect(fake.calls[1]?.input).toMatchObject({ Filters: { sourceBackupIds: [SOURCE] } });
+    expect(fake.calls[3]?.input).toMatchObject({ Filters: { backupIds: [SOURCE] } });
     expect(fake.callsOf('TagResource')[0]?.input).toEqual({
       ResourceId: SOURCE,
       TagList: [{ Key: COPY_TAGS.claim, Value: 'run=run-1 until=2026-11-29T12:03:00Z' }],
@@ -152,7 +155,7 @@ describe('runCopy against a mocked CloudHSM', () => {
     const result = await runCopy(deps(), config(), NOW);
 
     // Assess
-    const sequence = fake.calls.map((c) => c.operation).slice(6);
+    const sequence = fake.calls.map((c) => c.operation).slice(4);
     expect(sequence).toEqual([
       'CopyBackupToRegion',
       'DescribeBackups',
@@ -171,7 +174,7 @@ describe('runCopy against a mocked CloudHSM', () => {
     fake.copyFaults = ['lost'];
     let lookups = 0;
     fake.beforeCall = (call) => {
-      if (call.operation === 'DescribeBackups' && call.region === 'us-west-2' && ++lookups === 3)
+      if (call.operation === 'DescribeBackups' && call.region === 'us-west-2' && ++lookups === 2)
         throw internalFailure();
     };
 
@@ -199,8 +202,31 @@ describe('runCopy against a mocked CloudHSM', () => {
     // Assess
     expect(fake.callsOf('CopyBackupToRegion')).toHaveLength(1);
     // After the refusal: one look at the source (still READY, so a real failure), then the release.
-    expect(fake.calls.map((c) => c.operation).slice(7)).toEqual(['DescribeBackups', 'UntagResource']);
+    expect(fake.calls.map((c) => c.operation).slice(5)).toEqual(['DescribeBackups', 'UntagResource']);
     expect(result.failed[0]).toMatchObject({ reason: 'CloudHsmInvalidRequestException', attempts: 1 });
+  });
+
+  it('skips, not fails, a refused copy whose source was deleted after it was claimed', async () => {
+    // Prepare
+    fake.copyFaults = ['reject'];
+    fake.beforeCall = (call) => {
+      if (call.operation === 'CopyBackupToRegion')
+        fake.backups.get('us-east-1')![0]!.BackupState = 'PENDING_DELETION';
+    };
+
+    // Act
+    const result = await runCopy(deps(), config(), NOW);
+
+    // Assess
+    expect(result.failed).toEqual([]);
+    expect(result.skipped).toEqual([
+      expect.objectContaining({
+        sourceBackupId: SOURCE,
+        reason: 'source-deleted',
+        detail: expect.stringMatching(/source deleted since planning \(PENDING_DELETION\)/),
+      }),
+    ]);
+    expect(copyRunFailed(result)).toBe(false);
   });
 
   it('reads every page of the destination lookup', async () => {
@@ -279,7 +305,8 @@ describe('runCopy against a mocked CloudHSM', () => {
   it('backs off when another run overwrites its claim during the settle wait', async () => {
     // Prepare
     fake.beforeCall = (call) => {
-      if (call.operation === 'ListTags' && fake.callsOf('ListTags').length === 2) {
+      const confirm = (call.input.Filters as { backupIds?: string[] } | undefined)?.backupIds;
+      if (call.operation === 'DescribeBackups' && call.region === 'us-east-1' && confirm) {
         const [source] = fake.backups.get('us-east-1')!;
         source!.TagList = source!.TagList!.map((t) =>
           t.Key === COPY_TAGS.claim
@@ -300,6 +327,20 @@ describe('runCopy against a mocked CloudHSM', () => {
     expect(fake.callsOf('UntagResource')).toHaveLength(0);
   });
 
+  it('reads the tags again before claiming when its listing is older than half the settle wait', async () => {
+    // Prepare: 15 ms pass between readings of the monotonic clock; the settle wait is 20 ms.
+    let tick = 0;
+    const monotonic = () => (tick += 15);
+
+    // Act
+    const result = await runCopy(deps({ monotonic }), config(), NOW);
+
+    // Assess
+    const claimCalls = fake.calls.map((c) => `${c.operation}@${c.region}`).slice(2, 5);
+    expect(claimCalls).toEqual(['ListTags@us-east-1', 'TagResource@us-east-1', 'DescribeBackups@us-east-1']);
+    expect(result.copied).toHaveLength(1);
+  });
+
   it('does not trust a claim whose read and write took longer than the settle wait', async () => {
     // Prepare
     let tick = 0;
@@ -315,7 +356,10 @@ describe('runCopy against a mocked CloudHSM', () => {
   });
 
   it('does not copy over a copy another run made between planning and claiming', async () => {
-    // Prepare
+    // Prepare: the listing is too old to stake from (15 ms a tick, 20 ms settle), so the claim
+    // reads the tags after planning, and a copy made meanwhile must be looked for again.
+    let tick = 0;
+    const monotonic = () => (tick += 15);
     fake.beforeCall = (call) => {
       if (call.operation === 'TagResource') {
         fake.add('us-west-2', {
@@ -327,7 +371,7 @@ describe('runCopy against a mocked CloudHSM', () => {
     };
 
     // Act
-    const result = await runCopy(deps(), config(), NOW);
+    const result = await runCopy(deps({ monotonic }), config(), NOW);
 
     // Assess
     expect(result.alreadyPresent[0]).toMatchObject({ destinationBackupId: 'backup-otherrunnnnn' });

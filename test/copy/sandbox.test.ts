@@ -37,7 +37,7 @@ function deps(sandbox: Sandbox, clients: AwsClients, extra: Partial<CopyDeps> = 
     clients,
     now: () => sandbox.clock.now(),
     sleep: async (ms) => sandbox.clock.advance(ms),
-    tuning: { claimSettleMs: 150, retryBaseMs: 1_000 },
+    tuning: { claimSettleMs: 400, retryBaseMs: 1_000 },
     ...extra,
   };
 }
@@ -215,6 +215,28 @@ describe('copy against the sandbox', () => {
     expect(b.failed).toEqual([]);
     const copyCalls = sandbox.requests().filter((r) => r.operation === 'CopyBackupToRegion');
     expect(copyCalls).toHaveLength(12);
+  });
+
+  it('a run that starts while another holds its claims defers every backup to it; one copy each', async () => {
+    // Prepare
+    const { sandbox, clients } = await start();
+    const other = new AwsClients(clients.options);
+    const sources = eligible(sandbox);
+    let second: Awaited<ReturnType<typeof runCopy>> | undefined;
+    const settle = async (ms: number) => {
+      second = await runCopy(deps(sandbox, other), config(), NOW);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    };
+
+    // Act: the second run plans, claims and ends inside the first run's settle wait.
+    const first = await runCopy(deps(sandbox, clients, { settle, runId: 'run-first' }), config(), NOW);
+    other.destroy();
+
+    // Assess
+    expectExactlyOneCopyEach(sandbox, sources);
+    expect(first.counts).toMatchObject({ copied: 12, deferred: 0, failed: 0 });
+    expect(second!.counts).toMatchObject({ copied: 0, deferred: 12, failed: 0 });
+    expect(second!.deferred.every((l) => l.holderRunId === 'run-first')).toBe(true);
   });
 
   it('--wait sees CREATE_IN_PROGRESS turn READY as the sandbox clock advances', async () => {

@@ -35,7 +35,8 @@ function deps(s: Sandbox, clients: AwsClients, extra: Partial<CopyDeps> = {}): C
     clients,
     now: () => s.clock.now(),
     sleep: async (ms) => s.clock.advance(ms),
-    tuning: { claimSettleMs: 100 },
+    // Real time, as in production: long enough that a loaded machine still confirms its claims.
+    tuning: { claimSettleMs: 400 },
     ...extra,
   };
 }
