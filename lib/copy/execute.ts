@@ -20,7 +20,15 @@ import {
   stakeClaim,
 } from './claim.js';
 import { backupCopiedEvent, copyRunSummaryEvent, describeCopyEvent } from './events.js';
-import { type CopyPlan, type CopyPlanItem, copiesBySource, type ExistingCopy, planCopies } from './plan.js';
+import {
+  type CopyPlan,
+  type CopyPlanItem,
+  copiesBySource,
+  type DeferReason,
+  type ExistingCopy,
+  planCopies,
+  type SkipReason,
+} from './plan.js';
 import { COPY_TAGS, copyTagList } from './tags.js';
 
 /** Timings of a run; the defaults suit AWS, tests shorten them. */
@@ -98,7 +106,10 @@ export interface CopyLine {
   destinationBackupId?: string;
   /** The copy's state as last seen. */
   state?: string;
-  /** A skip reason (`not-ready`, `claimed-by-another-run`, ...) or the error code of a failure. */
+  /**
+   * A skip reason (`not-ready`, `source-deleted`, ... {@link SkipReason}), a deferral reason
+   * (`claimed-by-another-run`, ... {@link DeferReason}), `copy-deleted`, or the error code of a failure.
+   */
   reason?: string;
   detail?: string;
   /** CopyBackupToRegion calls made for this line. */
@@ -447,7 +458,7 @@ class CopyRun {
     return pending;
   }
 
-  private deferAll(pending: PendingCopy[], reason: string, detail: string): void {
+  private deferAll(pending: PendingCopy[], reason: DeferReason, detail: string): void {
     for (const copy of pending) this.result.deferred.push({ ...copy.line, reason, detail });
   }
 
