@@ -4,12 +4,11 @@ import type { AwsClients } from '../aws/clients.js';
 import { mapSettled } from '../concurrency.js';
 import type { CopyConfig } from '../config/copy.js';
 import { describeError, errorCode, isThrottling } from '../errors.js';
-import { publishEvents } from '../events/publisher.js';
 import type { FeedEvent, FeedTarget, PublishResult } from '../events/types.js';
 import type { BackupInfo, RegionInventory } from '../inventory/types.js';
 import { describeBackupsById } from '../prune/lookup.js';
 import { newRunId } from '../run.js';
-import { copyBackup, deleteBackup, findCopies, listRecentBackups, singleAttemptClients } from './calls.js';
+import { copyBackup, findCopies, listRecentBackups, singleAttemptClients } from './calls.js';
 import {
   type ClaimResult,
   claimedBy,
@@ -19,17 +18,19 @@ import {
   type Stake,
   stakeClaim,
 } from './claim.js';
-import { backupCopiedEvent, copyRunSummaryEvent, describeCopyEvent } from './events.js';
-import {
-  type CopyPlan,
-  type CopyPlanItem,
-  copiesBySource,
-  type DeferReason,
-  type ExistingCopy,
-  planCopies,
-  type SkipReason,
-} from './plan.js';
+import { type CopyPlan, type CopyPlanItem, copiesBySource, type DeferReason, planCopies } from './plan.js';
+import { publishCopyRun } from './publish.js';
+import type { CopyCounts, CopyLine, CopyResult } from './result.js';
 import { COPY_TAGS, copyTagList } from './tags.js';
+import { byId, GONE_STATES, verifyCopies, watchedLines } from './verify.js';
+
+export {
+  type CopyCounts,
+  type CopyLine,
+  type CopyResult,
+  copyRunFailed,
+  type DuplicateReport,
+} from './result.js';
 
 /** Timings of a run; the defaults suit AWS, tests shorten them. */
 export interface CopyTuning {
@@ -95,97 +96,6 @@ export interface CopyDeps {
   tuning?: Partial<CopyTuning>;
 }
 
-/** One line of the result: a source backup, and a destination when it concerns one. */
-export interface CopyLine {
-  sourceRegion: string;
-  sourceBackupId?: string;
-  sourceClusterId?: string;
-  /** The source backup's creation time (ISO), which its copies share. */
-  sourceCreatedAt?: string;
-  destinationRegion?: string;
-  destinationBackupId?: string;
-  /** The copy's state as last seen. */
-  state?: string;
-  /**
-   * A skip reason (`not-ready`, `source-deleted`, ... {@link SkipReason}), a deferral reason
-   * (`claimed-by-another-run`, ... {@link DeferReason}), `copy-deleted`, or the error code of a failure.
-   */
-  reason?: string;
-  detail?: string;
-  /** CopyBackupToRegion calls made for this line. */
-  attempts?: number;
-  /** True when a call's answer was lost and the copy was found by looking. */
-  recovered?: boolean;
-  /** For a deferred line: the run holding the source's claim (this run's own id when it gave up its claim). */
-  holderRunId?: string;
-  /** For a deferred line: when that claim expires (ISO); after it, any run copies the backup. */
-  claimUntil?: string;
-}
-
-/** More than one copy of a source backup in one DR region. */
-export interface DuplicateReport {
-  sourceBackupId: string;
-  destinationRegion: string;
-  copies: ExistingCopy[];
-  /** Our own duplicate, deleted (restorable for 7 days) because another copy is READY. */
-  removed?: string;
-}
-
-export interface CopyResult {
-  runId: string;
-  dryRun: boolean;
-  startedAt: string;
-  finishedAt: string;
-  plan: CopyPlan;
-  /** What the plan said to copy (a dry run stops here). */
-  planned: CopyLine[];
-  copied: CopyLine[];
-  alreadyPresent: CopyLine[];
-  skipped: CopyLine[];
-  failed: CopyLine[];
-  /**
-   * Copies this run was asked to make and did not, because a claim kept it off the source
-   * (another run's, or its own that it could not confirm or that ran out) or it was told to
-   * stop. Still uncopied: the run fails, and a later run copies them.
-   */
-  deferred: CopyLine[];
-  /** Copies `--wait` gave up on before they were READY (this run's, or an earlier run's). */
-  notReady: CopyLine[];
-  duplicates: DuplicateReport[];
-  warnings: string[];
-  events?: {
-    published: number;
-    failed: { event: string; errorCode: string; errorMessage: string }[];
-    calls: number;
-  };
-  counts: CopyCounts;
-}
-
-/** How many lines of each outcome a run has; what the table, `--json`, the Run Summary and the metrics show. */
-export type CopyCounts = {
-  copied: number;
-  alreadyPresent: number;
-  deferred: number;
-  skipped: number;
-  failed: number;
-  notReady: number;
-};
-
-type CopyOutcomes = Pick<CopyResult, 'failed' | 'notReady' | 'deferred'>;
-
-/**
- * True when the run must exit non-zero: a failure, a copy not READY in time, a backup
- * deferred (still uncopied), or an event lost. Deferred counts as failed so that no run
- * reports success while backups it was asked to copy have no copy.
- */
-export function copyRunFailed(result: CopyOutcomes & Pick<CopyResult, 'events'>): boolean {
-  return copyWorkFailed(result) || (result.events?.failed.length ?? 0) > 0;
-}
-
-function copyWorkFailed(result: CopyOutcomes): boolean {
-  return result.failed.length > 0 || result.notReady.length > 0 || result.deferred.length > 0;
-}
-
 const CLIENT_ERROR_MIN = 400;
 const SERVER_ERROR_MIN = 500;
 
@@ -222,25 +132,6 @@ function pickCopy(copies: readonly BackupInfo[], runId: string): BackupInfo | un
   return present.find((c) => c.tags[COPY_TAGS.copyRun] === runId) ?? present.sort(byId)[0];
 }
 
-/**
- * The copy a line stands for: a live one (READY or CREATE_IN_PROGRESS) when there is one —
- * this run's, else the one the line already names, else the lowest id — otherwise the
- * deleted one it was, so the caller can tell the copy is gone.
- */
-function chooseCopy(copies: readonly BackupInfo[], runId: string, known?: string): BackupInfo | undefined {
-  const live = copies.filter((c) => !GONE_STATES.has(c.state));
-  const from = live.length > 0 ? live : [...copies];
-  return (
-    from.find((c) => c.tags[COPY_TAGS.copyRun] === runId) ??
-    from.find((c) => c.id === known) ??
-    from.sort(byId)[0]
-  );
-}
-
-function byId(a: BackupInfo, b: BackupInfo): number {
-  return a.id.localeCompare(b.id);
-}
-
 interface PendingCopy {
   item: CopyPlanItem & { destinationRegion: string };
   line: CopyLine;
@@ -257,9 +148,6 @@ interface StakedClaim {
 function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
-
-/** States in which a backup is on its way out: a copy in them is no copy, a source in them is not copied. */
-const GONE_STATES: ReadonlySet<string> = new Set(['PENDING_DELETION', 'DELETED']);
 
 /**
  * One copy run: gather → plan → (unless dry run) claim → copy exactly once → release →
@@ -335,7 +223,10 @@ class CopyRun {
     const plan = await this.gatherAndPlan();
     const pending = this.sortPlan(plan);
     if (!this.config.dryRun && pending.length > 0) await this.act(pending);
-    if (!this.config.dryRun && (this.result.copied.length > 0 || this.watched().length > 0))
+    if (
+      !this.config.dryRun &&
+      (this.result.copied.length > 0 || watchedLines(this.result, this.config.wait).length > 0)
+    )
       await this.verify();
     if (this.config.publish) await this.publish(plan);
     return { ...this.result, plan, finishedAt: this.now().toISOString(), counts: this.counts() };
@@ -799,233 +690,42 @@ class CopyRun {
     });
   }
 
-  /**
-   * Copies other runs made that `--wait` waits for as well: those still being created.
-   * (`--wait` promises every copy of the backups in scope is READY, whoever started it.)
-   */
-  private watched(): CopyLine[] {
-    if (!this.config.wait) return [];
-    return this.result.alreadyPresent.filter((line) => line.state === 'CREATE_IN_PROGRESS');
-  }
-
-  /**
-   * Looks at the copies this run made: learns their ids and states, reports duplicates,
-   * and under `--wait` polls until every copy in scope is READY (or deleted, which is
-   * final) or the timeout passes.
-   */
+  /** Verifies (and under `--wait` waits for) the copies in scope: lib/copy/verify.ts. */
   private async verify(): Promise<void> {
-    const deadline = this.now().getTime() + this.config.waitTimeout.toMillis();
-    for (;;) {
-      const total = this.result.copied.length + this.watched().length;
-      const waiting = await this.observe();
-      this.progress('wait', total - waiting.length, total);
-      if (!this.config.wait || waiting.length === 0) return;
-      const left = deadline - this.now().getTime();
-      if (left <= 0 || this.stopping()) {
-        const why =
-          left <= 0 ? `not READY after ${this.config.waitTimeout.toHuman()}` : 'the run was told to stop';
-        for (const line of waiting)
-          this.result.notReady.push({ ...line, detail: `${line.state ?? 'not found yet'}: ${why}` });
-        return;
-      }
-      await this.sleep(Math.min(this.tuning.pollIntervalMs, left));
-    }
-  }
-
-  /**
-   * One look at every destination holding copies of this run (and, under `--wait`, copies
-   * other runs are still making); returns the lines not READY yet. A copy of this run found
-   * PENDING_DELETION or DELETED was deleted after it was made: the line fails as
-   * `copy-deleted` and gets no Backup Copied event.
-   */
-  private async observe(): Promise<CopyLine[]> {
-    const watched = this.watched();
-    const lines = [...this.result.copied, ...watched];
-    const regions = [...new Set(lines.map((line) => line.destinationRegion!))];
-    const lookups = await mapSettled(regions, this.config.concurrency, (region) =>
-      findCopies(this.deps.clients.cloudHsm(region), region, [
-        ...new Set(lines.filter((l) => l.destinationRegion === region).map((l) => l.sourceBackupId!)),
-      ]),
-    );
-    const waiting: CopyLine[] = [];
-    const keep: CopyLine[] = [];
-    for (const line of lines) {
-      const ours = !watched.includes(line);
-      const lookup = lookups[regions.indexOf(line.destinationRegion!)]!;
-      if (lookup.status === 'rejected') {
-        this.result.warnings.push(
-          `could not look at the copies in ${line.destinationRegion}: ${describeError(lookup.reason)}`,
-        );
-        waiting.push(line);
-        if (ours) keep.push(line);
-        continue;
-      }
-      const copies = lookup.value.filter((b) => b.sourceBackupId === line.sourceBackupId);
-      const replaced = ours ? await this.handleDuplicates(line, copies) : undefined;
-      if (replaced) {
-        this.result.alreadyPresent.push(replaced);
-        continue;
-      }
-      const chosen = chooseCopy(copies, this.runId, line.destinationBackupId);
-      if (chosen) {
-        line.destinationBackupId = chosen.id;
-        line.state = chosen.state;
-      }
-      if (ours && chosen && GONE_STATES.has(chosen.state)) {
-        this.result.failed.push({
-          ...line,
-          reason: 'copy-deleted',
-          detail: `copy ${chosen.id} is ${chosen.state}: it was deleted after this run made it; no Backup Copied event`,
-        });
-        continue;
-      }
-      if (ours) keep.push(line);
-      if (line.state !== 'READY' && !(chosen && GONE_STATES.has(chosen.state))) waiting.push(line);
-    }
-    this.result.copied = keep;
-    return waiting;
-  }
-
-  /**
-   * Reports more than one live copy of a source in a region, and removes this run's own
-   * duplicate only when that is safe: both copies READY, ours not the one every run keeps
-   * (the lowest id, so overlapping runs agree), ours not marked NeverExpires. Returns the
-   * line to file under "already present" when ours was removed.
-   */
-  private async handleDuplicates(line: CopyLine, copies: BackupInfo[]): Promise<CopyLine | undefined> {
-    const live = copies.filter((c) => c.state === 'READY' || c.state === 'CREATE_IN_PROGRESS').sort(byId);
-    if (live.length < 2) return undefined;
-    const report: DuplicateReport = {
-      sourceBackupId: line.sourceBackupId!,
-      destinationRegion: line.destinationRegion!,
-      copies: live.map((c) => ({ backupId: c.id, state: c.state })),
-    };
-    const existing = this.result.duplicates.findIndex(
-      (d) => d.sourceBackupId === report.sourceBackupId && d.destinationRegion === report.destinationRegion,
-    );
-    if (existing >= 0) this.result.duplicates.splice(existing, 1);
-    this.result.duplicates.push(report);
-
-    const keeper = live[0]!;
-    const ours = live.find((c) => c.tags[COPY_TAGS.copyRun] === this.runId);
-    if (
-      !ours ||
-      ours.id === keeper.id ||
-      ours.state !== 'READY' ||
-      keeper.state !== 'READY' ||
-      ours.neverExpires
-    ) {
-      return undefined;
-    }
-    try {
-      await deleteBackup(this.deps.clients.cloudHsm(line.destinationRegion!), ours.id);
-    } catch (error) {
-      this.result.warnings.push(`could not remove duplicate copy ${ours.id}: ${describeError(error)}`);
-      return undefined;
-    }
-    report.removed = ours.id;
-    return {
-      ...line,
-      destinationBackupId: keeper.id,
-      state: keeper.state,
-      detail: `another run made ${keeper.id} at the same time; this run’s duplicate ${ours.id} was deleted (restorable for 7 days)`,
-    };
-  }
-
-  /**
-   * Publishes one `CloudHSM Backup Copied` per copy made, then — in a second call, so it
-   * arrives last — exactly one `CloudHSM Run Summary` (dry runs and runs with nothing to do
-   * included), whose exit status counts the copy events that could not be delivered.
-   */
-  private async publish(plan: CopyPlan): Promise<void> {
-    const { config } = this;
-    const target: FeedTarget = {
-      busName: config.eventBus,
-      source: config.eventSource,
-      region: config.eventRegion,
-    };
-    this.progress('publish', 0, this.result.copied.length + 1);
-    let account: string;
-    try {
-      account = await (this.deps.account ?? (() => accountId(this.deps.clients, config.eventRegion)))();
-    } catch (error) {
-      const names = [
-        ...this.result.copied.map(
-          (line) => `CloudHSM Backup Copied ${line.sourceBackupId} → ${line.destinationRegion}`,
-        ),
-        `CloudHSM Run Summary (run ${this.runId})`,
-      ];
-      this.result.events = {
-        published: 0,
-        calls: 0,
-        failed: names.map((event) => ({
-          event,
-          errorCode: errorCode(error) ?? 'Error',
-          errorMessage: `could not read the account id: ${describeError(error)}`,
-        })),
-      };
-      return;
-    }
-    const copiedAt = this.now();
-    const copied = this.result.copied.map((line) =>
-      backupCopiedEvent({
+    await verifyCopies(
+      {
+        clients: this.deps.clients,
         runId: this.runId,
-        account,
-        sourceRegion: line.sourceRegion,
-        sourceBackupId: line.sourceBackupId!,
-        sourceClusterId: line.sourceClusterId,
-        destinationRegion: line.destinationRegion!,
-        destinationBackupId: line.destinationBackupId,
-        createdAt: line.sourceCreatedAt ? new Date(line.sourceCreatedAt) : copiedAt,
-        copiedAt,
-      }),
+        concurrency: this.config.concurrency,
+        wait: this.config.wait,
+        waitTimeout: this.config.waitTimeout,
+        pollIntervalMs: this.tuning.pollIntervalMs,
+        now: this.now,
+        sleep: this.sleep,
+        stopping: () => this.stopping(),
+        onProgress: (done, total) => this.progress('wait', done, total),
+      },
+      this.result,
     );
-    const first =
-      copied.length > 0 ? await this.send(copied, target) : { published: 0, calls: 0, failed: [] };
-    const exitCode = copyWorkFailed(this.result) || first.failed.length > 0 ? 1 : 0;
-    const summary = copyRunSummaryEvent({
-      runId: this.runId,
-      account,
-      sourceRegions: config.sourceRegions,
-      drRegions: config.drRegions,
-      startedAt: this.startedAt,
-      plannedFor: plan.now,
-      windowStart: plan.windowStart,
-      dryRun: config.dryRun,
-      counts: this.counts(),
-      exitCode,
-    });
-    const second = await this.send([summary], target);
-    this.result.events = {
-      published: first.published + second.published,
-      calls: first.calls + second.calls,
-      failed: [...first.failed, ...second.failed].map((f) => ({
-        event: describeCopyEvent(f.event),
-        errorCode: f.errorCode,
-        errorMessage: f.errorMessage,
-      })),
-    };
-    this.progress('publish', first.published + second.published, copied.length + 1);
   }
 
-  /** Sends a batch; a thrown error counts as every event of the batch undelivered. */
-  private async send(events: FeedEvent[], target: FeedTarget): Promise<PublishResult> {
-    const send =
-      this.deps.publish ??
-      ((batch: FeedEvent[], to: FeedTarget) =>
-        publishEvents(this.deps.clients.eventBridge(to.region), batch, to));
-    try {
-      return await send(events, target);
-    } catch (error) {
-      return {
-        published: 0,
-        calls: 0,
-        failed: events.map((event) => ({
-          event,
-          errorCode: errorCode(error) ?? 'Error',
-          errorMessage: describeError(error),
-        })),
-      };
-    }
+  /** Publishes the run's events (lib/copy/publish.ts) and records what was delivered. */
+  private async publish(plan: CopyPlan): Promise<void> {
+    const { config, deps } = this;
+    const total = this.result.copied.length + 1;
+    this.progress('publish', 0, total);
+    this.result.events = await publishCopyRun({
+      config,
+      clients: deps.clients,
+      runId: this.runId,
+      startedAt: this.startedAt,
+      plan,
+      result: this.result,
+      counts: this.counts(),
+      copiedAt: this.now(),
+      account: deps.account ?? (() => accountId(deps.clients, config.eventRegion)),
+      publish: deps.publish,
+    });
+    this.progress('publish', this.result.events.published, total);
   }
 }
