@@ -365,9 +365,24 @@ class CopyRun {
   }> {
     const sources = [...new Map(pending.map((p) => [p.item.source.id, p.item.source])).values()];
     const stakes = await this.stakeAll(sources);
-    if (stakes.some((s) => s.status === 'staked'))
-      await (this.deps.settle ?? realSleep)(this.tuning.claimSettleMs);
-    const claimOf = await this.confirmAll(sources, stakes);
+    // Every claim this run may have written, for the release: a failed stake's write may
+    // have landed with its answer lost (the release reads it before removing it).
+    const ours: StakedClaim[] = [];
+    const latest = new Date(this.now().getTime() + this.tuning.claimTtlMs);
+    stakes.forEach((stake, index) => {
+      const source = sources[index]!;
+      if (stake.status === 'staked') ours.push({ source, until: stake.until, held: false });
+      else if (stake.status === 'failed') ours.push({ source, until: latest, held: false });
+    });
+    let claimOf: Map<string, ClaimResult>;
+    try {
+      if (ours.length > 0) await (this.deps.settle ?? realSleep)(this.tuning.claimSettleMs);
+      claimOf = await this.confirmAll(sources, stakes);
+    } catch (error) {
+      await this.release(ours);
+      throw error;
+    }
+    for (const claim of ours) claim.held = claimOf.get(claim.source.id)?.status === 'held';
     this.progress('claim', sources.length * 2, sources.length * 2);
 
     const copies: (PendingCopy & { sourceTags: Record<string, string> })[] = [];
@@ -381,16 +396,6 @@ class CopyRun {
         this.fileUnclaimed(copy.line, claim);
       }
     }
-    // Every claim this run may have written, for the release: a failed stake's write may
-    // have landed with its answer lost (the release reads it before removing it).
-    const ours: StakedClaim[] = [];
-    const latest = new Date(this.now().getTime() + this.tuning.claimTtlMs);
-    stakes.forEach((stake, index) => {
-      const source = sources[index]!;
-      if (stake.status === 'staked')
-        ours.push({ source, until: stake.until, held: claimOf.get(source.id)?.status === 'held' });
-      else if (stake.status === 'failed') ours.push({ source, until: latest, held: false });
-    });
     return { copies, staked: ours, until };
   }
 

@@ -198,6 +198,21 @@ describe('claims of a finished run', () => {
     expect(claims(sandbox)).toEqual([]);
   });
 
+  it('removes its own claims when the run breaks off with an error after claiming', async () => {
+    // Prepare
+    const { sandbox, clients } = await start();
+    const settle = async () => {
+      throw new Error('interrupted');
+    };
+
+    // Act
+    const outcome = await runCopy(deps(sandbox, clients, { settle }), config(), NOW).catch((e: Error) => e);
+
+    // Assess
+    expect(outcome).toMatchObject({ message: 'interrupted' });
+    expect(claims(sandbox)).toEqual([]);
+  });
+
   it('removes its own claims after copying', async () => {
     // Prepare
     const { sandbox, clients } = await start();
