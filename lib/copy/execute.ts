@@ -9,19 +9,11 @@ import type { BackupInfo, RegionInventory } from '../inventory/types.js';
 import { describeBackupsById } from '../prune/lookup.js';
 import { newRunId } from '../run.js';
 import { copyBackup, findCopies, listRecentBackups, singleAttemptClients } from './calls.js';
-import {
-  type ClaimResult,
-  claimedBy,
-  confirmable,
-  confirmClaim,
-  releaseClaim,
-  type Stake,
-  stakeClaim,
-} from './claim.js';
-import { type CopyPlan, type CopyPlanItem, copiesBySource, type DeferReason, planCopies } from './plan.js';
+import { type ClaimRun, claimSources, type PendingCopy, releaseClaims } from './claim-step.js';
+import { type CopyPlan, copiesBySource, type DeferReason, planCopies } from './plan.js';
 import { publishCopyRun } from './publish.js';
-import type { CopyCounts, CopyLine, CopyResult } from './result.js';
-import { COPY_TAGS, copyTagList } from './tags.js';
+import { type CopyCounts, type CopyLine, type CopyResult, failure } from './result.js';
+import { COPY_TAGS, copyTagList, isoSeconds } from './tags.js';
 import { byId, GONE_STATES, verifyCopies, watchedLines } from './verify.js';
 
 export {
@@ -120,33 +112,12 @@ function lineOf(source: BackupInfo, destinationRegion?: string): CopyLine {
   };
 }
 
-function failure(line: CopyLine, error: unknown, what: string): CopyLine {
-  return { ...line, reason: errorCode(error) ?? 'Error', detail: `${what}: ${describeError(error)}` };
-}
-
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The copy of `sourceId` this run should report: the one tagged with our run id, else the oldest id. */
 function pickCopy(copies: readonly BackupInfo[], runId: string): BackupInfo | undefined {
   const present = copies.filter((c) => c.state !== 'DELETED');
   return present.find((c) => c.tags[COPY_TAGS.copyRun] === runId) ?? present.sort(byId)[0];
-}
-
-interface PendingCopy {
-  item: CopyPlanItem & { destinationRegion: string };
-  line: CopyLine;
-}
-
-/** A claim this run wrote on a source backup; `held` when it was confirmed as ours. */
-interface StakedClaim {
-  source: BackupInfo;
-  until: Date;
-  held: boolean;
-}
-
-/** An instant as the claim tag writes it: ISO 8601 to the second. */
-function isoSeconds(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**
@@ -173,8 +144,6 @@ class CopyRun {
   private readonly monotonic: () => number;
   /** When (monotonic ms) each source region's listing was requested: its tags are a claim's read. */
   private readonly listedAt = new Map<string, number>();
-  /** Sources whose claim was staked from a tag read made after the plan's destination lookup. */
-  private readonly readAfterPlanning = new Set<string>();
   private readonly startedAt: Date;
   private readonly result: Omit<CopyResult, 'plan' | 'finishedAt' | 'counts'>;
 
@@ -215,6 +184,21 @@ class CopyRun {
     this.deps.onProgress?.({ phase, done, total });
   }
 
+  private claimRun(): ClaimRun {
+    return {
+      clients: this.deps.clients,
+      runId: this.runId,
+      concurrency: this.config.concurrency,
+      settleMs: this.tuning.claimSettleMs,
+      ttlMs: this.tuning.claimTtlMs,
+      now: this.now,
+      monotonic: this.monotonic,
+      settle: this.deps.settle ?? realSleep,
+      listedAt: this.listedAt,
+      onProgress: (done, total) => this.progress('claim', done, total),
+    };
+  }
+
   private stopping(): boolean {
     return this.deps.shouldStop?.() === true;
   }
@@ -249,18 +233,18 @@ class CopyRun {
       this.deferAll(pending, 'stopped', 'the run was told to stop before copying; the next run copies it');
       return;
     }
-    const claims = await this.claim(pending);
+    const claims = await claimSources(this.claimRun(), this.result, pending);
     try {
       // Sources staked from the listing were read before the plan's destination lookup, which
       // therefore saw any copy a finished run made; only those read later need a second look.
-      const later = claims.copies.filter((c) => this.readAfterPlanning.has(c.item.source.id));
+      const later = claims.copies.filter((c) => claims.readLate.has(c.item.source.id));
       const ready = [
-        ...claims.copies.filter((c) => !this.readAfterPlanning.has(c.item.source.id)),
+        ...claims.copies.filter((c) => !claims.readLate.has(c.item.source.id)),
         ...(await this.recheckDestinations(later)),
       ];
       await this.copyAll(ready, claims.until);
     } finally {
-      await this.release(claims.staked);
+      await releaseClaims(this.claimRun(), this.result, claims.staked);
     }
   }
 
@@ -351,148 +335,6 @@ class CopyRun {
 
   private deferAll(pending: PendingCopy[], reason: DeferReason, detail: string): void {
     for (const copy of pending) this.result.deferred.push({ ...copy.line, reason, detail });
-  }
-
-  /**
-   * Claims every source backup that has copies to make: stake all, wait once, confirm all.
-   * Returns the copies whose source this run now holds, with the claims' source tags, and
-   * every claim it wrote (for the release).
-   */
-  private async claim(pending: PendingCopy[]): Promise<{
-    copies: (PendingCopy & { sourceTags: Record<string, string> })[];
-    staked: StakedClaim[];
-    until: Map<string, Date>;
-  }> {
-    const sources = [...new Map(pending.map((p) => [p.item.source.id, p.item.source])).values()];
-    const stakes = await this.stakeAll(sources);
-    // Every claim this run may have written, for the release: a failed stake's write may
-    // have landed with its answer lost (the release reads it before removing it).
-    const ours: StakedClaim[] = [];
-    const latest = new Date(this.now().getTime() + this.tuning.claimTtlMs);
-    stakes.forEach((stake, index) => {
-      const source = sources[index]!;
-      if (stake.status === 'staked') ours.push({ source, until: stake.until, held: false });
-      else if (stake.status === 'failed') ours.push({ source, until: latest, held: false });
-    });
-    let claimOf: Map<string, ClaimResult>;
-    try {
-      if (ours.length > 0) await (this.deps.settle ?? realSleep)(this.tuning.claimSettleMs);
-      claimOf = await this.confirmAll(sources, stakes);
-    } catch (error) {
-      await this.release(ours);
-      throw error;
-    }
-    for (const claim of ours) claim.held = claimOf.get(claim.source.id)?.status === 'held';
-    this.progress('claim', sources.length * 2, sources.length * 2);
-
-    const copies: (PendingCopy & { sourceTags: Record<string, string> })[] = [];
-    const until = new Map<string, Date>();
-    for (const copy of pending) {
-      const claim = claimOf.get(copy.item.source.id)!;
-      if (claim.status === 'held') {
-        copies.push({ ...copy, sourceTags: claim.sourceTags });
-        until.set(claim.backupId, claim.until);
-      } else {
-        this.fileUnclaimed(copy.line, claim);
-      }
-    }
-    return { copies, staked: ours, until };
-  }
-
-  /**
-   * Stakes a claim on each source. A source whose region was listed less than half the
-   * settle wait ago is staked from the listing's tags (DescribeBackups carries them), which
-   * saves a ListTags; the gap is then measured from that listing's request, so the proof
-   * holds unchanged (README, "Overlapping runs"). Later ones read their tags first.
-   */
-  private async stakeAll(sources: BackupInfo[]): Promise<Stake[]> {
-    const clock = { now: this.now, monotonic: this.monotonic };
-    let done = 0;
-    this.progress('claim', 0, sources.length * 2);
-    const stakes = await mapSettled(sources, this.config.concurrency, async (source) => {
-      const listedAt = this.listedAt.get(source.region);
-      const fresh = listedAt !== undefined && this.monotonic() - listedAt < this.tuning.claimSettleMs / 2;
-      const stake = await stakeClaim(
-        this.deps.clients.cloudHsm(source.region),
-        source.id,
-        this.runId,
-        this.tuning.claimTtlMs,
-        clock,
-        fresh ? { tags: source.tags, sentAt: listedAt } : undefined,
-      );
-      if (!fresh) this.readAfterPlanning.add(source.id);
-      this.progress('claim', ++done, sources.length * 2);
-      return stake;
-    });
-    return stakes.map((s) => (s as PromiseFulfilledResult<Stake>).value);
-  }
-
-  /**
-   * Confirms the stakes after the settle wait with one DescribeBackups by id per source
-   * region (up to 50 ids a call), whose answer carries each backup's tags and state.
-   */
-  private async confirmAll(sources: BackupInfo[], stakes: Stake[]): Promise<Map<string, ClaimResult>> {
-    const settle = this.tuning.claimSettleMs;
-    const toRead = sources.filter((_source, index) => {
-      const stake = stakes[index]!;
-      return stake.status === 'staked' && confirmable(stake, settle);
-    });
-    const regions = [...new Set(toRead.map((source) => source.region))];
-    const reads = await mapSettled(regions, this.config.concurrency, (region) =>
-      describeBackupsById(
-        this.deps.clients.cloudHsm(region),
-        region,
-        toRead.filter((source) => source.region === region).map((source) => source.id),
-      ),
-    );
-    const claimOf = new Map<string, ClaimResult>();
-    stakes.forEach((stake, index) => {
-      const source = sources[index]!;
-      if (stake.status !== 'staked') {
-        claimOf.set(source.id, stake);
-        return;
-      }
-      const read = reads[regions.indexOf(source.region)];
-      if (read?.status === 'rejected') {
-        claimOf.set(source.id, { status: 'failed', backupId: source.id, error: read.reason });
-        return;
-      }
-      const backup = read?.status === 'fulfilled' ? read.value.get(source.id) : undefined;
-      claimOf.set(source.id, confirmClaim(stake, this.runId, settle, backup));
-    });
-    return claimOf;
-  }
-
-  /** Files a copy whose source this run does not hold: deferred, skipped (source gone) or failed. */
-  private fileUnclaimed(line: CopyLine, claim: Exclude<ClaimResult, { status: 'held' }>): void {
-    if (claim.status === 'held-by-other') {
-      const holder = claim.holder
-        ? `run ${claim.holder.runId} holds its claim until ${isoSeconds(claim.holder.until)}; a run after that copies it`
-        : 'another run holds its claim';
-      this.result.deferred.push({
-        ...line,
-        reason: 'claimed-by-another-run',
-        detail: holder,
-        ...(claim.holder
-          ? { holderRunId: claim.holder.runId, claimUntil: isoSeconds(claim.holder.until) }
-          : {}),
-      });
-    } else if (claim.status === 'not-confirmed') {
-      this.result.deferred.push({
-        ...line,
-        reason: 'claim-not-confirmed',
-        holderRunId: this.runId,
-        detail: `claiming took ${Math.round(claim.gapMs)} ms, over the ${this.tuning.claimSettleMs} ms settle time; the claim is withdrawn and the next run copies it`,
-      });
-    } else if (claim.status === 'source-gone') {
-      this.result.skipped.push({
-        ...line,
-        reason: 'source-deleted',
-        detail: `source deleted since planning (${claim.state ?? 'no longer listed'}); nothing to copy`,
-      });
-    } else {
-      this.result.failed.push(failure(line, claim.error, 'could not claim the source backup'));
-    }
   }
 
   /**
@@ -667,32 +509,6 @@ class CopyRun {
       return;
     }
     this.result.failed.push({ ...failure(line, error, 'the copy was refused'), attempts });
-  }
-
-  /**
-   * Removes every claim this run wrote, whatever happened since. A confirmed claim that has
-   * not expired is ours for sure (no other run writes over an unexpired claim it read), so
-   * it is removed straight away. Any other (not confirmed, confirm failed, or expired while
-   * copying) is read first and removed only if it still names this run: the read and the
-   * removal are one round trip apart, far less than the settle wait another run needs
-   * between writing a claim and trusting it (lib/copy/README.md, "Overlapping runs").
-   */
-  private async release(staked: StakedClaim[]): Promise<void> {
-    const margin = this.tuning.claimSettleMs;
-    const released = await mapSettled(staked, this.config.concurrency, async (claim) => {
-      const client = this.deps.clients.cloudHsm(claim.source.region);
-      const certain = claim.held && this.now().getTime() + margin < claim.until.getTime();
-      if (certain || (await claimedBy(client, claim.source.id)) === this.runId)
-        await releaseClaim(client, claim.source.id);
-    });
-    released.forEach((outcome, index) => {
-      if (outcome.status === 'rejected') {
-        this.result.warnings.push(
-          `could not remove the claim tag from ${staked[index]!.source.id} (${describeError(outcome.reason)}); ` +
-            `it expires by itself at ${isoSeconds(staked[index]!.until)}`,
-        );
-      }
-    });
   }
 
   /** Verifies (and under `--wait` waits for) the copies in scope: lib/copy/verify.ts. */

@@ -1,3 +1,4 @@
+import { describeError, errorCode } from '../errors.js';
 import type { CopyPlan, ExistingCopy } from './plan.js';
 
 /**
@@ -95,4 +96,9 @@ export function copyRunFailed(result: CopyOutcomes & Pick<CopyResult, 'events'>)
 /** True when the copying itself left something undone (events aside). */
 export function copyWorkFailed(result: CopyOutcomes): boolean {
   return result.failed.length > 0 || result.notReady.length > 0 || result.deferred.length > 0;
+}
+
+/** A failed line: the error's code as the reason, and what was being done in the detail. */
+export function failure(line: CopyLine, error: unknown, what: string): CopyLine {
+  return { ...line, reason: errorCode(error) ?? 'Error', detail: `${what}: ${describeError(error)}` };
 }
