@@ -141,8 +141,9 @@ export async function benchCopyFanout(options: CopyFanoutOptions = {}): Promise<
       target: 'report',
       note:
         `${eight.total} calls vs ${minimum} (${FANOUT_SOURCES.length} listings + ${DRS.length} lookups + ` +
-        `${copies} copies); the rest are the claim protocol (${tags} tag calls: 4 per source backup) and one ` +
-        `re-check and one verify lookup per DR region. Calls: ${callList(eight.calls)}`,
+        `${copies} copies); extras: claim + release per source backup (${tags} tag calls; floor ` +
+        `${fixed((minimum + 2 * candidates) / minimum)}×), a confirm read per source region, a verify ` +
+        `lookup per DR region. Calls: ${callList(eight.calls)}`,
     },
     {
       area: 'API economy',

@@ -52,9 +52,15 @@ export function registerCopy(program: Command): void {
     .option('--cluster-id <id>', 'only backups of this cluster (repeatable)', collect)
     .option('--since <duration>', 'only backups created this recently (48h, 7d, P2D)', '48h')
     .option('--dry-run', 'show what would be copied where, and change nothing')
-    .option('--wait', 'after copying, poll the DR regions until every copy is READY')
+    .option(
+      '--wait',
+      'after copying, poll the DR regions until every copy of the backups in scope is READY (copies earlier runs started too)',
+    )
     .option('--wait-timeout <duration>', 'give up waiting after this long (exit 1)', '30m')
-    .option('--publish', 'publish a "CloudHSM Backup Copied" event per copy to EventBridge')
+    .option(
+      '--publish',
+      'publish a "CloudHSM Backup Copied" event per copy, then one "CloudHSM Run Summary", to EventBridge',
+    )
     .option('--event-bus <name>', 'event bus name or ARN for --publish', 'default')
     .option('--event-source <source>', 'event source for --publish', 'cloudhsm-ops')
     .option(
@@ -71,7 +77,8 @@ export function registerCopy(program: Command): void {
         'cloudhsm-ops copy --region us-east-1 --dr-region us-west-2 --cluster-id cluster-abcdefghijk --since 7d --wait',
         'cloudhsm-ops copy --region us-east-1 --dr-region us-west-2 --publish --event-bus ops-feed --json',
       ]) +
-        '\nExit codes: 0 done or nothing to do, 1 a copy, the wait or an event failed, 2 bad input (nothing copied).\n' +
+        '\nExit codes: 0 done or nothing to do, 1 a copy, the wait or an event failed, or a copy was deferred\n' +
+        '(another run holds the source backup, or this run had to stop: run again later), 2 bad input (nothing copied).\n' +
         'Two regions that back each other up need two runs, one per direction.\n',
     )
     .action(action<CopyOptions>(copyCommand));
@@ -178,6 +185,11 @@ function rows(result: CopyResult): Row[] {
     (l) => `skipped: ${l.reason}`,
     (l) => l.detail ?? '',
   );
+  add(
+    result.deferred,
+    (l) => `deferred: ${l.reason}`,
+    (l) => l.detail ?? '',
+  );
   add(result.failed, 'FAILED', (l) => l.detail ?? l.reason ?? '');
   add(result.notReady, 'not READY', (l) => l.detail ?? '');
   return out;
@@ -201,9 +213,11 @@ async function render(result: CopyResult, config: CopyConfig, out: Output): Prom
       const colour =
         label === 'FAILED' || label === 'not READY'
           ? pc.red
-          : label.startsWith('copied') || label === 'would copy'
-            ? pc.green
-            : (text: string) => text;
+          : label.startsWith('deferred')
+            ? pc.yellow
+            : label.startsWith('copied') || label === 'would copy'
+              ? pc.green
+              : (text: string) => text;
       table.push([
         line.sourceRegion,
         line.sourceBackupId ?? '',
@@ -229,7 +243,9 @@ async function render(result: CopyResult, config: CopyConfig, out: Output): Prom
   const verb = result.dryRun ? `would copy ${result.planned.length}` : `copied ${c.copied}`;
   const older = result.skipped.filter((l) => l.reason === 'outside-window').length;
   out.say(
-    `${verb}, already present ${c.alreadyPresent}, skipped ${c.skipped}` +
+    `${verb}, already present ${c.alreadyPresent}` +
+      (c.deferred > 0 ? `, deferred ${c.deferred}` : '') +
+      `, skipped ${c.skipped}` +
       (older > 0 ? ` (${older} older than the window, not listed)` : '') +
       `, failed ${c.failed}` +
       (config.wait ? `, not READY ${c.notReady}` : '') +
@@ -237,6 +253,18 @@ async function render(result: CopyResult, config: CopyConfig, out: Output): Prom
       ` (run ${result.runId})`,
   );
   if (result.dryRun && result.planned.length > 0) out.say('Run again without --dry-run to copy.');
+  if (c.deferred > 0) {
+    const until = result.deferred
+      .map((l) => l.claimUntil)
+      .filter(Boolean)
+      .sort()
+      .at(-1);
+    out.warn(
+      `${c.deferred} copy(ies) deferred, still not made: run copy again` +
+        (until ? ` after ${until}, when the claims above expire` : '') +
+        ' (exit 1).',
+    );
+  }
 }
 
 /** Undelivered events are a failure the user must hear about by name, on stderr, even under --json. */

@@ -44,9 +44,15 @@ export const JOB_GRANTS: Record<Job, readonly Grant[]> = {
     {
       action: 'cloudhsm:DescribeBackups',
       scope: 'any',
-      why: 'recent source backups; existing copies in DR regions',
+      why: 'recent source backups (with their tags and claims); confirm claims; existing copies in DR regions',
     },
-    { action: 'cloudhsm:ListTags', scope: 'account-backups', why: 'read claims and the tags a copy carries' },
+    {
+      action: 'cloudhsm:ListTags',
+      scope: 'account-backups',
+      why: 'read a claim again when the listing is too old to stake from, or before removing an unconfirmed one',
+      onlyWhen:
+        'the source listing is older than half the claim settle wait, or a claim was not confirmed (lib/copy/execute.ts stakeAll, release)',
+    },
     {
       action: 'cloudhsm:TagResource',
       scope: 'account-backups',
@@ -64,7 +70,11 @@ export const JOB_GRANTS: Record<Job, readonly Grant[]> = {
       why: "remove this run's own duplicate copy when two runs raced (restorable for 7 days)",
       onlyWhen: 'two copies of one source are READY in one DR region (lib/copy/execute.ts handleDuplicates)',
     },
-    { action: 'events:PutEvents', scope: 'event-bus', why: 'publish CloudHSM Backup Copied events' },
+    {
+      action: 'events:PutEvents',
+      scope: 'event-bus',
+      why: 'publish CloudHSM Backup Copied events and the run summary',
+    },
   ],
   prune: [
     { action: 'cloudhsm:DescribeBackups', scope: 'any', why: 'list every backup; re-read before deleting' },

@@ -39,6 +39,7 @@ export const METRIC = {
   backupsCopied: 'BackupsCopied',
   copiesAlreadyPresent: 'CopiesAlreadyPresent',
   copiesNotReady: 'CopiesNotReady',
+  copiesDeferred: 'CopiesDeferred',
   backupsPlannedForDeletion: 'BackupsPlannedForDeletion',
   backupsDeleted: 'BackupsDeleted',
   backupsLeftForNextRun: 'BackupsLeftForNextRun',

@@ -4,15 +4,25 @@ import type { AwsClients } from '../aws/clients.js';
 import { mapSettled } from '../concurrency.js';
 import type { CopyConfig } from '../config/copy.js';
 import { describeError, errorCode, isThrottling } from '../errors.js';
-import { publishEvents } from '../events/publisher.js';
 import type { FeedEvent, FeedTarget, PublishResult } from '../events/types.js';
 import type { BackupInfo, RegionInventory } from '../inventory/types.js';
+import { describeBackupsById } from '../prune/lookup.js';
 import { newRunId } from '../run.js';
-import { copyBackup, deleteBackup, findCopies, listRecentBackups, singleAttemptClients } from './calls.js';
-import { type ClaimResult, confirmClaim, releaseClaim, type Stake, stakeClaim } from './claim.js';
-import { backupCopiedEvent, describeCopiedEvent } from './events.js';
-import { type CopyPlan, type CopyPlanItem, copiesBySource, type ExistingCopy, planCopies } from './plan.js';
-import { COPY_TAGS, copyTagList } from './tags.js';
+import { copyBackup, findCopies, listRecentBackups, singleAttemptClients } from './calls.js';
+import { type ClaimRun, claimSources, type PendingCopy, releaseClaims } from './claim-step.js';
+import { type CopyPlan, copiesBySource, type DeferReason, planCopies } from './plan.js';
+import { publishCopyRun } from './publish.js';
+import { type CopyCounts, type CopyLine, type CopyResult, failure } from './result.js';
+import { COPY_TAGS, copyTagList, isoSeconds } from './tags.js';
+import { byId, GONE_STATES, verifyCopies, watchedLines } from './verify.js';
+
+export {
+  type CopyCounts,
+  type CopyLine,
+  type CopyResult,
+  copyRunFailed,
+  type DuplicateReport,
+} from './result.js';
 
 /** Timings of a run; the defaults suit AWS, tests shorten them. */
 export interface CopyTuning {
@@ -30,9 +40,16 @@ export interface CopyTuning {
   pollIntervalMs: number;
 }
 
+/**
+ * Claims live 3 minutes: a run that dies right after claiming keeps other runs off its
+ * backups for at most that long, so the Lambda's second retry (about 3 minutes after a
+ * failed invocation) is never blocked, and a run killed by the 15-minute Lambda timeout
+ * left only expired claims. Copies start only while a claim has more than
+ * `copyTimeoutMs` left (lib/copy/README.md, "How long a claim lives").
+ */
 export const DEFAULT_COPY_TUNING: CopyTuning = {
   claimSettleMs: 2_000,
-  claimTtlMs: 10 * 60_000,
+  claimTtlMs: 3 * 60_000,
   copyAttempts: 3,
   copyTimeoutMs: 60_000,
   retryBaseMs: 1_000,
@@ -71,64 +88,6 @@ export interface CopyDeps {
   tuning?: Partial<CopyTuning>;
 }
 
-/** One line of the result: a source backup, and a destination when it concerns one. */
-export interface CopyLine {
-  sourceRegion: string;
-  sourceBackupId?: string;
-  sourceClusterId?: string;
-  /** The source backup's creation time (ISO), which its copies share. */
-  sourceCreatedAt?: string;
-  destinationRegion?: string;
-  destinationBackupId?: string;
-  /** The copy's state as last seen. */
-  state?: string;
-  /** A skip reason (`not-ready`, `claimed-by-another-run`, ...) or the error code of a failure. */
-  reason?: string;
-  detail?: string;
-  /** CopyBackupToRegion calls made for this line. */
-  attempts?: number;
-  /** True when a call's answer was lost and the copy was found by looking. */
-  recovered?: boolean;
-}
-
-/** More than one copy of a source backup in one DR region. */
-export interface DuplicateReport {
-  sourceBackupId: string;
-  destinationRegion: string;
-  copies: ExistingCopy[];
-  /** Our own duplicate, deleted (restorable for 7 days) because another copy is READY. */
-  removed?: string;
-}
-
-export interface CopyResult {
-  runId: string;
-  dryRun: boolean;
-  startedAt: string;
-  finishedAt: string;
-  plan: CopyPlan;
-  /** What the plan said to copy (a dry run stops here). */
-  planned: CopyLine[];
-  copied: CopyLine[];
-  alreadyPresent: CopyLine[];
-  skipped: CopyLine[];
-  failed: CopyLine[];
-  /** Copies `--wait` gave up on before they were READY. */
-  notReady: CopyLine[];
-  duplicates: DuplicateReport[];
-  warnings: string[];
-  events?: {
-    published: number;
-    failed: { event: string; errorCode: string; errorMessage: string }[];
-    calls: number;
-  };
-  counts: { copied: number; alreadyPresent: number; skipped: number; failed: number; notReady: number };
-}
-
-/** True when the run should exit non-zero: a failure, a copy not READY in time, or an event lost. */
-export function copyRunFailed(result: CopyResult): boolean {
-  return result.failed.length > 0 || result.notReady.length > 0 || (result.events?.failed.length ?? 0) > 0;
-}
-
 const CLIENT_ERROR_MIN = 400;
 const SERVER_ERROR_MIN = 500;
 
@@ -153,25 +112,12 @@ function lineOf(source: BackupInfo, destinationRegion?: string): CopyLine {
   };
 }
 
-function failure(line: CopyLine, error: unknown, what: string): CopyLine {
-  return { ...line, reason: errorCode(error) ?? 'Error', detail: `${what}: ${describeError(error)}` };
-}
-
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The copy of `sourceId` this run should report: the one tagged with our run id, else the oldest id. */
 function pickCopy(copies: readonly BackupInfo[], runId: string): BackupInfo | undefined {
   const present = copies.filter((c) => c.state !== 'DELETED');
   return present.find((c) => c.tags[COPY_TAGS.copyRun] === runId) ?? present.sort(byId)[0];
-}
-
-function byId(a: BackupInfo, b: BackupInfo): number {
-  return a.id.localeCompare(b.id);
-}
-
-interface PendingCopy {
-  item: CopyPlanItem & { destinationRegion: string };
-  line: CopyLine;
 }
 
 /**
@@ -195,6 +141,9 @@ class CopyRun {
   private readonly ownCopyClients: boolean;
   private readonly now: () => Date;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly monotonic: () => number;
+  /** When (monotonic ms) each source region's listing was requested: its tags are a claim's read. */
+  private readonly listedAt = new Map<string, number>();
   private readonly startedAt: Date;
   private readonly result: Omit<CopyResult, 'plan' | 'finishedAt' | 'counts'>;
 
@@ -209,6 +158,7 @@ class CopyRun {
     this.copyClients = deps.copyClients ?? singleAttemptClients(deps.clients.options);
     this.now = deps.now ?? (() => new Date());
     this.sleep = deps.sleep ?? realSleep;
+    this.monotonic = deps.monotonic ?? (() => performance.now());
     this.startedAt = this.now();
     this.result = {
       runId: this.runId,
@@ -219,6 +169,7 @@ class CopyRun {
       alreadyPresent: [],
       skipped: [],
       failed: [],
+      deferred: [],
       notReady: [],
       duplicates: [],
       warnings: [],
@@ -233,6 +184,21 @@ class CopyRun {
     this.deps.onProgress?.({ phase, done, total });
   }
 
+  private claimRun(): ClaimRun {
+    return {
+      clients: this.deps.clients,
+      runId: this.runId,
+      concurrency: this.config.concurrency,
+      settleMs: this.tuning.claimSettleMs,
+      ttlMs: this.tuning.claimTtlMs,
+      now: this.now,
+      monotonic: this.monotonic,
+      settle: this.deps.settle ?? realSleep,
+      listedAt: this.listedAt,
+      onProgress: (done, total) => this.progress('claim', done, total),
+    };
+  }
+
   private stopping(): boolean {
     return this.deps.shouldStop?.() === true;
   }
@@ -241,32 +207,45 @@ class CopyRun {
     const plan = await this.gatherAndPlan();
     const pending = this.sortPlan(plan);
     if (!this.config.dryRun && pending.length > 0) await this.act(pending);
+    if (
+      !this.config.dryRun &&
+      (this.result.copied.length > 0 || watchedLines(this.result, this.config.wait).length > 0)
+    )
+      await this.verify();
+    if (this.config.publish) await this.publish(plan);
+    return { ...this.result, plan, finishedAt: this.now().toISOString(), counts: this.counts() };
+  }
+
+  private counts(): CopyCounts {
     const r = this.result;
     return {
-      ...r,
-      plan,
-      finishedAt: this.now().toISOString(),
-      counts: {
-        copied: r.copied.length,
-        alreadyPresent: r.alreadyPresent.length,
-        skipped: r.skipped.length,
-        failed: r.failed.length,
-        notReady: r.notReady.length,
-      },
+      copied: r.copied.length,
+      alreadyPresent: r.alreadyPresent.length,
+      deferred: r.deferred.length,
+      skipped: r.skipped.length,
+      failed: r.failed.length,
+      notReady: r.notReady.length,
     };
   }
 
   private async act(pending: PendingCopy[]): Promise<void> {
     if (this.stopping()) {
-      this.skipAll(pending, 'stopped', 'the run was told to stop before copying');
+      this.deferAll(pending, 'stopped', 'the run was told to stop before copying; the next run copies it');
       return;
     }
-    const claims = await this.claim(pending);
-    const ready = await this.recheckDestinations(claims.copies);
-    await this.copyAll(ready, claims.until);
-    await this.release(claims.held);
-    if (this.result.copied.length > 0) await this.verify();
-    if (this.config.publish && this.result.copied.length > 0) await this.publish();
+    const claims = await claimSources(this.claimRun(), this.result, pending);
+    try {
+      // Sources staked from the listing were read before the plan's destination lookup, which
+      // therefore saw any copy a finished run made; only those read later need a second look.
+      const later = claims.copies.filter((c) => claims.readLate.has(c.item.source.id));
+      const ready = [
+        ...claims.copies.filter((c) => !claims.readLate.has(c.item.source.id)),
+        ...(await this.recheckDestinations(later)),
+      ];
+      await this.copyAll(ready, claims.until);
+    } finally {
+      await releaseClaims(this.claimRun(), this.result, claims.staked);
+    }
   }
 
   /** Lists recent source backups, then only the DR copies of candidates, then plans. */
@@ -280,6 +259,7 @@ class CopyRun {
     this.progress('gather', 0, totalListings);
 
     const listings = await mapSettled(regions, config.concurrency, async (region) => {
+      this.listedAt.set(region, this.monotonic());
       const backups = await listRecentBackups(
         this.deps.clients.cloudHsm(region),
         region,
@@ -353,81 +333,8 @@ class CopyRun {
     return pending;
   }
 
-  private skipAll(pending: PendingCopy[], reason: string, detail: string): void {
-    for (const copy of pending) this.result.skipped.push({ ...copy.line, reason, detail });
-  }
-
-  /**
-   * Claims every source backup that has copies to make: stake all, wait once, confirm all.
-   * Returns the copies whose source this run now holds, with the claims' source tags.
-   */
-  private async claim(pending: PendingCopy[]): Promise<{
-    copies: (PendingCopy & { sourceTags: Record<string, string> })[];
-    held: BackupInfo[];
-    until: Map<string, Date>;
-  }> {
-    const sources = [...new Map(pending.map((p) => [p.item.source.id, p.item.source])).values()];
-    const clock = { now: this.now, monotonic: this.deps.monotonic ?? (() => performance.now()) };
-    const { concurrency } = this.config;
-    let done = 0;
-    this.progress('claim', 0, sources.length * 2);
-    const stakes = await mapSettled(sources, concurrency, async (source) => {
-      const stake = await stakeClaim(
-        this.deps.clients.cloudHsm(source.region),
-        source.id,
-        this.runId,
-        this.tuning.claimTtlMs,
-        clock,
-      );
-      this.progress('claim', ++done, sources.length * 2);
-      return stake;
-    });
-    const staked = stakes.map((s) => (s as PromiseFulfilledResult<Stake>).value);
-    if (staked.some((s) => s.status === 'staked'))
-      await (this.deps.settle ?? realSleep)(this.tuning.claimSettleMs);
-    const confirmed = await mapSettled(staked, concurrency, async (stake, index): Promise<ClaimResult> => {
-      const source = sources[index]!;
-      const result =
-        stake.status === 'staked'
-          ? await confirmClaim(
-              this.deps.clients.cloudHsm(source.region),
-              stake,
-              this.runId,
-              this.tuning.claimSettleMs,
-            )
-          : stake;
-      this.progress('claim', ++done, sources.length * 2);
-      return result;
-    });
-
-    const claimOf = new Map<string, ClaimResult>();
-    confirmed.forEach((c, index) => {
-      claimOf.set(sources[index]!.id, (c as PromiseFulfilledResult<ClaimResult>).value);
-    });
-    const copies: (PendingCopy & { sourceTags: Record<string, string> })[] = [];
-    const until = new Map<string, Date>();
-    for (const copy of pending) {
-      const claim = claimOf.get(copy.item.source.id)!;
-      if (claim.status === 'held') {
-        copies.push({ ...copy, sourceTags: claim.sourceTags });
-        until.set(claim.backupId, claim.until);
-      } else if (claim.status === 'held-by-other') {
-        const holder = claim.holder
-          ? `run ${claim.holder.runId} holds it until ${claim.holder.until.toISOString()}`
-          : 'another run holds it';
-        this.result.skipped.push({ ...copy.line, reason: 'claimed-by-another-run', detail: holder });
-      } else if (claim.status === 'not-confirmed') {
-        this.result.skipped.push({
-          ...copy.line,
-          reason: 'claim-not-confirmed',
-          detail: `claiming took ${Math.round(claim.gapMs)} ms, over the ${this.tuning.claimSettleMs} ms settle time; the next run copies it`,
-        });
-      } else {
-        this.result.failed.push(failure(copy.line, claim.error, 'could not claim the source backup'));
-      }
-    }
-    const held = sources.filter((s) => claimOf.get(s.id)?.status === 'held');
-    return { copies, held, until };
+  private deferAll(pending: PendingCopy[], reason: DeferReason, detail: string): void {
+    for (const copy of pending) this.result.deferred.push({ ...copy.line, reason, detail });
   }
 
   /**
@@ -435,6 +342,7 @@ class CopyRun {
    * released its claim between our first look and our claim would otherwise be copied over.
    */
   private async recheckDestinations<T extends PendingCopy>(copies: T[]): Promise<T[]> {
+    if (copies.length === 0) return [];
     const regions = [...new Set(copies.map((c) => c.item.destinationRegion))];
     const lookups = await mapSettled(regions, this.config.concurrency, async (region) => {
       const ids = [
@@ -473,12 +381,19 @@ class CopyRun {
     await mapSettled(copies, this.config.concurrency, async (copy) => {
       const claimEnds = until.get(copy.item.source.id)!.getTime() - this.tuning.claimSettleMs;
       if (this.stopping()) {
-        this.result.skipped.push({ ...copy.line, reason: 'stopped', detail: 'the run was told to stop' });
-      } else if (this.now().getTime() + this.tuning.copyTimeoutMs >= claimEnds) {
-        this.result.skipped.push({
+        this.result.deferred.push({
           ...copy.line,
-          reason: 'claim-not-confirmed',
-          detail: 'this run’s claim on the source expired before the copy started; the next run copies it',
+          reason: 'stopped',
+          detail: 'the run was told to stop; the next run copies it',
+        });
+      } else if (this.now().getTime() + this.tuning.copyTimeoutMs >= claimEnds) {
+        this.result.deferred.push({
+          ...copy.line,
+          reason: 'claim-expired',
+          holderRunId: this.runId,
+          claimUntil: isoSeconds(until.get(copy.item.source.id)!),
+          detail:
+            'this run’s claim on the source ran out before the copy could start; the next run copies it',
         });
       } else {
         await this.copyOnce(copy, claimEnds);
@@ -526,10 +441,7 @@ class CopyRun {
         return;
       } catch (error) {
         if (isDefiniteRejection(error)) {
-          this.result.failed.push({
-            ...failure(copy.line, error, 'the copy was refused'),
-            attempts: attempt,
-          });
+          await this.refused(copy.line, error, attempt);
           return;
         }
         lastError = error;
@@ -570,192 +482,71 @@ class CopyRun {
     });
   }
 
-  private async release(held: BackupInfo[]): Promise<void> {
-    const released = await mapSettled(held, this.config.concurrency, (source) =>
-      releaseClaim(this.deps.clients.cloudHsm(source.region), source.id),
-    );
-    released.forEach((outcome, index) => {
-      if (outcome.status === 'rejected') {
-        this.result.warnings.push(
-          `could not remove the claim tag from ${held[index]!.id} (${describeError(outcome.reason)}); ` +
-            `it expires by itself in ${Math.round(this.tuning.claimTtlMs / 60_000)} min`,
-        );
-      }
-    });
-  }
-
   /**
-   * Looks at the copies this run made: learns their ids and states, reports duplicates,
-   * and under `--wait` polls until every one is READY or the timeout passes.
+   * A refused copy (4xx): when the source has since been deleted, that is why, and the line
+   * is a skip (nothing to copy any more); otherwise the line fails.
    */
-  private async verify(): Promise<void> {
-    const deadline = this.now().getTime() + this.config.waitTimeout.toMillis();
-    for (;;) {
-      const waiting = await this.observe();
-      this.progress('wait', this.result.copied.length - waiting.length, this.result.copied.length);
-      if (!this.config.wait || waiting.length === 0) return;
-      const left = deadline - this.now().getTime();
-      if (left <= 0 || this.stopping()) {
-        const why =
-          left <= 0 ? `not READY after ${this.config.waitTimeout.toHuman()}` : 'the run was told to stop';
-        for (const line of waiting)
-          this.result.notReady.push({ ...line, detail: `${line.state ?? 'not found yet'}: ${why}` });
-        return;
-      }
-      await this.sleep(Math.min(this.tuning.pollIntervalMs, left));
-    }
-  }
-
-  /** One look at every destination holding copies of this run; returns the lines not READY yet. */
-  private async observe(): Promise<CopyLine[]> {
-    const regions = [...new Set(this.result.copied.map((line) => line.destinationRegion!))];
-    const lookups = await mapSettled(regions, this.config.concurrency, (region) =>
-      findCopies(this.deps.clients.cloudHsm(region), region, [
-        ...new Set(
-          this.result.copied.filter((l) => l.destinationRegion === region).map((l) => l.sourceBackupId!),
-        ),
-      ]),
-    );
-    const waiting: CopyLine[] = [];
-    const keep: CopyLine[] = [];
-    for (const line of this.result.copied) {
-      const lookup = lookups[regions.indexOf(line.destinationRegion!)]!;
-      if (lookup.status === 'rejected') {
-        this.result.warnings.push(
-          `could not look at the copies in ${line.destinationRegion}: ${describeError(lookup.reason)}`,
-        );
-        waiting.push(line);
-        keep.push(line);
-        continue;
-      }
-      const copies = lookup.value.filter((b) => b.sourceBackupId === line.sourceBackupId);
-      const replaced = await this.handleDuplicates(line, copies);
-      if (replaced) {
-        this.result.alreadyPresent.push(replaced);
-        continue;
-      }
-      const chosen = pickCopy(copies, this.runId);
-      if (chosen) {
-        line.destinationBackupId = chosen.id;
-        line.state = chosen.state;
-      }
-      keep.push(line);
-      if (line.state !== 'READY') waiting.push(line);
-    }
-    this.result.copied = keep;
-    return waiting;
-  }
-
-  /**
-   * Reports more than one live copy of a source in a region, and removes this run's own
-   * duplicate only when that is safe: both copies READY, ours not the one every run keeps
-   * (the lowest id, so overlapping runs agree), ours not marked NeverExpires. Returns the
-   * line to file under "already present" when ours was removed.
-   */
-  private async handleDuplicates(line: CopyLine, copies: BackupInfo[]): Promise<CopyLine | undefined> {
-    const live = copies.filter((c) => c.state === 'READY' || c.state === 'CREATE_IN_PROGRESS').sort(byId);
-    if (live.length < 2) return undefined;
-    const report: DuplicateReport = {
-      sourceBackupId: line.sourceBackupId!,
-      destinationRegion: line.destinationRegion!,
-      copies: live.map((c) => ({ backupId: c.id, state: c.state })),
-    };
-    const existing = this.result.duplicates.findIndex(
-      (d) => d.sourceBackupId === report.sourceBackupId && d.destinationRegion === report.destinationRegion,
-    );
-    if (existing >= 0) this.result.duplicates.splice(existing, 1);
-    this.result.duplicates.push(report);
-
-    const keeper = live[0]!;
-    const ours = live.find((c) => c.tags[COPY_TAGS.copyRun] === this.runId);
-    if (
-      !ours ||
-      ours.id === keeper.id ||
-      ours.state !== 'READY' ||
-      keeper.state !== 'READY' ||
-      ours.neverExpires
-    ) {
-      return undefined;
-    }
+  private async refused(line: CopyLine, error: unknown, attempts: number): Promise<void> {
+    const source = line.sourceBackupId!;
+    let state: string | undefined;
     try {
-      await deleteBackup(this.deps.clients.cloudHsm(line.destinationRegion!), ours.id);
-    } catch (error) {
-      this.result.warnings.push(`could not remove duplicate copy ${ours.id}: ${describeError(error)}`);
-      return undefined;
+      const found = await describeBackupsById(
+        this.deps.clients.cloudHsm(line.sourceRegion),
+        line.sourceRegion,
+        [source],
+      );
+      state = found.get(source)?.state;
+    } catch {
+      state = 'unknown';
     }
-    report.removed = ours.id;
-    return {
-      ...line,
-      destinationBackupId: keeper.id,
-      state: keeper.state,
-      detail: `another run made ${keeper.id} at the same time; this run’s duplicate ${ours.id} was deleted (restorable for 7 days)`,
-    };
-  }
-
-  private async publish(): Promise<void> {
-    const { config } = this;
-    const target: FeedTarget = {
-      busName: config.eventBus,
-      source: config.eventSource,
-      region: config.eventRegion,
-    };
-    this.progress('publish', 0, this.result.copied.length);
-    let account: string;
-    try {
-      account = await (this.deps.account ?? (() => accountId(this.deps.clients, config.eventRegion)))();
-    } catch (error) {
-      this.result.events = {
-        published: 0,
-        calls: 0,
-        failed: this.result.copied.map((line) => ({
-          event: `CloudHSM Backup Copied ${line.sourceBackupId} → ${line.destinationRegion}`,
-          errorCode: errorCode(error) ?? 'Error',
-          errorMessage: `could not read the account id: ${describeError(error)}`,
-        })),
-      };
+    if (state === undefined || GONE_STATES.has(state)) {
+      this.result.skipped.push({
+        ...line,
+        reason: 'source-deleted',
+        attempts,
+        detail: `source deleted since planning (${state ?? 'no longer listed'}); nothing to copy`,
+      });
       return;
     }
-    const copiedAt = this.now();
-    const events = this.result.copied.map((line) =>
-      backupCopiedEvent({
+    this.result.failed.push({ ...failure(line, error, 'the copy was refused'), attempts });
+  }
+
+  /** Verifies (and under `--wait` waits for) the copies in scope: lib/copy/verify.ts. */
+  private async verify(): Promise<void> {
+    await verifyCopies(
+      {
+        clients: this.deps.clients,
         runId: this.runId,
-        account,
-        sourceRegion: line.sourceRegion,
-        sourceBackupId: line.sourceBackupId!,
-        sourceClusterId: line.sourceClusterId,
-        destinationRegion: line.destinationRegion!,
-        destinationBackupId: line.destinationBackupId,
-        createdAt: line.sourceCreatedAt ? new Date(line.sourceCreatedAt) : copiedAt,
-        copiedAt,
-      }),
+        concurrency: this.config.concurrency,
+        wait: this.config.wait,
+        waitTimeout: this.config.waitTimeout,
+        pollIntervalMs: this.tuning.pollIntervalMs,
+        now: this.now,
+        sleep: this.sleep,
+        stopping: () => this.stopping(),
+        onProgress: (done, total) => this.progress('wait', done, total),
+      },
+      this.result,
     );
-    const send =
-      this.deps.publish ??
-      ((batch: FeedEvent[], to: FeedTarget) =>
-        publishEvents(this.deps.clients.eventBridge(to.region), batch, to));
-    let outcome: PublishResult;
-    try {
-      outcome = await send(events, target);
-    } catch (error) {
-      outcome = {
-        published: 0,
-        calls: 0,
-        failed: events.map((event) => ({
-          event,
-          errorCode: errorCode(error) ?? 'Error',
-          errorMessage: describeError(error),
-        })),
-      };
-    }
-    this.result.events = {
-      published: outcome.published,
-      calls: outcome.calls,
-      failed: outcome.failed.map((f) => ({
-        event: describeCopiedEvent(f.event),
-        errorCode: f.errorCode,
-        errorMessage: f.errorMessage,
-      })),
-    };
-    this.progress('publish', outcome.published, events.length);
+  }
+
+  /** Publishes the run's events (lib/copy/publish.ts) and records what was delivered. */
+  private async publish(plan: CopyPlan): Promise<void> {
+    const { config, deps } = this;
+    const total = this.result.copied.length + 1;
+    this.progress('publish', 0, total);
+    this.result.events = await publishCopyRun({
+      config,
+      clients: deps.clients,
+      runId: this.runId,
+      startedAt: this.startedAt,
+      plan,
+      result: this.result,
+      counts: this.counts(),
+      copiedAt: this.now(),
+      account: deps.account ?? (() => accountId(deps.clients, config.eventRegion)),
+      publish: deps.publish,
+    });
+    this.progress('publish', this.result.events.published, total);
   }
 }

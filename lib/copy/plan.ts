@@ -5,17 +5,16 @@ import { type BackupInfo, type BackupState, isCopy, type RegionInventory } from 
 export type CopyAction = 'copy' | 'already-present' | 'skip';
 
 /**
- * Why a backup is not copied. The first four come from the plan; the others are decided
- * while executing (another run holds the backup, or the run was told to stop).
+ * Why a backup is not copied. The first four come from the plan; `source-deleted` is found
+ * while executing (the source went PENDING_DELETION or away after planning).
  */
-export type SkipReason =
-  | 'not-ready'
-  | 'outside-window'
-  | 'is-a-copy'
-  | 'same-region'
-  | 'claimed-by-another-run'
-  | 'claim-not-confirmed'
-  | 'stopped';
+export type SkipReason = 'not-ready' | 'outside-window' | 'is-a-copy' | 'same-region' | 'source-deleted';
+
+/**
+ * Why a copy the plan asked for was deferred to a later run (lib/copy/README.md, "Deferred"):
+ * another run's claim, this run's own claim not confirmed or run out, or a stop request.
+ */
+export type DeferReason = 'claimed-by-another-run' | 'claim-not-confirmed' | 'claim-expired' | 'stopped';
 
 /** A copy that already exists in a DR region. */
 export interface ExistingCopy {

@@ -85,9 +85,14 @@ export interface Claim {
   until: Date;
 }
 
+/** An instant as the claim tag writes it: ISO 8601 to the second. */
+export function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 /** The claim tag's value: `run=<id> until=<ISO time>`; only tag-safe characters. */
 export function formatClaim(claim: Claim): string {
-  return `run=${claim.runId} until=${claim.until.toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
+  return `run=${claim.runId} until=${isoSeconds(claim.until)}`;
 }
 
 /** Reads a claim tag's value; anything malformed is no claim (it would otherwise block forever). */

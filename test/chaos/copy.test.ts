@@ -39,7 +39,11 @@ function named(result: CopyResult, source: string, sourceRegion: string, destina
     (line.sourceBackupId === source &&
       (line.destinationRegion === destination || line.destinationRegion === undefined)) ||
     (line.sourceBackupId === undefined && line.sourceRegion === sourceRegion);
-  return result.failed.some(covers) || result.skipped.some((l) => covers(l) && l.reason !== 'outside-window');
+  return (
+    result.failed.some(covers) ||
+    result.deferred.some(covers) ||
+    result.skipped.some((l) => covers(l) && l.reason !== 'outside-window')
+  );
 }
 
 describe('copy under chaos', () => {
@@ -75,7 +79,7 @@ describe('copy under chaos', () => {
         exitCode: copyRunFailed(result) ? 1 : 0,
         live: Object.fromEntries(DRS.map((r) => [r, liveCopies(sandbox, r)])),
       });
-      const unfinished = result.skipped.some((l) => l.reason?.startsWith('claim'));
+      const unfinished = result.deferred.length > 0;
       if (result.failed.length === 0 && !unfinished) break;
       sandbox.clock.advance(CLAIM_TTL_MS + 60_000);
     }
@@ -95,7 +99,9 @@ describe('copy under chaos', () => {
           expect(named(result, source, regionOf.get(source)!, region), `${source} → ${region}`).toBe(true);
         }
       }
-      expect(exitCode).toBe(result.failed.length > 0 || result.notReady.length > 0 ? 1 : 0);
+      expect(exitCode).toBe(
+        result.failed.length > 0 || result.notReady.length > 0 || result.deferred.length > 0 ? 1 : 0,
+      );
     }
 
     // Assess: the end state, and that the faults really happened

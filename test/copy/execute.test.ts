@@ -24,6 +24,8 @@ function deps(overrides: Partial<CopyDeps> = {}): CopyDeps {
       virtualNow += ms;
     },
     runId: 'run-1',
+    // Claim timing is real time in production; here it stands still unless a test moves it.
+    monotonic: () => 0,
     account: async () => '111122223333',
     tuning: { claimSettleMs: 20, retryBaseMs: 1_000, pollIntervalMs: 15_000 },
     ...overrides,
@@ -62,19 +64,20 @@ describe('runCopy against a mocked CloudHSM', () => {
     expect(fake.calls.map((c) => `${c.operation}@${c.region}`)).toEqual([
       'DescribeBackups@us-east-1',
       'DescribeBackups@us-west-2',
-      'ListTags@us-east-1',
+      // The claim: staked from the listing's tags (just read), confirmed by id after the settle
+      // wait. No second look at the destination: the listing was read before the first one.
       'TagResource@us-east-1',
-      'ListTags@us-east-1',
-      'DescribeBackups@us-west-2',
+      'DescribeBackups@us-east-1',
       'CopyBackupToRegion@us-east-1',
       'UntagResource@us-east-1',
       'DescribeBackups@us-west-2',
     ]);
     expect(fake.calls[0]?.input).toMatchObject({ SortAscending: false, MaxResults: 50 });
     expect(fake.calls[1]?.input).toMatchObject({ Filters: { sourceBackupIds: [SOURCE] } });
+    expect(fake.calls[3]?.input).toMatchObject({ Filters: { backupIds: [SOURCE] } });
     expect(fake.callsOf('TagResource')[0]?.input).toEqual({
       ResourceId: SOURCE,
-      TagList: [{ Key: COPY_TAGS.claim, Value: 'run=run-1 until=2026-11-29T12:10:00Z' }],
+      TagList: [{ Key: COPY_TAGS.claim, Value: 'run=run-1 until=2026-11-29T12:03:00Z' }],
     });
     expect(fake.callsOf('CopyBackupToRegion')[0]?.input).toEqual({
       BackupId: SOURCE,
@@ -102,7 +105,14 @@ describe('runCopy against a mocked CloudHSM', () => {
         recovered: false,
       }),
     ]);
-    expect(result.counts).toEqual({ copied: 1, alreadyPresent: 0, skipped: 0, failed: 0, notReady: 0 });
+    expect(result.counts).toEqual({
+      copied: 1,
+      alreadyPresent: 0,
+      deferred: 0,
+      skipped: 0,
+      failed: 0,
+      notReady: 0,
+    });
     expect(copyRunFailed(result)).toBe(false);
   });
 
@@ -145,7 +155,7 @@ describe('runCopy against a mocked CloudHSM', () => {
     const result = await runCopy(deps(), config(), NOW);
 
     // Assess
-    const sequence = fake.calls.map((c) => c.operation).slice(6);
+    const sequence = fake.calls.map((c) => c.operation).slice(4);
     expect(sequence).toEqual([
       'CopyBackupToRegion',
       'DescribeBackups',
@@ -164,7 +174,7 @@ describe('runCopy against a mocked CloudHSM', () => {
     fake.copyFaults = ['lost'];
     let lookups = 0;
     fake.beforeCall = (call) => {
-      if (call.operation === 'DescribeBackups' && call.region === 'us-west-2' && ++lookups === 3)
+      if (call.operation === 'DescribeBackups' && call.region === 'us-west-2' && ++lookups === 2)
         throw internalFailure();
     };
 
@@ -191,8 +201,32 @@ describe('runCopy against a mocked CloudHSM', () => {
 
     // Assess
     expect(fake.callsOf('CopyBackupToRegion')).toHaveLength(1);
-    expect(fake.calls.map((c) => c.operation).slice(7)).toEqual(['UntagResource']);
+    // After the refusal: one look at the source (still READY, so a real failure), then the release.
+    expect(fake.calls.map((c) => c.operation).slice(5)).toEqual(['DescribeBackups', 'UntagResource']);
     expect(result.failed[0]).toMatchObject({ reason: 'CloudHsmInvalidRequestException', attempts: 1 });
+  });
+
+  it('skips, not fails, a refused copy whose source was deleted after it was claimed', async () => {
+    // Prepare
+    fake.copyFaults = ['reject'];
+    fake.beforeCall = (call) => {
+      if (call.operation === 'CopyBackupToRegion')
+        fake.backups.get('us-east-1')![0]!.BackupState = 'PENDING_DELETION';
+    };
+
+    // Act
+    const result = await runCopy(deps(), config(), NOW);
+
+    // Assess
+    expect(result.failed).toEqual([]);
+    expect(result.skipped).toEqual([
+      expect.objectContaining({
+        sourceBackupId: SOURCE,
+        reason: 'source-deleted',
+        detail: expect.stringMatching(/source deleted since planning \(PENDING_DELETION\)/),
+      }),
+    ]);
+    expect(copyRunFailed(result)).toBe(false);
   });
 
   it('reads every page of the destination lookup', async () => {
@@ -227,7 +261,7 @@ describe('runCopy against a mocked CloudHSM', () => {
     expect(fake.callsOf('CopyBackupToRegion')).toHaveLength(0);
   });
 
-  it('leaves a backup alone while another run holds an unexpired claim', async () => {
+  it('defers a backup while another run holds an unexpired claim, naming the holder, and fails', async () => {
     // Prepare
     const [source] = fake.backups.get('us-east-1')!;
     source!.TagList!.push({
@@ -239,12 +273,17 @@ describe('runCopy against a mocked CloudHSM', () => {
     const result = await runCopy(deps(), config(), NOW);
 
     // Assess
-    expect(result.skipped).toEqual([
-      expect.objectContaining({ sourceBackupId: SOURCE, reason: 'claimed-by-another-run' }),
+    expect(result.deferred).toEqual([
+      expect.objectContaining({
+        sourceBackupId: SOURCE,
+        reason: 'claimed-by-another-run',
+        holderRunId: 'other',
+        claimUntil: '2026-11-29T12:01:00Z',
+      }),
     ]);
     expect(fake.callsOf('TagResource')).toHaveLength(0);
     expect(fake.callsOf('CopyBackupToRegion')).toHaveLength(0);
-    expect(copyRunFailed(result)).toBe(false);
+    expect(copyRunFailed(result)).toBe(true);
   });
 
   it('takes over a claim that has expired', async () => {
@@ -266,7 +305,8 @@ describe('runCopy against a mocked CloudHSM', () => {
   it('backs off when another run overwrites its claim during the settle wait', async () => {
     // Prepare
     fake.beforeCall = (call) => {
-      if (call.operation === 'ListTags' && fake.callsOf('ListTags').length === 2) {
+      const confirm = (call.input.Filters as { backupIds?: string[] } | undefined)?.backupIds;
+      if (call.operation === 'DescribeBackups' && call.region === 'us-east-1' && confirm) {
         const [source] = fake.backups.get('us-east-1')!;
         source!.TagList = source!.TagList!.map((t) =>
           t.Key === COPY_TAGS.claim
@@ -280,10 +320,25 @@ describe('runCopy against a mocked CloudHSM', () => {
     const result = await runCopy(deps(), config(), NOW);
 
     // Assess
-    expect(result.skipped[0]).toMatchObject({ reason: 'claimed-by-another-run' });
-    expect(result.skipped[0]?.detail).toMatch(/run rival holds it/);
+    expect(result.deferred[0]).toMatchObject({ reason: 'claimed-by-another-run', holderRunId: 'rival' });
+    expect(result.deferred[0]?.detail).toMatch(/run rival holds its claim/);
     expect(fake.callsOf('CopyBackupToRegion')).toHaveLength(0);
+    // The rival's claim is read at release and left alone.
     expect(fake.callsOf('UntagResource')).toHaveLength(0);
+  });
+
+  it('reads the tags again before claiming when its listing is older than half the settle wait', async () => {
+    // Prepare: 15 ms pass between readings of the monotonic clock; the settle wait is 20 ms.
+    let tick = 0;
+    const monotonic = () => (tick += 15);
+
+    // Act
+    const result = await runCopy(deps({ monotonic }), config(), NOW);
+
+    // Assess
+    const claimCalls = fake.calls.map((c) => `${c.operation}@${c.region}`).slice(2, 5);
+    expect(claimCalls).toEqual(['ListTags@us-east-1', 'TagResource@us-east-1', 'DescribeBackups@us-east-1']);
+    expect(result.copied).toHaveLength(1);
   });
 
   it('does not trust a claim whose read and write took longer than the settle wait', async () => {
@@ -295,12 +350,16 @@ describe('runCopy against a mocked CloudHSM', () => {
     const result = await runCopy(deps({ monotonic }), config(), NOW);
 
     // Assess
-    expect(result.skipped[0]).toMatchObject({ reason: 'claim-not-confirmed' });
+    expect(result.deferred[0]).toMatchObject({ reason: 'claim-not-confirmed', holderRunId: 'run-1' });
     expect(fake.callsOf('CopyBackupToRegion')).toHaveLength(0);
+    expect(fake.callsOf('UntagResource')).toHaveLength(1);
   });
 
   it('does not copy over a copy another run made between planning and claiming', async () => {
-    // Prepare
+    // Prepare: the listing is too old to stake from (15 ms a tick, 20 ms settle), so the claim
+    // reads the tags after planning, and a copy made meanwhile must be looked for again.
+    let tick = 0;
+    const monotonic = () => (tick += 15);
     fake.beforeCall = (call) => {
       if (call.operation === 'TagResource') {
         fake.add('us-west-2', {
@@ -312,7 +371,7 @@ describe('runCopy against a mocked CloudHSM', () => {
     };
 
     // Act
-    const result = await runCopy(deps(), config(), NOW);
+    const result = await runCopy(deps({ monotonic }), config(), NOW);
 
     // Assess
     expect(result.alreadyPresent[0]).toMatchObject({ destinationBackupId: 'backup-otherrunnnnn' });
@@ -384,7 +443,8 @@ describe('runCopy against a mocked CloudHSM', () => {
     const result = await runCopy(deps({ shouldStop: () => true }), config(), NOW);
 
     // Assess
-    expect(result.skipped[0]).toMatchObject({ reason: 'stopped' });
+    expect(result.deferred[0]).toMatchObject({ reason: 'stopped' });
+    expect(copyRunFailed(result)).toBe(true);
     expect(fake.callsOf('CopyBackupToRegion')).toHaveLength(0);
     expect(fake.callsOf('TagResource')).toHaveLength(0);
   });
@@ -473,6 +533,7 @@ describe('runCopy against a mocked CloudHSM', () => {
     const sent: { events: FeedEvent[]; target: FeedTarget }[] = [];
     const publish = async (events: FeedEvent[], target: FeedTarget) => {
       sent.push({ events, target });
+      if (events.length === 1) return { published: 1, calls: 1, failed: [] };
       return {
         published: 1,
         calls: 1,
@@ -505,5 +566,9 @@ describe('runCopy against a mocked CloudHSM', () => {
       },
     ]);
     expect(copyRunFailed(result)).toBe(true);
+    // Then the Run Summary, on its own, saying the run failed because an event was lost.
+    expect(sent[1]?.events.map((e) => e.detailType)).toEqual(['CloudHSM Run Summary']);
+    expect(sent[1]?.events[0]?.detail).toMatchObject({ job: 'copy', exitCode: 1, exitStatus: 'failed' });
+    expect(result.events?.published).toBe(2);
   });
 });

@@ -151,6 +151,7 @@ export class FakeCloudHsm {
   private describe(region: string, input: Record<string, unknown>) {
     const filters = (input.Filters ?? {}) as Record<string, string[]>;
     let list = [...(this.backups.get(region) ?? [])];
+    if (filters.backupIds) list = list.filter((b) => filters.backupIds!.includes(b.BackupId ?? ''));
     if (filters.sourceBackupIds)
       list = list.filter((b) => filters.sourceBackupIds!.includes(b.SourceBackup ?? ''));
     if (filters.clusterIds) list = list.filter((b) => filters.clusterIds!.includes(b.ClusterId ?? ''));

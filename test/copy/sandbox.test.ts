@@ -37,7 +37,7 @@ function deps(sandbox: Sandbox, clients: AwsClients, extra: Partial<CopyDeps> = 
     clients,
     now: () => sandbox.clock.now(),
     sleep: async (ms) => sandbox.clock.advance(ms),
-    tuning: { claimSettleMs: 150, retryBaseMs: 1_000 },
+    tuning: { claimSettleMs: 400, retryBaseMs: 1_000 },
     ...extra,
   };
 }
@@ -149,11 +149,7 @@ describe('copy against the sandbox', () => {
     for (let i = 0; i < 5; i++) {
       const result = await runCopy(deps(sandbox, clients, { tuning: { claimSettleMs: 400 } }), config(), NOW);
       runs.push(result);
-      if (
-        result.counts.copied + result.counts.failed === 0 &&
-        result.skipped.every((l) => !l.reason?.startsWith('claim'))
-      )
-        break;
+      if (result.counts.copied + result.counts.failed + result.counts.deferred === 0) break;
       sandbox.clock.advance(11 * 60_000);
     }
 
@@ -221,6 +217,28 @@ describe('copy against the sandbox', () => {
     expect(copyCalls).toHaveLength(12);
   });
 
+  it('a run that starts while another holds its claims defers every backup to it; one copy each', async () => {
+    // Prepare
+    const { sandbox, clients } = await start();
+    const other = new AwsClients(clients.options);
+    const sources = eligible(sandbox);
+    let second: Awaited<ReturnType<typeof runCopy>> | undefined;
+    const settle = async (ms: number) => {
+      second = await runCopy(deps(sandbox, other), config(), NOW);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    };
+
+    // Act: the second run plans, claims and ends inside the first run's settle wait.
+    const first = await runCopy(deps(sandbox, clients, { settle, runId: 'run-first' }), config(), NOW);
+    other.destroy();
+
+    // Assess
+    expectExactlyOneCopyEach(sandbox, sources);
+    expect(first.counts).toMatchObject({ copied: 12, deferred: 0, failed: 0 });
+    expect(second!.counts).toMatchObject({ copied: 0, deferred: 12, failed: 0 });
+    expect(second!.deferred.every((l) => l.holderRunId === 'run-first')).toBe(true);
+  });
+
   it('--wait sees CREATE_IN_PROGRESS turn READY as the sandbox clock advances', async () => {
     // Prepare
     const { sandbox, clients } = await start({ copyDelaySeconds: 60 });
@@ -242,7 +260,7 @@ describe('copy against the sandbox', () => {
     expect(states).toBeGreaterThanOrEqual(4);
   });
 
-  it('publishes one event per copy to the sandbox’s EventBridge', async () => {
+  it('publishes one event per copy, then the Run Summary, to the sandbox’s EventBridge', async () => {
     // Prepare
     const { sandbox, clients } = await start({}, 1);
 
@@ -250,9 +268,12 @@ describe('copy against the sandbox', () => {
     const result = await runCopy(deps(sandbox, clients), config({ publish: 'true' }), NOW);
 
     // Assess
-    const events = sandbox.events();
-    expect(result.events).toMatchObject({ published: 4, failed: [] });
-    expect(events.map((e) => e.detailType)).toEqual(Array(4).fill('CloudHSM Backup Copied'));
+    const events = sandbox.events().filter((e) => e.detailType === 'CloudHSM Backup Copied');
+    expect(result.events).toMatchObject({ published: 5, failed: [] });
+    expect(sandbox.events().map((e) => e.detailType)).toEqual([
+      ...Array(4).fill('CloudHSM Backup Copied'),
+      'CloudHSM Run Summary',
+    ]);
     expect(events[0]).toMatchObject({ source: 'cloudhsm-ops', region: 'us-east-1' });
     expect(events[0]?.detail).toMatchObject({ account: '111122223333', runId: result.runId });
     expect(

@@ -3,8 +3,10 @@
  * us-west-2 copies): a scheduled event in, copies made and Backup Copied events out; a
  * second run finds everything already present.
  */
+import { TagResourceCommand } from '@aws-sdk/client-cloudhsm-v2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CopySummary } from '../../functions/copy.js';
+import { COPY_TAGS, formatClaim } from '../../lib/copy/tags.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import {
   type Captured,
@@ -77,19 +79,63 @@ describe('copy handler', () => {
     expect(copiesIn('us-west-2').length - before).toBe(first.counts.copied);
   });
 
-  it('near the deadline starts no copy and leaves them for the next run', async () => {
+  it('near the deadline starts no copy, defers them and fails, so the retry makes them', async () => {
     // Prepare: less than the 120 s margin left from the start.
     const copy = await loadHandler('copy', env());
     const before = copiesIn('us-west-2').length;
     // Act
-    const summary = (await copy.handler(
-      scheduledEvent(s.sandbox.clock.now()),
-      lambdaContext(30_000),
-    )) as never as Summary;
+    const outcome = await copy
+      .handler(scheduledEvent(s.sandbox.clock.now()), lambdaContext(30_000))
+      .catch((error: unknown) => error);
     // Assess
-    expect(summary.counts.copied).toBe(0);
-    expect(summary.leftForNextRun).toBeGreaterThan(0);
+    expect(outcome).toMatchObject({ name: 'RunFailedError' });
+    expect(String((outcome as Error).message)).toMatch(/copy\(ies\) deferred, not made yet \(stopped\)/);
+    expect(metricTotal(out, 'CopiesDeferred')).toBeGreaterThan(0);
     expect(copiesIn('us-west-2').length).toBe(before);
-    expect(s.sandbox.requests().filter((r) => r.mutating)).toEqual([]);
+    expect(s.sandbox.requests().filter((r) => r.mutating && r.operation !== 'PutEvents')).toEqual([]);
+  });
+
+  it('a run killed after claiming: the next invocation defers its backups, counts them and fails', async () => {
+    // Prepare: another run's live claim on every source backup in the window.
+    const clients = s.clients;
+    const sources = s.sandbox
+      .backups('us-east-1')
+      .filter((b) => b.BackupState === 'READY' && !b.SourceBackup)
+      .map((b) => String(b.BackupId));
+    const until = new Date(s.sandbox.clock.now().getTime() + 120_000);
+    for (const id of sources) {
+      await clients.cloudHsm('us-east-1').send(
+        new TagResourceCommand({
+          ResourceId: id,
+          TagList: [{ Key: COPY_TAGS.claim, Value: formatClaim({ runId: 'run-killed', until }) }],
+        }),
+      );
+    }
+    const copy = await loadHandler('copy', env());
+    // Act
+    const outcome = await copy
+      .handler(scheduledEvent(s.sandbox.clock.now()), lambdaContext())
+      .catch((error: unknown) => error);
+    // Assess
+    expect(outcome).toMatchObject({ name: 'RunFailedError' });
+    expect(String((outcome as Error).message)).toMatch(/claims held by run run-killed/);
+    const deferred = metricTotal(out, 'CopiesDeferred');
+    expect(deferred).toBeGreaterThan(0);
+    expect(metricTotal(out, 'BackupsCopied')).toBe(0);
+    expect(metricTotal(out, 'Failures')).toBe(1);
+    const summary = s.sandbox.events().filter((e) => e.detailType === 'CloudHSM Run Summary');
+    expect(summary).toHaveLength(1);
+    expect(summary[0]!.detail).toMatchObject({
+      job: 'copy',
+      counts: { copied: 0, deferred },
+      exitCode: 1,
+      exitStatus: 'failed',
+    });
+    const logged = out.logs().filter((l) => l.message === 'copy deferred');
+    expect(logged).toHaveLength(deferred!);
+    expect(logged[0]).toMatchObject({
+      holderRunId: 'run-killed',
+      claimUntil: until.toISOString().replace('.000Z', 'Z'),
+    });
   });
 });

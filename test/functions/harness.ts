@@ -54,11 +54,20 @@ type HandlerModule = {
   handler: (event: ScheduledEvent, context: Context) => Promise<Record<string, unknown>>;
 };
 
+/** Loads run one at a time: the environment is process-wide, and one load's clean-up must not hit another's import. */
+let loading: Promise<unknown> = Promise.resolve();
+
 /**
  * Imports `functions/<job>.ts` afresh with exactly `env` set (as Lambda's init phase would),
  * then restores the test process's environment. Rejects when the module fails to initialise.
  */
-export async function loadHandler(job: Job, env: Record<string, string>): Promise<HandlerModule> {
+export function loadHandler(job: Job, env: Record<string, string>): Promise<HandlerModule> {
+  const load = loading.then(() => loadAlone(job, env));
+  loading = load.catch(() => undefined);
+  return load;
+}
+
+async function loadAlone(job: Job, env: Record<string, string>): Promise<HandlerModule> {
   for (const name of VARIABLES) vi.stubEnv(name, undefined);
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   vi.resetModules();

@@ -1,0 +1,104 @@
+import { describeError, errorCode } from '../errors.js';
+import type { CopyPlan, ExistingCopy } from './plan.js';
+
+/**
+ * What a copy run reports: its lines by outcome, and when the run counts as failed. The CLI
+ * printers, the Lambda handler and the Run Summary all read this shape.
+ */
+
+/** One line of the result: a source backup, and a destination when it concerns one. */
+export interface CopyLine {
+  sourceRegion: string;
+  sourceBackupId?: string;
+  sourceClusterId?: string;
+  /** The source backup's creation time (ISO), which its copies share. */
+  sourceCreatedAt?: string;
+  destinationRegion?: string;
+  destinationBackupId?: string;
+  /** The copy's state as last seen. */
+  state?: string;
+  /**
+   * A skip reason (`not-ready`, `source-deleted`, ...: `SkipReason` in plan.ts), a deferral reason
+   * (`claimed-by-another-run`, ...: `DeferReason`), `copy-deleted`, or the error code of a failure.
+   */
+  reason?: string;
+  detail?: string;
+  /** CopyBackupToRegion calls made for this line. */
+  attempts?: number;
+  /** True when a call's answer was lost and the copy was found by looking. */
+  recovered?: boolean;
+  /** For a deferred line: the run holding the source's claim (this run's own id when it gave up its claim). */
+  holderRunId?: string;
+  /** For a deferred line: when that claim expires (ISO); after it, any run copies the backup. */
+  claimUntil?: string;
+}
+
+/** More than one copy of a source backup in one DR region. */
+export interface DuplicateReport {
+  sourceBackupId: string;
+  destinationRegion: string;
+  copies: ExistingCopy[];
+  /** Our own duplicate, deleted (restorable for 7 days) because another copy is READY. */
+  removed?: string;
+}
+
+export interface CopyResult {
+  runId: string;
+  dryRun: boolean;
+  startedAt: string;
+  finishedAt: string;
+  plan: CopyPlan;
+  /** What the plan said to copy (a dry run stops here). */
+  planned: CopyLine[];
+  copied: CopyLine[];
+  alreadyPresent: CopyLine[];
+  skipped: CopyLine[];
+  failed: CopyLine[];
+  /**
+   * Copies this run was asked to make and did not, because a claim kept it off the source
+   * (another run's, or its own that it could not confirm or that ran out) or it was told to
+   * stop. Still uncopied: the run fails, and a later run copies them.
+   */
+  deferred: CopyLine[];
+  /** Copies `--wait` gave up on before they were READY (this run's, or an earlier run's). */
+  notReady: CopyLine[];
+  duplicates: DuplicateReport[];
+  warnings: string[];
+  events?: {
+    published: number;
+    failed: { event: string; errorCode: string; errorMessage: string }[];
+    calls: number;
+  };
+  counts: CopyCounts;
+}
+
+/** How many lines of each outcome a run has; what the table, `--json`, the Run Summary and the metrics show. */
+export type CopyCounts = {
+  copied: number;
+  alreadyPresent: number;
+  deferred: number;
+  skipped: number;
+  failed: number;
+  notReady: number;
+};
+
+type CopyOutcomes = Pick<CopyResult, 'failed' | 'notReady' | 'deferred'>;
+
+/**
+ * True when the run must exit non-zero: a failure, a copy not READY in time, a backup
+ * deferred (still uncopied), or an event lost. Deferred counts as failed so that no run
+ * reports success while backups it was asked to copy have no copy.
+ */
+export function copyRunFailed(result: CopyOutcomes & Pick<CopyResult, 'events'>): boolean {
+  return copyWorkFailed(result) || (result.events?.failed.length ?? 0) > 0;
+}
+
+/** True when the copying itself left something undone (events aside). */
+export function copyWorkFailed(result: CopyOutcomes): boolean {
+  return result.failed.length > 0 || result.notReady.length > 0 || result.deferred.length > 0;
+}
+
+/** A failed line: the error's code as the reason, and what was being done in the detail. */
+export function failure(line: CopyLine, error: unknown, what: string): CopyLine {
+  return { ...line, reason: errorCode(error) ?? 'Error', detail: `${what}: ${describeError(error)}` };
+}
