@@ -1,4 +1,5 @@
 import type { BackupInfo } from '../inventory/types.js';
+import { RECORD_TAG_PREFIX } from '../prune/record.js';
 
 /** Tag keys cloudhsm-ops writes; prune and people recognise a DR copy by them. */
 export const COPY_TAGS = {
@@ -36,11 +37,15 @@ export function isValidTag(key: string, value: string): boolean {
 const BOOKKEEPING_KEYS: ReadonlySet<string> = new Set(Object.values(COPY_TAGS));
 
 /**
- * Keys never carried over from a source: AWS-reserved ones and cloudhsm-ops' bookkeeping.
+ * Keys never carried over from a source: AWS-reserved ones, cloudhsm-ops' bookkeeping, and
+ * prune's deletion records (a copy was deleted by no one; a record on it would let
+ * `restore --run-id` and the next prune mistake it for that run's deletion).
  * Every other key is, the hold tag (`cloudhsm-ops:hold`) included: a held backup's copies are held too.
  */
 function isCarriedOver(key: string): boolean {
-  return !key.toLowerCase().startsWith('aws:') && !BOOKKEEPING_KEYS.has(key);
+  return (
+    !key.toLowerCase().startsWith('aws:') && !BOOKKEEPING_KEYS.has(key) && !key.startsWith(RECORD_TAG_PREFIX)
+  );
 }
 
 export interface CopyTagList {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COPY_TAGS, copyTagList } from '../../lib/copy/tags.js';
 import type { BackupInfo } from '../../lib/inventory/types.js';
+import { recordTagKey } from '../../lib/prune/record.js';
 
 const source: BackupInfo = {
   id: 'backup-abcdefghijk',
@@ -32,5 +33,15 @@ describe('copyTagList', () => {
     expect(byKey[COPY_TAGS.claim]).toBeUndefined();
     expect(byKey['aws:cloudformation:stack-name']).toBeUndefined();
     expect(dropped).toEqual([]);
+  });
+
+  it('never carries a deletion record: a copy of a restored backup was deleted by no one', () => {
+    // Prepare: a record left on a READY source when restore could not remove it.
+    const sourceTags = { env: 'prod', [recordTagKey('run-old')]: '2026-11-20T00:00:00Z' };
+    // Act
+    const { tags } = copyTagList(source, sourceTags, 'run-1');
+    // Assess
+    expect(tags.map((t) => t.Key)).not.toContain(recordTagKey('run-old'));
+    expect(tags.map((t) => t.Key)).toContain('env');
   });
 });
