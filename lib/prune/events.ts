@@ -4,7 +4,6 @@
  * `CloudHSM Backup Restored` per restore.
  */
 import { arns, type FeedEvent, FINDING_SCHEMA_VERSION } from '../events/types.js';
-import type { RestoreOutcome } from '../restore/restore.js';
 import type { PruneOutcome } from './execute.js';
 import { deletions, type PlanEntry, type PrunePlan, type PruneReason } from './plan.js';
 
@@ -21,7 +20,8 @@ export const PLAN_EVENT_MAX_LISTED = 100;
 /** Byte budget for the listed deletions, far under PutEvents' 256 KB so the envelope always fits. */
 export const PLAN_EVENT_LIST_BYTES = 32 * 1024;
 
-const withTime = (context: EventContext) => (context.time ? { time: context.time } : {});
+/** The event's `time` when the run has its own clock. */
+export const withTime = (context: EventContext) => (context.time ? { time: context.time } : {});
 
 /** One `CloudHSM Backup Deleted` event per backup this run moved to PENDING_DELETION. */
 export function deletedEvents(outcomes: readonly PruneOutcome[], context: EventContext): FeedEvent[] {
@@ -109,32 +109,4 @@ function clusterRegion(entries: readonly PlanEntry[], clusterId: string, region:
   const lineage = entries.filter((e) => e.lineage === clusterId);
   if (lineage.some((e) => !e.copy)) return region;
   return lineage.find((e) => e.sourceRegion)?.sourceRegion ?? region;
-}
-
-/** One `CloudHSM Backup Restored` event per backup this run brought back; `nextPrune` says what the next prune does with it. */
-export function restoredEvents(
-  outcomes: readonly RestoreOutcome[],
-  context: EventContext,
-  nextPrune?: string,
-): FeedEvent[] {
-  return outcomes
-    .filter((o) => o.status === 'succeeded')
-    .map((o) => ({
-      detailType: 'CloudHSM Backup Restored',
-      detail: {
-        schemaVersion: FINDING_SCHEMA_VERSION,
-        runId: context.runId,
-        account: context.account,
-        region: o.region,
-        backupId: o.backupId,
-        clusterId: o.clusterId ?? null,
-        lineage: o.lineage ?? null,
-        createdAt: o.createdAt ?? null,
-        outcome: o.reason,
-        held: o.held ?? false,
-        ...(nextPrune ? { nextPrune } : {}),
-      },
-      resources: [arns.backup(o.region, context.account, o.backupId)],
-      ...withTime(context),
-    }));
 }

@@ -37,12 +37,12 @@ import {
 import { listBackups } from '../inventory/gather.js';
 import type { BackupInfo } from '../inventory/types.js';
 import { lineageOf } from '../inventory/types.js';
-import { restoredEvents } from '../prune/events.js';
 import { type CloudHsmClients, describeBackupsById } from '../prune/lookup.js';
 import { RUN_ID_PATTERN, recordedRuns, recordTagKey } from '../prune/record.js';
 import type { PublishFn, PublishReport } from '../prune/run.js';
 import type { RunCounts } from '../run.js';
 import { newRunId } from '../run.js';
+import { restoredEvents } from './events.js';
 
 /** How long CloudHSM keeps a deleted backup restorable (spec/aws-api.md §2). */
 export const RESTORE_WINDOW = Duration.fromObject({ days: 7 });
