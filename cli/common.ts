@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { AwsClients } from '../lib/aws/clients.js';
 import { checkEndpointTransport, isLoopbackUrl, parseEndpoint, parseRegion } from '../lib/config/common.js';
 import { describeError, UsageError } from '../lib/errors.js';
+import { type Colors, colorsFor } from '../lib/text/color.js';
 
 /** Exit codes, the CLI's contract: 0 done, 1 an operation failed or --fail-on tripped, 2 bad input. */
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
@@ -150,6 +151,9 @@ export function regionsFrom(flags: string[] | undefined): string[] {
  */
 export class Output {
   constructor(readonly json: boolean) {}
+
+  /** Colours for what `say` writes: none unless that stream is a terminal (or FORCE_COLOR). */
+  readonly colors: Colors = colorsFor(process.stdout, process.env);
 
   /** A line for people. */
   say(line = ''): void {

@@ -196,40 +196,40 @@ function rows(result: CopyResult): Row[] {
 }
 
 async function render(result: CopyResult, config: CopyConfig, out: Output): Promise<void> {
-  const { default: Table } = await import('cli-table3');
-  const { default: pc } = await import('picocolors');
+  const { columns } = await import('../../lib/text/columns.js');
+  const c = out.colors;
   const window = `${config.since.toHuman()} (since ${result.plan.windowStart.toISOString()})`;
   out.say(
     `${result.dryRun ? 'Dry run: ' : ''}copy ${config.sourceRegions.join(', ')} → ${config.drRegions.join(', ')}, ` +
       `backups created within ${window}`,
   );
-  const all = rows(result);
-  if (all.length > 0) {
-    const table = new Table({
-      head: ['source', 'backup', 'cluster', 'to', 'result', 'copy / why'],
-      style: { head: [], compact: true },
-    });
-    for (const { line, result: label, note } of all) {
-      const colour =
-        label === 'FAILED' || label === 'not READY'
-          ? pc.red
-          : label.startsWith('deferred')
-            ? pc.yellow
-            : label.startsWith('copied') || label === 'would copy'
-              ? pc.green
-              : (text: string) => text;
-      table.push([
+  // What was done or is to be done, and why the rest was left; backups older than the window
+  // are only counted (below, and listed in --json).
+  const listed = rows(result).filter(({ line }) => line.reason !== 'outside-window');
+  if (listed.length > 0) {
+    const colour = (label: string) =>
+      label === 'FAILED' || label === 'not READY'
+        ? c.red
+        : label.startsWith('deferred')
+          ? c.yellow
+          : label.startsWith('copied') || label === 'would copy'
+            ? c.green
+            : (text: string) => text;
+    const lines = columns(
+      ['source', 'backup', 'cluster', 'to', 'result', 'copy / why'],
+      listed.map(({ line, result: label, note }) => [
         line.sourceRegion,
         line.sourceBackupId ?? '',
         line.sourceClusterId ?? '',
         line.destinationRegion ?? '(all)',
-        colour(label),
+        label,
         note,
-      ]);
-    }
-    out.say(table.toString());
+      ]),
+      (row, column, padded) => (column === 4 ? colour(listed[row]!.result)(padded) : padded),
+    );
+    for (const line of lines) out.say(line);
   } else {
-    out.say('No backups in the window.');
+    out.say('Nothing in the window to copy.');
   }
   for (const duplicate of result.duplicates) {
     out.warn(
@@ -239,28 +239,28 @@ async function render(result: CopyResult, config: CopyConfig, out: Output): Prom
     );
   }
   for (const warning of result.warnings) out.warn(`warning: ${warning}`);
-  const c = result.counts;
-  const verb = result.dryRun ? `would copy ${result.planned.length}` : `copied ${c.copied}`;
+  const counts = result.counts;
+  const verb = result.dryRun ? `would copy ${result.planned.length}` : `copied ${counts.copied}`;
   const older = result.skipped.filter((l) => l.reason === 'outside-window').length;
   out.say(
-    `${verb}, already present ${c.alreadyPresent}` +
-      (c.deferred > 0 ? `, deferred ${c.deferred}` : '') +
-      `, skipped ${c.skipped}` +
-      (older > 0 ? ` (${older} older than the window, not listed)` : '') +
-      `, failed ${c.failed}` +
-      (config.wait ? `, not READY ${c.notReady}` : '') +
+    `${verb}, already present ${counts.alreadyPresent}` +
+      (counts.deferred > 0 ? `, deferred ${counts.deferred}` : '') +
+      `, skipped ${counts.skipped}` +
+      (older > 0 ? ` (${older} created before the window: counted, not listed)` : '') +
+      `, failed ${counts.failed}` +
+      (config.wait ? `, not READY ${counts.notReady}` : '') +
       (result.events ? `, events published ${result.events.published}` : '') +
       ` (run ${result.runId})`,
   );
   if (result.dryRun && result.planned.length > 0) out.say('Run again without --dry-run to copy.');
-  if (c.deferred > 0) {
+  if (counts.deferred > 0) {
     const until = result.deferred
       .map((l) => l.claimUntil)
       .filter(Boolean)
       .sort()
       .at(-1);
     out.warn(
-      `${c.deferred} copy(ies) deferred, still not made: run copy again` +
+      `${counts.deferred} copy(ies) deferred, still not made: run copy again` +
         (until ? ` after ${until}, when the claims above expire` : '') +
         ' (exit 1).',
     );

@@ -1,5 +1,4 @@
 import { type Command, Option } from 'commander';
-import pc from 'picocolors';
 import { UsageError } from '../../lib/errors.js';
 import type { PlanEntry } from '../../lib/prune/plan.js';
 import {
@@ -98,7 +97,7 @@ async function runPruneCommand(options: PruneOptions, out: Output): Promise<numb
 
   let bar: InstanceType<typeof cliProgress.SingleBar> | undefined;
   const paint = (entry: { decision: string }, text: string) =>
-    entry.decision === 'delete' ? pc.red(text) : pc.green(text);
+    entry.decision === 'delete' ? out.colors.red(text) : out.colors.green(text);
   try {
     const run = await runPrune(
       {
@@ -127,7 +126,7 @@ async function runPruneCommand(options: PruneOptions, out: Output): Promise<numb
           out.say(report.planSummary(plan));
           if (plan.overLimit) {
             out.warn(
-              pc.yellow(
+              out.colors.yellow(
                 `warning: ${plan.counts.delete} deletions exceed --max-deletions ${plan.maxDeletions}; ` +
                   'an --execute run refuses this plan before the first delete.',
               ),

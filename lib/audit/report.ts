@@ -4,19 +4,10 @@ import type { Severity } from '../config/common.js';
 import { SEVERITIES } from '../config/common.js';
 import type { Finding } from '../events/findings.js';
 import { describeEvent } from '../events/publisher.js';
+import type { Colors } from '../text/color.js';
 import type { AuditReport } from './run.js';
 
-type Colors = ReturnType<typeof pc.createColors>;
-
-/**
- * Whether to colour output for a stream: never under NO_COLOR (any non-empty value),
- * always under FORCE_COLOR (other than 0), otherwise only on a terminal.
- */
-export function colorEnabled(stream: { isTTY?: boolean }, env: Record<string, string | undefined>): boolean {
-  if (env.NO_COLOR) return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
-  return Boolean(stream.isTTY);
-}
+export { colorEnabled } from '../text/color.js';
 
 function paintSeverity(c: Colors, severity: Severity, failed: boolean): string {
   if (!failed) return c.dim(severity);

@@ -370,8 +370,10 @@ describe('cloudhsm-ops copy (CLI) against the sandbox', () => {
     // Assess
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(
-      /copied 1, already present 0, skipped \d+ \(\d+ older than the window, not listed\), failed 1/,
+      /copied 1, already present 0, skipped \d+ \(\d+ created before the window: counted, not listed\), failed 1/,
     );
+    // Those are only counted: no row of the table is a backup older than the window.
+    expect(run.stdout).not.toMatch(/outside-window/);
     expect(run.stdout).toMatch(/FAILED/);
     expect(run.stdout).toMatch(/could not look for existing copies/);
   });
