@@ -38,7 +38,9 @@ export function registerAudit(program: Command): void {
         'every zone, ports 2223-2225 open beyond private networks and the security group self rule, degraded ' +
         'state, backup freshness, copies in DR regions, retention policy, stale DR copies and copies left by ' +
         'deleted clusters, end-of-support HSM type and unfinished setup. DELETED clusters are not audited. ' +
-        'Regions are gathered in parallel. With --publish, every result (PASSED too) goes to EventBridge as a ' +
+        'Regions are gathered in parallel. A check that cannot judge a cluster (e.g. az-spread with one ACTIVE ' +
+        'HSM) reports NOT_APPLICABLE, which is not a pass. ' +
+        'With --publish, every result (PASSED and NOT_APPLICABLE too) goes to EventBridge as a ' +
         '"CloudHSM Finding" event, then a "CloudHSM Run Summary".',
     )
     .option(

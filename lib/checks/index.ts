@@ -13,6 +13,7 @@ import { subnetCoverage } from './subnet-coverage.js';
 import type { Check } from './types.js';
 
 export type { Check, CheckConfig, CheckFacts, CheckResult, CheckStatus, Remediation } from './types.js';
+export { CHECK_STATUSES } from './types.js';
 
 /**
  * Every check the audit runs, in report order. A new check is one file, one test and one

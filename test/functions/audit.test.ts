@@ -68,6 +68,10 @@ describe('audit handler', () => {
         summary.findings.failedBySeverity[severity],
       );
     }
+    // A check that could not judge is counted apart, never as a pass.
+    expect(summary.findings.byStatus.NOT_APPLICABLE).toBeGreaterThan(0);
+    expect(metricTotal(out, 'FindingsNotApplicable')).toBe(summary.findings.byStatus.NOT_APPLICABLE);
+    expect(metricTotal(out, 'FindingsPassed')).toBe(summary.findings.byStatus.PASSED);
     expect(out.metrics().every((m) => m.namespace === 'CloudHSMOps')).toBe(true);
     expect(metricTotal(out, 'Failures')).toBe(0);
     const failedLines = out.logs().filter((l) => l.message === 'finding FAILED');
