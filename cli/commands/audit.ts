@@ -36,7 +36,7 @@ export function registerAudit(program: Command): void {
       'Check every CloudHSM cluster of the given regions against AWS best practice: ACTIVE HSM count (a ' +
         'parked cluster with no HSM is reported once, as INFORMATIONAL) and Availability Zone spread, subnets in ' +
         'every zone, ports 2223-2225 open beyond private networks and the security group self rule, degraded ' +
-        'state, backup freshness, copies in DR regions, retention policy, stale DR copies and copies left by ' +
+        'state, backup freshness, copies in DR regions, retention policy, stale and duplicate DR copies, copies left by ' +
         'deleted clusters, end-of-support HSM type and unfinished setup. DELETED clusters are not audited. ' +
         'Regions are gathered in parallel. A check that cannot judge a cluster (e.g. az-spread with one ACTIVE ' +
         'HSM) reports NOT_APPLICABLE, which is not a pass. ' +

@@ -3,6 +3,7 @@ import { backupFreshness } from './backup-freshness.js';
 import { clusterState } from './cluster-state.js';
 import { degraded } from './degraded.js';
 import { drCopies } from './dr-copies.js';
+import { duplicateDrCopies } from './duplicate-dr-copies.js';
 import { hsmCount } from './hsm-count.js';
 import { hsmType } from './hsm-type.js';
 import { retentionPolicy } from './retention-policy.js';
@@ -31,5 +32,6 @@ export const CHECKS: readonly Check[] = [
   drCopies,
   retentionPolicy,
   staleDrCopies,
+  duplicateDrCopies,
   hsmType,
 ];

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerAudit } from '../../cli/commands/audit.js';
+import { CHECKS } from '../../lib/checks/index.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 const NOW = '2026-11-29T12:00:00Z';
@@ -64,7 +65,7 @@ describe('cloudhsm-ops audit', () => {
     expect(run.stdout).toContain('cluster-degradedeuro  eu-west-1  DEGRADED');
     expect(run.stdout).toMatch(/│ HIGH\s+│ FAILED\s+│ degraded\s+│ cluster is DEGRADED/);
     expect(run.stdout).toMatch(
-      /Audited 2 clusters in 1 region \(eu-west-1\) in \d+\.\ds: 24 findings, 6 FAILED \(1 CRITICAL, 4 HIGH, 1 MEDIUM\), 17 PASSED, 1 NOT_APPLICABLE/,
+      /Audited 2 clusters in 1 region \(eu-west-1\) in \d+\.\ds: 26 findings, 6 FAILED \(1 CRITICAL, 4 HIGH, 1 MEDIUM\), 19 PASSED, 1 NOT_APPLICABLE/,
     );
   });
 
@@ -88,7 +89,7 @@ describe('cloudhsm-ops audit', () => {
     // Assess
     expect(run.code).toBe(1);
     const document = JSON.parse(run.stdout);
-    expect(document.findings).toHaveLength(5 * 12);
+    expect(document.findings).toHaveLength(5 * CHECKS.length);
     expect(
       document.findings.filter(
         (f: { severity: string; status: string }) => f.status === 'FAILED' && f.severity === 'CRITICAL',
@@ -164,9 +165,11 @@ describe('cloudhsm-ops audit', () => {
     ]);
     // Assess
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('25 event(s) were NOT delivered to EventBridge bus "ops-feed" in eu-west-1');
+    expect(run.stderr).toContain(
+      `${2 * CHECKS.length + 1} event(s) were NOT delivered to EventBridge bus "ops-feed" in eu-west-1`,
+    );
     expect(run.stderr).toContain('CloudHSM Finding 111122223333/eu-west-1/cluster-degradedeuro/degraded: ');
-    expect(run.stderr).toContain('audit failed: 25 event(s) not delivered');
+    expect(run.stderr).toContain(`audit failed: ${2 * CHECKS.length + 1} event(s) not delivered`);
   }, 60_000);
 
   it('publishes every finding and the summary to the sandbox EventBridge', async () => {
@@ -181,14 +184,16 @@ describe('cloudhsm-ops audit', () => {
       '--publish',
     ]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Published 25 event(s) to EventBridge bus "default" in eu-west-1');
+    expect(run.stdout).toContain(
+      `Published ${2 * CHECKS.length + 1} event(s) to EventBridge bus "default" in eu-west-1`,
+    );
     expect(
       test.sandbox
         .events()
         .map((e) => e.detailType)
         .filter((t) => t === 'CloudHSM Run Summary'),
     ).toHaveLength(1);
-    expect(test.sandbox.events()).toHaveLength(25);
+    expect(test.sandbox.events()).toHaveLength(2 * CHECKS.length + 1);
   });
 
   it('rejects bad input with exit 2 before calling AWS', async () => {

@@ -93,7 +93,7 @@ describe('audit report rendering', () => {
 
   it('summarises findings by status and FAILED ones by severity', () => {
     expect(summaryLine(report(), { color: false })).toBe(
-      'Audited 2 clusters in 1 region (us-east-1) in 1.2s: 24 findings, 3 FAILED (1 CRITICAL, 2 HIGH), 20 PASSED, 1 NOT_APPLICABLE',
+      'Audited 2 clusters in 1 region (us-east-1) in 1.2s: 26 findings, 3 FAILED (1 CRITICAL, 2 HIGH), 22 PASSED, 1 NOT_APPLICABLE',
     );
   });
 
@@ -107,8 +107,8 @@ describe('audit report rendering', () => {
 
   it('puts the findings and the counts in the JSON document', () => {
     const document = reportDocument(report());
-    expect(document.findings).toHaveLength(24);
-    expect(document.summary.byStatus).toEqual({ FAILED: 3, PASSED: 20, NOT_APPLICABLE: 1 });
+    expect(document.findings).toHaveLength(26);
+    expect(document.summary.byStatus).toEqual({ FAILED: 3, PASSED: 22, NOT_APPLICABLE: 1 });
     const azSpread = document.findings.find(
       (f) => f.resource.id === 'cluster-zerohsmsaaaa' && f.checkId === 'az-spread',
     );

@@ -254,10 +254,10 @@ describe('runAudit', () => {
     // Act
     const report = await runAudit({ clients: new AwsClients() }, config(), NOW);
     // Assess
-    expect(report.findings.some((f) => f.checkId === 'dr-copies' || f.checkId === 'stale-dr-copies')).toBe(
-      false,
-    );
-    expect(report.findings).toHaveLength(2 * (CHECKS.length - 2));
+    const needDr = ['dr-copies', 'stale-dr-copies', 'duplicate-dr-copies'];
+    expect(CHECKS.filter((c) => c.needs?.includes('dr-backups')).map((c) => c.id)).toEqual(needDr);
+    expect(report.findings.some((f) => needDr.includes(f.checkId))).toBe(false);
+    expect(report.findings).toHaveLength(2 * (CHECKS.length - needDr.length));
     expect(report.skipped).toContainEqual({
       region: 'us-east-1',
       clusterId: 'cluster-aaaaaaaaaaa',
