@@ -23,6 +23,7 @@ interface AuditOptions extends CommonOptions {
   failOn?: string;
   graceHours?: string;
   rpoHours?: string;
+  copyRetention?: string;
   copyRetentionDays?: string;
   holdTag?: string;
   now?: string;
@@ -60,7 +61,17 @@ export function registerAudit(program: Command): void {
     .option('--fail-on <severity>', 'exit 1 when a FAILED finding is at or above this severity (e.g. HIGH)')
     .option('--grace-hours <hours>', 'how late the daily backup may be before backup-freshness fails', '6')
     .option('--rpo-hours <hours>', 'oldest acceptable recovery point in a DR region', '30')
-    .option('--copy-retention-days <days>', 'age at which a copy in a DR region is stale', '90')
+    .option(
+      '--copy-retention <mode>',
+      'fixed: a copy in a DR region is stale after --copy-retention-days; source: after its source ' +
+        "cluster's backup retention policy (--copy-retention-days where the cluster has none)",
+      'fixed',
+    )
+    .option(
+      '--copy-retention-days <days>',
+      'age at which a copy in a DR region is stale (with --copy-retention source: the fallback)',
+      '90',
+    )
     .option('--hold-tag <key>', 'tag key that exempts a backup from pruning', 'cloudhsm-ops:hold');
   withNowOption(withCommonOptions(command))
     .addHelpText(
@@ -69,6 +80,7 @@ export function registerAudit(program: Command): void {
         'cloudhsm-ops audit --region us-east-1',
         'cloudhsm-ops audit --region us-east-1,eu-west-1 --dr-region us-west-2 --fail-on HIGH',
         'cloudhsm-ops audit --region us-east-1 --dr-region us-west-2 --publish --event-bus ops-feed',
+        'cloudhsm-ops audit --region us-east-1 --dr-region us-west-2 --copy-retention source',
         'cloudhsm-ops audit --region us-east-1 --json | jq \'.findings[] | select(.status == "FAILED")\'',
         'cloudhsm-ops audit --endpoint http://127.0.0.1:4566 --region us-east-1 --now 2026-11-29T12:00:00Z',
       ]) +
@@ -94,6 +106,7 @@ export function auditConfigFromFlags(options: AuditOptions): AuditConfig {
       failOn: options.failOn,
       freshnessGraceHours: options.graceHours,
       drRpoHours: options.rpoHours,
+      copyRetention: options.copyRetention,
       copyRetentionDays: options.copyRetentionDays,
       holdTag: options.holdTag,
     },

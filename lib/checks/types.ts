@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { Severity } from '../config/common.js';
+import type { CopyRetentionMode } from '../copies/retention.js';
 import type { BackupInfo, ClusterInfo, SecurityGroupInfo, SubnetInfo, ZoneInfo } from '../inventory/types.js';
 
 /**
@@ -26,7 +27,9 @@ export interface CheckConfig {
   drRpoHours: number;
   /** Allowed lateness of the daily backup, in hours, on top of 24 h. */
   freshnessGraceHours: number;
-  /** Age in days after which a copy in a DR region is stale (what prune would remove). */
+  /** `fixed`: copies are stale after `copyRetentionDays`; `source`: after the source cluster's retention policy. */
+  copyRetention: CopyRetentionMode;
+  /** Age in days after which a copy in a DR region is stale (what prune would remove); the fallback under `source`. */
   copyRetentionDays: number;
   /** Tag key that exempts a backup from pruning. */
   holdTag: string;

@@ -210,6 +210,66 @@ describe('cloudhsm-ops audit', () => {
   });
 });
 
+describe('cloudhsm-ops audit --copy-retention source', () => {
+  /** stale-dr-copies per cluster of the demo's us-east-1, with the given retention flags. */
+  async function staleFindings(flags: string[]) {
+    test = await startTestSandbox({ fleet: 'demo' });
+    const run = await audit([
+      '--endpoint',
+      test.sandbox.url,
+      '--region',
+      'us-east-1',
+      '--dr-region',
+      'us-west-2',
+      '--now',
+      NOW,
+      '--json',
+      ...flags,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const findings = JSON.parse(run.stdout).findings as {
+      checkId: string;
+      resource: { id: string };
+      status: string;
+      expected: string;
+      observed: string;
+    }[];
+    await test.close();
+    test = undefined;
+    return new Map(findings.filter((f) => f.checkId === 'stale-dr-copies').map((f) => [f.resource.id, f]));
+  }
+
+  it('keeps each lineage copies as long as its source cluster keeps backups, and falls back to the days where it has no policy', async () => {
+    // Fixed 5 days: the ledger's 7-day-old copy is stale (its cluster keeps backups 14 days).
+    const fixed = await staleFindings(['--copy-retention-days', '5']);
+    expect(fixed.get('cluster-sameazledger')?.status).toBe('FAILED');
+    // Following the source: 14 days for the ledger (passes); no policy on partialsubnet: the 5-day fallback.
+    const source = await staleFindings(['--copy-retention', 'source', '--copy-retention-days', '5']);
+    const ledger = source.get('cluster-sameazledger')!;
+    expect(ledger.status).toBe('PASSED');
+    expect(ledger.expected).toContain("older than 14 days (the source cluster's backup retention policy)");
+    const partial = source.get('cluster-partialsubnet')!;
+    expect(partial.status).toBe('FAILED');
+    expect(partial.expected).toContain(
+      'older than 5 days (fallback: the source cluster has no backup retention policy)',
+    );
+    expect(source.get('cluster-paymentsprod')?.expected).toContain('older than 90 days (the source cluster');
+  });
+
+  it('refuses a mode it does not know with exit 2, before calling AWS', async () => {
+    const run = await audit([
+      '--region',
+      'us-east-1',
+      '--copy-retention',
+      'cluster',
+      '--endpoint',
+      'http://127.0.0.1:9',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('copy retention "cluster" is not "fixed" or "source"');
+  });
+});
+
 describe('cloudhsm-ops audit with a DR region that is also an audited region', () => {
   it('exits 2 with the message copy gives, before calling AWS', async () => {
     const run = await audit([
