@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAudit } from '../../lib/audit/run.js';
 import { parseAuditConfig } from '../../lib/config/audit.js';
+import { demoFleet, rebaseFleet } from '../../sandbox/index.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 let test: TestSandbox | undefined;
@@ -55,5 +56,17 @@ describe('the demo fleet story', () => {
     expect(test.sandbox.backups('us-west-2').filter((b) => b.BackupState === 'CREATE_IN_PROGRESS')).toEqual(
       [],
     );
+  });
+
+  it('holds on the demo moved to another day, as `sandbox --fleet demo --clock real` does', async () => {
+    // Prepare: the fleet rebased to a fixed instant (the CLI uses the machine's now), then past the copy delay.
+    test = await startTestSandbox({ fleet: rebaseFleet(demoFleet(), new Date('2027-03-01T08:30:00Z')) });
+    test.sandbox.clock.advance(5 * 60_000);
+    // Act
+    const finding = await auditDemo(test);
+    // Assess
+    expect(finding('cluster-singlehsmapp', 'dr-copies').status).toBe('FAILED');
+    expect(finding('cluster-nohsmsarchive', 'dr-copies').status).toBe('FAILED');
+    expect(finding('cluster-sameazledger', 'duplicate-dr-copies').status).toBe('FAILED');
   });
 });
