@@ -88,12 +88,13 @@ export function renderFindings(report: AuditReport, options: RenderOptions): str
 
 function renderBlock(heading: string, list: Finding[], c: Colors, options: RenderOptions): string {
   const width = Math.max(80, Math.min(options.width ?? 120, 200));
-  const observedWidth = width - 15 - 16 - 20 - 7;
+  // The check column fits the longest id (`duplicate-dr-copies`) so ids are never cut.
+  const observedWidth = width - 15 - 16 - 22 - 7;
   const findings = [...list].sort(byImportance);
   const failed = findings.filter((f) => f.status === 'FAILED');
   const table = new Table({
     head: ['Severity', 'Status', 'Check', 'Observed'],
-    colWidths: [15, 16, 20, observedWidth],
+    colWidths: [15, 16, 22, observedWidth],
     wordWrap: true,
     style: {
       compact: true,

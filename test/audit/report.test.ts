@@ -81,6 +81,10 @@ describe('audit report rendering', () => {
     const azRow = rows.find((row) => row.includes('az-spread'))!;
     expect(azRow).toMatch(/│ NOT_APPLICABLE\s+│ az-spread\s+│ not applicable: /);
     expect(rows.at(-1)).toBe(azRow);
+    // Check ids are never cut, the longest included.
+    const ids = text.split('\n').flatMap((line) => line.match(/^│ [A-Z]+\s+│ [A-Z_]+\s+│ (\S+)/)?.[1] ?? []);
+    expect(ids).toContain('duplicate-dr-copies');
+    expect(ids.some((id) => id.endsWith('…'))).toBe(false);
     // The healthy cluster's block has nothing the audit could not judge.
     expect(text.slice(0, text.indexOf('cluster-zerohsmsaaaa'))).not.toContain('NOT_APPLICABLE');
   });
