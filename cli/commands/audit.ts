@@ -63,9 +63,8 @@ export function registerAudit(program: Command): void {
     .option('--rpo-hours <hours>', 'oldest acceptable recovery point in a DR region', '30')
     .option(
       '--copy-retention <mode>',
-      'fixed: a copy in a DR region is stale after --copy-retention-days; source: after its source ' +
-        "cluster's backup retention policy (--copy-retention-days where the cluster has none)",
-      'fixed',
+      'fixed (the default): a copy in a DR region is stale after --copy-retention-days; source: after its ' +
+        "source cluster's backup retention policy (--copy-retention-days where the cluster has none)",
     )
     .option(
       '--copy-retention-days <days>',

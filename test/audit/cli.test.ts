@@ -256,6 +256,14 @@ describe('cloudhsm-ops audit --copy-retention source', () => {
     expect(source.get('cluster-paymentsprod')?.expected).toContain('older than 90 days (the source cluster');
   });
 
+  it('takes --copy-retention-days source alone as the same thing', async () => {
+    const source = await staleFindings(['--copy-retention-days', 'source']);
+    expect(source.get('cluster-sameazledger')?.expected).toContain(
+      "older than 14 days (the source cluster's",
+    );
+    expect(source.get('cluster-partialsubnet')?.expected).toContain('older than 90 days (fallback: ');
+  });
+
   it('refuses a mode it does not know with exit 2, before calling AWS', async () => {
     const run = await audit([
       '--region',
