@@ -51,6 +51,8 @@ export async function handler(event: ScheduleEvent, context: Context) {
       );
     }
     run.count(METRIC.findingsPassed, report.summary.findings.byStatus.PASSED);
+    // Checks that could not judge are counted apart: they are not passes.
+    run.count(METRIC.findingsNotApplicable, report.summary.findings.byStatus.NOT_APPLICABLE);
     run.count(METRIC.clustersAudited, report.clusters.length);
     run.count(METRIC.eventsPublished, report.publish?.published ?? 0);
     run.count(METRIC.eventsLost, report.publish?.failed.length ?? 0);

@@ -23,6 +23,7 @@ interface AuditOptions extends CommonOptions {
   failOn?: string;
   graceHours?: string;
   rpoHours?: string;
+  copyRetention?: string;
   copyRetentionDays?: string;
   holdTag?: string;
   now?: string;
@@ -36,9 +37,11 @@ export function registerAudit(program: Command): void {
       'Check every CloudHSM cluster of the given regions against AWS best practice: ACTIVE HSM count (a ' +
         'parked cluster with no HSM is reported once, as INFORMATIONAL) and Availability Zone spread, subnets in ' +
         'every zone, ports 2223-2225 open beyond private networks and the security group self rule, degraded ' +
-        'state, backup freshness, copies in DR regions, retention policy, stale DR copies and copies left by ' +
+        'state, backup freshness, copies in DR regions, retention policy, stale and duplicate DR copies, copies left by ' +
         'deleted clusters, end-of-support HSM type and unfinished setup. DELETED clusters are not audited. ' +
-        'Regions are gathered in parallel. With --publish, every result (PASSED too) goes to EventBridge as a ' +
+        'Regions are gathered in parallel. A check that cannot judge a cluster (e.g. az-spread with one ACTIVE ' +
+        'HSM) reports NOT_APPLICABLE, which is not a pass. ' +
+        'With --publish, every result (PASSED and NOT_APPLICABLE too) goes to EventBridge as a ' +
         '"CloudHSM Finding" event, then a "CloudHSM Run Summary".',
     )
     .option(
@@ -58,7 +61,16 @@ export function registerAudit(program: Command): void {
     .option('--fail-on <severity>', 'exit 1 when a FAILED finding is at or above this severity (e.g. HIGH)')
     .option('--grace-hours <hours>', 'how late the daily backup may be before backup-freshness fails', '6')
     .option('--rpo-hours <hours>', 'oldest acceptable recovery point in a DR region', '30')
-    .option('--copy-retention-days <days>', 'age at which a copy in a DR region is stale', '90')
+    .option(
+      '--copy-retention <mode>',
+      'fixed (the default): a copy in a DR region is stale after --copy-retention-days; source: after its ' +
+        "source cluster's backup retention policy (--copy-retention-days where the cluster has none)",
+    )
+    .option(
+      '--copy-retention-days <days>',
+      'age at which a copy in a DR region is stale (with --copy-retention source: the fallback)',
+      '90',
+    )
     .option(
       '--hold-tag <key>',
       'another tag key that exempts a backup from pruning (cloudhsm-ops:hold always does, as in prune)',
@@ -71,6 +83,7 @@ export function registerAudit(program: Command): void {
         'cloudhsm-ops audit --region us-east-1',
         'cloudhsm-ops audit --region us-east-1,eu-west-1 --dr-region us-west-2 --fail-on HIGH',
         'cloudhsm-ops audit --region us-east-1 --dr-region us-west-2 --publish --event-bus ops-feed',
+        'cloudhsm-ops audit --region us-east-1 --dr-region us-west-2 --copy-retention source',
         'cloudhsm-ops audit --region us-east-1 --json | jq \'.findings[] | select(.status == "FAILED")\'',
         'cloudhsm-ops audit --endpoint http://127.0.0.1:4566 --region us-east-1 --now 2026-11-29T12:00:00Z',
       ]) +
@@ -96,6 +109,7 @@ export function auditConfigFromFlags(options: AuditOptions): AuditConfig {
       failOn: options.failOn,
       freshnessGraceHours: options.graceHours,
       drRpoHours: options.rpoHours,
+      copyRetention: options.copyRetention,
       copyRetentionDays: options.copyRetentionDays,
       holdTag: options.holdTag,
     },

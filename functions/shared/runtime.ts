@@ -45,6 +45,7 @@ export const METRIC = {
   backupsLeftForNextRun: 'BackupsLeftForNextRun',
   findingsFailed: 'FindingsFailed',
   findingsPassed: 'FindingsPassed',
+  findingsNotApplicable: 'FindingsNotApplicable',
   clustersAudited: 'ClustersAudited',
   eventsPublished: 'EventsPublished',
   eventsLost: 'EventsLost',

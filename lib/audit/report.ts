@@ -27,10 +27,20 @@ function paintSeverity(c: Colors, severity: Severity, failed: boolean): string {
 
 const rank = (severity: Severity) => SEVERITIES.indexOf(severity);
 
-/** FAILED first, the most severe first; PASSED after, in registry order (the sort is stable). */
+/** Row order of the statuses: what failed, what passed, then what could not be judged. */
+const STATUS_ORDER: readonly Finding['status'][] = ['FAILED', 'PASSED', 'NOT_APPLICABLE'];
+
+/** FAILED first, the most severe first; PASSED after, then NOT_APPLICABLE, in registry order (the sort is stable). */
 function byImportance(a: Finding, b: Finding): number {
-  if (a.status !== b.status) return a.status === 'FAILED' ? -1 : 1;
+  if (a.status !== b.status) return STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status);
   return a.status === 'FAILED' ? rank(b.severity) - rank(a.severity) : 0;
+}
+
+function paintStatus(c: Colors, status: Finding['status']): string {
+  if (status === 'FAILED') return c.red(status);
+  if (status === 'PASSED') return c.green(status);
+  // Neither green nor red: the check could not judge.
+  return c.dim(status);
 }
 
 export interface RenderOptions {
@@ -69,12 +79,13 @@ export function renderFindings(report: AuditReport, options: RenderOptions): str
 
 function renderBlock(heading: string, list: Finding[], c: Colors, options: RenderOptions): string {
   const width = Math.max(80, Math.min(options.width ?? 120, 200));
-  const observedWidth = width - 15 - 9 - 20 - 7;
+  // The check column fits the longest id (`duplicate-dr-copies`) so ids are never cut.
+  const observedWidth = width - 15 - 16 - 22 - 7;
   const findings = [...list].sort(byImportance);
   const failed = findings.filter((f) => f.status === 'FAILED');
   const table = new Table({
     head: ['Severity', 'Status', 'Check', 'Observed'],
-    colWidths: [15, 9, 20, observedWidth],
+    colWidths: [15, 16, 22, observedWidth],
     wordWrap: true,
     style: {
       compact: true,
@@ -86,7 +97,7 @@ function renderBlock(heading: string, list: Finding[], c: Colors, options: Rende
     const isFailed = finding.status === 'FAILED';
     table.push([
       paintSeverity(c, finding.severity, isFailed),
-      isFailed ? c.red('FAILED') : c.green('PASSED'),
+      paintStatus(c, finding.status),
       finding.checkId,
       finding.observed,
     ]);
@@ -95,11 +106,16 @@ function renderBlock(heading: string, list: Finding[], c: Colors, options: Rende
     (f) =>
       `  ${paintSeverity(c, f.severity, true)} ${f.checkId}: ${f.remediation.text}\n    ${c.dim(f.remediation.url)}`,
   );
-  const status = failed.length ? c.red(`${failed.length} FAILED`) : c.green('all PASSED');
+  const notApplicable = findings.filter((f) => f.status === 'NOT_APPLICABLE').length;
+  const status = failed.length
+    ? c.red(`${failed.length} FAILED`)
+    : notApplicable
+      ? `${c.green('0 FAILED')}, ${c.dim(`${notApplicable} NOT_APPLICABLE`)}`
+      : c.green('all PASSED');
   return [heading + status, table.toString(), ...(fixes.length ? ['What to do:', ...fixes] : [])].join('\n');
 }
 
-/** One line: clusters, regions, findings by status and FAILED by severity, duration. */
+/** One line: clusters, regions, findings by status (NOT_APPLICABLE when any) and FAILED by severity, duration. */
 export function summaryLine(report: AuditReport, options: { color: boolean }): string {
   const c = pc.createColors(options.color);
   const { byStatus, failedBySeverity, total } = report.summary.findings;
@@ -115,6 +131,7 @@ export function summaryLine(report: AuditReport, options: { color: boolean }): s
     `Audited ${report.clusters.length} cluster${report.clusters.length === 1 ? '' : 's'} in ` +
     `${report.regions.length} ${regions} (${report.regions.join(', ')}) in ${(report.durationMs / 1000).toFixed(1)}s: ` +
     `${total} findings, ${failed}, ${c.green(`${byStatus.PASSED} PASSED`)}` +
+    (byStatus.NOT_APPLICABLE ? `, ${c.dim(`${byStatus.NOT_APPLICABLE} NOT_APPLICABLE`)}` : '') +
     (report.errors.length ? `, ${c.red(`${report.errors.length} error(s)`)}` : '') +
     (report.skipped.length ? `, ${report.skipped.length} check(s) skipped` : '')
   );

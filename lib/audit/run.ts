@@ -105,6 +105,7 @@ export function checkConfigOf(config: AuditConfig): CheckConfig {
     drRegions: config.drRegions,
     drRpoHours: config.drRpoHours,
     freshnessGraceHours: config.freshnessGraceHours,
+    copyRetention: config.copyRetention,
     copyRetentionDays: config.copyRetentionDays,
     holdTag: config.holdTag,
   };

@@ -69,12 +69,14 @@ export function isParked(cluster: ClusterInfo): boolean {
 }
 
 /**
- * The result for a check that does not apply to this cluster. It is PASSED, not absent,
- * so a consumer holding an earlier FAILED finding for the same id can close it.
+ * The result for a check that does not apply to this cluster (or cannot judge it): status
+ * NOT_APPLICABLE, never PASSED, so nothing keyed on one check sees green where nothing was
+ * judged; and not absent, so a consumer holding an earlier FAILED finding for the same id
+ * learns the check no longer applies. The observed text says why.
  */
 export function notApplicable(reason: string, expected: string, remediation: Remediation): CheckResult {
-  // The one place that decides how "not applicable" is represented (issue 17 wants a status of its own).
-  return { status: 'PASSED', observed: `${NOT_APPLICABLE_PREFIX}${reason}`, expected, remediation };
+  // The one place that decides how "not applicable" is represented.
+  return { status: 'NOT_APPLICABLE', observed: `${NOT_APPLICABLE_PREFIX}${reason}`, expected, remediation };
 }
 
 /** How a not-applicable result's observed text starts. */
@@ -82,7 +84,7 @@ export const NOT_APPLICABLE_PREFIX = 'not applicable: ';
 
 /** True for a result {@link notApplicable} made. */
 export function isNotApplicable(result: Pick<CheckResult, 'status' | 'observed'>): boolean {
-  return result.status === 'PASSED' && result.observed.startsWith(NOT_APPLICABLE_PREFIX);
+  return result.status === 'NOT_APPLICABLE';
 }
 
 /** The newest backup in READY state, or undefined. */

@@ -3,6 +3,7 @@ import { backupFreshness } from './backup-freshness.js';
 import { clusterState } from './cluster-state.js';
 import { degraded } from './degraded.js';
 import { drCopies } from './dr-copies.js';
+import { duplicateDrCopies } from './duplicate-dr-copies.js';
 import { hsmCount } from './hsm-count.js';
 import { hsmType } from './hsm-type.js';
 import { retentionPolicy } from './retention-policy.js';
@@ -13,6 +14,7 @@ import { subnetCoverage } from './subnet-coverage.js';
 import type { Check } from './types.js';
 
 export type { Check, CheckConfig, CheckFacts, CheckResult, CheckStatus, Remediation } from './types.js';
+export { CHECK_STATUSES } from './types.js';
 
 /**
  * Every check the audit runs, in report order. A new check is one file, one test and one
@@ -30,5 +32,6 @@ export const CHECKS: readonly Check[] = [
   drCopies,
   retentionPolicy,
   staleDrCopies,
+  duplicateDrCopies,
   hsmType,
 ];

@@ -1,4 +1,5 @@
 import { DEFAULT_HOLD_TAG } from '../config/common.js';
+import { copyRetentionFor } from '../copies/retention.js';
 import type { BackupInfo } from '../inventory/types.js';
 import { DOCS, drRegionsFor, formatDuration, newestReady, notApplicable, plural } from './common.js';
 import type { Check, CheckConfig } from './types.js';
@@ -55,10 +56,13 @@ export const staleDrCopies: Check = {
   title: 'No stale backup copies in DR regions',
   severity: 'MEDIUM',
   needs: ['dr-backups'],
-  evaluate({ cluster, drCopies, config, now }) {
+  evaluate({ cluster, drCopies, config: given, now }) {
+    // The cluster is its lineage's source; under `source` its own policy sets the copies' retention.
+    const retention = copyRetentionFor({ mode: given.copyRetention, days: given.copyRetentionDays }, cluster);
+    const config = { ...given, copyRetentionDays: retention.days };
     const regions = drRegionsFor(cluster, config.drRegions);
     const expected =
-      `no READY copy older than ${config.copyRetentionDays} days in ${regions.length ? regions.join(', ') : 'DR regions'} ` +
+      `no READY copy older than ${retention.describe} in ${regions.length ? regions.join(', ') : 'DR regions'} ` +
       '(the newest copy, NeverExpires copies and held copies excepted)';
     const stale = regions
       .map((region) => ({ region, copies: staleCopies(drCopies[region] ?? [], config, now.toMillis()) }))

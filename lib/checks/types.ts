@@ -1,9 +1,17 @@
 import type { DateTime } from 'luxon';
 import type { Severity } from '../config/common.js';
+import type { CopyRetentionMode } from '../copies/retention.js';
 import type { BackupInfo, ClusterInfo, SecurityGroupInfo, SubnetInfo, ZoneInfo } from '../inventory/types.js';
 
-/** A finding's outcome; PASSED findings are published too, so consumers can close what is fixed. */
-export type CheckStatus = 'PASSED' | 'FAILED';
+/**
+ * A finding's outcome; PASSED findings are published too, so consumers can close what is fixed.
+ * NOT_APPLICABLE: the check could not judge this resource (the reason is in `observed`); it is
+ * neither a pass nor a failure, so nothing keyed on one check sees green where nothing was judged.
+ */
+export type CheckStatus = 'PASSED' | 'FAILED' | 'NOT_APPLICABLE';
+
+/** Every status, in the order reports list them. */
+export const CHECK_STATUSES: readonly CheckStatus[] = ['FAILED', 'PASSED', 'NOT_APPLICABLE'];
 
 /** What to do about a failed check, and the AWS documentation page that explains it. */
 export interface Remediation {
@@ -19,7 +27,9 @@ export interface CheckConfig {
   drRpoHours: number;
   /** Allowed lateness of the daily backup, in hours, on top of 24 h. */
   freshnessGraceHours: number;
-  /** Age in days after which a copy in a DR region is stale (what prune would remove). */
+  /** `fixed`: copies are stale after `copyRetentionDays`; `source`: after the source cluster's retention policy. */
+  copyRetention: CopyRetentionMode;
+  /** Age in days after which a copy in a DR region is stale (what prune would remove); the fallback under `source`. */
   copyRetentionDays: number;
   /** Tag key that exempts a backup from pruning. */
   holdTag: string;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { CopyRetentionMode } from '../copies/retention.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
 import {
@@ -19,8 +20,13 @@ export const AUDIT_DEFAULTS = {
   freshnessGraceHours: 6,
   /** 24 h between backups plus time to copy: a DR region's recovery point may be this old. */
   drRpoHours: 30,
-  /** Copies in DR regions older than this are stale (CloudHSM's own default retention is 90 days). */
+  /**
+   * Copies in DR regions older than this are stale (CloudHSM's own default retention is 90 days);
+   * under copy retention `source`, the fallback where the source cluster has no policy or is gone.
+   */
   copyRetentionDays: 90,
+  /** The CLI's copy retention; the scheduled audit sets COPY_RETENTION_DAYS=source (serverless.yml). */
+  copyRetention: 'fixed',
   holdTag: 'cloudhsm-ops:hold',
 } as const;
 
@@ -40,6 +46,9 @@ export interface AuditConfig {
   failOn?: Severity;
   freshnessGraceHours: number;
   drRpoHours: number;
+  /** `fixed`: copies are stale after `copyRetentionDays`; `source`: after their source cluster's retention policy. */
+  copyRetention: CopyRetentionMode;
+  /** The fixed copy retention in days; under `source`, the fallback (source cluster gone or without a policy). */
   copyRetentionDays: number;
   /** A tag key that exempts a backup from pruning, besides `cloudhsm-ops:hold` which always does (stale-dr-copies ignores such copies). */
   holdTag: string;
@@ -59,12 +68,18 @@ export interface AuditConfigInput {
   failOn?: string;
   freshnessGraceHours?: string;
   drRpoHours?: string;
+  /** `fixed` or `source` (the CLI's --copy-retention). */
+  copyRetention?: string;
+  /** A whole number of days, or `source` (COPY_RETENTION_DAYS's one-variable form). */
   copyRetentionDays?: string;
   holdTag?: string;
 }
 
-/** Environment variable names the Lambda handler reads, per input key. */
-export const AUDIT_ENV: Record<keyof AuditConfigInput, string> = {
+/**
+ * Environment variable names the Lambda handler reads, per input key. The copy retention mode
+ * has no variable of its own: COPY_RETENTION_DAYS=source selects it.
+ */
+export const AUDIT_ENV: Record<Exclude<keyof AuditConfigInput, 'copyRetention'>, string> = {
   regions: 'REGIONS',
   drRegions: 'DR_REGIONS',
   publish: 'PUBLISH',
@@ -133,6 +148,21 @@ function holdTag(value: string): string {
   return tag;
 }
 
+function copyRetentionMode(value: string): CopyRetentionMode {
+  const mode = value.trim().toLowerCase();
+  if (mode === 'fixed' || mode === 'source') return mode;
+  throw new UsageError(`copy retention "${value}" is not "fixed" or "source"`);
+}
+
+/** A whole number of days, or `source` (follow each source cluster's policy; fall back to the default days). */
+function copyRetentionDays(value: string): number | 'source' {
+  if (value.trim().toLowerCase() === 'source') return 'source';
+  if (!/^\d+$/.test(value.trim())) {
+    throw new UsageError(`copy retention days "${value}" is not a whole number or "source"`);
+  }
+  return number('copy retention days', { min: 1, max: 3650, integer: true })(value);
+}
+
 /** Runs a parser inside zod so that every bad setting is reported, not just the first. */
 function field<T>(parse: (value: string) => T, fallback: T) {
   return z
@@ -165,10 +195,8 @@ const schema = z.object({
     number('DR RPO hours', { min: 1, max: 8760, integer: false }),
     AUDIT_DEFAULTS.drRpoHours as number,
   ),
-  copyRetentionDays: field(
-    number('copy retention days', { min: 1, max: 3650, integer: true }),
-    AUDIT_DEFAULTS.copyRetentionDays as number,
-  ),
+  copyRetention: field(copyRetentionMode, undefined as CopyRetentionMode | undefined),
+  copyRetentionDays: field(copyRetentionDays, AUDIT_DEFAULTS.copyRetentionDays as number | 'source'),
   holdTag: field(holdTag, AUDIT_DEFAULTS.holdTag as string),
 });
 
@@ -196,6 +224,12 @@ export function parseAuditConfig(
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
   const value = parsed.data;
   if (value.regions.length === 0) throw new UsageError('no region to audit: give at least one region');
+  if (value.copyRetention === 'fixed' && value.copyRetentionDays === 'source') {
+    throw new UsageError(
+      'copy retention "fixed" and copy retention days "source" contradict each other ' +
+        '(give --copy-retention source, or a number of days)',
+    );
+  }
   const overlap = value.drRegions.filter((region) => value.regions.includes(region));
   if (options.sameRegion === 'error' && overlap.length > 0) {
     // The same words as copy's refusal, so the two commands read alike.
@@ -214,7 +248,10 @@ export function parseAuditConfig(
     ...(value.failOn ? { failOn: value.failOn } : {}),
     freshnessGraceHours: value.freshnessGraceHours,
     drRpoHours: value.drRpoHours,
-    copyRetentionDays: value.copyRetentionDays,
+    copyRetention:
+      value.copyRetentionDays === 'source' ? 'source' : (value.copyRetention ?? AUDIT_DEFAULTS.copyRetention),
+    copyRetentionDays:
+      value.copyRetentionDays === 'source' ? AUDIT_DEFAULTS.copyRetentionDays : value.copyRetentionDays,
     holdTag: value.holdTag,
   };
 }
@@ -225,7 +262,9 @@ export const AUDIT_LAMBDA_VARIABLES: readonly string[] = [...Object.values(AUDIT
 /**
  * The audit config from environment variables (the Lambda handler's way):
  * REGIONS, DR_REGIONS, PUBLISH, EVENT_BUS_NAME, EVENT_SOURCE, EVENT_REGION, FAIL_ON,
- * FRESHNESS_GRACE_HOURS, DR_RPO_HOURS, COPY_RETENTION_DAYS, HOLD_TAG, DRY_RUN (`true`: publish
+ * FRESHNESS_GRACE_HOURS, DR_RPO_HOURS, COPY_RETENTION_DAYS (days, or `source`: each lineage's
+ * copies are kept as long as its source cluster's backup retention policy, 90 days where the
+ * cluster is gone or has none), HOLD_TAG, DRY_RUN (`true`: publish
  * nothing, whatever PUBLISH says). REGIONS falls back to AWS_REGION, and EVENT_REGION to
  * AWS_REGION, then the first audited region. A set-but-blank variable is refused: a blank
  * DR_REGIONS would turn every HIGH DR finding into PASSED; leave it unset to audit without DR.
@@ -237,7 +276,7 @@ export function auditConfigFromEnv(env: Record<string, string | undefined> = pro
     booleans: ['DRY_RUN'],
   });
   const input: AuditConfigInput = {};
-  for (const [key, name] of Object.entries(AUDIT_ENV) as [keyof AuditConfigInput, string][]) {
+  for (const [key, name] of Object.entries(AUDIT_ENV) as [keyof typeof AUDIT_ENV, string][]) {
     const value = env[name];
     if (value !== undefined) input[key] = value;
   }

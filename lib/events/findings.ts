@@ -86,7 +86,7 @@ export function findingEvent(finding: Finding): FeedEvent {
   };
 }
 
-/** Finding counts by status, by severity, and by severity among FAILED findings. */
+/** Finding counts by status (FAILED, PASSED, NOT_APPLICABLE), by severity, and by severity among FAILED findings. */
 export interface FindingCounts {
   total: number;
   byStatus: Record<CheckStatus, number>;
@@ -99,7 +99,7 @@ const zeroes = () => Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record
 export function countFindings(findings: readonly Finding[]): FindingCounts {
   const counts: FindingCounts = {
     total: findings.length,
-    byStatus: { FAILED: 0, PASSED: 0 },
+    byStatus: { FAILED: 0, PASSED: 0, NOT_APPLICABLE: 0 },
     bySeverity: zeroes(),
     failedBySeverity: zeroes(),
   };

@@ -4,8 +4,10 @@
  *
  * us-east-1 (primary)
  *   cluster-paymentsprod   healthy: 3 HSMs in 3 AZs, private SG, 90-day retention, copied to DR
- *   cluster-singlehsmapp   1 HSM (CRITICAL); its newest backup has no DR copy
- *   cluster-sameazledger   2 HSMs in the same AZ; SG opens 2223-2225 to 0.0.0.0/0 instead of to itself
+ *   cluster-singlehsmapp   1 HSM (CRITICAL); its newest backup has no DR copy (none at all, not
+ *                          one in progress: the break must not heal itself while the demo runs)
+ *   cluster-sameazledger   2 HSMs in the same AZ; SG opens 2223-2225 to 0.0.0.0/0 instead of to
+ *                          itself; 3 duplicate DR copies of 2 backups made by another script
  *   cluster-partialsubnet  subnets miss us-east-1c; SG opens 2223-2225 to ::/0; no retention policy
  *   cluster-nohsmsarchive  parked: 0 HSMs since its last backup 10 days ago, which has no DR copy
  * eu-west-1
@@ -261,9 +263,10 @@ function disasterRecovery(b: DemoBuilder, primaryBackups: Record<string, Backup[
   staleCopies[2]!.tags = { [HOLD_TAG]: 'legal' };
   staleCopies[3]!.state = 'PENDING_DELETION';
   staleCopies[3]!.deleteAt = new Date(NOW_MS + 5 * DAY_MS).toISOString();
-  // singlehsmapp: copied until yesterday; today's copy is still being made, so no READY DR copy yet.
+  // singlehsmapp: copied until yesterday; today's backup has no copy at all (not one in
+  // progress: the sandbox turns those READY after its copy delay, which would heal the break
+  // a minute into the demo).
   b.copies('us-east-1', r, 'cluster-singlehsmapp', single!.slice(1, 10));
-  b.copies('us-east-1', r, 'cluster-singlehsmapp', single!.slice(0, 1))[0]!.state = 'CREATE_IN_PROGRESS';
   b.copies(
     'us-east-1',
     r,
@@ -276,6 +279,17 @@ function disasterRecovery(b: DemoBuilder, primaryBackups: Record<string, Backup[
     'cluster-partialsubnet',
     partial!.filter((_, i) => i % 5 === 0 && i < 20),
   );
+  // Another team's script also copied the ledger's backups: today's twice more, last week's once
+  // more, hours after the bot's copies (duplicate-dr-copies; made last so the ids above stay put).
+  for (const [source, extra] of [
+    [ledger![0]!, 2],
+    [ledger![7]!, 1],
+  ] as const) {
+    for (let n = 1; n <= extra; n++) {
+      const [copy] = b.copies('us-east-1', r, 'cluster-sameazledger', [source]);
+      copy!.copiedAt = new Date(Date.parse(source.createdAt) + (3 + n) * 3_600_000).toISOString();
+    }
+  }
 }
 
 /** Builds the demo fleet (deterministic: the same ids every time). */

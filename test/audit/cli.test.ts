@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerAudit } from '../../cli/commands/audit.js';
+import { CHECKS } from '../../lib/checks/index.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 
 const NOW = '2026-11-29T12:00:00Z';
@@ -64,7 +65,7 @@ describe('cloudhsm-ops audit', () => {
     expect(run.stdout).toContain('cluster-degradedeuro  eu-west-1  DEGRADED');
     expect(run.stdout).toMatch(/│ HIGH\s+│ FAILED\s+│ degraded\s+│ cluster is DEGRADED/);
     expect(run.stdout).toMatch(
-      /Audited 2 clusters in 1 region \(eu-west-1\) in \d+\.\ds: 24 findings, 6 FAILED \(1 CRITICAL, 4 HIGH, 1 MEDIUM\), 18 PASSED/,
+      /Audited 2 clusters in 1 region \(eu-west-1\) in \d+\.\ds: 26 findings, 6 FAILED \(1 CRITICAL, 4 HIGH, 1 MEDIUM\), 19 PASSED, 1 NOT_APPLICABLE/,
     );
   });
 
@@ -88,7 +89,7 @@ describe('cloudhsm-ops audit', () => {
     // Assess
     expect(run.code).toBe(1);
     const document = JSON.parse(run.stdout);
-    expect(document.findings).toHaveLength(5 * 12);
+    expect(document.findings).toHaveLength(5 * CHECKS.length);
     expect(
       document.findings.filter(
         (f: { severity: string; status: string }) => f.status === 'FAILED' && f.severity === 'CRITICAL',
@@ -164,9 +165,11 @@ describe('cloudhsm-ops audit', () => {
     ]);
     // Assess
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('25 event(s) were NOT delivered to EventBridge bus "ops-feed" in eu-west-1');
+    expect(run.stderr).toContain(
+      `${2 * CHECKS.length + 1} event(s) were NOT delivered to EventBridge bus "ops-feed" in eu-west-1`,
+    );
     expect(run.stderr).toContain('CloudHSM Finding 111122223333/eu-west-1/cluster-degradedeuro/degraded: ');
-    expect(run.stderr).toContain('audit failed: 25 event(s) not delivered');
+    expect(run.stderr).toContain(`audit failed: ${2 * CHECKS.length + 1} event(s) not delivered`);
   }, 60_000);
 
   it('publishes every finding and the summary to the sandbox EventBridge', async () => {
@@ -181,14 +184,16 @@ describe('cloudhsm-ops audit', () => {
       '--publish',
     ]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Published 25 event(s) to EventBridge bus "default" in eu-west-1');
+    expect(run.stdout).toContain(
+      `Published ${2 * CHECKS.length + 1} event(s) to EventBridge bus "default" in eu-west-1`,
+    );
     expect(
       test.sandbox
         .events()
         .map((e) => e.detailType)
         .filter((t) => t === 'CloudHSM Run Summary'),
     ).toHaveLength(1);
-    expect(test.sandbox.events()).toHaveLength(25);
+    expect(test.sandbox.events()).toHaveLength(2 * CHECKS.length + 1);
   });
 
   it('rejects bad input with exit 2 before calling AWS', async () => {
@@ -202,6 +207,74 @@ describe('cloudhsm-ops audit', () => {
     ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('severity "urgent" is not one of');
+  });
+});
+
+describe('cloudhsm-ops audit --copy-retention source', () => {
+  /** stale-dr-copies per cluster of the demo's us-east-1, with the given retention flags. */
+  async function staleFindings(flags: string[]) {
+    test = await startTestSandbox({ fleet: 'demo' });
+    const run = await audit([
+      '--endpoint',
+      test.sandbox.url,
+      '--region',
+      'us-east-1',
+      '--dr-region',
+      'us-west-2',
+      '--now',
+      NOW,
+      '--json',
+      ...flags,
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const findings = JSON.parse(run.stdout).findings as {
+      checkId: string;
+      resource: { id: string };
+      status: string;
+      expected: string;
+      observed: string;
+    }[];
+    await test.close();
+    test = undefined;
+    return new Map(findings.filter((f) => f.checkId === 'stale-dr-copies').map((f) => [f.resource.id, f]));
+  }
+
+  it('keeps each lineage copies as long as its source cluster keeps backups, and falls back to the days where it has no policy', async () => {
+    // Fixed 5 days: the ledger's 7-day-old copy is stale (its cluster keeps backups 14 days).
+    const fixed = await staleFindings(['--copy-retention-days', '5']);
+    expect(fixed.get('cluster-sameazledger')?.status).toBe('FAILED');
+    // Following the source: 14 days for the ledger (passes); no policy on partialsubnet: the 5-day fallback.
+    const source = await staleFindings(['--copy-retention', 'source', '--copy-retention-days', '5']);
+    const ledger = source.get('cluster-sameazledger')!;
+    expect(ledger.status).toBe('PASSED');
+    expect(ledger.expected).toContain("older than 14 days (the source cluster's backup retention policy)");
+    const partial = source.get('cluster-partialsubnet')!;
+    expect(partial.status).toBe('FAILED');
+    expect(partial.expected).toContain(
+      'older than 5 days (fallback: the source cluster has no backup retention policy)',
+    );
+    expect(source.get('cluster-paymentsprod')?.expected).toContain('older than 90 days (the source cluster');
+  });
+
+  it('takes --copy-retention-days source alone as the same thing', async () => {
+    const source = await staleFindings(['--copy-retention-days', 'source']);
+    expect(source.get('cluster-sameazledger')?.expected).toContain(
+      "older than 14 days (the source cluster's",
+    );
+    expect(source.get('cluster-partialsubnet')?.expected).toContain('older than 90 days (fallback: ');
+  });
+
+  it('refuses a mode it does not know with exit 2, before calling AWS', async () => {
+    const run = await audit([
+      '--region',
+      'us-east-1',
+      '--copy-retention',
+      'cluster',
+      '--endpoint',
+      'http://127.0.0.1:9',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('copy retention "cluster" is not "fixed" or "source"');
   });
 });
 

@@ -18,9 +18,43 @@ describe('parseAuditConfig', () => {
       eventRegion: 'us-east-1',
       freshnessGraceHours: AUDIT_DEFAULTS.freshnessGraceHours,
       drRpoHours: AUDIT_DEFAULTS.drRpoHours,
+      copyRetention: 'fixed',
       copyRetentionDays: AUDIT_DEFAULTS.copyRetentionDays,
       holdTag: 'cloudhsm-ops:hold',
     });
+  });
+
+  it('reads copy retention that follows the source cluster, with the days as the fallback', () => {
+    expect(parseAuditConfig({ regions: 'us-east-1', copyRetention: 'source' })).toMatchObject({
+      copyRetention: 'source',
+      copyRetentionDays: 90,
+    });
+    expect(
+      parseAuditConfig({ regions: 'us-east-1', copyRetention: ' SOURCE ', copyRetentionDays: '30' }),
+    ).toMatchObject({ copyRetention: 'source', copyRetentionDays: 30 });
+    // The environment's one-variable form: COPY_RETENTION_DAYS=source.
+    expect(parseAuditConfig({ regions: 'us-east-1', copyRetentionDays: 'source' })).toMatchObject({
+      copyRetention: 'source',
+      copyRetentionDays: 90,
+    });
+    expect(
+      parseAuditConfig({ regions: 'us-east-1', copyRetention: 'fixed', copyRetentionDays: '45' }),
+    ).toMatchObject({
+      copyRetention: 'fixed',
+      copyRetentionDays: 45,
+    });
+  });
+
+  it('refuses a copy retention mode it does not know, and fixed with days "source"', () => {
+    expect(() => parseAuditConfig({ regions: 'us-east-1', copyRetention: 'cluster' })).toThrow(
+      /copy retention "cluster" is not "fixed" or "source"/,
+    );
+    expect(() =>
+      parseAuditConfig({ regions: 'us-east-1', copyRetention: 'fixed', copyRetentionDays: 'source' }),
+    ).toThrow(/copy retention "fixed" and copy retention days "source" contradict each other/);
+    expect(() => parseAuditConfig({ regions: 'us-east-1', copyRetentionDays: 'sauce' })).toThrow(
+      /copy retention days "sauce" is not a whole number or "source"/,
+    );
   });
 
   it('reads every setting', () => {
@@ -99,6 +133,17 @@ describe('auditConfigFromEnv', () => {
       drRpoHours: 26,
       copyRetentionDays: 120,
       publish: true,
+    });
+  });
+
+  it('reads COPY_RETENTION_DAYS=source as retention following each source cluster, falling back to 90 days', () => {
+    expect(auditConfigFromEnv({ REGIONS: 'us-east-1', COPY_RETENTION_DAYS: 'source' })).toMatchObject({
+      copyRetention: 'source',
+      copyRetentionDays: 90,
+    });
+    expect(auditConfigFromEnv({ REGIONS: 'us-east-1', COPY_RETENTION_DAYS: '30' })).toMatchObject({
+      copyRetention: 'fixed',
+      copyRetentionDays: 30,
     });
   });
 

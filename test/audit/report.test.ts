@@ -73,6 +73,22 @@ describe('audit report rendering', () => {
     expect(text.includes('\u001b[')).toBe(false);
   });
 
+  it('shows a check that cannot judge as NOT_APPLICABLE, after the PASSED rows, not as PASSED', () => {
+    const text = renderFindings(report(), { color: false, width: 120 });
+    const zero = text.slice(text.indexOf('cluster-zerohsmsaaaa'));
+    // First lines of rows only (wrapped lines have an empty severity cell).
+    const rows = zero.split('\n').filter((line) => /^│ [A-Z]/.test(line) && !line.includes('Severity'));
+    const azRow = rows.find((row) => row.includes('az-spread'))!;
+    expect(azRow).toMatch(/│ NOT_APPLICABLE\s+│ az-spread\s+│ not applicable: /);
+    expect(rows.at(-1)).toBe(azRow);
+    // Check ids are never cut, the longest included.
+    const ids = text.split('\n').flatMap((line) => line.match(/^│ [A-Z]+\s+│ [A-Z_]+\s+│ (\S+)/)?.[1] ?? []);
+    expect(ids).toContain('duplicate-dr-copies');
+    expect(ids.some((id) => id.endsWith('…'))).toBe(false);
+    // The healthy cluster's block has nothing the audit could not judge.
+    expect(text.slice(0, text.indexOf('cluster-zerohsmsaaaa'))).not.toContain('NOT_APPLICABLE');
+  });
+
   it('colours severities and statuses when asked to', () => {
     const text = renderFindings(report(), { color: true });
     expect(text).toContain('\u001b[31mFAILED\u001b[39m');
@@ -81,7 +97,7 @@ describe('audit report rendering', () => {
 
   it('summarises findings by status and FAILED ones by severity', () => {
     expect(summaryLine(report(), { color: false })).toBe(
-      'Audited 2 clusters in 1 region (us-east-1) in 1.2s: 24 findings, 3 FAILED (1 CRITICAL, 2 HIGH), 21 PASSED',
+      'Audited 2 clusters in 1 region (us-east-1) in 1.2s: 26 findings, 3 FAILED (1 CRITICAL, 2 HIGH), 22 PASSED, 1 NOT_APPLICABLE',
     );
   });
 
@@ -95,8 +111,12 @@ describe('audit report rendering', () => {
 
   it('puts the findings and the counts in the JSON document', () => {
     const document = reportDocument(report());
-    expect(document.findings).toHaveLength(24);
-    expect(document.summary.byStatus).toEqual({ FAILED: 3, PASSED: 21 });
+    expect(document.findings).toHaveLength(26);
+    expect(document.summary.byStatus).toEqual({ FAILED: 3, PASSED: 22, NOT_APPLICABLE: 1 });
+    const azSpread = document.findings.find(
+      (f) => f.resource.id === 'cluster-zerohsmsaaaa' && f.checkId === 'az-spread',
+    );
+    expect(azSpread?.status).toBe('NOT_APPLICABLE');
     expect(document).not.toHaveProperty('publish');
   });
 });

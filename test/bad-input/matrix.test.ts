@@ -49,6 +49,10 @@ const AWS_COMMANDS: Record<string, CliCase[]> = {
       message: /copy retention days "1.5" is not a whole number/,
     },
     {
+      args: ['--region', 'us-east-1', '--copy-retention', 'cluster'],
+      message: /copy retention "cluster" is not "fixed" or "source"/,
+    },
+    {
       args: ['--region', 'us-east-1', '--event-source', 'aws.ops'],
       message: /event source "aws.ops" is not valid/,
     },
@@ -480,6 +484,10 @@ const AUDIT_ENV: EnvCase[] = [
   {
     env: { ...AUDIT_BASE, COPY_RETENTION_DAYS: '0' },
     message: /copy retention days must be between 1 and 3650, got 0/,
+  },
+  {
+    env: { ...AUDIT_BASE, COPY_RETENTION_DAYS: 'sauce' },
+    message: /copy retention days "sauce" is not a whole number or "source"/,
   },
   { env: { ...AUDIT_BASE, HOLD_TAG: 'hold*me' }, message: /hold tag "hold\*me" is not a valid tag key/ },
   { env: { ...AUDIT_BASE, DR_REGIONS: '' }, message: /DR_REGIONS is set but empty/ },

@@ -22,6 +22,7 @@ export const config: CheckConfig = {
   drRegions: ['us-west-2'],
   drRpoHours: 30,
   freshnessGraceHours: 6,
+  copyRetention: 'fixed',
   copyRetentionDays: 90,
   holdTag: 'cloudhsm-ops:hold',
 };

@@ -88,7 +88,7 @@ describe('hsm-count', () => {
     const uninitialized = hsmCount.evaluate(
       healthyFacts({ cluster: cluster({ state: 'UNINITIALIZED', hsms: [] }) }),
     );
-    expect(uninitialized.status).toBe('PASSED');
+    expect(uninitialized.status).toBe('NOT_APPLICABLE');
     expect(uninitialized.observed).toBe('not applicable: the cluster is UNINITIALIZED');
   });
 });

@@ -57,7 +57,7 @@ describe('sg-self-rule', () => {
       /^not applicable: .*see sg-exposure/,
     );
     expect(sgSelfRule.evaluate(healthyFacts({ cluster: cluster({ state: 'DELETED' }) })).status).toBe(
-      'PASSED',
+      'NOT_APPLICABLE',
     );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { staleDrCopies } from '../../lib/checks/stale-dr-copies.js';
-import { config, copy, daysAgo, healthyFacts, NOW } from './facts.js';
+import { cluster, config, copy, daysAgo, healthyFacts, NOW } from './facts.js';
 
 const RETENTION_MS = config.copyRetentionDays * 86_400_000;
 
@@ -116,5 +116,50 @@ describe('stale-dr-copies', () => {
       },
     });
     expect(staleDrCopies.evaluate(facts).status).toBe('PASSED');
+  });
+
+  describe('with copy retention following the source cluster (--copy-retention source)', () => {
+    const sourceConfig = { ...config, copyRetention: 'source' as const };
+    const copies = () => ({
+      'us-west-2': [
+        copy({ id: 'backup-copy030aaaa', sourceBackupId: 'backup-s030aaaaaaa', createdAt: daysAgo(30) }),
+        copy({ id: 'backup-copy008aaaa', sourceBackupId: 'backup-s008aaaaaaa', createdAt: daysAgo(8) }),
+        copy({ id: 'backup-copy001aaaa', sourceBackupId: 'backup-s001aaaaaaa', createdAt: daysAgo(1) }),
+      ],
+    });
+
+    it('judges copies by the source cluster retention policy, not the fixed 90 days', () => {
+      const facts = healthyFacts({
+        config: sourceConfig,
+        cluster: cluster({ retentionDays: 7 }),
+        drCopies: copies(),
+      });
+      const result = staleDrCopies.evaluate(facts);
+      expect(result.status).toBe('FAILED');
+      expect(result.observed).toBe('us-west-2: 2 stale copies (oldest backup-copy030aaaa, 30d old)');
+      expect(result.expected).toMatch(
+        /^no READY copy older than 7 days \(the source cluster's backup retention policy\) in us-west-2/,
+      );
+      expect(result.remediation.text).toContain('--cluster-id cluster-abcdefghijk --older-than 7d');
+    });
+
+    it('passes the same copies under the fixed retention', () => {
+      const facts = healthyFacts({ cluster: cluster({ retentionDays: 7 }), drCopies: copies() });
+      expect(staleDrCopies.evaluate(facts).status).toBe('PASSED');
+    });
+
+    it('falls back to the fixed days when the source cluster has no retention policy, and says so', () => {
+      const facts = healthyFacts({
+        config: { ...sourceConfig, copyRetentionDays: 20 },
+        cluster: cluster({ retentionDays: undefined }),
+        drCopies: copies(),
+      });
+      const result = staleDrCopies.evaluate(facts);
+      expect(result.status).toBe('FAILED');
+      expect(result.observed).toBe('us-west-2: 1 stale copy (oldest backup-copy030aaaa, 30d old)');
+      expect(result.expected).toContain(
+        '20 days (fallback: the source cluster has no backup retention policy)',
+      );
+    });
   });
 });

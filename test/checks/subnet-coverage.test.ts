@@ -70,7 +70,7 @@ describe('subnet-coverage', () => {
 
   it('is not applicable when EC2 reports no zones', () => {
     const result = subnetCoverage.evaluate(healthyFacts({ zones: [] }));
-    expect(result.status).toBe('PASSED');
+    expect(result.status).toBe('NOT_APPLICABLE');
     expect(result.observed).toMatch(/^not applicable: EC2 reported no available zones/);
   });
 });

@@ -18,6 +18,8 @@ describe('the demo (npm start)', () => {
     for (const command of ['inventory', 'audit', 'copy', 'prune', 'restore'])
       expect(run.stdout).toContain(`$ cloudhsm-ops ${command} `);
     expect(run.stdout).toMatch(/CloudHSM Finding/);
+    // The audit step shows the duplicate DR copies another script made (issue 17).
+    expect(run.stdout).toMatch(/│ MEDIUM\s+│ FAILED\s+│ duplicate-dr-copies\s+│ us-west-2: 2 source backups/);
     expect(run.stdout).toMatch(/CloudHSM Backup Deleted/);
     expect(run.stdout).toMatch(/CloudHSM Backup Restored/);
   });

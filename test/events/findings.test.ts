@@ -55,7 +55,7 @@ describe('findings', () => {
     ];
     expect(countFindings(findings)).toEqual({
       total: 2,
-      byStatus: { FAILED: 1, PASSED: 1 },
+      byStatus: { FAILED: 1, PASSED: 1, NOT_APPLICABLE: 0 },
       bySeverity: { INFORMATIONAL: 1, LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 1 },
       failedBySeverity: { INFORMATIONAL: 1, LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 0 },
     });

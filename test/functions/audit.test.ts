@@ -58,6 +58,13 @@ describe('audit handler', () => {
     const findings = events.filter((e) => e.detailType === 'CloudHSM Finding');
     expect(findings).toHaveLength(summary.findings.total);
     expect(events.at(-1)?.detailType).toBe('CloudHSM Run Summary');
+    // The Run Summary event counts the checks that could not judge apart from PASSED.
+    const counted = (events.at(-1)!.detail as { findings: { byStatus: Record<string, number> } }).findings
+      .byStatus;
+    expect(counted).toEqual(summary.findings.byStatus);
+    expect(findings.filter((e) => (e.detail as { status: string }).status === 'NOT_APPLICABLE')).toHaveLength(
+      counted.NOT_APPLICABLE!,
+    );
     expect(events.every((e) => e.busName === 'cloudhsm-ops' && e.region === 'us-east-1')).toBe(true);
     expect(new Set(findings.map((e) => (e.detail as { runId: string }).runId))).toEqual(
       new Set([summary.runId]),
@@ -68,6 +75,10 @@ describe('audit handler', () => {
         summary.findings.failedBySeverity[severity],
       );
     }
+    // A check that could not judge is counted apart, never as a pass.
+    expect(summary.findings.byStatus.NOT_APPLICABLE).toBeGreaterThan(0);
+    expect(metricTotal(out, 'FindingsNotApplicable')).toBe(summary.findings.byStatus.NOT_APPLICABLE);
+    expect(metricTotal(out, 'FindingsPassed')).toBe(summary.findings.byStatus.PASSED);
     expect(out.metrics().every((m) => m.namespace === 'CloudHSMOps')).toBe(true);
     expect(metricTotal(out, 'Failures')).toBe(0);
     const failedLines = out.logs().filter((l) => l.message === 'finding FAILED');

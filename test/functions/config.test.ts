@@ -245,7 +245,12 @@ describe('the project variable list the lookalike check exempts', () => {
         TIMEZONE: 'UTC',
         PRUNE_EXECUTE: 'false',
       },
-      audit: { PUBLISH: 'true', FRESHNESS_GRACE_HOURS: '6', DR_RPO_HOURS: '30', COPY_RETENTION_DAYS: '90' },
+      audit: {
+        PUBLISH: 'true',
+        FRESHNESS_GRACE_HOURS: '6',
+        DR_RPO_HOURS: '30',
+        COPY_RETENTION_DAYS: 'source',
+      },
     } as const;
     for (const [job, own] of Object.entries(functions)) {
       // Act

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../../lib/audit/run.js';
@@ -56,11 +57,12 @@ const JOB_SUMMARIES: FeedEvent[] = [
  * Moto spends about 0.3 s on each delivered event, so the feed carries a subset of the
  * checks that still covers every status and severity combination the rules care about.
  */
-const CHECK_SUBSET = new Set(['hsm-count', 'retention-policy', 'cluster-state']);
+const CHECK_SUBSET = new Set(['hsm-count', 'az-spread', 'retention-policy', 'cluster-state']);
 
 /**
- * Real findings for four clusters: healthy, no HSMs (parked: INFORMATIONAL), one HSM (CRITICAL),
- * no retention policy (MEDIUM); PASSED CRITICAL, MEDIUM and LOW findings among them.
+ * Real findings for four clusters: healthy, no HSMs (parked: INFORMATIONAL), one HSM (CRITICAL,
+ * and az-spread NOT_APPLICABLE on it, a HIGH check), no retention policy (MEDIUM); PASSED
+ * CRITICAL, HIGH, MEDIUM and LOW findings among them.
  */
 function auditFindings(): Finding[] {
   const variants = [
@@ -173,6 +175,30 @@ describe.skipIf(!motoAvailable())('infra event patterns on moto EventBridge', ()
     const parked = findings.filter((f) => f.status === 'FAILED' && f.severity === 'INFORMATIONAL');
     expect(parked.map((f) => f.resource.id)).toEqual(['cluster-nohsmsaaaaaa']);
     expect([...passedHigh, ...failedMedium, ...parked].some((f) => alerted.has(f.findingId))).toBe(false);
+  });
+
+  it('does not alert on a HIGH check that could not judge (NOT_APPLICABLE), and logs it with its own status', () => {
+    const notApplicable = findings.filter((f) => f.status === 'NOT_APPLICABLE');
+    expect(notApplicable.map((f) => `${f.resource.id}/${f.checkId}`)).toContain(
+      'cluster-onehsmaaaaaa/az-spread',
+    );
+    expect(notApplicable.some((f) => f.severity === 'HIGH')).toBe(true);
+    const alerted = new Set(delivered.alerts.map((e) => e.detail.findingId));
+    expect(notApplicable.some((f) => alerted.has(f.findingId))).toBe(false);
+    const logged = delivered.feed
+      .filter((e) => e.detail.status === 'NOT_APPLICABLE')
+      .map((e) => e.detail.findingId);
+    expect(logged.sort()).toEqual(notApplicable.map((f) => f.findingId).sort());
+  });
+
+  it('has no rule that routes findings by "not FAILED" (which would treat NOT_APPLICABLE as a pass)', () => {
+    for (const file of Object.values(RULES)) {
+      const pattern = JSON.parse(readFileSync(file, 'utf8')) as { detail?: { status?: unknown[] } };
+      for (const value of pattern.detail?.status ?? []) {
+        expect(typeof value, `${file}: status values are listed explicitly`).toBe('string');
+        expect(['FAILED', 'PASSED', 'NOT_APPLICABLE']).toContain(value);
+      }
+    }
   });
 
   it('sends every event from the source, and nothing else, to the log target', () => {

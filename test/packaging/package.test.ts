@@ -172,6 +172,8 @@ describe('the functions', () => {
       TIMEZONE: 'UTC',
     });
     expect(env('audit')).toMatchObject({ PUBLISH: 'true', REGIONS: 'us-east-1', DR_REGIONS: 'us-west-2' });
+    // The scheduled audit's copy retention follows each source cluster (issue 17); prune's stays fixed.
+    expect(env('audit').COPY_RETENTION_DAYS).toBe('source');
     expect(env('audit').FAIL_ON).toBeUndefined();
     expect(env('copy')).toMatchObject({ REGIONS: 'us-east-1', DR_REGIONS: 'us-west-2', COPY_SINCE: '48h' });
     for (const job of JOBS) {

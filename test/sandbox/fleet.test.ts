@@ -238,7 +238,10 @@ describe('the demo fleet', () => {
     expect(all.some((b) => b.neverExpires)).toBe(true);
     expect(all.filter((b) => 'cloudhsm-ops:hold' in b.tags).length).toBeGreaterThanOrEqual(2);
     expect(all.filter((b) => b.state === 'PENDING_DELETION').length).toBeGreaterThanOrEqual(2);
-    expect(all.filter((b) => b.state === 'CREATE_IN_PROGRESS').length).toBeGreaterThanOrEqual(2);
+    // One source backup in progress; no copy in progress: the sandbox turns those READY after its
+    // copy delay, so a DR break seeded that way would heal a minute into the demo (issue 17).
+    expect(all.filter((b) => b.state === 'CREATE_IN_PROGRESS').length).toBeGreaterThanOrEqual(1);
+    expect(all.filter((b) => b.state === 'CREATE_IN_PROGRESS' && b.sourceBackup)).toEqual([]);
   });
 
   it('has a cluster with no backup in the last 3 days and one whose newest backup has no DR copy', () => {
