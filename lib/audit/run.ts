@@ -340,6 +340,7 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
     findings: countFindings(evaluated.findings),
     errors,
     skipped: evaluated.skipped,
+    ...auditRunOutcome(evaluated.findings, errors, clusters.length, config.failOn),
   };
   const report: AuditReport = {
     runId,
@@ -369,6 +370,30 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
     report.publish = { ...result, target };
   }
   return report;
+}
+
+/** The summary fields every job shares: counts and how the run ends (before publishing). */
+export function auditRunOutcome(
+  findings: readonly Finding[],
+  errors: readonly unknown[],
+  clusters: number,
+  failOn?: Severity,
+): Pick<AuditRunSummary, 'dryRun' | 'counts' | 'exitCode' | 'exitStatus'> {
+  const count = (status: Finding['status']) => findings.filter((f) => f.status === status).length;
+  const failed =
+    errors.length > 0 || (failOn !== undefined && failuresAtOrAbove(findings, failOn).length > 0);
+  return {
+    dryRun: false,
+    counts: {
+      clusters,
+      failed: count('FAILED'),
+      passed: count('PASSED'),
+      notApplicable: count('NOT_APPLICABLE'),
+      errors: errors.length,
+    },
+    exitCode: failed ? 1 : 0,
+    exitStatus: failed ? 'failed' : 'succeeded',
+  };
 }
 
 /** Every event an audit publishes, in order: the findings, then the run summary. */

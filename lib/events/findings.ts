@@ -126,6 +126,16 @@ export interface AuditRunSummary {
   /** Regions that could not be gathered, checks that could not run: the run is incomplete when non-empty. */
   errors: { region?: string; clusterId?: string; checkId?: string; message: string }[];
   skipped: { region: string; clusterId: string; checkId: string; reason: string }[];
+  /** Always false: an audit changes nothing. Present because every job's summary has it. */
+  dryRun: false;
+  /** The counts every job's summary carries: clusters audited, findings by status, errors. */
+  counts: { clusters: number; failed: number; passed: number; notApplicable: number; errors: number };
+  /**
+   * How the run ends as far as it is known when the summary is sent: 1 for an error or a
+   * tripped `--fail-on`, else 0 (an event of this run found lost afterwards is not in it).
+   */
+  exitCode: 0 | 1;
+  exitStatus: 'succeeded' | 'failed';
 }
 
 /** The `CloudHSM Run Summary` event; sent last, after every finding. */

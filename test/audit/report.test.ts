@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { colorEnabled, renderFindings, reportDocument, summaryLine } from '../../lib/audit/report.js';
-import { type AuditReport, evaluateClusters } from '../../lib/audit/run.js';
+import { type AuditReport, auditRunOutcome, evaluateClusters } from '../../lib/audit/run.js';
 import { countFindings } from '../../lib/events/findings.js';
 import type { RegionInventory } from '../../lib/inventory/types.js';
 import { backup, cluster, config, healthyFacts } from '../checks/facts.js';
@@ -57,6 +57,7 @@ function report(): AuditReport {
       findings: countFindings(findings),
       errors,
       skipped,
+      ...auditRunOutcome(findings, errors, 2),
     },
   };
 }

@@ -265,6 +265,21 @@ describe('runAudit', () => {
       reason: 'backups in us-west-2 could not be listed',
     });
     expect(report.errors).toHaveLength(1);
+    // The heartbeat says the run failed, as every job's does (infra/event-rules/failed-runs.json).
+    expect(report.summary).toMatchObject({ exitCode: 1, exitStatus: 'failed', dryRun: false });
+  });
+
+  it('says in its Run Summary how the run ends: --fail-on tripped is a failed run', async () => {
+    // Prepare
+    const aws = mockAws({ 'us-east-1': eastRegion(), 'us-west-2': westRegion() });
+    restore = aws.restore;
+    // Act
+    const clean = await runAudit({ clients: new AwsClients() }, config(), NOW);
+    const strict = await runAudit({ clients: new AwsClients() }, config({ failOn: 'HIGH' }), NOW);
+    // Assess
+    expect(clean.summary).toMatchObject({ exitCode: 0, exitStatus: 'succeeded' });
+    expect(clean.summary.counts).toMatchObject({ clusters: 2, failed: 2, notApplicable: 1 });
+    expect(strict.summary).toMatchObject({ exitCode: 1, exitStatus: 'failed' });
   });
 
   it('publishes every finding and then the run summary, to the configured bus and source', async () => {

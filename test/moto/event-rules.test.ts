@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents } from '../../lib/audit/run.js';
+import { auditEvents, auditRunOutcome } from '../../lib/audit/run.js';
 import { AwsClients } from '../../lib/aws/clients.js';
 import { CHECKS } from '../../lib/checks/index.js';
 import {
@@ -98,6 +98,7 @@ function summaryOf(findings: Finding[]): AuditRunSummary {
     drRegions: config.drRegions,
     startedAt: NOW.toISO()!,
     durationMs: 12,
+    ...auditRunOutcome(findings, [], 4),
     clusters: 4,
     findings: countFindings(findings),
     errors: [],
