@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type AuditConfig, parseAuditConfig } from '../../lib/config/audit.js';
+import { AUDIT_FLAG_NAMES, type AuditConfig, parseAuditConfig } from '../../lib/config/audit.js';
 import {
   action,
   type CommonOptions,
@@ -113,7 +113,7 @@ export function auditConfigFromFlags(options: AuditOptions): AuditConfig {
       copyRetentionDays: options.copyRetentionDays,
       holdTag: options.holdTag,
     },
-    { sameRegion: 'error' },
+    { sameRegion: 'error', names: AUDIT_FLAG_NAMES },
   );
 }
 

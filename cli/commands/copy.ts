@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
-import { type CopyConfig, DEFAULT_COPY_CONCURRENCY, parseCopyConfig } from '../../lib/config/copy.js';
+import {
+  COPY_FLAG_NAMES,
+  type CopyConfig,
+  DEFAULT_COPY_CONCURRENCY,
+  parseCopyConfig,
+} from '../../lib/config/copy.js';
 import type { CopyLine, CopyProgress, CopyResult } from '../../lib/copy/execute.js';
 import {
   action,
@@ -101,7 +106,7 @@ function configFrom(options: CopyOptions): CopyConfig {
       eventSource: options.eventSource,
       concurrency: options.concurrency,
     },
-    { sameRegion: 'error' },
+    { sameRegion: 'error', names: COPY_FLAG_NAMES },
   );
 }
 

@@ -213,7 +213,8 @@ export function explainConfigError<T>(
       if (unnamed.length === 0) return issue;
       return `${unnamed.map((name) => `${name}=${JSON.stringify(env[name])}`).join(', ')}: ${issue}`;
     }
-    return unsetRequired.length > 0 ? `${issue} (set ${unsetRequired.join(', ')})` : issue;
+    const unnamedRequired = unsetRequired.filter((name) => !issue.includes(name));
+    return unnamedRequired.length > 0 ? `${issue} (set ${unnamedRequired.join(', ')})` : issue;
   });
   return (
     `${spec.functionName}: invalid configuration in the function's environment: ` +

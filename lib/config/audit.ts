@@ -107,7 +107,9 @@ function number(what: string, { min, max, integer }: { min: number; max: number;
     const text = value.trim();
     const pattern = integer ? /^\d+$/ : /^\d+(\.\d+)?$/;
     if (!pattern.test(text)) {
-      throw new UsageError(`${what} "${value}" is not a ${integer ? 'whole ' : ''}number`);
+      throw new UsageError(
+        `${what} "${value}" is not valid (expected a ${integer ? 'whole ' : ''}number from ${min} to ${max})`,
+      );
     }
     const n = Number(text);
     if (n < min || n > max) throw new UsageError(`${what} must be between ${min} and ${max}, got ${n}`);
@@ -115,53 +117,65 @@ function number(what: string, { min, max, integer }: { min: number; max: number;
   };
 }
 
-function flag(value: string): boolean {
-  const text = value.trim().toLowerCase();
-  if (['true', '1', 'yes'].includes(text)) return true;
-  if (['false', '0', 'no'].includes(text)) return false;
-  throw new UsageError(`publish "${value}" is not true or false`);
-}
+const flag =
+  (what: string) =>
+  (value: string): boolean => {
+    const text = value.trim().toLowerCase();
+    if (['true', '1', 'yes'].includes(text)) return true;
+    if (['false', '0', 'no'].includes(text)) return false;
+    throw new UsageError(`${what} "${value}" is not true or false`);
+  };
 
-function eventBus(value: string): string {
-  const bus = value.trim();
-  if (!PATTERNS.eventBusName.test(bus)) {
-    throw new UsageError(`event bus "${value}" is not a valid event bus name or ARN`);
-  }
-  return bus;
-}
+const eventBus =
+  (what: string) =>
+  (value: string): string => {
+    const bus = value.trim();
+    if (!PATTERNS.eventBusName.test(bus)) {
+      throw new UsageError(`${what} "${value}" is not a valid event bus name or ARN`);
+    }
+    return bus;
+  };
 
-function eventSource(value: string): string {
-  const source = value.trim();
-  if (source.length > 256 || /\s/.test(source) || source.startsWith('aws.')) {
-    throw new UsageError(
-      `event source "${value}" is not valid (at most 256 characters, no spaces, not starting with "aws.")`,
-    );
-  }
-  return source;
-}
+const eventSource =
+  (what: string) =>
+  (value: string): string => {
+    const source = value.trim();
+    if (source.length > 256 || /\s/.test(source) || source.startsWith('aws.')) {
+      throw new UsageError(
+        `${what} "${value}" is not valid (at most 256 characters, no spaces, not starting with "aws.")`,
+      );
+    }
+    return source;
+  };
 
-function holdTag(value: string): string {
-  const tag = value.trim();
-  if (tag.length > 128 || !/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u.test(tag)) {
-    throw new UsageError(`hold tag "${value}" is not a valid tag key`);
-  }
-  return tag;
-}
+const holdTag =
+  (what: string) =>
+  (value: string): string => {
+    const tag = value.trim();
+    if (tag.length > 128 || !/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u.test(tag)) {
+      throw new UsageError(`${what} "${value}" is not a valid tag key`);
+    }
+    return tag;
+  };
 
-function copyRetentionMode(value: string): CopyRetentionMode {
-  const mode = value.trim().toLowerCase();
-  if (mode === 'fixed' || mode === 'source') return mode;
-  throw new UsageError(`copy retention "${value}" is not "fixed" or "source"`);
-}
+const copyRetentionMode =
+  (what: string) =>
+  (value: string): CopyRetentionMode => {
+    const mode = value.trim().toLowerCase();
+    if (mode === 'fixed' || mode === 'source') return mode;
+    throw new UsageError(`${what} "${value}" is not "fixed" or "source"`);
+  };
 
 /** A whole number of days, or `source` (follow each source cluster's policy; fall back to the default days). */
-function copyRetentionDays(value: string): number | 'source' {
-  if (value.trim().toLowerCase() === 'source') return 'source';
-  if (!/^\d+$/.test(value.trim())) {
-    throw new UsageError(`copy retention days "${value}" is not a whole number or "source"`);
-  }
-  return number('copy retention days', { min: 1, max: 3650, integer: true })(value);
-}
+const copyRetentionDays =
+  (what: string) =>
+  (value: string): number | 'source' => {
+    if (value.trim().toLowerCase() === 'source') return 'source';
+    if (!/^\d+$/.test(value.trim())) {
+      throw new UsageError(`${what} "${value}" is not a whole number or "source"`);
+    }
+    return number(what, { min: 1, max: 3650, integer: true })(value);
+  };
 
 /** Runs a parser inside zod so that every bad setting is reported, not just the first. */
 function field<T>(parse: (value: string) => T, fallback: T) {
@@ -179,26 +193,66 @@ function field<T>(parse: (value: string) => T, fallback: T) {
     });
 }
 
-const schema = z.object({
-  regions: field((value) => uniqueRegions(list(value), 'region'), [] as string[]),
-  drRegions: field((value) => uniqueRegions(list(value), 'DR region'), [] as string[]),
-  publish: field(flag, false),
-  eventBusName: field(eventBus, AUDIT_DEFAULTS.eventBusName as string),
-  eventSource: field(eventSource, AUDIT_DEFAULTS.eventSource as string),
-  eventRegion: field((value) => parseRegion(value, 'event region') as string | undefined, undefined),
-  failOn: field((value) => parseSeverity(value) as Severity | undefined, undefined),
-  freshnessGraceHours: field(
-    number('freshness grace hours', { min: 0, max: 168, integer: false }),
-    AUDIT_DEFAULTS.freshnessGraceHours as number,
-  ),
-  drRpoHours: field(
-    number('DR RPO hours', { min: 1, max: 8760, integer: false }),
-    AUDIT_DEFAULTS.drRpoHours as number,
-  ),
-  copyRetention: field(copyRetentionMode, undefined as CopyRetentionMode | undefined),
-  copyRetentionDays: field(copyRetentionDays, AUDIT_DEFAULTS.copyRetentionDays as number | 'source'),
-  holdTag: field(holdTag, AUDIT_DEFAULTS.holdTag as string),
-});
+/** What messages call each setting: the library's words, or a front end's flags or variables. */
+export type AuditNames = Record<keyof AuditConfigInput, string>;
+
+/** The library's own words for the settings. */
+export const AUDIT_SETTING_NAMES: AuditNames = {
+  regions: 'region',
+  drRegions: 'DR region',
+  publish: 'publish',
+  eventBusName: 'event bus',
+  eventSource: 'event source',
+  eventRegion: 'event region',
+  failOn: 'fail-on severity',
+  freshnessGraceHours: 'freshness grace hours',
+  drRpoHours: 'DR RPO hours',
+  copyRetention: 'copy retention',
+  copyRetentionDays: 'copy retention days',
+  holdTag: 'hold tag',
+};
+
+/** The CLI's flags, for messages about input from the command line. */
+export const AUDIT_FLAG_NAMES: AuditNames = {
+  regions: '--region',
+  drRegions: '--dr-region',
+  publish: '--publish',
+  eventBusName: '--event-bus',
+  eventSource: '--event-source',
+  eventRegion: '--event-region',
+  failOn: '--fail-on',
+  freshnessGraceHours: '--grace-hours',
+  drRpoHours: '--rpo-hours',
+  copyRetention: '--copy-retention',
+  copyRetentionDays: '--copy-retention-days',
+  holdTag: '--hold-tag',
+};
+
+function schemaFor(names: AuditNames) {
+  return z.object({
+    regions: field((value) => uniqueRegions(list(value), names.regions), [] as string[]),
+    drRegions: field((value) => uniqueRegions(list(value), names.drRegions), [] as string[]),
+    publish: field(flag(names.publish), false),
+    eventBusName: field(eventBus(names.eventBusName), AUDIT_DEFAULTS.eventBusName as string),
+    eventSource: field(eventSource(names.eventSource), AUDIT_DEFAULTS.eventSource as string),
+    eventRegion: field((value) => parseRegion(value, names.eventRegion) as string | undefined, undefined),
+    failOn: field((value) => parseSeverity(value) as Severity | undefined, undefined),
+    freshnessGraceHours: field(
+      number(names.freshnessGraceHours, { min: 0, max: 168, integer: false }),
+      AUDIT_DEFAULTS.freshnessGraceHours as number,
+    ),
+    drRpoHours: field(
+      number(names.drRpoHours, { min: 1, max: 8760, integer: false }),
+      AUDIT_DEFAULTS.drRpoHours as number,
+    ),
+    copyRetention: field(copyRetentionMode(names.copyRetention), undefined as CopyRetentionMode | undefined),
+    copyRetentionDays: field(
+      copyRetentionDays(names.copyRetentionDays),
+      AUDIT_DEFAULTS.copyRetentionDays as number | 'source',
+    ),
+    holdTag: field(holdTag(names.holdTag), AUDIT_DEFAULTS.holdTag as string),
+  });
+}
 
 export interface AuditConfigOptions {
   /**
@@ -209,6 +263,8 @@ export interface AuditConfigOptions {
    * never one of its DR regions.
    */
   sameRegion: 'error' | 'skip';
+  /** What messages call the settings (default: the library's words). */
+  names?: AuditNames;
 }
 
 /**
@@ -220,7 +276,8 @@ export function parseAuditConfig(
   input: AuditConfigInput,
   options: AuditConfigOptions = { sameRegion: 'skip' },
 ): AuditConfig {
-  const parsed = schema.safeParse(input);
+  const names = options.names ?? AUDIT_SETTING_NAMES;
+  const parsed = schemaFor(names).safeParse(input);
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
   const value = parsed.data;
   if (value.regions.length === 0) throw new UsageError('no region to audit: give at least one region');
@@ -283,7 +340,15 @@ export function auditConfigFromEnv(env: Record<string, string | undefined> = pro
   if (blank(input.regions) && env.AWS_REGION) input.regions = env.AWS_REGION;
   if (blank(input.eventRegion) && env.AWS_REGION) input.eventRegion = env.AWS_REGION;
   if (env.DRY_RUN?.trim() === 'true') input.publish = 'false';
-  return parseAuditConfig(input);
+  return parseAuditConfig(input, {
+    sameRegion: 'skip',
+    names: {
+      ...AUDIT_SETTING_NAMES,
+      ...AUDIT_ENV,
+      regions: 'REGIONS (or AWS_REGION)',
+      eventRegion: 'EVENT_REGION (or AWS_REGION)',
+    },
+  });
 }
 
 /** True when `severity` is at or above `threshold` (for --fail-on / FAIL_ON). */

@@ -63,6 +63,8 @@ export interface CopyConfigOptions {
    * the plan reports that pair as skipped and copies the rest.
    */
   sameRegion: 'error' | 'skip';
+  /** What messages call the settings (default: the library's words). */
+  names?: CopyNames;
 }
 
 /** Reads a UsageError-throwing parser into a zod transform, so every problem is reported at once. */
@@ -106,50 +108,109 @@ function flag(what: string) {
   };
 }
 
-function eventBus(value: string | undefined): string {
-  const bus = (value ?? '').trim() || DEFAULT_EVENT_BUS;
-  if (!PATTERNS.eventBusName.test(bus)) {
-    throw new UsageError(`event bus "${bus}" is not a valid event bus name or ARN`);
-  }
-  return bus;
+function eventBus(what: string) {
+  return (value: string | undefined): string => {
+    const bus = (value ?? '').trim() || DEFAULT_EVENT_BUS;
+    if (!PATTERNS.eventBusName.test(bus)) {
+      throw new UsageError(`${what} "${bus}" is not a valid event bus name or ARN`);
+    }
+    return bus;
+  };
 }
 
-function eventSource(value: string | undefined): string {
-  const source = (value ?? '').trim() || DEFAULT_EVENT_SOURCE;
-  if (source.length > 256 || /\s/.test(source) || source.startsWith('aws.')) {
-    throw new UsageError(
-      `event source "${source}" is not valid (at most 256 characters, no spaces, not starting with "aws.")`,
-    );
-  }
-  return source;
+function eventSource(what: string) {
+  return (value: string | undefined): string => {
+    const source = (value ?? '').trim() || DEFAULT_EVENT_SOURCE;
+    if (source.length > 256 || /\s/.test(source) || source.startsWith('aws.')) {
+      throw new UsageError(
+        `${what} "${source}" is not valid (at most 256 characters, no spaces, not starting with "aws.")`,
+      );
+    }
+    return source;
+  };
 }
 
 const optional = z.string().optional();
 
-const inputSchema = z.object({
-  regions: optional.transform(via(regionList('source region', true))),
-  drRegions: optional.transform(via(regionList('DR region', true))),
-  clusterIds: optional.transform(
-    via((value) => [...new Set(splitList(value).map((id) => parseClusterId(id)))]),
-  ),
-  since: optional.transform(via((value) => parseDuration(value ?? DEFAULT_COPY_SINCE, 'since'))),
-  dryRun: optional.transform(via(flag('dry run'))),
-  wait: optional.transform(via(flag('wait'))),
-  waitTimeout: optional.transform(
-    via((value) => parseDuration(value ?? DEFAULT_WAIT_TIMEOUT, 'wait timeout')),
-  ),
-  publish: optional.transform(via(flag('publish'))),
-  eventBus: optional.transform(via(eventBus)),
-  eventSource: optional.transform(via(eventSource)),
-  eventRegion: optional.transform(via((value) => (value ? parseRegion(value, 'event region') : undefined))),
-  concurrency: optional.transform(
-    via((value) =>
-      value === undefined
-        ? DEFAULT_COPY_CONCURRENCY
-        : parseCount(value, 'concurrency', { min: 1, max: MAX_COPY_CONCURRENCY }),
+/** What messages call each setting: the library's words, or a front end's flags or variables. */
+export type CopyNames = Record<keyof CopyConfigInput, string>;
+
+/** The library's own words for the settings (a front end passes its flags or variables). */
+export const COPY_SETTING_NAMES: CopyNames = {
+  regions: 'source region',
+  drRegions: 'DR region',
+  clusterIds: 'cluster id',
+  since: 'since',
+  dryRun: 'dry run',
+  wait: 'wait',
+  waitTimeout: 'wait timeout',
+  publish: 'publish',
+  eventBus: 'event bus',
+  eventSource: 'event source',
+  eventRegion: 'event region',
+  concurrency: 'concurrency',
+};
+
+/** The CLI's flags, for messages about input that came from the command line. */
+export const COPY_FLAG_NAMES: CopyNames = {
+  regions: '--region',
+  drRegions: '--dr-region',
+  clusterIds: '--cluster-id',
+  since: '--since',
+  dryRun: '--dry-run',
+  wait: '--wait',
+  waitTimeout: '--wait-timeout',
+  publish: '--publish',
+  eventBus: '--event-bus',
+  eventSource: '--event-source',
+  eventRegion: '--event-region',
+  concurrency: '--concurrency',
+};
+
+/** The Lambda's variables, for messages about its environment. */
+export const COPY_ENV_NAMES: CopyNames = {
+  regions: 'SOURCE_REGIONS (or REGIONS)',
+  drRegions: 'DR_REGIONS',
+  clusterIds: 'CLUSTER_ID',
+  since: 'COPY_SINCE',
+  dryRun: 'DRY_RUN',
+  wait: 'wait',
+  waitTimeout: 'wait timeout',
+  publish: 'EVENT_BUS_NAME',
+  eventBus: 'EVENT_BUS_NAME',
+  eventSource: 'EVENT_SOURCE',
+  eventRegion: 'EVENT_REGION (or AWS_REGION)',
+  concurrency: 'CONCURRENCY',
+};
+
+function inputSchema(names: CopyNames) {
+  return z.object({
+    regions: optional.transform(via(regionList(names.regions, true))),
+    drRegions: optional.transform(via(regionList(names.drRegions, true))),
+    clusterIds: optional.transform(
+      via((value) => [...new Set(splitList(value).map((id) => parseClusterId(id)))]),
     ),
-  ),
-});
+    since: optional.transform(via((value) => parseDuration(value ?? DEFAULT_COPY_SINCE, names.since))),
+    dryRun: optional.transform(via(flag(names.dryRun))),
+    wait: optional.transform(via(flag(names.wait))),
+    waitTimeout: optional.transform(
+      via((value) => parseDuration(value ?? DEFAULT_WAIT_TIMEOUT, names.waitTimeout)),
+    ),
+    publish: optional.transform(via(flag(names.publish))),
+    eventBus: optional.transform(via(eventBus(names.eventBus))),
+    eventSource: optional.transform(via(eventSource(names.eventSource))),
+    eventRegion: optional.transform(
+      via((value) => (value ? parseRegion(value, names.eventRegion) : undefined)),
+    ),
+    concurrency: optional.transform(
+      via((value) =>
+        value === undefined
+          ? DEFAULT_COPY_CONCURRENCY
+          : parseCount(value, names.concurrency, { min: 1, max: MAX_COPY_CONCURRENCY }),
+      ),
+    ),
+  });
+}
 
 /**
  * Validates copy settings given as strings. Every problem is collected into one
@@ -159,7 +220,8 @@ export function parseCopyConfig(
   input: CopyConfigInput,
   options: CopyConfigOptions = { sameRegion: 'error' },
 ): CopyConfig {
-  const parsed = inputSchema.safeParse(input);
+  const names = options.names ?? COPY_SETTING_NAMES;
+  const parsed = inputSchema(names).safeParse(input);
   if (!parsed.success) {
     throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
   }
@@ -168,7 +230,7 @@ export function parseCopyConfig(
     const overlap = value.drRegions.filter((region) => value.regions.includes(region));
     if (overlap.length > 0) {
       throw new UsageError(
-        `DR region ${overlap.join(', ')} is also a source region: a backup cannot be copied to its own region ` +
+        `${names.drRegions} ${overlap.join(', ')} is also a source region: a backup cannot be copied to its own region ` +
           '(to make two regions back each other up, run copy once per direction)',
       );
     }
@@ -232,6 +294,6 @@ export function copyConfigFromEnv(env: Record<string, string | undefined>): Copy
       eventRegion: blank(env.EVENT_REGION) ?? blank(env.AWS_REGION),
       concurrency: blank(env.CONCURRENCY),
     },
-    { sameRegion: 'skip' },
+    { sameRegion: 'skip', names: COPY_ENV_NAMES },
   );
 }

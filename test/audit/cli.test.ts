@@ -274,7 +274,7 @@ describe('cloudhsm-ops audit --copy-retention source', () => {
       'http://127.0.0.1:9',
     ]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('copy retention "cluster" is not "fixed" or "source"');
+    expect(run.stderr).toContain('--copy-retention "cluster" is not "fixed" or "source"');
   });
 });
 

@@ -30,39 +30,39 @@ interface CliCase {
 /** Cases whose command talks to AWS: `--endpoint <sandbox>` is added to each. */
 const AWS_COMMANDS: Record<string, CliCase[]> = {
   audit: [
-    { args: ['--region', 'useast1'], message: /region value "useast1" is not valid/ },
+    { args: ['--region', 'useast1'], message: /--region value "useast1" is not valid/ },
     {
       args: ['--region', 'us-east-1', '--region', 'us-east-1'],
-      message: /region us-east-1 is given more than once/,
+      message: /--region us-east-1 is given more than once/,
     },
     { args: ['--region', 'us-east-1', '--fail-on', 'SEVERE'], message: /severity "SEVERE" is not one of/ },
     {
       args: ['--region', 'us-east-1', '--grace-hours', 'soon'],
-      message: /freshness grace hours "soon" is not a number/,
+      message: /--grace-hours "soon" is not valid \(expected a number from 0 to 168\)/,
     },
     {
       args: ['--region', 'us-east-1', '--rpo-hours', '0'],
-      message: /DR RPO hours must be between 1 and 8760, got 0/,
+      message: /--rpo-hours must be between 1 and 8760, got 0/,
     },
     {
       args: ['--region', 'us-east-1', '--copy-retention-days', '1.5'],
-      message: /copy retention days "1.5" is not a whole number/,
+      message: /--copy-retention-days "1.5" is not a whole number/,
     },
     {
       args: ['--region', 'us-east-1', '--copy-retention', 'cluster'],
-      message: /copy retention "cluster" is not "fixed" or "source"/,
+      message: /--copy-retention "cluster" is not "fixed" or "source"/,
     },
     {
       args: ['--region', 'us-east-1', '--event-source', 'aws.ops'],
-      message: /event source "aws.ops" is not valid/,
+      message: /--event-source "aws.ops" is not valid/,
     },
     {
       args: ['--region', 'us-east-1', '--event-bus', 'ops feed!'],
-      message: /event bus "ops feed!" is not a valid event bus name/,
+      message: /--event-bus "ops feed!" is not a valid event bus name/,
     },
     {
       args: ['--region', 'us-east-1', '--hold-tag', 'hold*me'],
-      message: /hold tag "hold\*me" is not a valid tag key/,
+      message: /--hold-tag "hold\*me" is not a valid tag key/,
     },
     {
       args: ['--region', 'us-east-1', '--now', 'yesterday'],
@@ -81,24 +81,24 @@ const AWS_COMMANDS: Record<string, CliCase[]> = {
   copy: [
     {
       args: ['--region', 'us-east-1', '--dr-region', 'us-east-1'],
-      message: /DR region us-east-1 is also a source region/,
+      message: /--dr-region us-east-1 is also a source region/,
     },
     {
       args: ['--region', 'us-east-9', '--dr-region', 'us-west-2'],
-      message: /source region "us-east-9" is not a known AWS region/,
+      message: /--region "us-east-9" is not a known AWS region/,
     },
-    { args: ['--region', 'us-east-1'], message: /no DR region given/ },
+    { args: ['--region', 'us-east-1'], message: /no --dr-region given/ },
     {
       args: ['--region', 'us-east-1', '--dr-region', 'us-west-2', '--since', 'two days'],
-      message: /since "two days" is not valid/,
+      message: /--since "two days" is not valid/,
     },
     {
       args: ['--region', 'us-east-1', '--dr-region', 'us-west-2', '--wait-timeout', '0s'],
-      message: /wait timeout "0s" is not valid/,
+      message: /--wait-timeout "0s" is not valid/,
     },
     {
       args: ['--region', 'us-east-1', '--dr-region', 'us-west-2', '--concurrency', '65'],
-      message: /concurrency must be between 1 and 64, got 65/,
+      message: /--concurrency must be between 1 and 64, got 65/,
     },
     {
       args: ['--region', 'us-east-1', '--dr-region', 'us-west-2', '--cluster-id', 'cluster-1'],
@@ -106,7 +106,7 @@ const AWS_COMMANDS: Record<string, CliCase[]> = {
     },
     {
       args: ['--region', 'us-east-1', '--dr-region', 'us-west-2', '--event-source', 'aws.x'],
-      message: /event source "aws.x" is not valid/,
+      message: /--event-source "aws.x" is not valid/,
     },
     {
       args: ['--region', 'us-east-1', '--dr-region', 'us-west-2', '--region'],
@@ -424,27 +424,30 @@ const PRUNE_ENV: EnvCase[] = [
 
 const COPY_BASE = { REGIONS: 'us-east-1', DR_REGIONS: 'us-west-2' };
 const COPY_ENV: EnvCase[] = [
-  { env: { REGIONS: 'us-east-1' }, message: /no DR region given/ },
-  { env: { DR_REGIONS: 'us-west-2' }, message: /no source region given/ },
+  { env: { REGIONS: 'us-east-1' }, message: /no DR_REGIONS given/ },
+  { env: { DR_REGIONS: 'us-west-2' }, message: /no SOURCE_REGIONS \(or REGIONS\) given/ },
   {
     env: { ...COPY_BASE, REGIONS: 'us-east-7' },
-    message: /source region "us-east-7" is not a known AWS region/,
+    message: /SOURCE_REGIONS \(or REGIONS\) "us-east-7" is not a known AWS region/,
   },
   {
     env: { ...COPY_BASE, SOURCE_REGIONS: 'us-east-1,us-east-1' },
-    message: /source region us-east-1 is given more than once/,
+    message: /SOURCE_REGIONS \(or REGIONS\) us-east-1 is given more than once/,
   },
-  { env: { ...COPY_BASE, DR_REGIONS: 'west' }, message: /DR region "west" is not valid/ },
+  { env: { ...COPY_BASE, DR_REGIONS: 'west' }, message: /DR_REGIONS "west" is not valid/ },
   { env: { ...COPY_BASE, CLUSTER_ID: 'cluster-abc' }, message: /cluster id "cluster-abc" is not valid/ },
-  { env: { ...COPY_BASE, COPY_SINCE: 'a while' }, message: /since "a while" is not valid/ },
-  { env: { ...COPY_BASE, COPY_SINCE: '2M' }, message: /since "2M" is ambiguous/ },
+  { env: { ...COPY_BASE, COPY_SINCE: 'a while' }, message: /COPY_SINCE "a while" is not valid/ },
+  { env: { ...COPY_BASE, COPY_SINCE: '2M' }, message: /COPY_SINCE "2M" is ambiguous/ },
   {
     env: { ...COPY_BASE, EVENT_BUS_NAME: 'ops feed!' },
-    message: /event bus "ops feed!" is not a valid event bus name/,
+    message: /EVENT_BUS_NAME "ops feed!" is not a valid event bus name/,
   },
-  { env: { ...COPY_BASE, EVENT_SOURCE: 'aws.copy' }, message: /event source "aws.copy" is not valid/ },
-  { env: { ...COPY_BASE, AWS_REGION: 'moon-base-1' }, message: /event region "moon-base-1" is not valid/ },
-  { env: { ...COPY_BASE, CONCURRENCY: '0' }, message: /concurrency must be between 1 and 64, got 0/ },
+  { env: { ...COPY_BASE, EVENT_SOURCE: 'aws.copy' }, message: /EVENT_SOURCE "aws.copy" is not valid/ },
+  {
+    env: { ...COPY_BASE, AWS_REGION: 'moon-base-1' },
+    message: /EVENT_REGION \(or AWS_REGION\) "moon-base-1" is not valid/,
+  },
+  { env: { ...COPY_BASE, CONCURRENCY: '0' }, message: /CONCURRENCY must be between 1 and 64, got 0/ },
   { env: { ...COPY_BASE, DR_REGIONS: '' }, message: /DR_REGIONS is set but empty/ },
   { env: { ...COPY_BASE, EVENT_BUS_NAME: '' }, message: /EVENT_BUS_NAME is set but empty/ },
   { env: { ...COPY_BASE, REGIONS: 'us-east-1,' }, message: /REGIONS="us-east-1," has an empty entry/ },
@@ -455,41 +458,47 @@ const COPY_ENV: EnvCase[] = [
   { env: { ...COPY_BASE, DRY_RUN: 'yes' }, message: /DRY_RUN must be "true" or "false", got "yes"/ },
   {
     env: { ...COPY_BASE, EVENT_REGION: 'us-east-7' },
-    message: /event region "us-east-7" is not a known AWS region/,
+    message: /EVENT_REGION \(or AWS_REGION\) "us-east-7" is not a known AWS region/,
   },
 ];
 
 const AUDIT_BASE = { REGIONS: 'us-east-1' };
 const AUDIT_ENV: EnvCase[] = [
   { env: {}, message: /no region to audit: give at least one region/ },
-  { env: { REGIONS: 'us-east-1,atlantis' }, message: /region value "atlantis" is not valid/ },
-  { env: { AWS_REGION: 'atlantis' }, message: /region value "atlantis" is not valid/ },
+  {
+    env: { REGIONS: 'us-east-1,atlantis' },
+    message: /REGIONS \(or AWS_REGION\) value "atlantis" is not valid/,
+  },
+  { env: { AWS_REGION: 'atlantis' }, message: /REGIONS \(or AWS_REGION\) value "atlantis" is not valid/ },
   {
     env: { ...AUDIT_BASE, DR_REGIONS: 'us-west-2,us-west-2' },
-    message: /DR region us-west-2 is given more than once/,
+    message: /DR_REGIONS us-west-2 is given more than once/,
   },
-  { env: { ...AUDIT_BASE, PUBLISH: 'maybe' }, message: /publish "maybe" is not true or false/ },
+  { env: { ...AUDIT_BASE, PUBLISH: 'maybe' }, message: /PUBLISH "maybe" is not true or false/ },
   {
     env: { ...AUDIT_BASE, EVENT_BUS_NAME: 'ops feed!' },
-    message: /event bus "ops feed!" is not a valid event bus name/,
+    message: /EVENT_BUS_NAME "ops feed!" is not a valid event bus name/,
   },
-  { env: { ...AUDIT_BASE, EVENT_SOURCE: 'aws.audit' }, message: /event source "aws.audit" is not valid/ },
-  { env: { ...AUDIT_BASE, EVENT_REGION: 'eu' }, message: /event region "eu" is not valid/ },
+  { env: { ...AUDIT_BASE, EVENT_SOURCE: 'aws.audit' }, message: /EVENT_SOURCE "aws.audit" is not valid/ },
+  { env: { ...AUDIT_BASE, EVENT_REGION: 'eu' }, message: /EVENT_REGION \(or AWS_REGION\) "eu" is not valid/ },
   { env: { ...AUDIT_BASE, FAIL_ON: 'SEVERE' }, message: /severity "SEVERE" is not one of/ },
   {
     env: { ...AUDIT_BASE, FRESHNESS_GRACE_HOURS: '200' },
-    message: /freshness grace hours must be between 0 and 168, got 200/,
+    message: /FRESHNESS_GRACE_HOURS must be between 0 and 168, got 200/,
   },
-  { env: { ...AUDIT_BASE, DR_RPO_HOURS: 'day' }, message: /DR RPO hours "day" is not a number/ },
+  {
+    env: { ...AUDIT_BASE, DR_RPO_HOURS: 'day' },
+    message: /DR_RPO_HOURS "day" is not valid \(expected a number from 1 to 8760\)/,
+  },
   {
     env: { ...AUDIT_BASE, COPY_RETENTION_DAYS: '0' },
-    message: /copy retention days must be between 1 and 3650, got 0/,
+    message: /COPY_RETENTION_DAYS must be between 1 and 3650, got 0/,
   },
   {
     env: { ...AUDIT_BASE, COPY_RETENTION_DAYS: 'sauce' },
-    message: /copy retention days "sauce" is not a whole number or "source"/,
+    message: /COPY_RETENTION_DAYS "sauce" is not a whole number or "source"/,
   },
-  { env: { ...AUDIT_BASE, HOLD_TAG: 'hold*me' }, message: /hold tag "hold\*me" is not a valid tag key/ },
+  { env: { ...AUDIT_BASE, HOLD_TAG: 'hold*me' }, message: /HOLD_TAG "hold\*me" is not a valid tag key/ },
   { env: { ...AUDIT_BASE, DR_REGIONS: '' }, message: /DR_REGIONS is set but empty/ },
   { env: { ...AUDIT_BASE, EVENT_BUS_NAME: ' ' }, message: /EVENT_BUS_NAME is set but empty/ },
   { env: { REGIONS: ',' }, message: /REGIONS="," has an empty entry/ },

@@ -13,7 +13,7 @@ function documentOf(stdout: string): Record<string, unknown> {
 describe('--json on error', () => {
   it.each([
     [['prune', '--region', 'us-east-9', '--older-than', '90d', '--json'], /not a known AWS region/],
-    [['copy', '--region', 'us-east-1', '--json'], /no DR region given/],
+    [['copy', '--region', 'us-east-1', '--json'], /no --dr-region given/],
     [['audit', '--region', 'us-east-1', '--fail-on', 'SEVERE', '--json'], /severity "SEVERE"/],
     [['restore', '--region', 'us-east-1', '--json'], /backup-id|deleted-since/],
   ])('bad input %j: one JSON document with the error and exit code 2', async (args, message) => {

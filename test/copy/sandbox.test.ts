@@ -290,19 +290,22 @@ describe('cloudhsm-ops copy (CLI) against the sandbox', () => {
     runCli(['copy', '--endpoint', current!.sandbox.url, '--now', FLEET_NOW, ...args]);
 
   it.each([
-    [['--region', 'us-east-1', '--dr-region', 'us-east-1'], /DR region us-east-1 is also a source region/],
-    [['--region', 'us-east-9', '--dr-region', 'us-west-2'], /"us-east-9" is not a known AWS region/],
-    [['--region', 'us-east-1', '--dr-region', 'west'], /DR region "west" is not valid/],
+    [['--region', 'us-east-1', '--dr-region', 'us-east-1'], /--dr-region us-east-1 is also a source region/],
+    [['--region', 'us-east-9', '--dr-region', 'us-west-2'], /--region "us-east-9" is not a known AWS region/],
+    [['--region', 'us-east-1', '--dr-region', 'west'], /--dr-region "west" is not valid/],
     [
       ['--region', 'us-east-1', '--dr-region', 'us-west-2', '--cluster-id', 'cluster-1'],
       /cluster id "cluster-1" is not valid/,
     ],
     [
       ['--region', 'us-east-1', '--dr-region', 'us-west-2', '--since', 'two days'],
-      /since "two days" is not valid/,
+      /--since "two days" is not valid/,
     ],
-    [['--region', 'us-east-1', '--dr-region', 'us-west-2', '--wait-timeout', '0s'], /wait timeout/],
-    [['--region', 'us-east-1'], /no DR region given/],
+    [
+      ['--region', 'us-east-1', '--dr-region', 'us-west-2', '--wait-timeout', '0s'],
+      /--wait-timeout "0s" is not valid/,
+    ],
+    [['--region', 'us-east-1'], /no --dr-region given/],
   ])('refuses %j with exit 2 and touches nothing', async (args, message) => {
     // Prepare
     const { sandbox } = await start();
