@@ -146,8 +146,8 @@ export function regionsFrom(flags: string[] | undefined): string[] {
 }
 
 /**
- * Where human output goes: stdout normally, stderr under `--json` so stdout carries
- * exactly one JSON document.
+ * Where output goes: the report for people on stdout, or under `--json` exactly one JSON
+ * document on stdout; warnings and errors on stderr either way.
  */
 export class Output {
   constructor(readonly json: boolean) {}
@@ -155,9 +155,12 @@ export class Output {
   /** Colours for what `say` writes: none unless that stream is a terminal (or FORCE_COLOR). */
   readonly colors: Colors = colorsFor(process.stdout, process.env);
 
-  /** A line for people. */
+  /**
+   * A line for people, on stdout. Under --json nothing: stdout carries only the JSON document
+   * and stderr only logs (warnings and errors), so the report is not written twice.
+   */
   say(line = ''): void {
-    (this.json ? process.stderr : process.stdout).write(`${line}\n`);
+    if (!this.json) process.stdout.write(`${line}\n`);
   }
 
   /** A warning or error line, always on stderr. */

@@ -61,3 +61,29 @@ describe('--json on error', () => {
     expect(run.stdout).toBe('');
   });
 });
+
+describe('--json on success', () => {
+  it('inventory --json: the JSON document on stdout and no human report on stderr', async () => {
+    // Prepare
+    const { startTestSandbox } = await import('../helpers/sandbox.js');
+    const test = await startTestSandbox({ fleet: 'demo' });
+    try {
+      // Act
+      const run = await runCli([
+        'inventory',
+        '--region',
+        'us-east-1',
+        '--endpoint',
+        test.sandbox.url,
+        '--json',
+      ]);
+
+      // Assess
+      expect(run.code).toBe(0);
+      expect(documentOf(run.stdout)).toHaveProperty('regions');
+      expect(run.stderr).toBe('');
+    } finally {
+      await test.close();
+    }
+  });
+});
