@@ -30,6 +30,7 @@ import { listBackups } from '../inventory/gather.js';
 import type { BackupInfo } from '../inventory/types.js';
 import { lineageOf } from '../inventory/types.js';
 import { restoredEvents } from '../prune/events.js';
+import { attemptsOf } from '../prune/gate.js';
 import { type CloudHsmClients, describeBackupsById } from '../prune/lookup.js';
 import type { PublishFn, PublishReport } from '../prune/run.js';
 import type { RunCounts } from '../run.js';
@@ -141,6 +142,8 @@ export type RestoreReason =
   | 'restored'
   /** A lost response's retry found it READY again: the restore happened. */
   | 'already-restored'
+  /** Someone else restored it between this run's lookup and its RestoreBackup: not this run's doing. */
+  | 'restored-by-another'
   | 'not-pending-deletion'
   | 'not-found'
   | 'permanently-deleted'
@@ -206,9 +209,20 @@ async function restoreOne(
   } catch (error) {
     const code = errorCode(error);
     if (code === 'CloudHsmInvalidRequestException') {
-      // After a lost response the SDK's retry finds the backup READY already.
+      // After a lost response the SDK's retry finds the backup READY already. Refused at the first
+      // attempt, though, there was no lost response of ours: someone else restored it meanwhile.
       const fresh = await describeBackupsById(client, region, [backup.id]).catch(() => undefined);
       if (fresh?.get(backup.id)?.state === 'READY') {
+        if (attemptsOf(error) === 1) {
+          return outcomeFor(
+            backup.id,
+            region,
+            backup,
+            'skipped',
+            'restored-by-another',
+            'already READY: restored by someone else since it was looked up',
+          );
+        }
         return outcomeFor(backup.id, region, backup, 'succeeded', 'already-restored', 'already READY');
       }
     }
