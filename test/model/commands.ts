@@ -28,8 +28,8 @@ export interface Real {
   jobs: Map<string, JobRecord>;
   appliedFrom: number;
   violations: Violation[];
-  /** Count known-open violations as failures too (to shrink them). */
-  strict: boolean;
+  /** Known-open violations fail too (to shrink them): all (`true`), or those whose hole names this text. */
+  strict: boolean | string;
   operations: number;
 }
 
@@ -41,7 +41,11 @@ export type WorldAction =
   | { kind: 'unhold'; pick: number }
   | { kind: 'never-expires'; pick: number; value: boolean }
   | { kind: 'new-backup'; cluster: number; ageHours: number }
-  | { kind: 'dead-claim'; pick: number };
+  | { kind: 'dead-claim'; pick: number }
+  /** Lets copies finish (2 min), then deletes a READY DR copy, newest first: a copy a run waits for. */
+  | { kind: 'delete-copy'; pick: number }
+  /** Time passes in the middle of a run (copies finish). */
+  | { kind: 'advance'; minutes: number };
 
 export const worldActionArb: fc.Arbitrary<WorldAction> = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), pick: fc.nat(99) }),
@@ -50,6 +54,8 @@ export const worldActionArb: fc.Arbitrary<WorldAction> = fc.oneof(
   fc.record({ kind: fc.constant('never-expires' as const), pick: fc.nat(99), value: fc.boolean() }),
   fc.record({ kind: fc.constant('new-backup' as const), cluster: fc.nat(1), ageHours: fc.nat(5) }),
   fc.record({ kind: fc.constant('dead-claim' as const), pick: fc.nat(99) }),
+  fc.record({ kind: fc.constant('delete-copy' as const), pick: fc.nat(3) }),
+  fc.record({ kind: fc.constant('advance' as const), minutes: fc.integer({ min: 1, max: 5 }) }),
 );
 
 function pickFrom<T>(list: T[], pick: number): T | undefined {
@@ -103,6 +109,21 @@ export async function applyWorldAction(world: World, action: WorldAction): Promi
       });
       return `new backup ${id}`;
     }
+    case 'delete-copy': {
+      world.sandbox.clock.advance(2 * 60_000);
+      const b = pickFrom(
+        [...world.snapshot().values()]
+          .filter((x) => x.sourceBackup !== undefined && x.state === 'READY')
+          .sort((x, y) => y.createdMs - x.createdMs || byId(x, y)),
+        action.pick,
+      );
+      return b
+        ? `delete copy ${b.id}: ${await world.deleteBackup(b.region, b.id)}`
+        : 'delete-copy: none READY';
+    }
+    case 'advance':
+      world.sandbox.clock.advance(action.minutes * 60_000);
+      return `advance ${action.minutes} min`;
     case 'dead-claim': {
       const b = pickFrom(
         all.filter(
@@ -353,7 +374,10 @@ function settle(model: Model, real: Real, jobs: JobRecord[]): void {
       byRegion.set(o.region, [...(byRegion.get(o.region) ?? []), o.backupId]);
     for (const [region, ids] of byRegion) model.reported.push({ label: job.label, region, ids });
   }
-  const failing = found.filter((v) => real.strict || !v.knownHole);
+  const strict = real.strict;
+  const failing = found.filter(
+    (v) => !v.knownHole || strict === true || (typeof strict === 'string' && v.knownHole.includes(strict)),
+  );
   if (failing.length > 0) {
     throw new InvariantViolated(
       failing
@@ -373,9 +397,20 @@ export interface Interrupt {
   action: WorldAction;
 }
 
+/** In the middle of a run, what can change its outcome is weighted up: deletes, holds, copies finishing. */
+const interruptActionArb: fc.Arbitrary<WorldAction> = fc.oneof(
+  { weight: 3, arbitrary: worldActionArb },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete-copy' as const), pick: fc.nat(1) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat(99) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('hold' as const), pick: fc.nat(99), custom: fc.boolean() }),
+  },
+);
+
 const interruptsArb = fc.array(
-  fc.record({ after: fc.integer({ min: 1, max: 12 }), action: worldActionArb }),
-  { maxLength: 2 },
+  fc.record({ after: fc.integer({ min: 1, max: 20 }), action: interruptActionArb }),
+  { maxLength: 3 },
 );
 
 /** One job, alone, with the world acting at chosen points of its run. */

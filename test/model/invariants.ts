@@ -337,7 +337,9 @@ function copyGaps(
           why: `no copy${skip ? ` (skipped: ${skip.reason})` : ''}`,
           facts,
         });
-      } else if (needReady && !present.some((b) => b.state === 'READY')) {
+      } else if (needReady && !present.some((b) => b.state === 'READY' || b.state === 'PENDING_DELETION')) {
+        // A copy PENDING_DELETION was deleted on purpose (copy's plan documents it as present): only
+        // one still CREATE_IN_PROGRESS is what --wait must wait for.
         gaps.push({
           sourceId: source.id,
           destination,
@@ -565,11 +567,15 @@ function eventsTrue(input: CheckInput): Violation[] {
             );
             break;
           }
+          // Judged by the run's last look before publishing: a delete landing after it cannot be known.
           const copyId = detail.destinationBackupId ?? made.copy?.copyId;
-          const copy = copyId ? entry.before.get(copyId) : undefined;
-          if (!copy || !PRESENT.has(copy.state) || copy.state === 'PENDING_DELETION')
+          const lastLook = [...input.applied]
+            .reverse()
+            .find((a) => a.seq < entry.seq && a.actor === job.label && a.operation === 'DescribeBackups');
+          const copy = copyId ? (lastLook ?? entry).before.get(copyId) : undefined;
+          if (copy && (copy.state === 'PENDING_DELETION' || copy.state === 'DELETED'))
             fail(
-              `${job.label} published Backup Copied for ${copyId ?? '?'} in ${detail.destinationRegion}, which is ${copy?.state ?? 'absent'} at publish time`,
+              `${job.label} published Backup Copied for ${copyId} in ${detail.destinationRegion}, which was ${copy.state} when the run last looked`,
               ['copied-event-for-deleted-copy'],
             );
           break;
