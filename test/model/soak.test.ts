@@ -16,19 +16,19 @@ function report(label: string, seed: number, stats: ReturnType<typeof newStats>)
 }
 
 describe('model-based soak: every job racing every other, the world changing underneath', () => {
-  it('keeps every invariant over 250 sequences from the fixed seed', async () => {
+  it('keeps every invariant over 200 sequences from the fixed seed', async () => {
     // Prepare
     const seed = 20261129;
     const stats = newStats();
 
     // Act
-    await fc.assert(soakProperty(stats, SETTINGS), { seed, numRuns: 250 });
+    await fc.assert(soakProperty(stats, SETTINGS), { seed, numRuns: 200 });
 
     // Assess: the run did real work (the invariants were judged on something)
     report('fixed', seed, stats);
-    expect(stats.sequences).toBe(250);
-    expect(stats.operations).toBeGreaterThan(750);
-  }, 120_000);
+    expect(stats.sequences).toBe(200);
+    expect(stats.operations).toBeGreaterThan(600);
+  }, 180_000);
 
   it('keeps every invariant over 100 sequences from a fresh seed', async () => {
     // Prepare: fresh each run (not a clock reading: fast-check's own seed source)
@@ -42,5 +42,5 @@ describe('model-based soak: every job racing every other, the world changing und
     // Assess
     report('fresh', seed, stats);
     expect(stats.sequences).toBe(100);
-  }, 120_000);
+  }, 180_000);
 });
