@@ -12,8 +12,8 @@ import { DateTime } from 'luxon';
 import { formatClaim } from '../../lib/copy/tags.js';
 import type { FaultConfig } from '../../sandbox/index.js';
 import { CLUSTERS, CUSTOM_HOLD_TAG, DAY, DEFAULT_HOLD_TAG, DR_REGIONS, HOUR, SOURCE } from './fleet.js';
-import { checkInvariants, classify, type Violation } from './invariants.js';
-import { type JobKind, type JobRecord, newJob, runJob } from './jobs.js';
+import { checkInvariants, type Violation } from './invariants.js';
+import { type JobRecord, newJob, runJob } from './jobs.js';
 import type { Snapshot, World } from './world.js';
 
 /** What the test knows: the fleet after the last command, and what each prune run reported. */
@@ -352,6 +352,7 @@ function describeJob(job: JobSpec): string {
 
 // ---------------------------------------------------------------- after every command
 
+/** A command broke an invariant the known-open list does not explain (fast-check shrinks it). */
 class InvariantViolated extends Error {}
 
 /** Checks every invariant over what the command did, updates the model, throws on a new violation. */
@@ -618,6 +619,3 @@ export const commandArbs: fc.Arbitrary<Cmd>[] = [
   fc.oneof(fc.integer({ min: 1, max: 72 }), fc.constant(8 * 24)).map((hours) => new AdvanceClock(hours)),
   faultsArb.map((faults) => new SetFaults(faults)),
 ];
-
-export type { JobKind };
-export { classify, InvariantViolated };
