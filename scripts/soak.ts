@@ -1,9 +1,10 @@
 /**
- * `npm run soak -- --seconds N [--seed S] [--path P] [--strict] [--max-commands C]`
+ * `npm run soak -- --seconds N [--seed S] [--path P --commands R] [--strict] [--max-commands C]`
  *
  * Runs the model-based soak (test/model/) until the time is up: fresh command sequences, each
  * checked after every command against every invariant. A sequence that breaks one is shrunk by
- * fast-check to its smallest form and printed with the line that replays it (`--seed S --path P`).
+ * fast-check to its smallest form and printed with the line that replays it (`--seed S --path P
+ * --commands R`: fast-check's path, and the commands' own replay path).
  * `--strict` also shrinks violations the known-open list explains (`--shrink-known TEXT`: only those
  * whose hole names TEXT). Ends with exactly one line:
  *   soak: <operations> operations, <sequences> sequences, <violations> invariant violations (seed <S>)
@@ -17,13 +18,15 @@ interface Args {
   seconds: number;
   seed: number;
   path?: string;
+  /** fc.commands' replay path (`replayPath=` in a counterexample). */
+  commands?: string;
   strict: boolean | string;
   maxCommands: number;
 }
 
 function usage(message: string): never {
   process.stderr.write(
-    `soak: ${message}\nusage: npm run soak -- --seconds N [--seed S] [--path P] [--strict | --shrink-known TEXT] [--max-commands C]\n`,
+    `soak: ${message}\nusage: npm run soak -- --seconds N [--seed S] [--path P --commands R] [--strict | --shrink-known TEXT] [--max-commands C]\n`,
   );
   process.exit(2);
 }
@@ -41,6 +44,7 @@ function parseArgs(argv: string[]): Args {
     if (flag === '--seconds') args.seconds = wholeNumber(flag, argv[++i], 1);
     else if (flag === '--seed') args.seed = wholeNumber(flag, argv[++i], -(2 ** 31));
     else if (flag === '--path') args.path = argv[++i] ?? usage('--path needs a value');
+    else if (flag === '--commands') args.commands = argv[++i] ?? usage('--commands needs a value');
     else if (flag === '--max-commands') args.maxCommands = wholeNumber(flag, argv[++i], 1);
     else if (flag === '--strict') args.strict = true;
     else if (flag === '--shrink-known') args.strict = argv[++i] ?? usage('--shrink-known needs a text');
@@ -65,7 +69,11 @@ function firstOfEach(violations: Violation[]): Violation[] {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const settings = { maxCommands: args.maxCommands, strict: args.strict };
+  const settings = {
+    maxCommands: args.maxCommands,
+    strict: args.strict,
+    ...(args.commands ? { replayPath: args.commands } : {}),
+  };
   const stats = newStats();
   const started = performance.now();
   const deadline = started + args.seconds * 1000;
@@ -83,11 +91,12 @@ async function main(): Promise<void> {
     if (result.failed) {
       failures += 1;
       const [fleet, sandboxSeed, commands] = result.counterexample ?? [];
+      const replayPath = /replayPath="([^"]*)"/.exec(String(commands))?.[1];
       process.stdout.write(
         `\ncounterexample (shrunk ${result.numShrinks} times):\n` +
           `  fleet: ${JSON.stringify(fleet)}\n  sandbox seed: ${sandboxSeed}\n  commands: ${String(commands)}\n` +
           `  broke: ${(result.errorInstance as Error | undefined)?.message ?? String(result.error)}\n` +
-          `  replay: npm run soak -- --seconds 60 --seed ${result.seed} --path "${result.counterexamplePath}"${strictFlag(args.strict)}\n`,
+          `  replay: npm run soak -- --seconds 60 --seed ${result.seed} --path "${result.counterexamplePath}"${replayPath ? ` --commands "${replayPath}"` : ''}${strictFlag(args.strict)}\n`,
       );
     }
     if (args.path || result.interrupted) break;

@@ -232,7 +232,8 @@ function protectedDeleted(input: CheckInput): Violation[] {
 
 /**
  * True when the run could not have seen the protection when it planned: keep-last from its first
- * listing, state/NeverExpires/hold from its last read of the backup before the delete.
+ * listing, state/NeverExpires/hold from its last read before the delete — in the backup's region
+ * (reads of other regions run side by side and say nothing of what this region's read returned).
  */
 function guardArose(
   applied: readonly Applied[],
@@ -242,7 +243,11 @@ function guardArose(
   guard: string,
 ) {
   const reads = applied.filter(
-    (a) => a.actor === job.label && a.operation === 'DescribeBackups' && a.seq < entry.seq,
+    (a) =>
+      a.actor === job.label &&
+      a.operation === 'DescribeBackups' &&
+      a.region === entry.region &&
+      a.seq < entry.seq,
   );
   const reference = guard.startsWith('newest') ? reads[0] : reads.at(-1);
   const seen = reference?.before.get(backup.id);

@@ -22,6 +22,8 @@ export interface SoakStats {
 export interface SoakSettings {
   /** Commands per sequence at most. */
   maxCommands: number;
+  /** fc.commands' own replay path (printed as `replayPath=` in a counterexample), to replay it. */
+  replayPath?: string;
   /** Known-open violations fail the property too, so fast-check shrinks them: all, or those whose hole names this text. */
   strict: boolean | string;
 }
@@ -39,7 +41,10 @@ export function soakProperty(stats: SoakStats, settings: SoakSettings) {
   return fc.asyncProperty(
     fleetSpec,
     fc.nat(10_000),
-    fc.commands(commandArbs, { maxCommands: settings.maxCommands }),
+    fc.commands(commandArbs, {
+      maxCommands: settings.maxCommands,
+      ...(settings.replayPath ? { replayPath: settings.replayPath } : {}),
+    }),
     async (spec, seed, commands) => {
       const world = await World.start(buildFleet(spec), seed, JOB_MAX_ATTEMPTS);
       const real: Real = {
