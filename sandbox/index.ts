@@ -13,10 +13,10 @@ import { demoFleet } from './fleets/demo.js';
 import { type GenerateOptions, generateFleet } from './generate.js';
 import { buildState } from './load.js';
 import { seededRandom } from './random.js';
-import { createSandboxServer, type RequestLogEntry } from './server.js';
+import { createSandboxServer, type RequestLogEntry, type SandboxHooks } from './server.js';
 import { backupShape, clusterShape } from './services/cloudhsm-shapes.js';
 import type { ReceivedEvent } from './services/context.js';
-import type { SandboxState } from './state.js';
+import type { BackupRecord, SandboxState } from './state.js';
 
 export type { ClockMode, SandboxClock } from './clock.js';
 export type { FaultConfig, FaultRule } from './faults.js';
@@ -24,7 +24,7 @@ export { type Fleet, FleetError, type FleetFile, loadFleetFile, parseFleet } fro
 export { DEMO_ACCOUNT, DEMO_NOW, demoFleet } from './fleets/demo.js';
 export { type GenerateOptions, generateFleet, MAX_GENERATED_BACKUPS } from './generate.js';
 export { rebaseFleet } from './rebase.js';
-export type { RequestLogEntry } from './server.js';
+export type { RequestLogEntry, SandboxCall, SandboxHooks } from './server.js';
 export type { ReceivedEvent } from './services/context.js';
 
 /** Where the sandbox's fleet comes from. */
@@ -69,7 +69,24 @@ export interface Sandbox {
   clusters(region: string): Array<Record<string, unknown>>;
   /** The regions the sandbox holds. */
   regions(): string[];
+  /** Test hooks (see {@link SandboxHooks}); replaces the ones in force, `{}` removes them. */
+  setHooks(hooks: SandboxHooks): void;
+  /**
+   * Test aid: a backup appears in `region` as if the service had just taken it (there is no API
+   * for that). Returns its new id.
+   */
+  addBackup(region: string, backup: NewBackup): string;
   close(): Promise<void>;
+}
+
+/** A backup for {@link Sandbox.addBackup}; it is READY unless `state` says otherwise. */
+export interface NewBackup {
+  clusterId: string;
+  /** Default: the sandbox clock's now. */
+  createdAt?: Date;
+  state?: 'READY' | 'CREATE_IN_PROGRESS';
+  neverExpires?: boolean;
+  tags?: Record<string, string>;
 }
 
 function resolveFleet(source: FleetSource): Fleet {
@@ -120,6 +137,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   if (options.faults) faults.set(options.faults);
   const received: ReceivedEvent[] = [];
   let log: RequestLogEntry[] = [];
+  let hooks: SandboxHooks = {};
 
   const backups = (region: string) => {
     state.settle();
@@ -141,6 +159,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       entryFailure: (region) => faults.entryFailure(region),
     },
     record: (entry) => log.push(entry),
+    hooks: () => hooks,
     admin(method, path, query, body) {
       const route = `${method} ${path.replace(/\/$/, '')}`;
       switch (route) {
@@ -202,6 +221,24 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     backups,
     clusters,
     regions: () => [...state.regions.keys()],
+    setHooks(next) {
+      hooks = next;
+    },
+    addBackup(region, backup) {
+      state.settle();
+      const record: BackupRecord = {
+        id: state.ids.next('backup'),
+        region,
+        clusterId: backup.clusterId,
+        state: backup.state ?? 'READY',
+        createdMs: backup.createdAt?.getTime() ?? clock.nowMs(),
+        neverExpires: backup.neverExpires ?? false,
+        tags: new Map(Object.entries(backup.tags ?? {})),
+      };
+      state.region(region).addBackup(record);
+      if (record.state === 'CREATE_IN_PROGRESS') state.scheduleReady(record);
+      return record.id;
+    },
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         ipv6?.close();

@@ -50,6 +50,29 @@ export type AdminHandler = (
   body: string,
 ) => { status: number; body: unknown } | undefined;
 
+/** One AWS request as a test hook sees it (see {@link SandboxHooks}). */
+export interface SandboxCall {
+  service: ServiceName;
+  operation: string;
+  region: string;
+  params: unknown;
+  /** The URL path the client used; tests give each client its own (`endpoint/run-a`) to tell callers apart. */
+  path: string;
+}
+
+/**
+ * Test hooks (the model-based soak in test/model/ uses them), both optional and absent by default.
+ * `beforeRequest` is awaited once a request is identified, before faults and handling: a point at
+ * which a test can hold a request back to interleave concurrent clients, or change the world.
+ * `aroundHandle` wraps the handling of each request the faults let through (a lost response is
+ * handled, then answered 500): it must call `handle` once and return its result, and it sees the
+ * state right before and after, e.g. what each DeleteBackup deleted.
+ */
+export interface SandboxHooks {
+  beforeRequest?(call: SandboxCall): Promise<void> | void;
+  aroundHandle?(call: SandboxCall, handle: () => unknown): unknown;
+}
+
 /** What the server needs from the sandbox. */
 export interface ServerCore {
   state: SandboxState;
@@ -57,6 +80,8 @@ export interface ServerCore {
   events: EventSink;
   record(entry: RequestLogEntry): void;
   admin: AdminHandler;
+  /** The test hooks in force (read per request, so a test can change them between requests). */
+  hooks?(): SandboxHooks;
 }
 
 const DEFAULT_REGION = 'us-east-1';
@@ -246,6 +271,9 @@ async function handleAws(
   let errorCode: string | undefined;
   try {
     call = identify(request, url, body);
+    const hooks = core.hooks?.() ?? {};
+    const seen: SandboxCall = { ...call, path: url.pathname };
+    if (hooks.beforeRequest) await hooks.beforeRequest(seen);
     const decision = core.faults.decide(call.service, call.operation, call.region);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     if (decision.reject === 'throttle') {
@@ -256,7 +284,11 @@ async function handleAws(
       throw new ApiError(INTERNAL[call.service], 'An internal error occurred (sandbox fault)', 500);
     }
     core.state.settle();
-    const result = run(call, { state: core.state, region: call.region, events: core.events });
+    const context = { state: core.state, region: call.region, events: core.events };
+    const handled = call;
+    const result = hooks.aroundHandle
+      ? hooks.aroundHandle(seen, () => run(handled, context))
+      : run(call, context);
     if (decision.loseResponse) {
       throw new ApiError(
         INTERNAL[call.service],

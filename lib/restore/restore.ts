@@ -37,6 +37,7 @@ import {
 import { listBackups } from '../inventory/gather.js';
 import type { BackupInfo } from '../inventory/types.js';
 import { lineageOf } from '../inventory/types.js';
+import { attemptsOf } from '../prune/gate.js';
 import { type CloudHsmClients, describeBackupsById } from '../prune/lookup.js';
 import { RUN_ID_PATTERN, recordedRuns, recordTagKey } from '../prune/record.js';
 import type { PublishFn, PublishReport } from '../prune/run.js';
@@ -203,6 +204,8 @@ export type RestoreReason =
   | 'restored'
   /** A lost response's retry found it READY again: the restore happened. */
   | 'already-restored'
+  /** Someone else restored it between this run's lookup and its RestoreBackup: not this run's doing. */
+  | 'restored-by-another'
   | 'not-pending-deletion'
   | 'not-found'
   | 'permanently-deleted'
@@ -282,6 +285,18 @@ async function restoreOne(
     // After a lost response the SDK's retry finds the backup READY already.
     if (fresh?.get(backup.id)?.state !== 'READY') {
       return outcomeFor(backup.id, region, backup, 'failed', 'error', describeError(error), code);
+    }
+    // Refused at the first attempt, though, there was no lost response of ours: someone else
+    // restored it meanwhile, so it is not this run's restore (no event, no record removal).
+    if (attemptsOf(error) === 1) {
+      return outcomeFor(
+        backup.id,
+        region,
+        backup,
+        'skipped',
+        'restored-by-another',
+        'already READY: restored by someone else since it was looked up',
+      );
     }
     restored = outcomeFor(backup.id, region, backup, 'succeeded', 'already-restored', 'already READY');
   }
