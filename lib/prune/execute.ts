@@ -249,17 +249,24 @@ async function processBatch(batch: PlanEntry[], context: BatchContext): Promise<
 }
 
 /**
- * After DeleteBackup answered CloudHsmInvalidRequestException: when an earlier attempt's
- * response was lost, the SDK's retry finds the backup already PENDING_DELETION. It is this
- * run's deletion only if an earlier attempt existed (attempts > 1) and the backup carries
- * this run's record; otherwise someone else deleted it, and this run claims nothing.
+ * After DeleteBackup failed: did the delete happen anyway? The answer decides the report and
+ * whether this run's record stays, so the state is read, never assumed.
+ * - CloudHsmInvalidRequestException: when an earlier attempt's response was lost, the SDK's
+ *   retry finds the backup already PENDING_DELETION. It is this run's deletion only if an earlier
+ *   attempt existed (attempts > 1) and the backup carries this run's record; refused at the first
+ *   attempt, someone else deleted it, and this run claims nothing.
+ * - Any other error (no answer in time, 5xx, throttling after a lost answer): the outcome is
+ *   unknown. PENDING_DELETION with this run's record is this run's deletion.
+ * - The state cannot be read: the record stays, so `restore --run-id` finds the backup if the
+ *   delete did happen.
  */
-async function confirmAfterInvalidRequest(
+async function confirmAfterError(
   entry: PlanEntry,
   error: unknown,
   context: BatchContext,
 ): Promise<PruneOutcome> {
   const { clients, runId, options } = context;
+  const code = errorCode(error);
   let fresh: BackupInfo | undefined;
   try {
     fresh = (await describeBackupsById(clients.cloudHsm(entry.region), entry.region, [entry.backupId])).get(
@@ -270,17 +277,19 @@ async function confirmAfterInvalidRequest(
       entry,
       'failed',
       'error',
-      `${describeError(error)}; checking its state also failed: ${describeError(lookupError)}`,
-      { errorCode: errorCode(error) },
+      `${describeError(error)}; outcome unknown: checking its state also failed (${describeError(lookupError)}), ` +
+        `so its deletion record stays for restore --run-id ${runId}`,
+      { errorCode: code },
     );
   }
   if (fresh?.state === 'PENDING_DELETION') {
-    const mine = (attemptsOf(error) ?? 1) > 1 && Object.hasOwn(fresh.tags, recordTagKey(runId));
-    if (mine) {
+    const recorded = Object.hasOwn(fresh.tags, recordTagKey(runId));
+    const refusedAtFirst = code === INVALID_REQUEST && (attemptsOf(error) ?? 1) <= 1;
+    if (recorded && !refusedAtFirst) {
       return deleted(
         entry,
         'already-pending-deletion',
-        'already PENDING_DELETION (an earlier attempt whose answer was lost)',
+        `PENDING_DELETION: deleted by this run, though ${code === INVALID_REQUEST ? 'an earlier attempt' : 'the call'}'s answer was lost`,
         fresh.deleteAt,
         options.commandArgs ?? [],
       );
@@ -299,7 +308,7 @@ async function confirmAfterInvalidRequest(
   }
   await removeRecord(context, entry);
   return outcome(entry, 'failed', 'error', `${describeError(error)} (state is ${fresh.state})`, {
-    errorCode: errorCode(error),
+    errorCode: code,
   });
 }
 
@@ -409,9 +418,7 @@ async function deleteOne(
   const { error } = answer;
   const code = errorCode(error);
   if (code === NOT_FOUND) return outcome(entry, 'succeeded', 'already-gone', 'already gone');
-  if (code === INVALID_REQUEST) return confirmAfterInvalidRequest(entry, error, context);
-  await removeRecord(context, entry);
-  return outcome(entry, 'failed', 'error', describeError(error), { errorCode: code });
+  return confirmAfterError(entry, error, context);
 }
 
 /** Splits one region's deletions into re-read batches, spread over the workers when few. */

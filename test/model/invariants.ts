@@ -37,59 +37,11 @@ export interface Violation {
  */
 export const KNOWN_OPEN: { hole: string; invariant: InvariantId; facts: string[] }[] = [
   {
-    hole: 'blank cluster id prunes the region (#10.2)',
+    // Not a bug to fix but a limit of the API: the world acts between prune's last read and its
+    // DeleteBackup. Counted apart so that any other protected deletion fails the test.
+    hole: 'a protection that arose after the last re-read, in the read-to-delete window (no conditional delete in CloudHSM)',
     invariant: 'protected-deleted',
-    facts: ['blank-cluster-id'],
-  },
-  {
-    hole: 'a custom hold tag replaces the default (#10.2)',
-    invariant: 'protected-deleted',
-    facts: ['default-hold-with-custom-tag'],
-  },
-  {
-    hole: 'hold/keep-last only checked at planning time (#10.2, #18.1)',
-    invariant: 'protected-deleted',
-    facts: ['protected-only-after-planning'],
-  },
-  {
-    hole: 'overlapping prune runs both report the same deletions (#18.3)',
-    invariant: 'deletion-reported-truly',
-    facts: ['deleted-by-another'],
-  },
-  {
-    hole: 'overlapping prune runs both report the same deletions (#18.3)',
-    invariant: 'event-describes-what-happened',
-    facts: ['deleted-by-another'],
-  },
-  {
-    hole: 'copy reports success when claims of another (dead) run block it (#10.5)',
-    invariant: 'success-with-work-undone',
-    facts: ['claim-blocked'],
-  },
-  {
-    hole: 'copy reports success when claims of another (dead) run block it (#10.5)',
-    invariant: 'copy-exactly-one',
-    facts: ['claim-blocked'],
-  },
-  {
-    hole: 'copy reports success when its own claim is not confirmed in time (found by the soak; #10.5 family)',
-    invariant: 'success-with-work-undone',
-    facts: ['claim-not-confirmed'],
-  },
-  {
-    hole: 'copy reports success when its own claim is not confirmed in time (found by the soak; #10.5 family)',
-    invariant: 'copy-exactly-one',
-    facts: ['claim-not-confirmed'],
-  },
-  {
-    hole: 'copy --wait ignores copies of earlier runs (#10.5)',
-    invariant: 'success-with-work-undone',
-    facts: ['wait-ignored-copy'],
-  },
-  {
-    hole: 'copy publishes Copied for a deleted copy (#18.7)',
-    invariant: 'event-describes-what-happened',
-    facts: ['copied-event-for-deleted-copy'],
+    facts: ['protected-after-last-read'],
   },
 ];
 
@@ -218,6 +170,8 @@ function protectedDeleted(input: CheckInput): Violation[] {
         facts.push('default-hold-with-custom-tag');
       if (!scope && guardArose(input.applied, entry, backup, job, guard))
         facts.push('protected-only-after-planning');
+      if (!scope && guardAroseAfterLastRead(input.applied, entry, backup, job, guard))
+        facts.push('protected-after-last-read');
       if (scope) why += `; and ${guard}`;
     }
     out.push({
@@ -228,6 +182,32 @@ function protectedDeleted(input: CheckInput): Violation[] {
     });
   }
   return out;
+}
+
+/**
+ * True when the protection arose after the run's last read of the region before this delete:
+ * between a read and a DeleteBackup there is always a window (CloudHSM has no conditional
+ * delete), which prune keeps to a few seconds by re-reading each batch right before deleting it.
+ */
+function guardAroseAfterLastRead(
+  applied: readonly Applied[],
+  entry: Applied,
+  backup: BackupView,
+  job: JobRecord,
+  guard: string,
+) {
+  const last = applied
+    .filter(
+      (a) =>
+        a.actor === job.label &&
+        a.operation === 'DescribeBackups' &&
+        a.region === entry.region &&
+        a.seq < entry.seq,
+    )
+    .at(-1);
+  const seen = last?.before.get(backup.id);
+  if (!last || !seen) return false;
+  return protection(last.before, seen, job) !== guard;
 }
 
 /**
@@ -625,16 +605,30 @@ function boundedAndRefused(input: CheckInput, requestsOf: (actor: string) => num
         message: `${job.label} took ${virtualMs / 60_000} virtual minutes`,
         facts: [],
       });
-    if (job.exitCode === 2 && requestsOf(job.label) > 0)
+    // Bad input changes nothing. A refusal that needed a look first (a cluster id that names no
+    // cluster with backups) may have read; it must not have written.
+    const writes = input.applied.filter((a) => a.actor === job.label && WRITES.has(a.operation));
+    if (job.exitCode === 2 && writes.length > 0)
       out.push({
         invariant: 'bad-input-calls-nothing',
         job: job.label,
-        message: `${job.label} was refused (${job.error}) after ${requestsOf(job.label)} AWS calls`,
+        message: `${job.label} was refused (${job.error}) after ${writes.length} changing AWS calls (${requestsOf(job.label)} in all)`,
         facts: [],
       });
   }
   return out;
 }
+
+/** Calls that change something in AWS. */
+const WRITES: ReadonlySet<string> = new Set([
+  'DeleteBackup',
+  'RestoreBackup',
+  'CopyBackupToRegion',
+  'TagResource',
+  'UntagResource',
+  'ModifyBackupAttributes',
+  'PutEvents',
+]);
 
 /** Every invariant, over what the last command did. */
 export function checkInvariants(input: CheckInput, requestsOf: (actor: string) => number): Violation[] {

@@ -137,6 +137,55 @@ describe('executePrune', () => {
     expect(hsm.tags(taken!.id)).toEqual({});
   });
 
+  it('a delete whose every answer was lost (timeouts) is found deleted, reported with its restore command, and keeps its record', async () => {
+    // Prepare: DeleteBackup applies, then its answer never arrives (the SDK's last error is a timeout).
+    const { old, plan } = planned(2);
+    hsm.afterDelete = () => {
+      throw Object.assign(new Error('no answer within 1 s'), {
+        name: 'TimeoutError',
+        $metadata: { attempts: 8 },
+      });
+    };
+    // Act
+    const result = await executePrune(hsm.clients(), plan, { runId: 'run-1' });
+    // Assess: both are PENDING_DELETION; the run says so, can undo it, and restore --run-id finds them.
+    expect(old.map((b) => hsm.state(b.id))).toEqual(['PENDING_DELETION', 'PENDING_DELETION']);
+    expect(result.failed).toEqual([]);
+    expect(result.succeeded.map((o) => o.backupId).sort()).toEqual(old.map((b) => b.id).sort());
+    expect(result.succeeded.every((o) => o.restoreCommand !== undefined)).toBe(true);
+    for (const b of old) expect(Object.keys(hsm.tags(b.id))).toEqual(['cloudhsm-ops:deleted-by:run-1']);
+  });
+
+  it('keeps the record when a failed delete cannot be checked: it may have happened', async () => {
+    // Prepare: the delete applies, its answer is lost, and the check afterwards fails too.
+    const { old, plan } = planned(1);
+    let reads = 0;
+    hsm.afterDelete = () => {
+      throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError', $metadata: { attempts: 8 } });
+    };
+    hsm.beforeDescribe = () => {
+      reads++;
+      if (reads > 1) throw Object.assign(new Error('slow down'), { name: 'ThrottlingException' });
+    };
+    // Act
+    const result = await executePrune(hsm.clients(), plan, { runId: 'run-1' });
+    // Assess
+    expect(hsm.state(old[0]!.id)).toBe('PENDING_DELETION');
+    expect(result.failed[0]!.detail).toMatch(/outcome unknown/);
+    expect(Object.keys(hsm.tags(old[0]!.id))).toEqual(['cloudhsm-ops:deleted-by:run-1']);
+  });
+
+  it('removes the record when a failed delete left the backup READY', async () => {
+    const { old, plan } = planned(1);
+    hsm.beforeDelete = () => {
+      throw Object.assign(new Error('internal'), { name: 'InternalFailure', $metadata: { attempts: 8 } });
+    };
+    const result = await executePrune(hsm.clients(), plan, { runId: 'run-1' });
+    expect(hsm.state(old[0]!.id)).toBe('READY');
+    expect(result.failed).toHaveLength(1);
+    expect(hsm.tags(old[0]!.id)).toEqual({});
+  });
+
   it('never deletes a backup whose deletion record could not be written', async () => {
     const { old, plan } = planned(2);
     hsm.beforeTag = ({ BackupId }) => {
