@@ -1,4 +1,4 @@
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DateTime } from 'luxon';
 import type { AwsClients } from '../lib/aws/clients.js';
 import { checkEndpointTransport, isLoopbackUrl, parseEndpoint, parseRegion } from '../lib/config/common.js';
@@ -71,13 +71,25 @@ export function timeoutFrom(value: string | undefined): number {
 
 /** Collects a repeatable option into a list (`--region a --region b`, or `--region a,b`). */
 export function collect(value: string, previous: string[] = []): string[] {
-  return [
-    ...previous,
-    ...value
-      .split(',')
-      .map((v) => v.trim())
-      .filter(Boolean),
-  ];
+  const items = value.split(',').map((v) => v.trim());
+  // A blank value is a script's unset variable, not "not given": never let it widen a run.
+  if (items.every((item) => item === '')) throw new InvalidArgumentError('the value is empty');
+  if (items.includes('')) throw new InvalidArgumentError(`"${value}" has an empty entry`);
+  return [...previous, ...items];
+}
+
+/**
+ * Refuses a blank value for any option that takes one (`--cluster-id "$UNSET"`): read as "not
+ * given" it would widen the run (every cluster, the default region). Throws {@link UsageError}.
+ */
+export function refuseBlankValues(command: Command): void {
+  const options = command.opts<Record<string, unknown>>();
+  for (const option of command.options) {
+    const value = options[option.attributeName()];
+    if (typeof value === 'string' && value.trim() === '') {
+      throw new UsageError(`${option.long ?? option.flags} is empty: give a value, or leave the option out`);
+    }
+  }
 }
 
 /** Adds `--now`, the testing aid every command that judges time takes. */
@@ -201,6 +213,7 @@ export function action<O extends CommonOptions>(run: (options: O, out: Output) =
     const options = command.opts<O>();
     const out = new Output(Boolean(options.json));
     try {
+      refuseBlankValues(command);
       process.exitCode = await run(options, out);
     } catch (error) {
       if (error instanceof UsageError) {

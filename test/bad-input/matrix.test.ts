@@ -192,11 +192,11 @@ const AWS_COMMANDS: Record<string, CliCase[]> = {
     },
     {
       args: ['--region', 'us-east-1', '--cluster-id', '', '--older-than', '90d', '--execute'],
-      message: /--cluster-id is empty: give a cluster id/,
+      message: /--cluster-id is empty: give a value, or leave the option out/,
     },
     {
       args: ['--region', 'us-east-1', '--cluster-id', '   ', '--older-than', '90d'],
-      message: /--cluster-id is empty: give a cluster id/,
+      message: /--cluster-id is empty: give a value, or leave the option out/,
     },
     {
       args: [
@@ -344,6 +344,23 @@ describe('bad input on the command line: exit 2, a clear message, no change', ()
   ])('--now against real AWS (no loopback endpoint) is refused: %s', async (...args) => {
     delete process.env.CLOUDHSM_OPS_ENDPOINT;
     await refused([...args, '--now', '2099-01-01T00:00:00Z'], /--now is a testing aid for the local sandbox/);
+  });
+  // A script passing an unset variable (`--cluster-id "$UNSET"`) must never widen what a run does.
+  it.each([
+    ['prune', '--region', '', '--older-than', '90d'],
+    ['prune', '--region', 'us-east-1', '--older-than', '90d', '--hold-tag', ''],
+    ['prune', '--region', 'us-east-1', '--older-than', '90d', '--hold-tag', 'legal,'],
+    ['prune', '--region', 'us-east-1', '--older-than', ' '],
+    ['restore', '--region', 'us-east-1', '--deleted-since', '1d', '--cluster-id', ''],
+    ['restore', '--region', 'us-east-1', '--run-id', ' '],
+    ['audit', '--region', 'us-east-1', '--dr-region', ''],
+    ['audit', '--region', 'us-east-1', '--dr-region', ' , '],
+    ['copy', '--region', 'us-east-1', '--dr-region', 'us-west-2', '--cluster-id', ''],
+    ['copy', '--region', 'us-east-1', '--dr-region', 'us-west-2', '--since', ''],
+    ['inventory', '--region', ''],
+  ])('a blank value is refused, never read as "not given": %s', async (...args) => {
+    process.env.AWS_REGION = 'us-east-1';
+    await refused([...args, '--endpoint', test.sandbox.url], /is empty|empty (value|entry)/);
   });
   it('a bad --endpoint is bad input too', async () => {
     await refused(

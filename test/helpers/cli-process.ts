@@ -57,7 +57,7 @@ function runProcess(
     ...process.env,
     AWS_REGION: '',
     AWS_DEFAULT_REGION: '',
-    CLOUDHSM_OPS_ENDPOINT: '',
+    CLOUDHSM_OPS_ENDPOINT: undefined,
     ...extra,
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];

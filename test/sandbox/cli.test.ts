@@ -34,7 +34,7 @@ afterAll(() => rmSync(BUNDLE, { force: true }));
 function cli(args: string[]): ChildProcess {
   return spawn(process.execPath, [BUNDLE, ...args], {
     cwd: ROOT,
-    env: { ...process.env, AWS_REGION: '', AWS_DEFAULT_REGION: '', CLOUDHSM_OPS_ENDPOINT: '' },
+    env: { ...process.env, AWS_REGION: '', AWS_DEFAULT_REGION: '', CLOUDHSM_OPS_ENDPOINT: undefined },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
