@@ -141,7 +141,7 @@ export function planLines(plan: PrunePlan, options: PlanViewOptions): string[] {
 /** `3 to delete, 9 kept (newer than cutoff 5, keep-last 2, ...)`. */
 export function planSummary(plan: PrunePlan): string {
   const kept = Object.entries(plan.counts.byReason)
-    .filter(([reason]) => !['older-than-cutoff', 'delete-all'].includes(reason))
+    .filter(([reason]) => !['older-than-cutoff', 'delete-all', 'duplicate-copy'].includes(reason))
     .map(([reason, n]) => `${REASON_WORDS[reason as PruneReason]} ${n}`);
   return (
     `${plan.counts.considered} backup(s) considered: ${plan.counts.delete} to delete, ${plan.counts.keep} kept` +

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { duplicateCopies } from '../../lib/copies/duplicates.js';
 import type { BackupInfo, ClusterInfo } from '../../lib/inventory/types.js';
 import { type PrunePlan, planPrune } from '../../lib/prune/plan.js';
+import { cutoffLines, planSummary } from '../../lib/prune/report.js';
 import { backup, backupId, CLUSTER_A, CLUSTER_B, config, inventory, NOW } from './fixtures.js';
 
 const DR = 'us-west-2';
@@ -266,5 +267,18 @@ describe('prune --copy-retention source (the planner)', () => {
       cluster(CLUSTER_A, 7),
     ]);
     expect(decisionOf(plan, original.id)).toBe('keep:not-a-copy');
+  });
+});
+
+describe('prune --duplicate-copies (the report)', () => {
+  it('counts duplicate copies as deletions, never among the kept reasons', () => {
+    const source = backup(3);
+    const copies = [copyOf(source, 3), copyOf(source, 2), copyOf(backup(1), 1)];
+    const plan = planPrune(inventory(copies, DR), drConfig({ duplicateCopies: 'true' }), NOW);
+    expect(planSummary(plan)).toBe('3 backup(s) considered: 1 to delete, 2 kept (not a duplicate 2)');
+    expect(cutoffLines(plan)).toEqual([
+      'Cutoff: none (only duplicate DR copies are pruned)',
+      'Duplicate DR copies: the extra copies of each source backup (the oldest READY copy stays)',
+    ]);
   });
 });
