@@ -233,7 +233,7 @@ export function registerPrune(program: Command): void {
     .option('--max-deletions <n>', 'refuse a plan deleting more than this, before the first delete', '50')
     .option(
       '--copy-retention-days <n>',
-      'DR copies older than this many days are pruned, by lineage (with --copy-retention source: the fallback, default 90)',
+      'DR copies older than this many days are pruned, by lineage (with --copy-retention source: the fallback, default 90; "source" means --copy-retention source)',
     )
     .option(
       '--copy-retention <mode>',
