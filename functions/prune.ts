@@ -1,6 +1,7 @@
 /**
  * Scheduled prune: plans the deletion of stale backups in REGIONS (DR copies by
- * COPY_RETENTION_DAYS, originals by OLDER_THAN or TIMESTAMP) under the guardrails, and
+ * COPY_RETENTION_DAYS, a number or `source`; the extra copies of a source backup unless
+ * DUPLICATE_COPIES=false; originals by OLDER_THAN or TIMESTAMP) under the guardrails, and
  * applies the plan only when PRUNE_EXECUTE=true. Near the Lambda deadline it stops starting
  * deletes and reports what it left; the next run re-plans and finishes (deleted backups are
  * PENDING_DELETION by then, so nothing is deleted twice).

@@ -33,8 +33,13 @@ function steps(): Step[] {
       args: ['copy', ...regions, '--dr-region', DR_REGION],
     },
     {
-      title: `Prune DR copies older than 90 days in ${DR_REGION}: dry run first`,
-      args: ['prune', '--region', DR_REGION, '--older-than', '90d'],
+      // The audit's duplicate-dr-copies finding, and the prune that removes exactly those copies.
+      title: `Prune the duplicate DR copies the audit found in ${DR_REGION} (the oldest copy of each backup stays): dry run`,
+      args: ['prune', '--region', DR_REGION, '--duplicate-copies'],
+    },
+    {
+      title: `Prune DR copies older than 90 days in ${DR_REGION}, and the duplicate copies: dry run first`,
+      args: ['prune', '--region', DR_REGION, '--older-than', '90d', '--duplicate-copies'],
     },
     {
       title: 'Prune for real (guarded: NeverExpires, hold-tagged and newest backups stay)',
@@ -44,6 +49,7 @@ function steps(): Step[] {
         DR_REGION,
         '--older-than',
         '90d',
+        '--duplicate-copies',
         '--max-deletions',
         '100',
         '--execute',
@@ -138,7 +144,8 @@ export function registerDemo(program: Command, run: CommandRunner): void {
     .command('demo')
     .description(
       'Start the embedded sandbox with the demo fleet and run every job against it: inventory, ' +
-        'audit with the findings feed, copy (twice), prune (dry run, then for real) and restore. ' +
+        'audit with the findings feed, copy (twice), prune of the duplicate DR copies the audit found ' +
+        '(dry run), prune (dry run, then for real) and restore. ' +
         'This is what `npm start` runs.',
     )
     .option('--copy-delay-seconds <n>', 'how long the sandbox takes to finish a copy', '2')

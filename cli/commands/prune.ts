@@ -28,6 +28,8 @@ interface PruneOptions extends CommonOptions {
   keepLast?: string;
   maxDeletions?: string;
   copyRetentionDays?: string;
+  copyRetention?: string;
+  duplicateCopies?: boolean;
   holdTag?: string[];
   dryRun?: boolean;
   dryrun?: boolean;
@@ -72,6 +74,8 @@ async function runPruneCommand(options: PruneOptions, out: Output): Promise<numb
     keepLast: options.keepLast,
     maxDeletions: options.maxDeletions,
     copyRetentionDays: options.copyRetentionDays,
+    copyRetention: options.copyRetention,
+    duplicateCopies: flag(options.duplicateCopies),
     holdTag: options.holdTag?.join(','),
     execute: flag(options.execute),
     dryRun: flag(options.dryRun || options.dryrun),
@@ -227,7 +231,20 @@ export function registerPrune(program: Command): void {
     .option('--confirm <cluster-id>', 'with --deleteall --keep-last 0: repeat the cluster id to confirm')
     .option('--keep-last <n>', 'always keep the newest N READY backups of each lineage per region', '1')
     .option('--max-deletions <n>', 'refuse a plan deleting more than this, before the first delete', '50')
-    .option('--copy-retention-days <n>', 'DR copies older than this many days are pruned, by lineage')
+    .option(
+      '--copy-retention-days <n>',
+      'DR copies older than this many days are pruned, by lineage (with --copy-retention source: the fallback, default 90; "source" means --copy-retention source)',
+    )
+    .option(
+      '--copy-retention <mode>',
+      "fixed: DR copies by --copy-retention-days; source: by each source cluster's backup retention policy " +
+        '(read from its region), --copy-retention-days where the cluster is gone or has none (as the audit)',
+    )
+    .option(
+      '--duplicate-copies',
+      "also delete the extra DR copies of a source backup (the audit's duplicate-dr-copies): the oldest READY " +
+        'copy stays, held and NeverExpires ones too; alone it deletes nothing else',
+    )
     .option(
       '--hold-tag <key>',
       'another tag key that holds a backup (repeatable); cloudhsm-ops:hold always does',
@@ -253,10 +270,13 @@ export function registerPrune(program: Command): void {
         'cloudhsm-ops prune --region us-east-1 --timestamp "03/08/2026 02:30" --timezone America/New_York',
         'cloudhsm-ops prune --region us-west-2 --older-than 90d --execute',
         'cloudhsm-ops prune --region eu-west-1 --copy-retention-days 30 --execute --publish',
+        'cloudhsm-ops prune --region us-west-2 --duplicate-copies',
+        'cloudhsm-ops prune --region us-west-2 --duplicate-copies --copy-retention source --execute',
         'cloudhsm-ops prune --region us-east-1 --older-than 90d --hold-tag legal-hold --hold-tag audit:keep',
         'cloudhsm-ops prune --region us-east-1 --cluster-id cluster-abcdefghijk --deleteall --keep-last 0 --confirm cluster-abcdefghijk --execute',
       ]) +
         '\nA timestamp without --timezone is UTC. Backups created at or before the cutoff are candidates.\n' +
+        '--duplicate-copies with a cutoff or copy retention deletes both: the extra copies and what is past the cutoff.\n' +
         'An empty --cluster-id, or one with no backup in the regions, is bad input (dry run too).\n' +
         'Each run prints its run id; `restore --run-id <id>` undoes exactly that run.\n' +
         'Exit codes: 0 done (or dry run), 1 a deletion failed / the plan was refused / an event was lost, 2 bad input.\n',

@@ -51,6 +51,7 @@ export const PROJECT_VARIABLES: ReadonlySet<string> = new Set([
   'KEEP_LAST',
   'MAX_DELETIONS',
   'COPY_RETENTION_DAYS',
+  'DUPLICATE_COPIES',
   'HOLD_TAG',
   'PRUNE_EXECUTE',
   'DRY_RUN',

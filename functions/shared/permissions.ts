@@ -77,6 +77,11 @@ export const JOB_GRANTS: Record<Job, readonly Grant[]> = {
     },
   ],
   prune: [
+    {
+      action: 'cloudhsm:DescribeClusters',
+      scope: 'any',
+      why: "read the copies' source clusters' backup retention policies (COPY_RETENTION_DAYS=source)",
+    },
     { action: 'cloudhsm:DescribeBackups', scope: 'any', why: 'list every backup; re-read before deleting' },
     { action: 'cloudhsm:DeleteBackup', scope: 'account-backups', why: 'delete the planned backups' },
     {

@@ -6,6 +6,7 @@
  */
 import type { Duration } from 'luxon';
 import * as z from 'zod';
+import type { CopyRetentionMode } from '../copies/retention.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
 import { type CutoffLabels, parseAge, parseTimestamp, parseTimeZone } from '../time/cutoff.js';
@@ -33,8 +34,12 @@ export interface PruneInput {
   confirm?: string;
   keepLast?: string;
   maxDeletions?: string;
-  /** DR copies: copies older than this many days are candidates, grouped by lineage. */
+  /** DR copies: copies older than this many days are candidates, grouped by lineage (`source`: as `copyRetention: 'source'`). */
   copyRetentionDays?: string;
+  /** `fixed` or `source`: copy retention follows each lineage's source-cluster retention policy. */
+  copyRetention?: string;
+  /** `true` or `false`: delete the extra DR copies of a source backup (lib/copies/duplicates.ts). */
+  duplicateCopies?: string;
   /** Extra hold tag keys, a comma list; the default hold tag always applies as well. */
   holdTag?: string;
   /** `true` or `false`. */
@@ -60,7 +65,9 @@ export type CutoffRule =
   /** `--deleteall`: every backup of the cluster, guardrails still apply. */
   | { kind: 'all' }
   /** Only copy retention is set: copies are pruned, originals are left to managed retention. */
-  | { kind: 'copies-only'; timezone?: string };
+  | { kind: 'copies-only'; timezone?: string }
+  /** Only `--duplicate-copies`: the extra DR copies are pruned, nothing by age. */
+  | { kind: 'duplicates-only'; timezone?: string };
 
 /** The validated prune configuration every front end hands to {@link runPrune}. */
 export interface PruneConfig {
@@ -68,7 +75,15 @@ export interface PruneConfig {
   /** Absent: every cluster (every lineage) in the region. */
   clusterId?: string;
   cutoff: CutoffRule;
+  /**
+   * Days after which a DR copy is a candidate; under `copyRetention: 'source'`, the fallback
+   * where the source cluster is gone or has no policy. Absent: no copy retention.
+   */
   copyRetentionDays?: number;
+  /** Present (`source`) when copy retention follows each lineage's source cluster; absent: fixed. */
+  copyRetention?: CopyRetentionMode;
+  /** Also delete the extra DR copies {@link duplicateCopies} finds (lib/copies/duplicates.ts). */
+  duplicateCopies?: boolean;
   keepLast: number;
   maxDeletions: number;
   /**
@@ -95,6 +110,8 @@ export const PRUNE_DEFAULTS = {
   holdTag: DEFAULT_HOLD_TAG,
   concurrency: 6,
   eventBus: 'default',
+  /** The fallback under `--copy-retention source` without `--copy-retention-days` (the audit's default too). */
+  copyRetentionFallbackDays: 90,
 } as const;
 
 /** Flag names, for messages when the input came from the command line. */
@@ -109,6 +126,8 @@ export const PRUNE_FLAG_NAMES: Record<InputKey, string> = {
   keepLast: '--keep-last',
   maxDeletions: '--max-deletions',
   copyRetentionDays: '--copy-retention-days',
+  copyRetention: '--copy-retention',
+  duplicateCopies: '--duplicate-copies',
   holdTag: '--hold-tag',
   execute: '--execute',
   dryRun: '--dry-run',
@@ -131,6 +150,9 @@ export const PRUNE_ENV_NAMES: Record<InputKey, string> = {
   keepLast: 'KEEP_LAST',
   maxDeletions: 'MAX_DELETIONS',
   copyRetentionDays: 'COPY_RETENTION_DAYS',
+  // CLI-only: the Lambda says COPY_RETENTION_DAYS=source, as the audit Lambda does.
+  copyRetention: 'COPY_RETENTION',
+  duplicateCopies: 'DUPLICATE_COPIES',
   holdTag: 'HOLD_TAG',
   execute: 'PRUNE_EXECUTE',
   dryRun: 'DRY_RUN',
@@ -151,6 +173,7 @@ const LAMBDA_ENV_KEYS: InputKey[] = [
   'keepLast',
   'maxDeletions',
   'copyRetentionDays',
+  'duplicateCopies',
   'holdTag',
   'execute',
   'eventBus',
@@ -222,7 +245,8 @@ function cutoffRule(
   const deleteAll = problems.attempt(() => readBoolean(raw.deleteAll, names.deleteAll)) ?? false;
   const hasTimestamp = given(raw.timestamp);
   const hasAge = given(raw.olderThan);
-  const hasCopyRetention = given(raw.copyRetentionDays);
+  const hasCopyRetention = given(raw.copyRetentionDays) || given(raw.copyRetention);
+  const duplicates = problems.attempt(() => readBoolean(raw.duplicateCopies, names.duplicateCopies)) ?? false;
   if (deleteAll && hasTimestamp) {
     // The seed script's rule, kept: "--timestamp and --deleteall cannot be used in the same invocation".
     problems.add(`${names.timestamp} and ${names.deleteAll} cannot be used together`);
@@ -241,6 +265,10 @@ function cutoffRule(
     problems.add(`${names.deleteAll} and ${names.copyRetentionDays} cannot be used together`);
     return undefined;
   }
+  if (deleteAll && duplicates) {
+    problems.add(`${names.deleteAll} and ${names.duplicateCopies} cannot be used together`);
+    return undefined;
+  }
   const labels: CutoffLabels = {
     timestamp: names.timestamp,
     timezone: names.timezone,
@@ -257,9 +285,10 @@ function cutoffRule(
   }
   if (deleteAll) return { kind: 'all' };
   if (hasCopyRetention) return { kind: 'copies-only', ...(timezone ? { timezone } : {}) };
+  if (duplicates) return { kind: 'duplicates-only', ...(timezone ? { timezone } : {}) };
   problems.add(
     `say which backups are stale: ${names.timestamp} <date>, ${names.olderThan} <age such as 90d>, ` +
-      `or ${names.deleteAll} (with ${names.clusterId})`,
+      `${names.duplicateCopies}, or ${names.deleteAll} (with ${names.clusterId})`,
   );
   return undefined;
 }
@@ -316,8 +345,11 @@ const configSchema = z.object({
     }),
     z.object({ kind: z.literal('all') }),
     z.object({ kind: z.literal('copies-only'), timezone: z.string().optional() }),
+    z.object({ kind: z.literal('duplicates-only'), timezone: z.string().optional() }),
   ]),
   copyRetentionDays: z.number().int().min(1).optional(),
+  copyRetention: z.literal('source').optional(),
+  duplicateCopies: z.literal(true).optional(),
   keepLast: z.number().int().min(0),
   maxDeletions: z.number().int().min(1),
   holdTags: z.array(z.string().regex(HOLD_TAG_KEY)).min(1),
@@ -344,6 +376,49 @@ function holdTagsOf(value: string | undefined, name: string, problems: Problems)
     } else if (!tags.includes(key)) tags.push(key);
   }
   return tags;
+}
+
+/**
+ * Copy retention as the audit reads it: `--copy-retention fixed|source` and
+ * `--copy-retention-days N|source` (`source` there means `--copy-retention source`). Under
+ * `source` the days are the fallback (90 when not given); `fixed` needs the days, since prune
+ * deletes by them.
+ */
+function copyRetentionOf(
+  raw: PruneInput,
+  names: Record<InputKey, string>,
+  problems: Problems,
+): Pick<PruneConfig, 'copyRetention' | 'copyRetentionDays'> {
+  let mode: CopyRetentionMode | undefined;
+  if (given(raw.copyRetention)) {
+    const text = raw.copyRetention.trim().toLowerCase();
+    if (text === 'fixed' || text === 'source') mode = text;
+    else {
+      problems.add(`${names.copyRetention} "${raw.copyRetention}" is not "fixed" or "source"`);
+      return {};
+    }
+  }
+  const daysText = given(raw.copyRetentionDays) ? raw.copyRetentionDays.trim() : undefined;
+  const daysSaySource = daysText?.toLowerCase() === 'source';
+  if (mode === 'fixed' && daysSaySource) {
+    problems.add(
+      `${names.copyRetention} fixed and ${names.copyRetentionDays} source contradict each other ` +
+        `(give ${names.copyRetention} source, or a number of days)`,
+    );
+    return {};
+  }
+  if (mode === 'fixed' && daysText === undefined) {
+    problems.add(`${names.copyRetention} fixed needs ${names.copyRetentionDays} <days>`);
+    return {};
+  }
+  if (daysSaySource) mode = 'source';
+  const days =
+    daysText !== undefined && !daysSaySource
+      ? problems.attempt(() => parseCount(daysText, names.copyRetentionDays, { min: 1, max: 36_500 }))
+      : mode === 'source'
+        ? PRUNE_DEFAULTS.copyRetentionFallbackDays
+        : undefined;
+  return { copyRetentionDays: days, ...(mode === 'source' ? { copyRetention: 'source' as const } : {}) };
 }
 
 function build(raw: PruneInput, names: Record<InputKey, string>): PruneConfig {
@@ -391,9 +466,9 @@ function build(raw: PruneInput, names: Record<InputKey, string>): PruneConfig {
     regions,
     clusterId,
     cutoff,
-    copyRetentionDays: given(raw.copyRetentionDays)
-      ? count('copyRetentionDays', 0, { min: 1, max: 36_500 })
-      : undefined,
+    ...copyRetentionOf(raw, names, problems),
+    duplicateCopies:
+      problems.attempt(() => readBoolean(raw.duplicateCopies, names.duplicateCopies)) || undefined,
     keepLast: count('keepLast', PRUNE_DEFAULTS.keepLast, { max: 1000 }),
     maxDeletions: count('maxDeletions', PRUNE_DEFAULTS.maxDeletions, { min: 1, max: 100_000 }),
     holdTags,
@@ -448,7 +523,8 @@ export function parsePruneConfig(
 /**
  * The scheduled Lambda's configuration from its environment: REGIONS (comma list), CLUSTER_ID,
  * OLDER_THAN, TIMESTAMP, TIMEZONE, KEEP_LAST (default 1), MAX_DELETIONS (default 50),
- * COPY_RETENTION_DAYS, HOLD_TAG (extra hold tag keys, a comma list; `cloudhsm-ops:hold` always
+ * COPY_RETENTION_DAYS (days, or `source`: each lineage's source-cluster retention, 90 days as
+ * the fallback), DUPLICATE_COPIES (`true`, the default, or `false`), HOLD_TAG (extra hold tag keys, a comma list; `cloudhsm-ops:hold` always
  * holds), PRUNE_EXECUTE (`true`/`false`, default false), DRY_RUN (`true` wins over
  * PRUNE_EXECUTE), CONCURRENCY, EVENT_BUS_NAME (publishing is on when set), EVENT_SOURCE,
  * EVENT_REGION. A set-but-blank variable is refused, except OLDER_THAN and TIMESTAMP (blank: no
@@ -459,7 +535,7 @@ export function pruneConfigFromEnv(env: Record<string, string | undefined>): Pru
   checkEnvForm(env, {
     variables: PRUNE_LAMBDA_VARIABLES,
     lists: ['REGIONS', 'HOLD_TAG'],
-    booleans: ['PRUNE_EXECUTE', 'DRY_RUN'],
+    booleans: ['PRUNE_EXECUTE', 'DRY_RUN', 'DUPLICATE_COPIES'],
     blankMeansUnset: ['OLDER_THAN', 'TIMESTAMP'],
   });
   const input: Record<string, string | undefined> = {};
@@ -468,6 +544,8 @@ export function pruneConfigFromEnv(env: Record<string, string | undefined>): Pru
     if (value !== undefined) input[key] = value;
   }
   if (given(input.eventBus)) input.publish = 'true';
+  // The scheduled prune removes duplicate DR copies unless told not to (issue 17).
+  if (input.duplicateCopies === undefined) input.duplicateCopies = 'true';
   // In Lambda the feed's bus lives in the function's own region.
   if (!given(input.eventRegion) && given(env.AWS_REGION)) input.eventRegion = env.AWS_REGION;
   const { shaped, problems } = lambdaCutoffRules(input);
@@ -510,10 +588,11 @@ function lambdaCutoffRules(input: Record<string, string | undefined>): {
     }
     delete shaped.olderThan;
   }
-  if (!given(input.timestamp) && !given(input.olderThan) && !given(input.copyRetentionDays)) {
+  const duplicates = input.duplicateCopies?.trim() === 'true';
+  if (!given(input.timestamp) && !given(input.olderThan) && !given(input.copyRetentionDays) && !duplicates) {
     problems.push(
       `${NOT_SAID_PREFIX} TIMESTAMP <date>, OLDER_THAN <age such as 180d> (originals), ` +
-        'or COPY_RETENTION_DAYS <days> (DR copies only)',
+        'COPY_RETENTION_DAYS <days or source> (DR copies only), or DUPLICATE_COPIES true (the default)',
     );
   }
   return { shaped, problems };

@@ -82,6 +82,9 @@ export function planEvents(plan: PrunePlan, context: EventContext, applyCommand?
         clusterId: plan.clusterId ?? null,
         cutoff: plan.cutoff,
         copyCutoff: plan.copyCutoff ?? null,
+        // Under --copy-retention source: each lineage's copy retention and cutoff.
+        ...(plan.copyRetention ? { copyRetention: plan.copyRetention } : {}),
+        duplicateCopies: plan.duplicateCopies === true,
         deleteAll: plan.deleteAll,
         keepLast: plan.keepLast,
         maxDeletions: plan.maxDeletions,

@@ -31,7 +31,10 @@ export type OutcomeReason =
   | 'already-pending-deletion'
   /** The service no longer knows the backup. */
   | 'already-gone'
-  /** Re-read before deleting: no longer READY, NeverExpires now set, hold tag added, gone, or keep-last at risk. */
+  /**
+   * Re-read before deleting: no longer READY, NeverExpires now set, hold tag added, gone,
+   * keep-last at risk, or (an extra DR copy) the copy kept for its source backup is no longer READY.
+   */
   | 'changed'
   /** Found PENDING_DELETION, and not by this run (no lost answer of its own): no event, no restore command. */
   | 'deleted-elsewhere'
@@ -189,6 +192,17 @@ function keepLastReason(
   );
 }
 
+/** Why an extra copy may no longer be deleted: the copy kept for its source backup is no longer READY. */
+function keptCopyReason(entry: PlanEntry, fresh: Map<string, BackupInfo>): string | undefined {
+  if (entry.keptCopyId === undefined) return undefined;
+  const kept = fresh.get(entry.keptCopyId);
+  if (kept?.state === 'READY') return undefined;
+  return (
+    `the copy kept for source backup ${kept?.sourceBackupId ?? 'of this one'}, ${entry.keptCopyId}, is ` +
+    `${kept ? `now ${kept.state}` : 'no longer listed'}: this copy may be the last one`
+  );
+}
+
 /** What one batch needs to know: the run and how it reports. */
 interface BatchContext {
   clients: CloudHsmClients;
@@ -217,7 +231,9 @@ class BatchView {
     private readonly context: BatchContext,
   ) {
     const guards = batch.flatMap((e) => context.guards.get(lineageKey(e)) ?? []);
-    this.guardIds = [...new Set(guards.map((g) => g.backupId))];
+    // An extra copy is deleted only while the copy kept for its source backup is still READY.
+    const keptCopies = batch.flatMap((e) => (e.keptCopyId ? [e.keptCopyId] : []));
+    this.guardIds = [...new Set([...guards.map((g) => g.backupId), ...keptCopies])];
     this.monotonic = context.options.monotonic ?? (() => performance.now());
   }
 
@@ -233,6 +249,7 @@ class BatchView {
     const { plan, guards } = this.context;
     return (
       staleReason(this.fresh.get(entry.backupId), plan.holdTags) ??
+      keptCopyReason(entry, this.fresh) ??
       keepLastReason(entry, plan, guards, this.fresh)
     );
   }

@@ -3,13 +3,22 @@
  * Pure: (snapshot, config, now) → plan. No SDK, no clock, no environment.
  *
  * Guardrails no option removes, checked in this order for every backup:
- * only READY backups are deleted; nothing newer than the cutoff; never a NeverExpires
- * backup; never one carrying the hold tag; never one of the newest `keepLast` READY backups
- * of its lineage in its region; and a plan larger than `maxDeletions` is refused whole.
+ * only READY backups are deleted; nothing newer than the cutoff unless it is an extra DR copy
+ * (`--duplicate-copies`: {@link duplicateCopies} decides, the oldest READY copy of each source
+ * backup stays); never a NeverExpires backup; never one carrying the hold tag; never one of
+ * the newest `keepLast` READY backups of its lineage in its region (an extra copy never counts
+ * there: the kept copy of the same source backup does); and a plan larger than `maxDeletions`
+ * is refused whole.
+ *
+ * Copy retention is fixed days, or (`copyRetention: 'source'`) each lineage's source-cluster
+ * retention policy as {@link copyRetentionFor} gives it, the same rule the audit's
+ * `stale-dr-copies` uses.
  */
 import { DateTime, Duration } from 'luxon';
 import type { CutoffRule, PruneConfig } from '../config/prune.js';
-import type { BackupInfo, BackupState, RegionInventory } from '../inventory/types.js';
+import { duplicateCopies } from '../copies/duplicates.js';
+import { copyRetentionFor, type LineageRetention } from '../copies/retention.js';
+import type { BackupInfo, BackupState, ClusterInfo, RegionInventory } from '../inventory/types.js';
 import { isCopy, lineageOf } from '../inventory/types.js';
 import {
   type Cutoff,
@@ -29,7 +38,9 @@ export type PruneReason =
   | 'hold-tag'
   | 'keep-last'
   | 'not-a-copy'
+  | 'not-a-duplicate'
   | 'older-than-cutoff'
+  | 'duplicate-copy'
   | 'delete-all';
 
 export type PruneDecision = 'delete' | 'keep';
@@ -53,12 +64,30 @@ export interface PlanEntry {
   reason: PruneReason;
   /** The reason in words (`keep-last 1 of lineage cluster-…`). */
   detail: string;
+  /** For a `duplicate-copy` deletion: the copy of the same source backup that stays (re-read before the delete). */
+  keptCopyId?: string;
+}
+
+/** Under `copyRetention: 'source'`: the copy retention and cutoff of one lineage's copies. */
+export interface LineageCopyRetention extends LineageRetention {
+  lineage: string;
+  /** Where the source cluster was looked up. */
+  sourceRegion?: string;
+  cutoff: CutoffView;
 }
 
 /** The settings the planner reads (a {@link PruneConfig} has them all). */
 export type PrunePolicy = Pick<
   PruneConfig,
-  'regions' | 'clusterId' | 'cutoff' | 'copyRetentionDays' | 'keepLast' | 'maxDeletions' | 'holdTags'
+  | 'regions'
+  | 'clusterId'
+  | 'cutoff'
+  | 'copyRetentionDays'
+  | 'copyRetention'
+  | 'duplicateCopies'
+  | 'keepLast'
+  | 'maxDeletions'
+  | 'holdTags'
 >;
 
 /** What a prune run would do. The executor applies exactly this object. */
@@ -69,8 +98,12 @@ export interface PrunePlan {
   clusterId?: string;
   /** The cutoff for originals (and copies when no copy retention is set); null for `--deleteall`/copies only. */
   cutoff: CutoffView | null;
-  /** The cutoff for copies when copy retention days are set. */
+  /** The cutoff for copies when fixed copy retention days are set. */
   copyCutoff?: CutoffView;
+  /** Under `--copy-retention source`: each lineage's copy retention (source policy or fallback) and cutoff. */
+  copyRetention?: LineageCopyRetention[];
+  /** True when the extra DR copies of a source backup are planned for deletion. */
+  duplicateCopies?: boolean;
   deleteAll: boolean;
   keepLast: number;
   maxDeletions: number;
@@ -93,7 +126,7 @@ export function deletions(plan: PrunePlan): PlanEntry[] {
   return plan.entries.filter((entry) => entry.decision === 'delete');
 }
 
-/** The cutoff a rule gives at `now`; null when the rule has none (`--deleteall`, copies only). */
+/** The cutoff a rule gives at `now`; null when the rule has none (`--deleteall`, copies or duplicates only). */
 export function resolveCutoff(rule: CutoffRule, now: DateTime): Cutoff | null {
   switch (rule.kind) {
     case 'timestamp':
@@ -102,20 +135,68 @@ export function resolveCutoff(rule: CutoffRule, now: DateTime): Cutoff | null {
       return cutoffBeforeNow('older-than', rule.olderThan, parseAge(rule.olderThan), now, rule.timezone);
     case 'all':
     case 'copies-only':
+    case 'duplicates-only':
       return null;
   }
 }
 
-function copyCutoffOf(policy: PrunePolicy, now: DateTime): Cutoff | undefined {
-  if (policy.copyRetentionDays === undefined) return undefined;
+function copyCutoffAfter(days: number, policy: PrunePolicy, now: DateTime): Cutoff {
   const timezone = 'timezone' in policy.cutoff ? policy.cutoff.timezone : undefined;
-  return cutoffBeforeNow(
-    'copy-retention',
-    `${policy.copyRetentionDays}d`,
-    Duration.fromObject({ days: policy.copyRetentionDays }),
-    now,
-    timezone,
-  );
+  return cutoffBeforeNow('copy-retention', `${days}d`, Duration.fromObject({ days }), now, timezone);
+}
+
+/** The fixed copy cutoff; undefined without copy retention or under `source`. */
+function copyCutoffOf(policy: PrunePolicy, now: DateTime): Cutoff | undefined {
+  if (policy.copyRetentionDays === undefined || policy.copyRetention === 'source') return undefined;
+  return copyCutoffAfter(policy.copyRetentionDays, policy, now);
+}
+
+/** A copy's cutoff and where its days come from. */
+interface CopyRule {
+  cutoff: Cutoff;
+  describe: string;
+}
+
+/**
+ * The copy cutoff of each copy: the fixed one, or under `source` the one its lineage's source
+ * cluster gives (looked up by id, in the copy's source region when known), via
+ * {@link copyRetentionFor}. Also returns the per-lineage table for the plan.
+ */
+function copyRules(
+  policy: PrunePolicy,
+  now: DateTime,
+  sources: readonly ClusterInfo[],
+): { ruleOf: (backup: BackupInfo) => CopyRule | undefined; table: () => LineageCopyRetention[] } {
+  const fixed = copyCutoffOf(policy, now);
+  if (policy.copyRetention !== 'source' || policy.copyRetentionDays === undefined) {
+    const rule = fixed && { cutoff: fixed, describe: `${policy.copyRetentionDays} days` };
+    return { ruleOf: () => rule, table: () => [] };
+  }
+  const retention = { mode: 'source' as const, days: policy.copyRetentionDays };
+  const byLineage = new Map<string, LineageCopyRetention & { rule: CopyRule }>();
+  const ruleOf = (backup: BackupInfo): CopyRule => {
+    const lineage = lineageOf(backup);
+    const key = `${backup.sourceRegion ?? ''}\u0000${lineage}`;
+    let found = byLineage.get(key);
+    if (!found) {
+      const source = sources.find(
+        (c) => c.id === lineage && (backup.sourceRegion === undefined || c.region === backup.sourceRegion),
+      );
+      const lineageRetention = copyRetentionFor(retention, source);
+      const cutoff = copyCutoffAfter(lineageRetention.days, policy, now);
+      found = {
+        lineage,
+        ...(backup.sourceRegion !== undefined ? { sourceRegion: backup.sourceRegion } : {}),
+        ...lineageRetention,
+        cutoff: cutoffView(cutoff),
+        rule: { cutoff, describe: lineageRetention.describe },
+      };
+      byLineage.set(key, found);
+    }
+    return found.rule;
+  };
+  const table = () => [...byLineage.values()].map(({ rule: _rule, ...row }) => row);
+  return { ruleOf, table };
 }
 
 /** The first hold tag the backup carries, or undefined. */
@@ -136,11 +217,19 @@ function groupKey(backup: BackupInfo): string {
   return `${backup.region}\u0000${lineageOf(backup)}`;
 }
 
-/** Ids of the newest `keepLast` READY backups of every lineage in every region. */
-function newestReady(backups: readonly BackupInfo[], keepLast: number): Set<string> {
+/**
+ * Ids of the newest `keepLast` READY backups of every lineage in every region. `extras` (extra
+ * copies of a source backup whose kept copy stays) are not ranked: they are not further
+ * backups of the lineage, so keep-last protects the kept copy instead.
+ */
+function newestReady(
+  backups: readonly BackupInfo[],
+  keepLast: number,
+  extras: ReadonlyMap<string, string>,
+): Set<string> {
   const groups = new Map<string, BackupInfo[]>();
   for (const backup of backups) {
-    if (backup.state !== 'READY') continue;
+    if (backup.state !== 'READY' || extras.has(backup.id)) continue;
     const key = groupKey(backup);
     const group = groups.get(key) ?? [];
     group.push(backup);
@@ -162,42 +251,80 @@ interface Verdict {
 
 const keep = (reason: PruneReason, detail: string): Verdict => ({ decision: 'keep', reason, detail });
 
-function verdict(
-  backup: BackupInfo,
-  policy: PrunePolicy,
-  cutoff: Cutoff | null,
-  copyCutoff: Cutoff | undefined,
-  protectedNewest: Set<string>,
-): Verdict {
+/** What every verdict of one plan reads. */
+interface PlanContext {
+  policy: PrunePolicy;
+  cutoff: Cutoff | null;
+  copyRule: (backup: BackupInfo) => CopyRule | undefined;
+  protectedNewest: Set<string>;
+  /** Extra copy id → the id of the copy of the same source backup that stays. */
+  extras: ReadonlyMap<string, string>;
+}
+
+/** Written as "not at or before" elsewhere so that an unreadable date (NaN) keeps the backup. */
+function atOrBefore(backup: BackupInfo, cutoff: Cutoff): boolean {
+  return backup.createdAt.getTime() <= cutoff.utc.toMillis();
+}
+
+function verdict(backup: BackupInfo, context: PlanContext): Verdict & { keptCopyId?: string } {
+  const { policy, cutoff } = context;
   if (!inScope(backup, policy.clusterId)) return keep('other-cluster', `not of ${policy.clusterId}`);
   if (backup.state !== 'READY') return keep('not-ready', `${backup.state}: only READY is deleted`);
 
-  const applicable = isCopy(backup) && copyCutoff ? copyCutoff : cutoff;
+  const copyRule = isCopy(backup) ? context.copyRule(backup) : undefined;
+  const applicable = copyRule?.cutoff ?? cutoff;
   const deleteAll = policy.cutoff.kind === 'all';
-  if (!deleteAll && !applicable)
-    return keep('not-a-copy', 'only copies are pruned (copy retention, no cutoff)');
-  // Written as "not at or before" so that an unreadable date (NaN) keeps the backup.
-  if (applicable && !(backup.createdAt.getTime() <= applicable.utc.toMillis())) {
+  const keptCopyId = context.extras.get(backup.id);
+  const past = deleteAll || (applicable !== null && atOrBefore(backup, applicable));
+  if (!past && keptCopyId === undefined) {
+    if (!applicable) {
+      return policy.cutoff.kind === 'duplicates-only'
+        ? keep('not-a-duplicate', 'only duplicate DR copies are pruned (no cutoff)')
+        : keep('not-a-copy', 'only copies are pruned (copy retention, no cutoff)');
+    }
     return keep(
       'newer-than-cutoff',
-      applicable === copyCutoff ? 'newer than the copy cutoff' : 'newer than the cutoff',
+      copyRule ? `newer than the copy cutoff (${copyRule.describe})` : 'newer than the cutoff',
     );
   }
   if (backup.neverExpires) return keep('never-expires', 'NeverExpires is set');
   const hold = holdTagOn(backup, policy.holdTags);
   if (hold !== undefined) return keep('hold-tag', `hold tag ${hold}`);
-  if (protectedNewest.has(backup.id)) {
+  if (context.protectedNewest.has(backup.id)) {
     return keep('keep-last', `newest ${policy.keepLast} READY of its lineage`);
   }
   if (deleteAll) return { decision: 'delete', reason: 'delete-all', detail: '--deleteall' };
+  if (past) {
+    return {
+      decision: 'delete',
+      reason: 'older-than-cutoff',
+      detail: copyRule ? `at or before the copy cutoff (${copyRule.describe})` : 'at or before the cutoff',
+    };
+  }
   return {
     decision: 'delete',
-    reason: 'older-than-cutoff',
-    detail: applicable === copyCutoff ? 'at or before the copy cutoff' : 'at or before the cutoff',
+    reason: 'duplicate-copy',
+    detail: `extra copy of ${backup.sourceBackupId}: ${keptCopyId} (the oldest READY copy) stays`,
+    keptCopyId,
   };
 }
 
-function toEntry(backup: BackupInfo, verdictOf: Verdict, policy: PrunePolicy, now: DateTime): PlanEntry {
+/** Extra copy id → kept copy id, from {@link duplicateCopies} (the audit's rule), when asked for. */
+function extraCopies(backups: readonly BackupInfo[], policy: PrunePolicy): Map<string, string> {
+  const extras = new Map<string, string>();
+  if (!policy.duplicateCopies) return extras;
+  for (const group of duplicateCopies(backups, policy.holdTags[0]!)) {
+    for (const extra of group.extra) extras.set(extra.id, group.keep.id);
+  }
+  return extras;
+}
+
+function toEntry(
+  backup: BackupInfo,
+  verdictOf: Verdict & { keptCopyId?: string },
+  policy: PrunePolicy,
+  now: DateTime,
+): PlanEntry {
   return {
     backupId: backup.id,
     region: backup.region,
@@ -221,11 +348,14 @@ function asInventories(snapshot: RegionInventory | readonly RegionInventory[]): 
 /**
  * Plans a prune over the gathered regions. Every backup of the listed regions appears in the
  * plan with a decision and the reason for it; only regions named in the policy are considered.
+ * `sources` are the source clusters of the copies (any region), read under
+ * `copyRetention: 'source'`; a lineage whose cluster is not among them gets the fallback days.
  */
 export function planPrune(
   snapshot: RegionInventory | readonly RegionInventory[],
   policy: PrunePolicy,
   now: DateTime,
+  sources: readonly ClusterInfo[] = [],
 ): PrunePlan {
   const cutoff = resolveCutoff(policy.cutoff, now);
   const copyCutoff = copyCutoffOf(policy, now);
@@ -233,7 +363,14 @@ export function planPrune(
   const backups = asInventories(snapshot)
     .filter((inventory) => regions.has(inventory.region))
     .flatMap((inventory) => inventory.backups);
-  const protectedNewest = newestReady(backups, policy.keepLast);
+  // Duplicates are judged within the lineages in scope, so --cluster-id never touches another's.
+  const extras = extraCopies(
+    backups.filter((b) => inScope(b, policy.clusterId)),
+    policy,
+  );
+  const protectedNewest = newestReady(backups, policy.keepLast, extras);
+  const rules = copyRules(policy, now, sources);
+  const context: PlanContext = { policy, cutoff, copyRule: rules.ruleOf, protectedNewest, extras };
 
   const ordered = [...backups].sort(
     (a, b) =>
@@ -241,9 +378,8 @@ export function planPrune(
       a.createdAt.getTime() - b.createdAt.getTime() ||
       a.id.localeCompare(b.id),
   );
-  const entries = ordered.map((backup) =>
-    toEntry(backup, verdict(backup, policy, cutoff, copyCutoff, protectedNewest), policy, now),
-  );
+  const entries = ordered.map((backup) => toEntry(backup, verdict(backup, context), policy, now));
+  const lineageRetention = rules.table();
   const byReason: Partial<Record<PruneReason, number>> = {};
   for (const entry of entries) byReason[entry.reason] = (byReason[entry.reason] ?? 0) + 1;
   const deleteCount = entries.filter((e) => e.decision === 'delete').length;
@@ -254,6 +390,8 @@ export function planPrune(
     ...(policy.clusterId !== undefined ? { clusterId: policy.clusterId } : {}),
     cutoff: cutoff ? cutoffView(cutoff) : null,
     ...(copyCutoff ? { copyCutoff: cutoffView(copyCutoff) } : {}),
+    ...(policy.copyRetention === 'source' ? { copyRetention: lineageRetention } : {}),
+    ...(policy.duplicateCopies ? { duplicateCopies: true } : {}),
     deleteAll: policy.cutoff.kind === 'all',
     keepLast: policy.keepLast,
     maxDeletions: policy.maxDeletions,

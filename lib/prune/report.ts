@@ -22,7 +22,9 @@ const REASON_WORDS: Record<PruneReason, string> = {
   'hold-tag': 'hold tag',
   'keep-last': 'keep-last',
   'not-a-copy': 'not a copy',
+  'not-a-duplicate': 'not a duplicate',
   'older-than-cutoff': 'older than cutoff',
+  'duplicate-copy': 'duplicate copy',
   'delete-all': 'delete all',
 };
 
@@ -139,7 +141,7 @@ export function planLines(plan: PrunePlan, options: PlanViewOptions): string[] {
 /** `3 to delete, 9 kept (newer than cutoff 5, keep-last 2, ...)`. */
 export function planSummary(plan: PrunePlan): string {
   const kept = Object.entries(plan.counts.byReason)
-    .filter(([reason]) => !['older-than-cutoff', 'delete-all'].includes(reason))
+    .filter(([reason]) => !['older-than-cutoff', 'delete-all', 'duplicate-copy'].includes(reason))
     .map(([reason, n]) => `${REASON_WORDS[reason as PruneReason]} ${n}`);
   return (
     `${plan.counts.considered} backup(s) considered: ${plan.counts.delete} to delete, ${plan.counts.keep} kept` +
@@ -161,7 +163,20 @@ export function cutoffLines(plan: PrunePlan): string[] {
   if (plan.deleteAll) lines.push(`Cutoff: none (--deleteall: every backup of ${plan.clusterId})`);
   if (plan.cutoff) lines.push(...cutoffLine('Cutoff', plan.cutoff));
   if (plan.copyCutoff) lines.push(...cutoffLine('Copies cutoff', plan.copyCutoff));
-  if (!plan.cutoff && !plan.deleteAll) lines.push('Cutoff: none for originals (only copies are pruned)');
+  for (const row of plan.copyRetention ?? []) {
+    lines.push(`Copies cutoff of ${row.lineage}: ${row.cutoff.utc}   [${row.describe}]`);
+  }
+  const copyRetention = plan.copyCutoff !== undefined || plan.copyRetention !== undefined;
+  if (!plan.cutoff && !plan.deleteAll) {
+    lines.push(
+      copyRetention
+        ? 'Cutoff: none for originals (only copies are pruned)'
+        : 'Cutoff: none (only duplicate DR copies are pruned)',
+    );
+  }
+  if (plan.duplicateCopies) {
+    lines.push('Duplicate DR copies: the extra copies of each source backup (the oldest READY copy stays)');
+  }
   return lines;
 }
 
@@ -188,8 +203,10 @@ export function applyCommand(
     words.push('--deleteall');
     if (config.confirm) words.push('--confirm', config.confirm);
   }
+  if (config.copyRetention === 'source') words.push('--copy-retention', 'source');
   if (config.copyRetentionDays !== undefined)
     words.push('--copy-retention-days', String(config.copyRetentionDays));
+  if (config.duplicateCopies) words.push('--duplicate-copies');
   if (config.keepLast !== PRUNE_DEFAULTS.keepLast) words.push('--keep-last', String(config.keepLast));
   // The user's limit, never a raised one: raising it is a decision the dry run reports (overLimitAdvice).
   if (config.maxDeletions !== PRUNE_DEFAULTS.maxDeletions)

@@ -1,6 +1,7 @@
 /**
  * One prune run, the way the CLI and the scheduled Lambda both do it:
- * gather (list every backup of each region) → plan → execute or dry run → publish events.
+ * gather (list every backup of each region, and under `--copy-retention source` the copies'
+ * source clusters) → plan → execute or dry run → publish events.
  */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DateTime } from 'luxon';
@@ -11,8 +12,8 @@ import { describeError, OperationError, UsageError } from '../errors.js';
 import { describeUndelivered, publishEvents } from '../events/publisher.js';
 import { jobRunSummaryEvent, RUN_SUMMARY_SCHEMA_VERSION } from '../events/summary.js';
 import type { FeedEvent, FeedTarget, PublishOptions, PublishResult } from '../events/types.js';
-import { gatherBackupsOnly } from '../inventory/gather.js';
-import { lineageOf, type RegionInventory } from '../inventory/types.js';
+import { gatherBackupsOnly, listClusters } from '../inventory/gather.js';
+import { type ClusterInfo, isCopy, lineageOf, type RegionInventory } from '../inventory/types.js';
 import { newRunId } from '../run.js';
 import { deletedEvents, type EventContext, planEvents } from './events.js';
 import { type ExecuteProgress, executePrune, type PruneResult } from './execute.js';
@@ -84,6 +85,58 @@ export async function gatherBackups(clients: CloudHsmClients, regions: string[])
       }
     }),
   );
+}
+
+/** The tag copy writes on each copy it makes (lib/copy/tags.ts), read when a copy lacks SourceRegion. */
+const SOURCE_REGION_TAG = 'cloudhsm-ops:source-region';
+
+/**
+ * The source clusters of the in-scope copies, by source region: cluster ids per region, from
+ * each copy's SourceRegion (or the copy job's source-region tag) and lineage.
+ */
+export function sourceClusterIds(
+  inventories: readonly RegionInventory[],
+  clusterId: string | undefined,
+): Map<string, string[]> {
+  const byRegion = new Map<string, Set<string>>();
+  for (const backup of inventories.flatMap((inventory) => inventory.backups)) {
+    if (!isCopy(backup) || backup.state !== 'READY') continue;
+    const lineage = lineageOf(backup);
+    if (clusterId !== undefined && lineage !== clusterId) continue;
+    const region = backup.sourceRegion ?? backup.tags[SOURCE_REGION_TAG];
+    if (!region || lineage.startsWith('unknown:')) continue;
+    byRegion.set(region, (byRegion.get(region) ?? new Set()).add(lineage));
+  }
+  return new Map([...byRegion].map(([region, ids]) => [region, [...ids].sort()]));
+}
+
+/**
+ * Under `--copy-retention source`: the source clusters of the copies, read from their regions
+ * (DescribeClusters, `clusterIds` filter, every page), as the audit reads clusters. A region
+ * that cannot be read fails the run: guessing the fallback there could delete copies the
+ * source cluster still keeps.
+ */
+export async function gatherSourceClusters(
+  clients: CloudHsmClients,
+  inventories: readonly RegionInventory[],
+  config: Pick<PruneConfig, 'copyRetention' | 'clusterId'>,
+): Promise<ClusterInfo[]> {
+  if (config.copyRetention !== 'source') return [];
+  const wanted = sourceClusterIds(inventories, config.clusterId);
+  const perRegion = await Promise.all(
+    [...wanted].map(async ([region, clusterIds]) => {
+      try {
+        return await listClusters(clients.cloudHsm(region), region, { clusterIds });
+      } catch (error) {
+        throw new OperationError(
+          `reading the source clusters ${clusterIds.join(', ')} in ${region} (their backup retention ` +
+            `policies, for --copy-retention source) failed: ${describeError(error)}`,
+          { cause: error },
+        );
+      }
+    }),
+  );
+  return perRegion.flat();
 }
 
 async function publishAll(deps: PruneDeps, config: PruneConfig, events: FeedEvent[]): Promise<PublishReport> {
@@ -212,7 +265,8 @@ export async function runPrune(deps: PruneDeps, config: PruneConfig, now: DateTi
   try {
     const inventories = await gatherBackups(deps.clients, config.regions);
     refuseUnknownCluster(config, inventories);
-    plan = planPrune(inventories, config, now);
+    const sources = await gatherSourceClusters(deps.clients, inventories, config);
+    plan = planPrune(inventories, config, now, sources);
   } catch (error) {
     if (context) {
       const exitCode = error instanceof UsageError ? 2 : 1;

@@ -129,6 +129,22 @@ const AWS_COMMANDS: Record<string, CliCase[]> = {
     },
     { args: ['--region', 'us-east-1', '--deleteall'], message: /--deleteall needs --cluster-id/ },
     {
+      args: ['--region', 'us-west-2', '--copy-retention', 'cluster'],
+      message: /--copy-retention "cluster" is not "fixed" or "source"/,
+    },
+    {
+      args: ['--region', 'us-west-2', '--copy-retention', 'fixed'],
+      message: /--copy-retention fixed needs --copy-retention-days <days>/,
+    },
+    {
+      args: ['--region', 'us-west-2', '--copy-retention-days', 'sauce'],
+      message: /--copy-retention-days "sauce"/,
+    },
+    {
+      args: ['--region', 'us-west-2', '--cluster-id', CLUSTER, '--deleteall', '--duplicate-copies'],
+      message: /--deleteall and --duplicate-copies cannot be used together/,
+    },
+    {
       args: ['--region', 'us-east-1', '--older-than', '90d', '--keep-last', '0'],
       message: /--keep-last 0 would leave a lineage with no backup/,
     },
@@ -409,6 +425,8 @@ const PRUNE_ENV: EnvCase[] = [
     env: { ...PRUNE_BASE, COPY_RETENTION_DAYS: '0' },
     message: /COPY_RETENTION_DAYS must be between 1 and 36500, got 0/,
   },
+  { env: { ...PRUNE_BASE, COPY_RETENTION_DAYS: 'sauce' }, message: /COPY_RETENTION_DAYS "sauce"/ },
+  { env: { ...PRUNE_BASE, DUPLICATE_COPIES: 'yes' }, message: /DUPLICATE_COPIES must be "true" or "false"/ },
   { env: { ...PRUNE_BASE, HOLD_TAG: 'hold*me' }, message: /HOLD_TAG "hold\*me" is not a valid tag key/ },
   {
     env: { ...PRUNE_BASE, PRUNE_EXECUTE: 'yes please' },
@@ -572,12 +590,14 @@ describe('bad Lambda environment: a UsageError naming the value, before any clie
     for (const env of [
       { ...PRUNE_BASE, KEEP_LAST: '0' },
       { ...PRUNE_BASE, TIMESTAMP: '03/01/2026' },
-      { REGIONS: 'us-east-1' },
+      { REGIONS: 'us-east-1', DUPLICATE_COPIES: 'false' },
     ]) {
       expect(() => pruneConfigFromEnv(env)).toThrow(UsageError);
       expect(() => pruneConfigFromEnv(env)).not.toThrow(/DELETE_ALL|CONFIRM/);
     }
-    expect(() => pruneConfigFromEnv({ REGIONS: 'us-east-1' })).toThrow(/COPY_RETENTION_DAYS/);
+    expect(() => pruneConfigFromEnv({ REGIONS: 'us-east-1', DUPLICATE_COPIES: 'false' })).toThrow(
+      /COPY_RETENTION_DAYS/,
+    );
   });
 
   it('DRY_RUN=true is honoured by every job and wins', () => {
@@ -662,6 +682,7 @@ describe('bad Lambda environment: a UsageError naming the value, before any clie
       'KEEP_LAST',
       'MAX_DELETIONS',
       'COPY_RETENTION_DAYS',
+      'DUPLICATE_COPIES',
       'HOLD_TAG',
       'PRUNE_EXECUTE',
       'EVENT_BUS_NAME',

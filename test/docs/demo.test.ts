@@ -5,6 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
+/** The output of the step whose title starts with `title`, up to the next step. */
+function stepOutput(stdout: string, title: string): string {
+  const start = stdout.search(new RegExp(`━━ \\d+/\\d+ ${title}`));
+  expect(start, `no step "${title}"`).toBeGreaterThanOrEqual(0);
+  const next = stdout.indexOf('━━ ', start + 3);
+  return stdout.slice(start, next === -1 ? undefined : next);
+}
+
 describe('the demo (npm start)', () => {
   it('runs every step, exits 0 and shows what the feed carried', { timeout: 180_000 }, async () => {
     // Act
@@ -13,13 +21,24 @@ describe('the demo (npm start)', () => {
     // Assess
     expect({ code: run.code, stderr: run.stderr.slice(-2000) }).toMatchObject({ code: 0 });
     const steps = [...run.stdout.matchAll(/━━ (\d+)\/(\d+) /g)].map((m) => Number(m[1]));
-    expect(steps.length).toBeGreaterThanOrEqual(7);
+    expect(steps.length).toBeGreaterThanOrEqual(8);
     expect(steps).toEqual(steps.map((_, i) => i + 1));
     for (const command of ['inventory', 'audit', 'copy', 'prune', 'restore'])
       expect(run.stdout).toContain(`$ cloudhsm-ops ${command} `);
     expect(run.stdout).toMatch(/CloudHSM Finding/);
     // The audit step shows the duplicate DR copies another script made (issue 17).
     expect(run.stdout).toMatch(/│ MEDIUM\s+│ FAILED\s+│ duplicate-dr-copies\s+│ us-west-2: 2 source backups/);
+    // ... and its prune (issue 17): the three extra copies, nothing else, then deleted and restored.
+    const dedupe = stepOutput(run.stdout, 'Prune the duplicate DR copies the audit found');
+    expect(dedupe).toContain('$ cloudhsm-ops prune --region us-west-2 --duplicate-copies ');
+    expect(dedupe).toMatch(/: 3 to delete, /);
+    const real = stepOutput(run.stdout, 'Prune for real');
+    expect(real).toMatch(/\$ cloudhsm-ops prune .*--duplicate-copies .*--execute/);
+    const extras = [...dedupe.matchAll(/^(backup-\w+) \(copy\).* DELETE +extra copy of /gm)].map((m) => m[1]);
+    expect(extras).toHaveLength(3);
+    for (const id of extras) expect(real).toMatch(new RegExp(`^deleted ${id} `, 'm'));
+    const restored = stepOutput(run.stdout, 'Undo');
+    for (const id of extras) expect(restored).toContain(id!);
     expect(run.stdout).toMatch(/CloudHSM Backup Deleted/);
     expect(run.stdout).toMatch(/CloudHSM Backup Restored/);
   });

@@ -27,7 +27,7 @@ const ENV: Record<Job, Record<string, string>> = {
   copy: { REGIONS: 'us-east-1', DR_REGIONS: 'us-west-2', COPY_SINCE: '48h' },
   prune: {
     REGIONS: 'us-east-1,us-west-2',
-    COPY_RETENTION_DAYS: '90',
+    COPY_RETENTION_DAYS: 'source',
     PRUNE_EXECUTE: 'true',
     MAX_DELETIONS: '1000',
   },

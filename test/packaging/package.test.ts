@@ -168,12 +168,15 @@ describe('the functions', () => {
       REGIONS: 'us-east-1,us-west-2',
       KEEP_LAST: '1',
       MAX_DELETIONS: '50',
-      COPY_RETENTION_DAYS: '90',
+      COPY_RETENTION_DAYS: 'source',
+      DUPLICATE_COPIES: 'true',
       TIMEZONE: 'UTC',
     });
     expect(env('audit')).toMatchObject({ PUBLISH: 'true', REGIONS: 'us-east-1', DR_REGIONS: 'us-west-2' });
-    // The scheduled audit's copy retention follows each source cluster (issue 17); prune's stays fixed.
+    // The scheduled audit's and prune's copy retention both follow each source cluster (issue 17):
+    // what the audit calls a stale or duplicate copy is what the scheduled prune deletes.
     expect(env('audit').COPY_RETENTION_DAYS).toBe('source');
+    expect(env('prune').COPY_RETENTION_DAYS).toBe(env('audit').COPY_RETENTION_DAYS);
     expect(env('audit').FAIL_ON).toBeUndefined();
     expect(env('copy')).toMatchObject({ REGIONS: 'us-east-1', DR_REGIONS: 'us-west-2', COPY_SINCE: '48h' });
     for (const job of JOBS) {

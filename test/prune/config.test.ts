@@ -145,6 +145,7 @@ describe('pruneConfigFromEnv (the scheduled Lambda)', () => {
       clusterId: CLUSTER,
       cutoff: { kind: 'older-than', olderThan: '90d', timezone: 'Europe/Paris' },
       copyRetentionDays: 30,
+      duplicateCopies: true,
       keepLast: 3,
       maxDeletions: 200,
       holdTags: ['cloudhsm-ops:hold', 'legal-hold'],
@@ -186,7 +187,7 @@ describe('pruneConfigFromEnv (the scheduled Lambda)', () => {
     [{ REGIONS: 'eu-west-1', TIMESTAMP: '13/01/26' }, /^TIMESTAMP "13\/01\/26"/],
     [{ REGIONS: 'eu-west-1', OLDER_THAN: '9d', KEEP_LAST: '0' }, /KEEP_LAST 0/],
     [{ OLDER_THAN: '9d' }, /REGIONS is required/],
-    [{ REGIONS: 'eu-west-1' }, /TIMESTAMP <date>, OLDER_THAN/],
+    [{ REGIONS: 'eu-west-1', DUPLICATE_COPIES: 'false' }, /TIMESTAMP <date>, OLDER_THAN/],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => pruneConfigFromEnv(env)).toThrow(message);
   });
@@ -194,5 +195,93 @@ describe('pruneConfigFromEnv (the scheduled Lambda)', () => {
   it('has no environment form of --deleteall', () => {
     const config = pruneConfigFromEnv({ REGIONS: 'eu-west-1', OLDER_THAN: '9d', DELETE_ALL: 'true' });
     expect(config.cutoff.kind).toBe('older-than');
+  });
+});
+
+describe('duplicate copies and copy retention that follows the source (issue 17)', () => {
+  it('--duplicate-copies alone is a valid prune: only duplicates, no cutoff', () => {
+    const config = parsePruneConfig({ regions: 'us-west-2', duplicateCopies: 'true' });
+    expect(config).toMatchObject({ duplicateCopies: true, cutoff: { kind: 'duplicates-only' } });
+    expect(config.copyRetentionDays).toBeUndefined();
+  });
+
+  it('--duplicate-copies with a cutoff keeps the cutoff (both apply)', () => {
+    const config = parsePruneConfig({ regions: 'us-west-2', olderThan: '90d', duplicateCopies: 'true' });
+    expect(config).toMatchObject({ duplicateCopies: true, cutoff: { kind: 'older-than', olderThan: '90d' } });
+  });
+
+  it('refuses --duplicate-copies with --deleteall', () => {
+    expect(() =>
+      parsePruneConfig({
+        regions: 'us-west-2',
+        clusterId: CLUSTER,
+        deleteAll: 'true',
+        confirm: CLUSTER,
+        keepLast: '0',
+        duplicateCopies: 'true',
+      }),
+    ).toThrow(/--deleteall and --duplicate-copies cannot be used together/);
+  });
+
+  it('--copy-retention source alone prunes copies by their source, 90 days as the fallback', () => {
+    const config = parsePruneConfig({ regions: 'us-west-2', copyRetention: 'source' });
+    expect(config).toMatchObject({
+      copyRetention: 'source',
+      copyRetentionDays: 90,
+      cutoff: { kind: 'copies-only' },
+    });
+  });
+
+  it('--copy-retention source --copy-retention-days 30: 30 is the fallback', () => {
+    const config = parsePruneConfig({
+      regions: 'us-west-2',
+      copyRetention: 'source',
+      copyRetentionDays: '30',
+    });
+    expect(config).toMatchObject({ copyRetention: 'source', copyRetentionDays: 30 });
+  });
+
+  it('--copy-retention-days source means --copy-retention source, as in the audit', () => {
+    const config = parsePruneConfig({ regions: 'us-west-2', copyRetentionDays: 'source' });
+    expect(config).toMatchObject({ copyRetention: 'source', copyRetentionDays: 90 });
+  });
+
+  it.each([
+    [{ copyRetention: 'cluster' }, /--copy-retention "cluster" is not "fixed" or "source"/],
+    [{ copyRetention: 'fixed' }, /--copy-retention fixed needs --copy-retention-days <days>/],
+    [{ copyRetention: 'fixed', copyRetentionDays: 'source' }, /contradict/],
+    [{ copyRetentionDays: 'sauce' }, /--copy-retention-days "sauce"/],
+    [{ duplicateCopies: 'yes' }, /--duplicate-copies must be "true" or "false"/],
+  ])('rejects %j naming the flag', (input, message) => {
+    expect(() => parsePruneConfig({ regions: 'us-west-2', ...input })).toThrow(message);
+  });
+
+  it('the Lambda prunes duplicates by default; DUPLICATE_COPIES=false turns it off', () => {
+    expect(pruneConfigFromEnv({ REGIONS: 'us-west-2' })).toMatchObject({
+      duplicateCopies: true,
+      cutoff: { kind: 'duplicates-only' },
+    });
+    expect(pruneConfigFromEnv({ REGIONS: 'us-west-2', OLDER_THAN: '9d' }).duplicateCopies).toBe(true);
+    const off = pruneConfigFromEnv({ REGIONS: 'us-west-2', OLDER_THAN: '9d', DUPLICATE_COPIES: 'false' });
+    expect(off.duplicateCopies).toBeUndefined();
+    expect(() => pruneConfigFromEnv({ REGIONS: 'us-west-2', DUPLICATE_COPIES: 'false' })).toThrow(
+      /TIMESTAMP <date>, OLDER_THAN/,
+    );
+  });
+
+  it('the Lambda reads COPY_RETENTION_DAYS=source as the audit does', () => {
+    expect(pruneConfigFromEnv({ REGIONS: 'us-west-2', COPY_RETENTION_DAYS: 'source' })).toMatchObject({
+      copyRetention: 'source',
+      copyRetentionDays: 90,
+      cutoff: { kind: 'copies-only' },
+    });
+  });
+
+  it.each([
+    [{ DUPLICATE_COPIES: 'TRUE' }, /DUPLICATE_COPIES must be "true" or "false"/],
+    [{ DUPLICATE_COPIES: ' ' }, /DUPLICATE_COPIES/],
+    [{ COPY_RETENTION_DAYS: 'sauce' }, /COPY_RETENTION_DAYS "sauce"/],
+  ])('the Lambda rejects %j naming the variable', (env, message) => {
+    expect(() => pruneConfigFromEnv({ REGIONS: 'us-west-2', ...env })).toThrow(message);
   });
 });

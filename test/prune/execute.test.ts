@@ -304,3 +304,49 @@ describe('executePrune', () => {
     expect(deleted.size).toBe(deletions(plan).length);
   });
 });
+
+describe('executePrune: duplicate copies (issue 17)', () => {
+  /** Two copies of one source backup in one region (the DR region stored as us-east-1 in the fake). */
+  function duplicates() {
+    const source = backup(5, { region: 'eu-west-1' });
+    const copy = (copiedDaysAgo: number): BackupInfo => ({
+      ...source,
+      id: `${source.id.slice(0, -2)}${copiedDaysAgo}x`,
+      region: 'us-east-1',
+      clusterId: undefined,
+      copiedAt: NOW.minus({ days: copiedDaysAgo }).toJSDate(),
+      sourceRegion: 'eu-west-1',
+      sourceBackupId: source.id,
+      sourceClusterId: source.clusterId,
+    });
+    const kept = copy(5);
+    const extra = copy(4);
+    hsm.add(kept, extra);
+    const plan = planPrune(inventory([kept, extra]), config({ duplicateCopies: 'true' }), NOW);
+    return { kept, extra, plan };
+  }
+
+  it('re-reads the kept copy with the extra one and deletes the extra while the kept copy is READY', async () => {
+    const { kept, extra, plan } = duplicates();
+    expect(deletions(plan).map((e) => e.backupId)).toEqual([extra.id]);
+    const result = await executePrune(hsm.clients(), plan, { runId: 'run-dup' });
+    expect(result.counts.succeeded).toBe(1);
+    expect(hsm.describeInputs.flatMap((input) => input.Filters?.backupIds ?? [])).toContain(kept.id);
+    expect(hsm.state(kept.id)).toBe('READY');
+  });
+
+  it('skips the extra copy when the kept copy went away since planning (the source backup keeps a copy)', async () => {
+    const { kept, extra, plan } = duplicates();
+    hsm.backups.get(kept.id)!.BackupState = 'PENDING_DELETION';
+    const result = await executePrune(hsm.clients(), plan, { runId: 'run-dup' });
+    expect(hsm.calls(DeleteBackupCommand)).toHaveLength(0);
+    expect(result.skipped).toEqual([
+      expect.objectContaining({
+        backupId: extra.id,
+        reason: 'changed',
+        detail: expect.stringMatching(kept.id),
+      }),
+    ]);
+    expect(hsm.state(extra.id)).toBe('READY');
+  });
+});

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type PruneConfig, parsePruneConfig } from '../../lib/config/prune.js';
+import { duplicateCopies } from '../../lib/copies/duplicates.js';
 import { type BackupInfo, isCopy, lineageOf, type RegionInventory } from '../../lib/inventory/types.js';
 import { planPrune, resolveCutoff } from '../../lib/prune/plan.js';
 import { backupId, NOW } from './fixtures.js';
@@ -225,6 +226,137 @@ describe('planPrune properties', () => {
         expect(planPrune(shuffled, config!, NOW)).toEqual(planPrune(fleet, config!, NOW));
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+/** DR copies drawn from a small pool of source backups, so duplicates (and ties) are common. */
+const copyArb = fc
+  .record({
+    source: fc.integer({ min: 0, max: 5 }),
+    cluster: fc.constantFrom(...CLUSTERS),
+    region: fc.constantFrom(...REGIONS),
+    state: fc.constantFrom('READY', 'READY', 'READY', 'CREATE_IN_PROGRESS', 'PENDING_DELETION'),
+    copiedHoursAgo: fc.integer({ min: 0, max: 24 * 10 }),
+    neverExpires: fc.boolean(),
+    held: fc.boolean(),
+  })
+  .map(
+    (c): BackupInfo => ({
+      id: '',
+      region: c.region,
+      state: c.state as BackupInfo['state'],
+      // A copy shares its source backup's CreateTimestamp: one per source in the pool.
+      createdAt: NOW.minus({ days: 10 + c.source * 30 }).toJSDate(),
+      copiedAt: NOW.minus({ hours: c.copiedHoursAgo }).toJSDate(),
+      neverExpires: c.neverExpires && c.copiedHoursAgo % 3 === 0,
+      tags: c.held && c.copiedHoursAgo % 2 === 0 ? { [HOLD]: 'yes' } : {},
+      sourceRegion: 'ap-south-1',
+      sourceClusterId: CLUSTERS[c.source % CLUSTERS.length],
+      sourceBackupId: backupId(90_000 + c.source),
+    }),
+  );
+
+const copiesArb = fc.array(copyArb, { maxLength: 40 }).map((backups): RegionInventory[] => {
+  backups.forEach((b, i) => {
+    b.id = backupId(20_000 + i);
+  });
+  return REGIONS.map((region) => ({
+    region,
+    clusters: [],
+    backups: backups.filter((b) => b.region === region),
+  }));
+});
+
+const dedupeConfigArb = fc
+  .record({
+    cutoff: fc.oneof(
+      fc.constant({}),
+      fc.integer({ min: 1, max: 200 }).map((d) => ({ olderThan: `${d}d` })),
+      fc.integer({ min: 1, max: 200 }).map((d) => ({ copyRetentionDays: String(d) })),
+    ),
+    keepLast: fc.integer({ min: 1, max: 3 }),
+    clusterId: fc.option(fc.constantFrom(...CLUSTERS), { nil: undefined }),
+  })
+  .map((c) =>
+    parsePruneConfig({
+      regions: REGIONS.join(','),
+      duplicateCopies: 'true',
+      keepLast: String(c.keepLast),
+      maxDeletions: '1000',
+      ...(c.clusterId ? { clusterId: c.clusterId } : {}),
+      ...c.cutoff,
+    }),
+  );
+
+describe('planPrune properties with --duplicate-copies', () => {
+  const groupsOf = (fleet: RegionInventory[]) =>
+    duplicateCopies(
+      fleet.flatMap((r) => r.backups),
+      HOLD,
+    );
+
+  it('never deletes the kept copy of a source backup when no cutoff reaches it, and deletes only extras or what is past a cutoff', () => {
+    fc.assert(
+      fc.property(copiesArb, dedupeConfigArb, (fleet, config) => {
+        const plan = planPrune(fleet, config, NOW);
+        const decided = new Map(plan.entries.map((e) => [e.backupId, e]));
+        const extras = new Set(groupsOf(fleet).flatMap((g) => g.extra.map((b) => b.id)));
+        for (const group of groupsOf(fleet)) {
+          const kept = decided.get(group.keep.id)!;
+          if (kept.decision === 'delete') expect(kept.reason).toBe('older-than-cutoff');
+          if (config.cutoff.kind === 'duplicates-only') expect(kept.decision).toBe('keep');
+        }
+        for (const entry of plan.entries.filter((e) => e.decision === 'delete')) {
+          if (entry.reason === 'duplicate-copy') {
+            expect(extras.has(entry.backupId)).toBe(true);
+            // The copy that stays is kept by this very plan.
+            expect(decided.get(entry.keptCopyId!)?.decision).toBe('keep');
+          } else expect(entry.reason).toBe('older-than-cutoff');
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('never deletes a held, NeverExpires or non-READY copy, nor one of another lineage than --cluster-id', () => {
+    fc.assert(
+      fc.property(copiesArb, dedupeConfigArb, (fleet, config) => {
+        const plan = planPrune(fleet, config, NOW);
+        const byId = new Map(fleet.flatMap((r) => r.backups).map((b) => [b.id, b]));
+        for (const entry of plan.entries.filter((e) => e.decision === 'delete')) {
+          const b = byId.get(entry.backupId)!;
+          expect(b.state).toBe('READY');
+          expect(b.neverExpires).toBe(false);
+          expect(Object.hasOwn(b.tags, HOLD)).toBe(false);
+          if (config.clusterId) expect(lineageOf(b)).toBe(config.clusterId);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('keeps at least keep-last READY backups of each lineage in each region, an extra copy counting for none', () => {
+    fc.assert(
+      fc.property(copiesArb, dedupeConfigArb, (fleet, config) => {
+        const plan = planPrune(fleet, config, NOW);
+        const decided = new Map(plan.entries.map((e) => [e.backupId, e.decision]));
+        const extras = new Set(groupsOf(fleet).flatMap((g) => g.extra.map((b) => b.id)));
+        const groups = new Map<string, BackupInfo[]>();
+        for (const b of fleet.flatMap((r) => r.backups)) {
+          if (b.state !== 'READY' || extras.has(b.id)) continue;
+          const key = `${b.region}/${lineageOf(b)}`;
+          groups.set(key, [...(groups.get(key) ?? []), b]);
+        }
+        for (const group of groups.values()) {
+          const kept = group.filter((b) => decided.get(b.id) === 'keep');
+          expect(kept.length).toBeGreaterThanOrEqual(Math.min(config.keepLast, group.length));
+          // The newest source backup of the lineage keeps a copy.
+          const newest = Math.max(...group.map((b) => b.createdAt.getTime()));
+          expect(kept.some((b) => b.createdAt.getTime() === newest)).toBe(true);
+        }
+      }),
+      RUNS,
     );
   });
 });

@@ -1,4 +1,4 @@
-import { DeleteBackupCommand } from '@aws-sdk/client-cloudhsm-v2';
+import { DeleteBackupCommand, DescribeClustersCommand } from '@aws-sdk/client-cloudhsm-v2';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FeedEvent, FeedTarget, PublishResult } from '../../lib/events/types.js';
@@ -182,5 +182,54 @@ describe('plan events', () => {
     expect(event!.detail.deletions).toHaveLength(PLAN_EVENT_MAX_LISTED);
     expect(event!.detail.deletionsNotListed).toBe(500 - PLAN_EVENT_MAX_LISTED);
     expect(event!.detail.counts).toEqual({ considered: 501, delete: 500, keep: 1 });
+  });
+});
+
+describe('runPrune --copy-retention source: reading the source clusters', () => {
+  /** An old READY copy in us-east-1 of a cluster in eu-west-1, plus a new one (keep-last). */
+  function copies() {
+    const make = (daysAgo: number) =>
+      backup(daysAgo, {
+        clusterId: undefined,
+        sourceRegion: 'eu-west-1',
+        sourceClusterId: CLUSTER_A,
+        sourceBackupId: `backup-src${String(daysAgo).padStart(8, 'x')}`,
+      });
+    const old = make(100);
+    hsm.add(old, make(1));
+    return old;
+  }
+
+  it('reads them with DescribeClusters filtered to the lineages, and follows the policy', async () => {
+    const old = copies();
+    const asked: unknown[] = [];
+    hsm.mock.on(DescribeClustersCommand).callsFake(async (input) => {
+      asked.push(input.Filters);
+      return {
+        Clusters: [
+          { ClusterId: CLUSTER_A, State: 'ACTIVE', BackupRetentionPolicy: { Type: 'DAYS', Value: '365' } },
+        ],
+      };
+    });
+    const run = await runPrune(deps(), config({ copyRetention: 'source', copyRetentionDays: '30' }), NOW);
+    expect(asked).toEqual([{ clusterIds: [CLUSTER_A] }]);
+    expect(run.plan.entries.find((e) => e.backupId === old.id)?.decision).toBe('keep');
+    expect(run.plan.copyRetention).toEqual([expect.objectContaining({ days: 365, basis: 'source' })]);
+  });
+
+  it('fails the run, deleting nothing, when a source region cannot be read (no guessed fallback)', async () => {
+    copies();
+    hsm.mock.on(DescribeClustersCommand).rejects(new Error('AccessDenied: not in this region'));
+    await expect(
+      runPrune(deps(), config({ copyRetention: 'source', copyRetentionDays: '30', execute: 'true' }), NOW),
+    ).rejects.toThrow(/reading the source clusters cluster-aaaaaaaaaaa in eu-west-1 .* failed/);
+    expect(hsm.calls(DeleteBackupCommand)).toEqual([]);
+  });
+
+  it('never calls DescribeClusters under a fixed copy retention', async () => {
+    copies();
+    hsm.mock.on(DescribeClustersCommand).rejects(new Error('must not be called'));
+    const run = await runPrune(deps(), config({ copyRetentionDays: '30' }), NOW);
+    expect(run.plan.counts.delete).toBe(1);
   });
 });
