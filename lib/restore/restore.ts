@@ -278,17 +278,15 @@ async function restoreOne(
     restored = outcomeFor(backup.id, region, backup, 'succeeded', 'restored', 'restored');
   } catch (error) {
     const code = errorCode(error);
-    const fresh =
-      code === 'CloudHsmInvalidRequestException'
-        ? await describeBackupsById(client, region, [backup.id]).catch(() => undefined)
-        : undefined;
-    // After a lost response the SDK's retry finds the backup READY already.
+    // Did it happen anyway? After a lost response the SDK's retry finds the backup READY
+    // already; after every answer was lost (timeouts) only a fresh read can tell.
+    const fresh = await describeBackupsById(client, region, [backup.id]).catch(() => undefined);
     if (fresh?.get(backup.id)?.state !== 'READY') {
       return outcomeFor(backup.id, region, backup, 'failed', 'error', describeError(error), code);
     }
     // Refused at the first attempt, though, there was no lost response of ours: someone else
     // restored it meanwhile, so it is not this run's restore (no event, no record removal).
-    if (attemptsOf(error) === 1) {
+    if (code === 'CloudHsmInvalidRequestException' && attemptsOf(error) === 1) {
       return outcomeFor(
         backup.id,
         region,

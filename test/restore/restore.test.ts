@@ -83,6 +83,30 @@ describe('restore by id', () => {
     expect(run.exitCode).toBe(0);
   });
 
+  it('a restore whose every answer was lost (timeouts) is found READY, counted, held and its record removed', async () => {
+    // Prepare: RestoreBackup applies, then no answer ever arrives.
+    const pending = deleted(1);
+    hsm.add(pending);
+    hsm.beforeRestore = ({ BackupId }) => {
+      const stored = hsm.backups.get(BackupId!)!;
+      stored.BackupState = 'READY';
+      delete stored.DeleteTimestamp;
+      throw Object.assign(new Error('no answer within 1 s'), {
+        name: 'TimeoutError',
+        $metadata: { attempts: 8 },
+      });
+    };
+    // Act
+    const run = await restore({ runId: RUN, hold: 'true' });
+    // Assess
+    expect(run.result.failed).toEqual([]);
+    expect(run.result.succeeded).toEqual([
+      expect.objectContaining({ backupId: pending.id, reason: 'already-restored', held: true }),
+    ]);
+    expect(hsm.tags(pending.id)).toEqual({ 'cloudhsm-ops:hold': `restored by run ${run.runId}` });
+    expect(run.exitCode).toBe(0);
+  });
+
   it('reports a restore that keeps failing', async () => {
     const pending = deleted(1);
     hsm.add(pending);
