@@ -1,5 +1,5 @@
 /**
- * The fleet file (DESIGN.md "Fleet file"): the schema, its referential checks, and loading.
+ * The fleet file (docs/architecture.md §4.4): the schema, its referential checks, and loading.
  * Unknown keys are rejected and every problem is reported with its JSON path.
  */
 import { readFileSync } from 'node:fs';
@@ -13,9 +13,9 @@ const isoTime = z.iso.datetime({
 });
 const tags = z.record(z.string(), z.string()).default({});
 
-/** Backup states (spec §1.4). */
+/** Backup states (docs/aws-api.md §1.4). */
 export const BACKUP_STATES = ['CREATE_IN_PROGRESS', 'READY', 'DELETED', 'PENDING_DELETION'] as const;
-/** Cluster states (spec §1.4). */
+/** Cluster states (docs/aws-api.md §1.4). */
 export const CLUSTER_STATES = [
   'CREATE_IN_PROGRESS',
   'UNINITIALIZED',
@@ -29,7 +29,7 @@ export const CLUSTER_STATES = [
   'DELETED',
   'DEGRADED',
 ] as const;
-/** HSM states (spec §1.4). */
+/** HSM states (docs/aws-api.md §1.4). */
 export const HSM_STATES = [
   'CREATE_IN_PROGRESS',
   'ACTIVE',

@@ -8,7 +8,7 @@ import { IdFactory, type Random } from './random.js';
 
 export type BackupState = 'CREATE_IN_PROGRESS' | 'READY' | 'DELETED' | 'PENDING_DELETION';
 
-/** How long a deleted backup can be restored (spec §2). */
+/** How long a deleted backup can be restored (docs/aws-api.md §2.2). */
 export const PENDING_DELETION_MS = 7 * 24 * 3600 * 1000;
 
 export interface BackupRecord {

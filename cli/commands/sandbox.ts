@@ -161,7 +161,10 @@ export function registerSandbox(program: Command): void {
         'stopped; point any command (or the AWS CLI) at it with --endpoint. Faults are seeded and repeatable.',
     )
     .option('--port <port>', 'TCP port (0 = any free port)', '4566')
-    .option('--fleet <file|demo>', 'fleet file (JSON, see DESIGN.md "Fleet file") or "demo" (default)')
+    .option(
+      '--fleet <file|demo>',
+      'fleet file (JSON, see sandbox/README.md and docs/architecture.md §4.4) or "demo" (default)',
+    )
     .option('--generate <n>', 'generate a fleet with n backups (up to 100000) instead of --fleet')
     .option('--seed <n>', 'seed for generated fleets, new ids and faults')
     .option(

@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 /** The hold tag key every job honours; a custom hold tag adds to it, never replaces it. */
 export const DEFAULT_HOLD_TAG = 'cloudhsm-ops:hold';
 
-/** AWS identifier patterns (spec/aws-api.md §1.2), anchored. */
+/** AWS identifier patterns (docs/aws-api.md §1.2), anchored. */
 export const PATTERNS = {
   region: /^[a-z]{2}(-gov)?-(east|west|north|south|central){1,2}-\d$/,
   clusterId: /^cluster-[2-7a-zA-Z]{11,16}$/,

@@ -18,7 +18,7 @@ export const COPY_TAGS = {
 /** CopyBackupToRegion accepts at most this many tags. */
 export const MAX_TAGS = 50;
 
-/** AWS's tag key and value character set (spec §1.2); keys 1–128, values 0–256. */
+/** AWS's tag key and value character set (docs/aws-api.md §1.2); keys 1–128, values 0–256. */
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 export interface Tag {

@@ -12,7 +12,7 @@ export interface FindingResource {
   arn: string;
 }
 
-/** The `detail` of a `CloudHSM Finding` event: exactly the fields DESIGN.md "Events" names. */
+/** The `detail` of a `CloudHSM Finding` event: exactly the fields docs/architecture.md §4.5 names. */
 export interface Finding {
   schemaVersion: string;
   /** Stable across runs: `account/region/resourceId/checkId`. */

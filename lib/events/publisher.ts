@@ -14,7 +14,7 @@ export const MAX_ENTRIES_PER_CALL = 10;
 /** The total entry size of one PutEvents call must stay below this (256 KB). */
 export const MAX_CALL_BYTES = 256 * 1024;
 
-/** What `Time` adds to an entry's size when it is set (spec §3). */
+/** What `Time` adds to an entry's size when it is set (docs/aws-api.md §3.3). */
 const TIME_BYTES = 14;
 
 export const DEFAULT_PUBLISH_ATTEMPTS = 5;

@@ -45,7 +45,7 @@ import type { RunCounts } from '../run.js';
 import { newRunId } from '../run.js';
 import { restoredEvents } from './events.js';
 
-/** How long CloudHSM keeps a deleted backup restorable (spec/aws-api.md §2). */
+/** How long CloudHSM keeps a deleted backup restorable (docs/aws-api.md §2.2). */
 export const RESTORE_WINDOW = Duration.fromObject({ days: 7 });
 
 /** Which backups to restore. */

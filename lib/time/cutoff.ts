@@ -2,7 +2,7 @@
  * The prune cutoff: a point in time read from `--timestamp` (in `--timezone`) or computed
  * from `--older-than`. Backups created at or before it are candidates.
  *
- * Rules (DESIGN.md "Prune semantics"):
+ * Rules (docs/architecture.md §4.6):
  * - `--timestamp` takes the seed script's formats `MM/DD/YY`, `MM/DD/YYYY`, `MM/DD/YYYY HH:mm`
  *   (month first; one-digit months and days are tolerated) and ISO 8601.
  * - The wall-clock time is read in `--timezone`: an IANA name (`America/New_York`), an offset

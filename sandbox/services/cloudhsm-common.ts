@@ -7,7 +7,7 @@ import { type Input, InputReader } from './input.js';
 export const INVALID = 'CloudHsmInvalidRequestException';
 export const NOT_FOUND = 'CloudHsmResourceNotFoundException';
 
-/** AWS's id patterns (spec §1.2), anchored. */
+/** AWS's id patterns (docs/aws-api.md §1.2), anchored. */
 export const CLUSTER_ID = PATTERNS.clusterId;
 export const BACKUP_ID = PATTERNS.backupId;
 export const HSM_ID = PATTERNS.hsmId;

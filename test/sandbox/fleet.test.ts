@@ -12,7 +12,7 @@ import {
 import { startTestSandbox } from '../helpers/sandbox.js';
 import { smallFleet } from './fleets.js';
 
-/** The example from DESIGN.md "Fleet file", verbatim. */
+/** The example from docs/architecture.md §4.4, verbatim. */
 const DESIGN_EXAMPLE = {
   account: '111122223333',
   now: '2026-11-29T12:00:00Z',
@@ -84,7 +84,7 @@ function withEast(...edits: Edit[]): FleetFile {
 }
 
 describe('fleet files', () => {
-  it('accept the DESIGN.md example, the demo fleet and the small test fleet', () => {
+  it('accept the documented example, the demo fleet and the small test fleet', () => {
     // Act + Assess
     expect(parseFleet(DESIGN_EXAMPLE).regions['us-east-1']!.backups).toHaveLength(2);
     expect(Object.keys(parseFleet(demoFleet()).regions)).toEqual(['us-east-1', 'eu-west-1', 'us-west-2']);

@@ -19,7 +19,7 @@ describe('toBackupInfo', () => {
   it.each([
     ['no state', { CreateTimestamp: new Date('2026-01-01T00:00:00Z') }],
     ['no CreateTimestamp', { BackupState: 'READY' }],
-    // What SDK 3.332 makes of an ISO-string timestamp (spec §1.1): 1970-01-01T00:33:46Z.
+    // What SDK 3.332 makes of an ISO-string timestamp (docs/aws-api.md §1.1): 1970-01-01T00:33:46Z.
     ['a misread 1970 CreateTimestamp', { BackupState: 'READY', CreateTimestamp: new Date(2026_000) }],
   ])('marks an entry with %s UNKNOWN, and prune keeps it', (_, fields) => {
     // Prepare
