@@ -101,7 +101,7 @@ async function sandboxNow(endpoint: string): Promise<Date> {
     const state = (await response.json()) as { now?: string };
     if (state.now) return new Date(state.now);
   } catch {
-    // Not a sandbox (a VPC endpoint, say): the machine's clock it is.
+    // Not a sandbox (another emulator, say): the machine's clock it is.
   }
   return new Date();
 }

@@ -238,7 +238,7 @@ export function loadConfig<T>(parse: (env: Env) => T, env: Env, spec: ConfigSpec
 }
 
 /**
- * `ENDPOINT_URL`: the sandbox, or a VPC endpoint; absent means AWS's own endpoints. Plain
+ * `ENDPOINT_URL`: the sandbox (one URL for every service and region); absent means AWS's own endpoints. Plain
  * http to a host that is not loopback would send the role's credentials in cleartext: it
  * needs `ALLOW_INSECURE_ENDPOINT=true`.
  */

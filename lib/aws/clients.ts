@@ -6,7 +6,7 @@ import { AdaptiveRetryStrategy, StandardRetryStrategy } from '@aws-sdk/middlewar
 import { NodeHttpHandler } from '@aws-sdk/node-http-handler';
 import { isLoopbackUrl } from '../config/common.js';
 
-/** How to reach AWS: the real endpoints, or an override such as the sandbox or a VPC endpoint. */
+/** How to reach AWS: the real endpoints, or one override URL for every service and region (the sandbox). */
 export interface AwsOptions {
   /** Endpoint override for every service (`http://127.0.0.1:4566`); absent means AWS's own. */
   endpoint?: string;
