@@ -1,39 +1,22 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeClustersCommand } from '@aws-sdk/client-cloudhsm-v2';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../lib/aws/clients.js';
 import { startSandbox } from '../../sandbox/index.js';
+import { buildCliBundle, type CliBundle } from '../helpers/cli-process.js';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
-/** The CLI bundled once from source (as scripts/build.mjs does), so each run starts fast. */
-const BUNDLE = join(ROOT, 'node_modules/.cache', `cli-test-${process.pid}.mjs`);
-
+let bundle: CliBundle;
 beforeAll(async () => {
-  mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true });
-  await build({
-    entryPoints: [join(ROOT, 'cli/entry.ts')],
-    outfile: BUNDLE,
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'warning',
-    // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-  });
+  bundle = await buildCliBundle('sandbox-test');
 });
-afterAll(() => rmSync(BUNDLE, { force: true }));
+afterAll(() => bundle?.remove());
 
 function cli(args: string[]): ChildProcess {
-  return spawn(process.execPath, [BUNDLE, ...args], {
-    cwd: ROOT,
+  return spawn(process.execPath, [bundle.path, ...args], {
+    cwd: new URL('../../', import.meta.url).pathname,
     env: { ...process.env, AWS_REGION: '', AWS_DEFAULT_REGION: '', CLOUDHSM_OPS_ENDPOINT: undefined },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
