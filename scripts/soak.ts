@@ -105,12 +105,19 @@ async function main(): Promise<void> {
   if (lines.length > 0) process.stdout.write(`violations by kind:\n${lines.join('\n')}\n`);
   for (const v of firstOfEach(stats.violations)) {
     process.stdout.write(
-      `  e.g. [${v.invariant}] ${v.message}${v.knownHole ? ` (known-open: ${v.knownHole})` : ''}\n`,
+      `  e.g. [${v.invariant}] ${v.message}${v.knownHole ? ` (${v.acceptedLimit ? 'accepted limit' : 'known-open'}: ${v.knownHole})` : ''}\n`,
     );
   }
   const unknown = stats.violations.filter((v) => !v.knownHole).length;
+  const races = stats.violations.filter((v) => v.acceptedLimit).length;
+  if (races > 0) {
+    process.stdout.write(
+      `${races} read-to-delete races (the world changed a backup between a run's last read and its delete; ` +
+        'no API offers a conditional delete), not counted as violations\n',
+    );
+  }
   process.stdout.write(
-    `soak: ${stats.operations} operations, ${stats.sequences} sequences, ${stats.violations.length} invariant violations (seed ${args.seed})\n`,
+    `soak: ${stats.operations} operations, ${stats.sequences} sequences, ${stats.violations.length - races} invariant violations (seed ${args.seed})\n`,
   );
   process.exitCode = unknown > 0 || (failures > 0 && args.strict !== false) ? 1 : 0;
 }

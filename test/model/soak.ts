@@ -79,7 +79,11 @@ export function soakProperty(stats: SoakStats, settings: SoakSettings) {
 export function summarize(violations: readonly Violation[]): string[] {
   const byHole = new Map<string, number>();
   for (const v of violations) {
-    const key = v.knownHole ? `known-open: ${v.knownHole}` : `NEW [${v.invariant}]`;
+    const key = v.acceptedLimit
+      ? `accepted limit: ${v.knownHole}`
+      : v.knownHole
+        ? `known-open: ${v.knownHole}`
+        : `NEW [${v.invariant}]`;
     byHole.set(key, (byHole.get(key) ?? 0) + 1);
   }
   return [...byHole].map(([key, count]) => `  ${count} × ${key}`);
