@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import type { DateTime } from 'luxon';
 import { UsageError } from '../../lib/errors.js';
 import type { PlanEntry } from '../../lib/prune/plan.js';
 import {
@@ -29,6 +30,7 @@ interface PruneOptions extends CommonOptions {
   maxDeletions?: string;
   copyRetentionDays?: string;
   copyRetention?: string;
+  copiesAsOf?: string;
   duplicateCopies?: boolean;
   holdTag?: string[];
   dryRun?: boolean;
@@ -51,6 +53,15 @@ function either(a: string | undefined, b: string | undefined, names: string): st
 
 const flag = (value: boolean | undefined) => (value ? 'true' : undefined);
 
+/** A --copies-as-of after now would make copies candidates that no dry run up to now listed. */
+function refuseFutureCopiesAsOf(copiesAsOf: string | undefined, now: DateTime): void {
+  if (copiesAsOf !== undefined && Date.parse(copiesAsOf) > now.toMillis()) {
+    throw new UsageError(
+      `--copies-as-of ${copiesAsOf} is in the future: give the instant a dry run printed (it is never later than now)`,
+    );
+  }
+}
+
 /** Common options that must reappear in printed commands so they reach the same endpoint. */
 export function passThroughArgs(options: CommonOptions & { now?: string }): string[] {
   const args: string[] = [];
@@ -58,6 +69,8 @@ export function passThroughArgs(options: CommonOptions & { now?: string }): stri
   if (options.maxAttempts && options.maxAttempts !== '8') args.push('--max-attempts', options.maxAttempts);
   if (options.timeout && options.timeout !== '30') args.push('--timeout', options.timeout);
   if (options.allowInsecureEndpoint) args.push('--allow-insecure-endpoint');
+  // The sandbox's instant: without it the printed command would judge at another time.
+  if (options.now) args.push('--now', options.now);
   return args;
 }
 
@@ -75,6 +88,7 @@ async function runPruneCommand(options: PruneOptions, out: Output): Promise<numb
     maxDeletions: options.maxDeletions,
     copyRetentionDays: options.copyRetentionDays,
     copyRetention: options.copyRetention,
+    copiesAsOf: options.copiesAsOf,
     duplicateCopies: flag(options.duplicateCopies),
     holdTag: options.holdTag?.join(','),
     execute: flag(options.execute),
@@ -90,6 +104,7 @@ async function runPruneCommand(options: PruneOptions, out: Output): Promise<numb
     throw new UsageError('--event-bus and --event-source need --publish (so does --event-region)');
   }
   const now = nowFrom(options, 'date and time');
+  refuseFutureCopiesAsOf(config.copiesAsOf, now);
   const clients = await clientsFrom(options);
   const [{ runPrune }, report, { default: cliProgress }] = await Promise.all([
     import('../../lib/prune/run.js'),
@@ -239,6 +254,11 @@ export function registerPrune(program: Command): void {
       '--copy-retention <mode>',
       "fixed: DR copies by --copy-retention-days; source: by each source cluster's backup retention policy " +
         '(read from its region), --copy-retention-days where the cluster is gone or has none (as the audit)',
+    )
+    .option(
+      '--copies-as-of <instant>',
+      'count copy retention days back from this ISO 8601 instant, not from now (a dry run prints it in its ' +
+        'apply command, so a later apply deletes exactly the copies reviewed; never after now)',
     )
     .option(
       '--duplicate-copies',

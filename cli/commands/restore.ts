@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { UsageError } from '../../lib/errors.js';
 import {
   action,
   type CommonOptions,
@@ -48,6 +49,7 @@ async function runRestoreCommand(options: RestoreOptions, out: Output): Promise<
   const clients = await clientsFrom(options);
   try {
     const run = await runRestore({ clients }, config, now);
+    if (run.result.unknownRun) throw new UsageError(run.result.unknownRun);
     out.document(run);
     if (!out.json) {
       for (const o of run.result.succeeded) {
@@ -59,6 +61,7 @@ async function runRestoreCommand(options: RestoreOptions, out: Output): Promise<
         out.say(`not attempted ${o.backupId}: ${o.detail}`);
       }
       for (const o of run.result.failed) out.say(`FAILED ${o.backupId}: ${o.detail}`);
+      if (run.result.alreadyRestored) out.say(run.result.alreadyRestored);
       const { succeeded, failed, skipped } = run.result.counts;
       if (run.dryRun) {
         out.say(
@@ -118,7 +121,8 @@ export function registerRestore(program: Command): void {
         'cloudhsm-ops restore --region us-east-1 --deleted-since 1d --cluster-id cluster-abcdefghijk --json',
       ]) +
         '\nWithout --hold, a restored backup is planned for deletion again by the next prune with the same settings.\n' +
-        'Exit codes: 0 done (or nothing to restore), 1 a restore failed or a backup is gone, 2 bad input.\n',
+        'Exit codes: 0 done (or nothing to restore), 1 a restore failed or a backup is gone, 2 bad input ' +
+        '(also a --run-id no backup in the region carries a deletion record of).\n',
     )
     .action(action<RestoreOptions>(runRestoreCommand));
 }

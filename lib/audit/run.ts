@@ -181,8 +181,37 @@ export function evaluateClusters(
       }
     }
   }
+  if (!context.checks) skipped.push(...deletedClustersWithBackups(inventories));
   findings.push(...evaluateOrphans(inventories, drBackups, config, context, skipped));
   return { findings, errors, skipped };
+}
+
+/**
+ * DELETED clusters are not audited, but one that left READY backups is not silent either:
+ * no retention policy expires those any more, so each is listed as skipped with the count.
+ */
+function deletedClustersWithBackups(inventories: readonly RegionInventory[]): SkippedCheck[] {
+  const skipped: SkippedCheck[] = [];
+  for (const inventory of inventories) {
+    const deleted = inventory.clusters
+      .filter((c) => c.state === 'DELETED')
+      .sort((a, b) => a.id.localeCompare(b.id));
+    for (const cluster of deleted) {
+      const ready = inventory.backups.filter(
+        (b) => b.clusterId === cluster.id && !isCopy(b) && b.state === 'READY',
+      ).length;
+      if (ready === 0) continue;
+      skipped.push({
+        region: cluster.region,
+        clusterId: cluster.id,
+        checkId: '(every check)',
+        reason:
+          `cluster is DELETED, so it is not audited; it left ${ready} READY backup(s) in ${cluster.region} ` +
+          'that no retention policy expires',
+      });
+    }
+  }
+  return skipped;
 }
 
 /** The clusters of a region the audit judges, by id: DELETED ones are gone and not audited. */

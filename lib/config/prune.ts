@@ -4,7 +4,7 @@
  * {@link pruneConfigFromEnv}. Both get the same validated {@link PruneConfig} and the same
  * messages, naming the flag or the variable the user actually set.
  */
-import type { Duration } from 'luxon';
+import { DateTime, type Duration } from 'luxon';
 import * as z from 'zod';
 import type { CopyRetentionMode } from '../copies/retention.js';
 import { UsageError } from '../errors.js';
@@ -38,6 +38,8 @@ export interface PruneInput {
   copyRetentionDays?: string;
   /** `fixed` or `source`: copy retention follows each lineage's source-cluster retention policy. */
   copyRetention?: string;
+  /** An ISO 8601 instant: copy retention days are counted back from it, not from now (a dry run's apply command pins it). */
+  copiesAsOf?: string;
   /** `true` or `false`: delete the extra DR copies of a source backup (lib/copies/duplicates.ts). */
   duplicateCopies?: string;
   /** Extra hold tag keys, a comma list; the default hold tag always applies as well. */
@@ -82,6 +84,11 @@ export interface PruneConfig {
   copyRetentionDays?: number;
   /** Present (`source`) when copy retention follows each lineage's source cluster; absent: fixed. */
   copyRetention?: CopyRetentionMode;
+  /**
+   * The instant (ISO 8601, UTC) copy retention days are counted back from; absent: the run's
+   * `now`. A dry run's apply command pins it, so a later apply deletes the copies reviewed.
+   */
+  copiesAsOf?: string;
   /** Also delete the extra DR copies {@link duplicateCopies} finds (lib/copies/duplicates.ts). */
   duplicateCopies?: boolean;
   keepLast: number;
@@ -127,6 +134,7 @@ export const PRUNE_FLAG_NAMES: Record<InputKey, string> = {
   maxDeletions: '--max-deletions',
   copyRetentionDays: '--copy-retention-days',
   copyRetention: '--copy-retention',
+  copiesAsOf: '--copies-as-of',
   duplicateCopies: '--duplicate-copies',
   holdTag: '--hold-tag',
   execute: '--execute',
@@ -152,6 +160,8 @@ export const PRUNE_ENV_NAMES: Record<InputKey, string> = {
   copyRetentionDays: 'COPY_RETENTION_DAYS',
   // CLI-only: the Lambda says COPY_RETENTION_DAYS=source, as the audit Lambda does.
   copyRetention: 'COPY_RETENTION',
+  // CLI-only: a schedule measures from its own time; only a reviewed dry run pins an instant.
+  copiesAsOf: 'COPIES_AS_OF',
   duplicateCopies: 'DUPLICATE_COPIES',
   holdTag: 'HOLD_TAG',
   execute: 'PRUNE_EXECUTE',
@@ -349,6 +359,7 @@ const configSchema = z.object({
   ]),
   copyRetentionDays: z.number().int().min(1).optional(),
   copyRetention: z.literal('source').optional(),
+  copiesAsOf: z.string().optional(),
   duplicateCopies: z.literal(true).optional(),
   keepLast: z.number().int().min(0),
   maxDeletions: z.number().int().min(1),
@@ -421,6 +432,38 @@ function copyRetentionOf(
   return { copyRetentionDays: days, ...(mode === 'source' ? { copyRetention: 'source' as const } : {}) };
 }
 
+/** Ends in `Z` or a UTC offset: an instant, not a wall-clock time in some unnamed zone. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/**
+ * `--copies-as-of`: the instant copy retention is measured from, as an ISO 8601 UTC string.
+ * Only with copy retention (it changes nothing else). Whether it lies after the run's `now`
+ * is checked where `now` is known (it would make more copies candidates than any review saw).
+ */
+function copiesAsOfOf(
+  raw: PruneInput,
+  names: Record<InputKey, string>,
+  problems: Problems,
+  copyRetention: boolean,
+): string | undefined {
+  if (raw.copiesAsOf === undefined) return undefined;
+  const text = raw.copiesAsOf.trim();
+  const instant = ISO_INSTANT.test(text) ? DateTime.fromISO(text, { setZone: true }) : undefined;
+  if (!instant?.isValid) {
+    problems.add(
+      `${names.copiesAsOf} "${raw.copiesAsOf}" is not an ISO 8601 instant with Z or an offset (e.g. 2026-11-29T12:00:00Z)`,
+    );
+    return undefined;
+  }
+  if (!copyRetention) {
+    problems.add(
+      `${names.copiesAsOf} only applies to copy retention: give ${names.copyRetentionDays} or ${names.copyRetention} source`,
+    );
+    return undefined;
+  }
+  return instant.toUTC().toISO({ suppressMilliseconds: true })!;
+}
+
 function build(raw: PruneInput, names: Record<InputKey, string>): PruneConfig {
   const problems = new Problems();
   const count = (key: InputKey, fallback: number, bounds: { min?: number; max?: number }) =>
@@ -462,11 +505,13 @@ function build(raw: PruneInput, names: Record<InputKey, string>): PruneConfig {
     );
   }
 
+  const copyRetention = copyRetentionOf(raw, names, problems);
   const partial: Partial<PruneConfig> = {
     regions,
     clusterId,
     cutoff,
-    ...copyRetentionOf(raw, names, problems),
+    ...copyRetention,
+    copiesAsOf: copiesAsOfOf(raw, names, problems, copyRetention.copyRetentionDays !== undefined),
     duplicateCopies:
       problems.attempt(() => readBoolean(raw.duplicateCopies, names.duplicateCopies)) || undefined,
     keepLast: count('keepLast', PRUNE_DEFAULTS.keepLast, { max: 1000 }),

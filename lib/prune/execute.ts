@@ -182,13 +182,19 @@ function keepLastReason(
   fresh: Map<string, BackupInfo>,
 ): string | undefined {
   if (plan.keepLast === 0) return undefined;
-  const remaining = (guards.get(lineageKey(entry)) ?? []).filter(
-    (g) => fresh.get(g.backupId)?.state === 'READY',
-  ).length;
+  const key = lineageKey(entry);
+  const kept = guards.get(key) ?? [];
+  const remaining = kept.filter((g) => fresh.get(g.backupId)?.state === 'READY').length;
   if (remaining >= plan.keepLast) return undefined;
+  // Say what the re-read saw: the READY backups left in the lineage are this run's planned
+  // deletions, which keep-last now keeps (never "only 0 READY" while many are).
+  const seen = plan.entries.filter(
+    (e) => e.decision === 'delete' && lineageKey(e) === key && fresh.get(e.backupId)?.state === 'READY',
+  ).length;
   return (
-    `keep-last ${plan.keepLast}: only ${remaining} READY backup(s) of lineage ${entry.lineage} ` +
-    "remain besides this run's deletions (one was deleted or changed since planning)"
+    `keep-last ${plan.keepLast}: ${remaining} of the ${kept.length} backup(s) this run keeps in lineage ` +
+    `${entry.lineage} are READY (one was deleted or changed since planning); the ${seen} READY ` +
+    "backup(s) of the lineage seen in this check are this run's planned deletions and are kept"
   );
 }
 

@@ -84,6 +84,7 @@ export type PrunePolicy = Pick<
   | 'cutoff'
   | 'copyRetentionDays'
   | 'copyRetention'
+  | 'copiesAsOf'
   | 'duplicateCopies'
   | 'keepLast'
   | 'maxDeletions'
@@ -142,7 +143,9 @@ export function resolveCutoff(rule: CutoffRule, now: DateTime): Cutoff | null {
 
 function copyCutoffAfter(days: number, policy: PrunePolicy, now: DateTime): Cutoff {
   const timezone = 'timezone' in policy.cutoff ? policy.cutoff.timezone : undefined;
-  return cutoffBeforeNow('copy-retention', `${days}d`, Duration.fromObject({ days }), now, timezone);
+  // A pinned instant (a reviewed dry run's apply command) wins over the run's own now.
+  const from = policy.copiesAsOf ? DateTime.fromISO(policy.copiesAsOf, { zone: 'utc' }) : now;
+  return cutoffBeforeNow('copy-retention', `${days}d`, Duration.fromObject({ days }), from, timezone);
 }
 
 /** The fixed copy cutoff; undefined without copy retention or under `source`. */

@@ -204,8 +204,11 @@ export function applyCommand(
     if (config.confirm) words.push('--confirm', config.confirm);
   }
   if (config.copyRetention === 'source') words.push('--copy-retention', 'source');
-  if (config.copyRetentionDays !== undefined)
+  if (config.copyRetentionDays !== undefined) {
     words.push('--copy-retention-days', String(config.copyRetentionDays));
+    // Pinned like the cutoff above: copy ages count back from the plan's instant, not the apply run's.
+    words.push('--copies-as-of', config.copiesAsOf ?? plan.now);
+  }
   if (config.duplicateCopies) words.push('--duplicate-copies');
   if (config.keepLast !== PRUNE_DEFAULTS.keepLast) words.push('--keep-last', String(config.keepLast));
   // The user's limit, never a raised one: raising it is a decision the dry run reports (overLimitAdvice).

@@ -235,6 +235,13 @@ export interface RestoreResult {
   /** Reported, not attempted (not in PENDING_DELETION). */
   skipped: RestoreOutcome[];
   counts: RunCounts;
+  /**
+   * Set when `--run-id` names a run no backup in the region carries a deletion record of (a
+   * typo, or the wrong region): bad input, which the CLI reports with exit 2.
+   */
+  unknownRun?: string;
+  /** Set when `--run-id` names a run whose backups are READY again: nothing left to restore. */
+  alreadyRestored?: string;
 }
 
 function outcomeFor(
@@ -378,19 +385,72 @@ function triage(
   return { restorable, reported };
 }
 
+/**
+ * A run id that selects no PENDING_DELETION backup: either its backups are READY again and
+ * still carry its record (restored already), or no backup in the region carries it at all (a
+ * mistyped id or the wrong region), which {@link RestoreResult.unknownRun} says plainly.
+ */
+async function runAlreadyRestored(
+  clients: CloudHsmClients,
+  config: Pick<RestoreConfig, 'region' | 'selection' | 'clusterId'>,
+  key: string,
+): Promise<Selected> {
+  const { region, selection } = config;
+  const runId = selection.kind === 'run' ? selection.runId : '';
+  const ready = (await listBackups(clients.cloudHsm(region), region, { states: ['READY'] })).filter(
+    (b) =>
+      Object.hasOwn(b.tags, key) && (config.clusterId === undefined || lineageOf(b) === config.clusterId),
+  );
+  if (ready.length === 0) {
+    const where = config.clusterId === undefined ? region : `${region} (cluster ${config.clusterId})`;
+    return {
+      restorable: [],
+      reported: [],
+      unknownRun:
+        `no backup in ${where} carries a deletion record of prune run ${runId}: ` +
+        'check the run id and the region; nothing was restored',
+    };
+  }
+  return {
+    restorable: [],
+    reported: ready.map((b) =>
+      outcomeFor(
+        b.id,
+        region,
+        b,
+        'skipped',
+        'already-restored',
+        `already READY: restored since run ${runId} deleted it`,
+      ),
+    ),
+    alreadyRestored: `the backups of prune run ${runId} in ${region} were already restored`,
+  };
+}
+
+/** What a selection found: what to restore, what to report, and what to say about a run id. */
+interface Selected {
+  restorable: BackupInfo[];
+  reported: RestoreOutcome[];
+  unknownRun?: string;
+  alreadyRestored?: string;
+}
+
 /** The PENDING_DELETION backups a time window or a run id selects, and those the window leaves out. */
 async function selectDeleted(
   clients: CloudHsmClients,
   config: Pick<RestoreConfig, 'region' | 'selection' | 'clusterId'>,
   now: DateTime,
-): Promise<{ restorable: BackupInfo[]; reported: RestoreOutcome[] }> {
+): Promise<Selected> {
   const { region, selection } = config;
   const pending = (
     await listBackups(clients.cloudHsm(region), region, { states: ['PENDING_DELETION'] })
   ).filter((b) => config.clusterId === undefined || lineageOf(b) === config.clusterId);
   if (selection.kind === 'run') {
     const key = recordTagKey(selection.runId);
-    return { restorable: pending.filter((b) => Object.hasOwn(b.tags, key)), reported: [] };
+    const restorable = pending.filter((b) => Object.hasOwn(b.tags, key));
+    return restorable.length > 0
+      ? { restorable, reported: [] }
+      : await runAlreadyRestored(clients, config, key);
   }
   if (selection.kind !== 'deleted-since') return { restorable: [], reported: [] };
   const age = parseDuration(selection.deletedSince, '--deleted-since');
@@ -427,14 +487,14 @@ export async function restoreBackups(
   runId: string = newRunId(),
 ): Promise<RestoreResult> {
   const { region, selection } = config;
-  let restorable: BackupInfo[];
-  let reported: RestoreOutcome[] = [];
+  let selected: Selected;
   if (selection.kind === 'ids') {
     const found = await describeBackupsById(clients.cloudHsm(region), region, selection.backupIds);
-    ({ restorable, reported } = triage(region, selection.backupIds, found));
+    selected = triage(region, selection.backupIds, found);
   } else {
-    ({ restorable, reported } = await selectDeleted(clients, config, now));
+    selected = await selectDeleted(clients, config, now);
   }
+  const { restorable, reported } = selected;
   let attempted: RestoreOutcome[];
   if (config.dryRun) {
     attempted = restorable.map((b) =>
@@ -461,6 +521,8 @@ export async function restoreBackups(
       failed: result.failed.length,
       skipped: result.skipped.length,
     },
+    ...(selected.unknownRun ? { unknownRun: selected.unknownRun } : {}),
+    ...(selected.alreadyRestored ? { alreadyRestored: selected.alreadyRestored } : {}),
   };
 }
 
@@ -575,7 +637,8 @@ export async function runRestore(
     nextPrune: nextPruneNote(config.hold),
     exitCode: result.failed.length > 0 ? 1 : 0,
   };
-  if (config.publish) {
+  // An unknown run id is bad input: nothing happened, so there is nothing to publish.
+  if (config.publish && result.unknownRun === undefined) {
     run.events = await publishRestored(deps, config, run, now);
     if (run.events.lost.length > 0) run.exitCode = 1;
   }

@@ -246,6 +246,38 @@ describe('runAudit', () => {
     expect(auditFailureReasons(report)).toEqual(['1 error(s) during the audit']);
   });
 
+  it('lists a DELETED cluster that left READY backups as skipped, with how many it left', async () => {
+    // Prepare: a deleted cluster with two READY backups (one PENDING_DELETION, not counted), and one with none.
+    const east = eastRegion();
+    east.clusters!.push(
+      cluster('cluster-ddddddddddd', { State: 'DELETED', Hsms: [] }),
+      cluster('cluster-eeeeeeeeeee', { State: 'DELETED', Hsms: [] }),
+    );
+    east.backups!.push(
+      backup('backup-ddddddddda1', 'cluster-ddddddddddd', 300),
+      backup('backup-ddddddddda2', 'cluster-ddddddddddd', 200),
+      backup('backup-ddddddddda3', 'cluster-ddddddddddd', 100, { BackupState: 'PENDING_DELETION' }),
+    );
+    const aws = mockAws({ 'us-east-1': east, 'us-west-2': westRegion() });
+    restore = aws.restore;
+    // Act
+    const report = await runAudit({ clients: new AwsClients() }, config(), NOW);
+    // Assess: not audited (no findings), but not silent either.
+    expect(report.findings.some((f) => f.resource.id === 'cluster-ddddddddddd')).toBe(false);
+    expect(report.skipped).toEqual([
+      {
+        region: 'us-east-1',
+        clusterId: 'cluster-ddddddddddd',
+        checkId: '(every check)',
+        reason:
+          'cluster is DELETED, so it is not audited; it left 2 READY backup(s) in us-east-1 ' +
+          'that no retention policy expires',
+      },
+    ]);
+    expect(report.summary.skipped).toEqual(report.skipped);
+    expect(report.summary.exitCode).toBe(0);
+  });
+
   it('skips the DR checks, rather than guessing, when a DR region cannot be listed', async () => {
     // Prepare
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });

@@ -137,6 +137,27 @@ const AWS_COMMANDS: Record<string, CliCase[]> = {
       message: /--copy-retention fixed needs --copy-retention-days <days>/,
     },
     {
+      args: ['--region', 'us-west-2', '--copy-retention-days', '30', '--copies-as-of', '11/29/2026'],
+      message: /--copies-as-of "11\/29\/2026" is not an ISO 8601 instant with Z or an offset/,
+    },
+    {
+      args: ['--region', 'us-west-2', '--older-than', '90d', '--copies-as-of', '2026-11-29T12:00:00Z'],
+      message: /--copies-as-of only applies to copy retention/,
+    },
+    {
+      args: [
+        '--region',
+        'us-west-2',
+        '--copy-retention-days',
+        '30',
+        '--copies-as-of',
+        '2026-12-29T12:00:00Z',
+        '--now',
+        '2026-11-29T12:00:00Z',
+      ],
+      message: /--copies-as-of 2026-12-29T12:00:00Z is in the future/,
+    },
+    {
       args: ['--region', 'us-west-2', '--copy-retention-days', 'sauce'],
       message: /--copy-retention-days "sauce"/,
     },

@@ -66,7 +66,7 @@ describe('prune CLI', () => {
     expect(run.stdout).toContain('hold tag cloudhsm-ops:hold');
     expect(run.stdout).toContain('Nothing was deleted. To apply this plan, run:');
     expect(run.stdout).toContain(
-      `cloudhsm-ops prune --region us-west-2 --timestamp '09/01/2026 10:00' --timezone -0200 --endpoint ${s.sandbox.url} --execute`,
+      `cloudhsm-ops prune --region us-west-2 --timestamp '09/01/2026 10:00' --timezone -0200 --endpoint ${s.sandbox.url} --now ${DEMO_NOW} --execute`,
     );
     expect(mutating()).toEqual([]);
   });

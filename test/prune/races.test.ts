@@ -125,9 +125,15 @@ describe('prune re-reads right before deleting', () => {
     expect(ready.length).toBeGreaterThanOrEqual(1);
     const skipped = run.result!.skipped;
     expect(skipped.length).toBeGreaterThan(0);
-    expect(skipped[0]!.detail).toMatch(
-      /changed since planning: keep-last 1: only 0 READY backup\(s\) of lineage .* remain besides this run's deletions/,
+    // The message states what the re-read saw: none of the kept backups READY, but READY planned ones.
+    const detail = skipped[0]!.detail ?? '';
+    expect(detail).toMatch(
+      /changed since planning: keep-last 1: 0 of the \d+ backup\(s\) this run keeps in lineage /,
     );
+    const seen = Number(/the (\d+) READY backup\(s\) of the lineage seen/.exec(detail)?.[1]);
+    expect(seen).toBeGreaterThan(0);
+    expect(seen).toBeLessThanOrEqual(ready.length);
+    expect(detail).not.toMatch(/only 0 READY/);
   });
 });
 

@@ -60,6 +60,59 @@ describe('restore after prune', () => {
     expect(pendingIds()).toEqual(before);
   });
 
+  it('--run-id that no backup in the region carries a record of: exit 2, said plainly, nothing restored', async () => {
+    // Prepare: a real run, then a typo of its id and the right id in the wrong region.
+    const pruned = await cli('prune', ...pruneArgs, '--execute');
+    const runId = /^run id (\S+)$/m.exec(pruned.stdout)![1]!;
+    const before = pendingIds();
+    s.sandbox.clearRequests();
+    // Act
+    const typo = await cli('restore', '--run-id', `${runId.slice(0, 8)}-typo`);
+    const wrongRegion = await runCli([
+      'restore',
+      '--region',
+      'us-east-1',
+      '--endpoint',
+      s.sandbox.url,
+      '--now',
+      DEMO_NOW,
+      '--run-id',
+      runId,
+      '--json',
+    ]);
+    // Assess
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain(
+      `no backup in ${REGION} carries a deletion record of prune run ${runId.slice(0, 8)}-typo: ` +
+        'check the run id and the region; nothing was restored',
+    );
+    expect(wrongRegion.code).toBe(2);
+    expect(JSON.parse(wrongRegion.stdout).error.message).toContain(
+      `no backup in us-east-1 carries a deletion record of prune run ${runId}`,
+    );
+    expect(s.sandbox.requests().filter((r) => r.mutating)).toEqual([]);
+    expect(pendingIds()).toEqual(before);
+  });
+
+  it('--run-id of a run already restored says so and exits 0', async () => {
+    // Prepare: restore the run while its records cannot be removed, so they stay on READY backups.
+    const pruned = await cli('prune', ...pruneArgs, '--execute');
+    const runId = /^run id (\S+)$/m.exec(pruned.stdout)![1]!;
+    const deleted = [...pruned.stdout.matchAll(/^deleted (backup-\S+)/gm)].map((m) => m[1]!);
+    s.sandbox.setFaults({
+      rules: [{ service: 'cloudhsm', operation: 'UntagResource', internalFailureRate: 1 }],
+    });
+    const first = await cli('restore', '--run-id', runId, '--max-attempts', '1');
+    s.sandbox.setFaults({ rules: [] });
+    expect(first.code, first.stderr).toBe(0);
+    // Act
+    const again = await cli('restore', '--run-id', runId);
+    // Assess
+    expect(again.code, again.stderr).toBe(0);
+    for (const id of deleted) expect(again.stdout).toContain(`not attempted ${id}: already READY`);
+    expect(again.stdout).toContain(`the backups of prune run ${runId} in ${REGION} were already restored`);
+  });
+
   it('--deleted-since never restores a backup cloudhsm-ops did not delete', async () => {
     // Prepare: the demo fleet has a copy in PENDING_DELETION that no prune deleted.
     const notOurs = pendingIds();
