@@ -219,6 +219,12 @@ interface BatchContext {
   runId: string;
   recordValue: string;
   report: (outcome: PruneOutcome) => PruneOutcome;
+  /**
+   * The newest state this run has read of each backup, whichever batch read it: batches run
+   * side by side, and one batch's read can show a kept backup gone before another batch sends
+   * its delete.
+   */
+  latest: Map<string, BackupInfo>;
 }
 
 /**
@@ -251,6 +257,7 @@ class BatchView {
       this.fresh = undefined; // a failed read leaves nothing to trust: the next entry reads again
       this.fresh = await describeBackupsById(this.context.clients.cloudHsm(entry.region), entry.region, ids);
       this.readAt = this.monotonic();
+      for (const [id, backup] of this.fresh) this.context.latest.set(id, backup);
     }
     const { plan, guards } = this.context;
     return (
@@ -259,6 +266,16 @@ class BatchView {
       keepLastReason(entry, plan, guards, this.fresh)
     );
   }
+}
+
+/** Why `entry` may no longer be deleted, judged on the newest state the run has read of everything it relies on. */
+function latestReason(entry: PlanEntry, context: BatchContext): string | undefined {
+  const { plan, guards, latest } = context;
+  return (
+    staleReason(latest.get(entry.backupId), plan.holdTags) ??
+    keptCopyReason(entry, latest) ??
+    keepLastReason(entry, plan, guards, latest)
+  );
 }
 
 /** Deletes one batch, one backup after another, each checked against a fresh-enough re-read. */
@@ -391,6 +408,12 @@ async function sendDelete(
     } catch (error) {
       attempts = attemptsOf(error);
       return { notRecorded: error };
+    }
+    // Last look, without a call: what the run has read since (other batches included).
+    const since = latestReason(entry, context);
+    if (since) {
+      await removeRecord(context, entry);
+      return { changed: since };
     }
     const response = await client.send(new DeleteBackupCommand({ BackupId: entry.backupId }));
     attempts = attemptsOf(response);
@@ -537,6 +560,7 @@ export async function executePrune(
         runId,
         recordValue: plan.now,
         report,
+        latest: new Map(),
       };
       const settled = await mapSettled(batches, concurrency, (batch) => processBatch(batch, context));
       return settled.flatMap((s, i) =>

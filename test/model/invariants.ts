@@ -208,13 +208,17 @@ function guardAroseAfterLastRead(
   job: JobRecord,
   guard: string,
 ) {
+  // The run's last read that covered this backup: its batch re-read (or the first listing).
+  // A read by another batch of the same run may be newer, but the deciding worker need not
+  // have had its answer yet.
   const last = applied
     .filter(
       (a) =>
         a.actor === job.label &&
         a.operation === 'DescribeBackups' &&
         a.region === entry.region &&
-        a.seq < entry.seq,
+        a.seq < entry.seq &&
+        (a.readIds === undefined || a.readIds.includes(backup.id)),
     )
     .at(-1);
   const seen = last?.before.get(backup.id);

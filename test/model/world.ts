@@ -53,6 +53,8 @@ export interface Applied {
   copy?: { sourceId: string; destination: string; copyId?: string };
   /** PutEvents: the events this call got accepted. */
   events?: ReceivedEvent[];
+  /** DescribeBackups filtered by backup ids (a run's re-read): the ids it asked for. */
+  readIds?: string[];
 }
 
 function view(raw: Record<string, unknown>, region: string): BackupView {
@@ -188,6 +190,9 @@ export class World {
       entry.copy = { sourceId: String(id), destination, ...(made ? { copyId: made.id } : {}) };
     }
     if (call.operation === 'PutEvents') entry.events = this.sandbox.events().slice(eventsBefore);
+    const filters = params.Filters as Record<string, unknown> | undefined;
+    if (call.operation === 'DescribeBackups' && Array.isArray(filters?.backupIds))
+      entry.readIds = (filters.backupIds as unknown[]).map(String);
     this.applied.push(entry);
     return result;
   }
