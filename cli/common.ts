@@ -17,6 +17,8 @@ export interface CommonOptions {
   timeout?: string;
   /** Plain http to a host that is not this machine is accepted (see {@link checkEndpointTransport}). */
   allowInsecureEndpoint?: boolean;
+  /** A named profile of ~/.aws/config and ~/.aws/credentials (like AWS_PROFILE). */
+  profile?: string;
 }
 
 /** Adds `--endpoint`, `--json`, `--max-attempts` and `--timeout` to a command. */
@@ -31,6 +33,10 @@ export function withCommonOptions(command: Command): Command {
       ).env('CLOUDHSM_OPS_ENDPOINT'),
     )
     .option('--json', 'machine-readable output on stdout; logs go to stderr')
+    .option(
+      '--profile <name>',
+      'use this named profile of ~/.aws/config and ~/.aws/credentials (like AWS_PROFILE)',
+    )
     .option('--max-attempts <n>', 'attempts per AWS call, retries included (throttling backs off)', '8')
     .option(
       '--timeout <seconds>',
@@ -146,7 +152,12 @@ export async function clientsFrom(options: CommonOptions): Promise<AwsClients> {
   }
   const requestTimeoutMs = timeoutFrom(options.timeout);
   const { AwsClients } = await import('../lib/aws/clients.js');
-  return new AwsClients({ endpoint, maxAttempts, requestTimeoutMs });
+  return new AwsClients({
+    endpoint,
+    maxAttempts,
+    requestTimeoutMs,
+    ...(options.profile ? { profile: options.profile.trim() } : {}),
+  });
 }
 
 /** The regions a command works on: flags first, then AWS_REGION / AWS_DEFAULT_REGION. */

@@ -1,7 +1,8 @@
 import { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { STSClient } from '@aws-sdk/client-sts';
+import { decorateDefaultCredentialProvider, STSClient } from '@aws-sdk/client-sts';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { AdaptiveRetryStrategy, StandardRetryStrategy } from '@aws-sdk/middleware-retry';
 import { NodeHttpHandler } from '@aws-sdk/node-http-handler';
 import { isLoopbackUrl } from '../config/common.js';
@@ -10,6 +11,8 @@ import { isLoopbackUrl } from '../config/common.js';
 export interface AwsOptions {
   /** Endpoint override for every service (`http://127.0.0.1:4566`); absent means AWS's own. */
   endpoint?: string;
+  /** A named profile of the shared config files (`--profile`), for these clients only; absent: the standard chain. */
+  profile?: string;
   /** Attempts per call including the first; throttling and 5xx are retried with backoff. */
   maxAttempts?: number;
   /** `adaptive` adds client-side rate limiting once the service throttles, which is what bulk work wants. */
@@ -132,7 +135,18 @@ function clientConfig(region: string, options: AwsOptions) {
     requestHandler: requestHandler(options),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(local ? { credentials: SANDBOX_CREDENTIALS } : {}),
+    ...(!local && options.profile ? { credentialDefaultProvider: profileProvider(options.profile) } : {}),
   };
+}
+
+/**
+ * The SDK's default credential chain for one named profile, as AWS_PROFILE would select it
+ * (SSO, role assumption and process credentials included), without touching the process's
+ * environment: an in-process run (the demo, the tests) must not leak it to the next.
+ */
+function profileProvider(profile: string) {
+  return (input: object) =>
+    decorateDefaultCredentialProvider((init) => defaultProvider({ ...init, profile }))(input as never);
 }
 
 /**
