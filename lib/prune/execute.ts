@@ -162,7 +162,7 @@ function keepLastGuards(plan: PrunePlan): Map<string, PlanEntry[]> {
   if (plan.keepLast === 0) return guards;
   const kept = plan.entries
     .filter((e) => e.decision === 'keep' && e.state === 'READY' && e.reason !== 'other-cluster')
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.backupId.localeCompare(b.backupId));
+    .sort(newestFirst);
   for (const entry of kept) {
     const key = lineageKey(entry);
     const group = guards.get(key) ?? [];
@@ -174,6 +174,11 @@ function keepLastGuards(plan: PrunePlan): Map<string, PlanEntry[]> {
 
 const lineageKey = (entry: Pick<PlanEntry, 'region' | 'lineage'>) => `${entry.region}\u0000${entry.lineage}`;
 
+/** The plan's order within a lineage: newest first, ties by id (compared as instants, not strings). */
+function newestFirst(a: PlanEntry, b: PlanEntry): number {
+  return Date.parse(b.createdAt) - Date.parse(a.createdAt) || a.backupId.localeCompare(b.backupId);
+}
+
 /** Why deleting `entry` would break keep-last now, or undefined when enough READY backups remain. */
 function keepLastReason(
   entry: PlanEntry,
@@ -181,10 +186,16 @@ function keepLastReason(
   guards: Map<string, PlanEntry[]>,
   fresh: Map<string, BackupInfo>,
 ): string | undefined {
-  if (plan.keepLast === 0) return undefined;
+  // An extra DR copy is deleted only while its kept twin (same source, same creation time) is
+  // READY (keptCopyReason): the lineage loses no recovery point, so keep-last is not at stake.
+  if (plan.keepLast === 0 || entry.keptCopyId !== undefined) return undefined;
   const key = lineageKey(entry);
   const kept = guards.get(key) ?? [];
-  const remaining = kept.filter((g) => fresh.get(g.backupId)?.state === 'READY').length;
+  // Only kept backups newer than this one count: keep-last keeps the newest READY backups, so
+  // when a kept one goes, the next newest (perhaps this planned deletion) is kept in its place.
+  const remaining = kept.filter(
+    (g) => fresh.get(g.backupId)?.state === 'READY' && newestFirst(g, entry) < 0,
+  ).length;
   if (remaining >= plan.keepLast) return undefined;
   // Say what the re-read saw: the READY backups left in the lineage are this run's planned
   // deletions, which keep-last now keeps (never "only 0 READY" while many are).

@@ -186,6 +186,22 @@ describe('executePrune', () => {
     expect(hsm.tags(old[0]!.id)).toEqual({});
   });
 
+  it('keeps the next newest when the kept newest went away, even while an older NeverExpires backup is READY', async () => {
+    // Prepare: newest (kept), then a planned deletion, then an old NeverExpires backup (kept too).
+    const newest = backup(40);
+    const planned = backup(50);
+    const forever = backup(60, { neverExpires: true });
+    hsm.add(newest, planned, forever);
+    const plan = planPrune(inventory([newest, planned, forever]), config({ olderThan: '30d' }), NOW);
+    expect(deletions(plan).map((e) => e.backupId)).toEqual([planned.id]);
+    hsm.backups.get(newest.id)!.BackupState = 'PENDING_DELETION'; // deleted by hand since planning
+    // Act
+    const result = await executePrune(hsm.clients(), plan, { runId: 'run-1' });
+    // Assess: the planned one is now the newest READY of its lineage (soak, seed 42).
+    expect(hsm.calls(DeleteBackupCommand)).toHaveLength(0);
+    expect(result.skipped).toEqual([expect.objectContaining({ backupId: planned.id, reason: 'changed' })]);
+  });
+
   it('never deletes a backup whose deletion record could not be written', async () => {
     const { old, plan } = planned(2);
     hsm.beforeTag = ({ BackupId }) => {
