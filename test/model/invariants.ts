@@ -568,11 +568,18 @@ function eventsTrue(input: CheckInput): Violation[] {
             );
             break;
           }
-          // Judged by the run's last look before publishing: a delete landing after it cannot be known.
+          // Judged by the run's last look at the destination region before publishing: a delete
+          // landing after it cannot be known (a later look at another region says nothing of it).
           const copyId = detail.destinationBackupId ?? made.copy?.copyId;
           const lastLook = [...input.applied]
             .reverse()
-            .find((a) => a.seq < entry.seq && a.actor === job.label && a.operation === 'DescribeBackups');
+            .find(
+              (a) =>
+                a.seq < entry.seq &&
+                a.actor === job.label &&
+                a.operation === 'DescribeBackups' &&
+                a.region === detail.destinationRegion,
+            );
           const copy = copyId ? (lastLook ?? entry).before.get(copyId) : undefined;
           if (copy && (copy.state === 'PENDING_DELETION' || copy.state === 'DELETED'))
             fail(
