@@ -24,7 +24,7 @@ export function restoredEvents(
   nextPrune?: string,
 ): FeedEvent[] {
   return outcomes
-    .filter((o) => o.status === 'succeeded')
+    .filter((o) => o.status === 'succeeded' && o.reason !== 'ready-outcome-unknown')
     .map((o) => ({
       detailType: 'CloudHSM Backup Restored',
       detail: {

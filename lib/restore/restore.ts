@@ -206,6 +206,11 @@ export type RestoreReason =
   | 'already-restored'
   /** Someone else restored it between this run's lookup and its RestoreBackup: not this run's doing. */
   | 'restored-by-another'
+  /**
+   * READY again after an answer that says nothing (a timeout, a 5xx): this run's restore or
+   * another's. Counted as done (held, record removed), but no Backup Restored event claims it.
+   */
+  | 'ready-outcome-unknown'
   | 'not-pending-deletion'
   | 'not-found'
   | 'permanently-deleted'
@@ -303,7 +308,16 @@ async function restoreOne(
         'already READY: restored by someone else since it was looked up',
       );
     }
-    restored = outcomeFor(backup.id, region, backup, 'succeeded', 'already-restored', 'already READY');
+    // A refusal after a retry usually means this run's first answer was lost, but that first
+    // answer (a 5xx) may equally have been a failure while another restorer got there first.
+    restored = outcomeFor(
+      backup.id,
+      region,
+      backup,
+      'succeeded',
+      'ready-outcome-unknown',
+      `READY again after ${describeError(error)}: restored by this run (its answer lost) or by another`,
+    );
   }
   return afterRestore(client, backup, restored, options);
 }

@@ -84,7 +84,7 @@ describe('restore racing another restore', () => {
     expect(run.exitCode).toBe(0);
   });
 
-  it('still counts its own restore whose answer was lost (the retry finds it READY)', async () => {
+  it('still counts its own restore whose answer was lost (the retry finds it READY), without an event claiming it', async () => {
     // Prepare: every RestoreBackup is applied, then answered 500; the SDK's retry is refused.
     test = await startTestSandbox({
       fleet,
@@ -103,9 +103,11 @@ describe('restore racing another restore', () => {
 
     // Assess
     expect(run.result.succeeded).toEqual([
-      expect.objectContaining({ backupId: ID, reason: 'already-restored' }),
+      expect.objectContaining({ backupId: ID, reason: 'ready-outcome-unknown' }),
     ]);
-    expect(sandbox.events().filter((e) => e.detailType === 'CloudHSM Backup Restored')).toHaveLength(1);
+    // Counted as done, but a 5xx says nothing of who restored it (a racing restorer could have):
+    // the feed never claims a restore this run may not have made.
+    expect(sandbox.events().filter((e) => e.detailType === 'CloudHSM Backup Restored')).toHaveLength(0);
     expect(run.exitCode).toBe(0);
   });
 });

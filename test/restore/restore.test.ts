@@ -7,6 +7,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../lib/errors.js';
 import { recordTagKey } from '../../lib/prune/record.js';
+import { restoredEvents } from '../../lib/restore/events.js';
 import { parseRestoreConfig, runRestore } from '../../lib/restore/restore.js';
 import { FakeHsm } from '../prune/fake-hsm.js';
 import { backup, CLUSTER_B, NOW } from '../prune/fixtures.js';
@@ -78,12 +79,12 @@ describe('restore by id', () => {
     const run = await restore({ backupIds: pending.id });
     // Assess
     expect(run.result.succeeded).toEqual([
-      expect.objectContaining({ backupId: pending.id, reason: 'already-restored' }),
+      expect.objectContaining({ backupId: pending.id, reason: 'ready-outcome-unknown' }),
     ]);
     expect(run.exitCode).toBe(0);
   });
 
-  it('a restore whose every answer was lost (timeouts) is found READY, counted, held and its record removed', async () => {
+  it('a restore whose every answer was lost (timeouts) is found READY, counted, held and its record removed, with no event claiming it', async () => {
     // Prepare: RestoreBackup applies, then no answer ever arrives.
     const pending = deleted(1);
     hsm.add(pending);
@@ -101,10 +102,12 @@ describe('restore by id', () => {
     // Assess
     expect(run.result.failed).toEqual([]);
     expect(run.result.succeeded).toEqual([
-      expect.objectContaining({ backupId: pending.id, reason: 'already-restored', held: true }),
+      expect.objectContaining({ backupId: pending.id, reason: 'ready-outcome-unknown', held: true }),
     ]);
     expect(hsm.tags(pending.id)).toEqual({ 'cloudhsm-ops:hold': `restored by run ${run.runId}` });
     expect(run.exitCode).toBe(0);
+    // Another run may have restored it (the soak's racing restores): no event claims it as this run's.
+    expect(restoredEvents(run.result.succeeded, { runId: run.runId, account: '111122223333' })).toEqual([]);
   });
 
   it('reports a restore that keeps failing', async () => {
