@@ -336,6 +336,18 @@ async function confirmAfterError(
   if (fresh?.state === 'PENDING_DELETION') {
     const recorded = Object.hasOwn(fresh.tags, recordTagKey(runId));
     const refusedAtFirst = code === INVALID_REQUEST && (attemptsOf(error) ?? 1) <= 1;
+    const others = recordedRuns(fresh.tags).filter((id) => id !== runId);
+    if (recorded && !refusedAtFirst && others.length > 0) {
+      // Another prune run recorded it too and may have made the delete that answered it:
+      // that run reports it. This run's record stays, since this run's own outcome is unknown.
+      return outcome(
+        entry,
+        'skipped',
+        'deleted-elsewhere',
+        `already PENDING_DELETION; prune run ${others.join(', ')} deleted it too (this run's answer was lost), ` +
+          'so this run does not count it; its record stays',
+      );
+    }
     if (recorded && !refusedAtFirst) {
       return deleted(
         entry,

@@ -29,7 +29,7 @@ afterEach(async () => {
 describe('prune under chaos', () => {
   it.each([
     { attempts: 8, seed: 11, runs: 3 },
-    { attempts: 2, seed: 5, runs: 6 },
+    { attempts: 2, seed: 5, runs: 10 },
   ])(
     'with $attempts attempts per call: deletes exactly its plan, nothing guarded, and reports honestly what it could not do',
     async ({ attempts, seed, runs: maxRuns }) => {

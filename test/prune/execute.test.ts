@@ -156,6 +156,28 @@ describe('executePrune', () => {
     for (const b of old) expect(Object.keys(hsm.tags(b.id))).toEqual(['cloudhsm-ops:deleted-by:run-1']);
   });
 
+  it('does not count a delete whose answer was lost when another prune run recorded and deleted it too', async () => {
+    // Prepare: another run tagged and deleted the backup; this run's own call answered 500.
+    const { old, plan } = planned(1);
+    hsm.afterDelete = ({ BackupId }) => {
+      const stored = hsm.backups.get(BackupId!)!;
+      stored.TagList = [...(stored.TagList ?? []), { Key: 'cloudhsm-ops:deleted-by:run-other', Value: 'x' }];
+      throw Object.assign(new Error('internal'), { name: 'InternalFailure', $metadata: { attempts: 2 } });
+    };
+    // Act
+    const result = await executePrune(hsm.clients(), plan, { runId: 'run-1' });
+    // Assess: the other run reports it; this run claims nothing but keeps its record (outcome unknown).
+    expect(result.succeeded).toEqual([]);
+    expect(result.skipped).toEqual([
+      expect.objectContaining({ backupId: old[0]!.id, reason: 'deleted-elsewhere' }),
+    ]);
+    expect(result.restoreCommands).toEqual([]);
+    expect(Object.keys(hsm.tags(old[0]!.id)).sort()).toEqual([
+      'cloudhsm-ops:deleted-by:run-1',
+      'cloudhsm-ops:deleted-by:run-other',
+    ]);
+  });
+
   it('keeps the record when a failed delete cannot be checked: it may have happened', async () => {
     // Prepare: the delete applies, its answer is lost, and the check afterwards fails too.
     const { old, plan } = planned(1);
