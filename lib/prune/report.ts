@@ -256,6 +256,10 @@ export function resultLines(result: PruneResult): string[] {
       `${elsewhere} of the skipped were deleted by someone else: not counted, no restore command here`,
     );
   }
+  const another = result.skipped.filter((o) => o.reason === 'recorded-by-another-run').length;
+  if (another > 0) {
+    lines.push(`${another} of the skipped were left to another prune run that recorded them too`);
+  }
   const { succeeded, failed, skipped } = result.counts;
   lines.push(`${succeeded} deleted, ${failed} failed, ${skipped} skipped`);
   return lines;

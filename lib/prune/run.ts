@@ -44,6 +44,8 @@ export interface PruneDeps {
   onProgress?: (progress: ExecuteProgress) => void;
   /** The Lambda's remaining-time guard. */
   shouldStop?: () => boolean;
+  /** Real-time waits (default: a timer); see `ExecuteOptions.settle`. */
+  settle?: (ms: number) => Promise<void>;
   /** Extra arguments for printed commands (`--endpoint URL`). */
   commandArgs?: string[];
   /** The command that would apply a dry run's plan, carried in the plan event. */
@@ -219,6 +221,7 @@ function summaryCounts(plan: PrunePlan | undefined, result: PruneResult | undefi
     skipped: result?.counts.skipped ?? 0,
     changed: skipped('changed'),
     deletedElsewhere: skipped('deleted-elsewhere'),
+    leftToAnotherRun: skipped('recorded-by-another-run'),
     leftForNextRun: skipped('deadline'),
   };
 }
@@ -294,6 +297,7 @@ export async function runPrune(deps: PruneDeps, config: PruneConfig, now: DateTi
     runId,
     concurrency: config.concurrency,
     shouldStop: deps.shouldStop,
+    settle: deps.settle,
     onProgress: deps.onProgress,
     commandArgs: deps.commandArgs,
   });
