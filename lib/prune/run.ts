@@ -16,7 +16,7 @@ import { gatherBackupsOnly, listClusters } from '../inventory/gather.js';
 import { type ClusterInfo, isCopy, lineageOf, type RegionInventory } from '../inventory/types.js';
 import { newRunId } from '../run.js';
 import { deletedEvents, type EventContext, planEvents } from './events.js';
-import { type ExecuteProgress, executePrune, type PruneResult } from './execute.js';
+import { type ExecuteProgress, executePrune, type PruneOutcome, type PruneResult } from './execute.js';
 import type { CloudHsmClients } from './lookup.js';
 import { type PrunePlan, planPrune, resolveCutoff } from './plan.js';
 
@@ -210,6 +210,11 @@ function refuseUnknownCluster(config: PruneConfig, inventories: RegionInventory[
   );
 }
 
+/** The planned deletions this run left to another run that recorded them too. */
+export function leftToAnotherRun(result: PruneResult | undefined): PruneOutcome[] {
+  return result?.skipped.filter((o) => o.reason === 'recorded-by-another-run') ?? [];
+}
+
 /** The counts a prune Run Summary carries. */
 function summaryCounts(plan: PrunePlan | undefined, result: PruneResult | undefined): Record<string, number> {
   const skipped = (reason: string) => result?.skipped.filter((o) => o.reason === reason).length ?? 0;
@@ -221,7 +226,7 @@ function summaryCounts(plan: PrunePlan | undefined, result: PruneResult | undefi
     skipped: result?.counts.skipped ?? 0,
     changed: skipped('changed'),
     deletedElsewhere: skipped('deleted-elsewhere'),
-    leftToAnotherRun: skipped('recorded-by-another-run'),
+    leftToAnotherRun: leftToAnotherRun(result).length,
     leftForNextRun: skipped('deadline'),
   };
 }
@@ -306,7 +311,8 @@ export async function runPrune(deps: PruneDeps, config: PruneConfig, now: DateTi
     mode: 'execute',
     plan,
     result,
-    exitCode: result.refused || result.failed.length > 0 ? 1 : 0,
+    // Left to another run is work undone here: that run may have stopped (its record lapses).
+    exitCode: result.refused || result.failed.length > 0 || leftToAnotherRun(result).length > 0 ? 1 : 0,
   };
   if (context) {
     const events = [
