@@ -1,14 +1,19 @@
 import type { DateTime } from 'luxon';
 import { accountId } from '../aws/account.js';
 import type { AwsClients } from '../aws/clients.js';
+import {
+  copyBackupToRegion,
+  describeBackupsById,
+  findCopies,
+  listRecentBackups,
+  singleAttemptClients,
+} from '../aws/cloudhsm.js';
 import { mapSettled } from '../concurrency.js';
 import type { CopyConfig } from '../config/copy.js';
 import { describeError, errorCode, isThrottling } from '../errors.js';
 import type { FeedEvent, FeedTarget, PublishResult } from '../events/types.js';
 import type { BackupInfo, RegionInventory } from '../inventory/types.js';
-import { describeBackupsById } from '../prune/lookup.js';
 import { newRunId } from '../run.js';
-import { copyBackup, findCopies, listRecentBackups, singleAttemptClients } from './calls.js';
 import { type ClaimRun, claimSources, type PendingCopy, releaseClaims } from './claim-step.js';
 import { type CopyPlan, copiesBySource, type DeferReason, planCopies } from './plan.js';
 import { publishCopyRun } from './publish.js';
@@ -436,7 +441,7 @@ class CopyRun {
         return;
       }
       try {
-        await copyBackup(copyClient, source.id, destinationRegion, tags, this.tuning.copyTimeoutMs);
+        await copyBackupToRegion(copyClient, source.id, destinationRegion, tags, this.tuning.copyTimeoutMs);
         this.result.copied.push({ ...copy.line, attempts: attempt, recovered: false });
         return;
       } catch (error) {

@@ -1,9 +1,9 @@
 import type { Duration } from 'luxon';
 import type { AwsClients } from '../aws/clients.js';
+import { deleteBackup, findCopies } from '../aws/cloudhsm.js';
 import { mapSettled } from '../concurrency.js';
 import { describeError } from '../errors.js';
 import type { BackupInfo } from '../inventory/types.js';
-import { deleteBackup, findCopies } from './calls.js';
 import type { CopyLine, CopyResult, DuplicateReport } from './result.js';
 import { COPY_TAGS } from './tags.js';
 

@@ -6,18 +6,19 @@
  * (lib/prune/record.ts) before DeleteBackup is sent.
  */
 import {
-  DeleteBackupCommand,
+  addTags,
+  type CloudHsmClients,
   type DeleteBackupCommandOutput,
-  TagResourceCommand,
-  UntagResourceCommand,
-} from '@aws-sdk/client-cloudhsm-v2';
+  deleteBackup,
+  describeBackupsById,
+  removeTags,
+} from '../aws/cloudhsm.js';
 import { mapSettled } from '../concurrency.js';
 import { describeError, errorCode } from '../errors.js';
 import type { BackupInfo } from '../inventory/types.js';
 import { restoreCommand } from '../restore/command.js';
 import { newRunId, type RunCounts } from '../run.js';
 import { AdaptiveGate, attemptsOf } from './gate.js';
-import { type CloudHsmClients, describeBackupsById } from './lookup.js';
 import { deletions, holdTagOn, type PlanEntry, type PrunePlan } from './plan.js';
 import { recordedRuns, recordTagKey } from './record.js';
 
@@ -378,11 +379,7 @@ async function confirmAfterError(
 /** Best effort: this run did not delete the backup, so its record must not send a restore there. */
 async function removeRecord(context: BatchContext, entry: PlanEntry): Promise<void> {
   try {
-    await context.clients
-      .cloudHsm(entry.region)
-      .send(
-        new UntagResourceCommand({ ResourceId: entry.backupId, TagKeyList: [recordTagKey(context.runId)] }),
-      );
+    await removeTags(context.clients.cloudHsm(entry.region), entry.backupId, [recordTagKey(context.runId)]);
   } catch {
     // Left behind, the record names this run on a backup it did not delete: `restore --run-id`
     // would then find that backup READY (not attempted) or, if it is deleted later by someone
@@ -422,12 +419,9 @@ async function sendDelete(
     }
     if (reason) return { changed: reason };
     try {
-      await client.send(
-        new TagResourceCommand({
-          ResourceId: entry.backupId,
-          TagList: [{ Key: recordTagKey(context.runId), Value: context.recordValue }],
-        }),
-      );
+      await addTags(client, entry.backupId, [
+        { Key: recordTagKey(context.runId), Value: context.recordValue },
+      ]);
     } catch (error) {
       attempts = attemptsOf(error);
       return { notRecorded: error };
@@ -438,7 +432,7 @@ async function sendDelete(
       await removeRecord(context, entry);
       return { changed: since };
     }
-    const response = await client.send(new DeleteBackupCommand({ BackupId: entry.backupId }));
+    const response = await deleteBackup(client, entry.backupId);
     attempts = attemptsOf(response);
     return { response };
   } catch (error) {

@@ -8,12 +8,19 @@
  * can be named with `--backup-id`). Restoring removes the record; `--hold` adds the hold tag, since
  * the next prune would otherwise plan the backup again.
  */
-import { RestoreBackupCommand, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-cloudhsm-v2';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DateTime, Duration } from 'luxon';
 import * as z from 'zod';
 import { accountId as lookupAccountId } from '../aws/account.js';
 import type { AwsClients } from '../aws/clients.js';
+import {
+  addTags,
+  type CloudHsmClients,
+  describeBackupsById,
+  listBackups,
+  removeTags,
+  restoreBackup,
+} from '../aws/cloudhsm.js';
 import { mapSettled } from '../concurrency.js';
 import {
   DEFAULT_HOLD_TAG,
@@ -34,11 +41,9 @@ import {
   type FeedTarget,
   type PublishOptions,
 } from '../events/types.js';
-import { listBackups } from '../inventory/gather.js';
 import type { BackupInfo } from '../inventory/types.js';
 import { lineageOf } from '../inventory/types.js';
 import { attemptsOf } from '../prune/gate.js';
-import { type CloudHsmClients, describeBackupsById } from '../prune/lookup.js';
 import { RUN_ID_PATTERN, recordedRuns, recordTagKey } from '../prune/record.js';
 import type { PublishFn, PublishReport } from '../prune/run.js';
 import type { RunCounts } from '../run.js';
@@ -286,7 +291,7 @@ async function restoreOne(
   const client = clients.cloudHsm(region);
   let restored: RestoreOutcome;
   try {
-    await client.send(new RestoreBackupCommand({ BackupId: backup.id }));
+    await restoreBackup(client, backup.id);
     restored = outcomeFor(backup.id, region, backup, 'succeeded', 'restored', 'restored');
   } catch (error) {
     const code = errorCode(error);
@@ -337,19 +342,16 @@ async function afterRestore(
   const records = recordedRuns(backup.tags).map(recordTagKey);
   if (records.length > 0) {
     try {
-      await client.send(new UntagResourceCommand({ ResourceId: backup.id, TagKeyList: records }));
+      await removeTags(client, backup.id, records);
     } catch (error) {
       notes.push(`its deletion record could not be removed: ${describeError(error)}`);
     }
   }
   if (options.hold) {
     try {
-      await client.send(
-        new TagResourceCommand({
-          ResourceId: backup.id,
-          TagList: [{ Key: RESTORE_HOLD_TAG, Value: `restored by run ${options.runId}` }],
-        }),
-      );
+      await addTags(client, backup.id, [
+        { Key: RESTORE_HOLD_TAG, Value: `restored by run ${options.runId}` },
+      ]);
       notes.push(`held (${RESTORE_HOLD_TAG})`);
     } catch (error) {
       return {
