@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addTags,
@@ -30,6 +30,17 @@ describe('one module for every CloudHSM call', () => {
       .filter((path) => !path.startsWith(join('lib', 'aws')))
       .filter((path) => readFileSync(join(ROOT, path), 'utf8').includes('@aws-sdk/client-cloudhsm-v2'));
     expect(importers).toEqual([]);
+  });
+
+  it('keeps every file of lib/aws and lib/copy within 400 lines', () => {
+    const long = ['lib/aws', 'lib/copy']
+      .flatMap(sourceFiles)
+      .map((path) => ({
+        path: relative('.', path),
+        lines: readFileSync(join(ROOT, path), 'utf8').split('\n').length,
+      }))
+      .filter((file) => file.lines > 400);
+    expect(long).toEqual([]);
   });
 });
 
