@@ -49,16 +49,24 @@ interface BackupQuery {
   SortAscending?: boolean;
 }
 
-/** Every page of one DescribeBackups query, in the service's order. */
-async function* backupPages(client: CloudHSMV2Client, query: BackupQuery): AsyncGenerator<Backup[]> {
+/** Every page of a paged call, asking for the next while the last answer has a NextToken. */
+async function* allPages<Page extends { NextToken?: string }>(
+  request: (nextToken: string | undefined) => Promise<Page>,
+): AsyncGenerator<Page> {
   let nextToken: string | undefined;
   do {
-    const page = await client.send(
-      new DescribeBackupsCommand({ ...query, MaxResults: PAGE_SIZE.backups, NextToken: nextToken }),
-    );
-    yield page.Backups ?? [];
+    const page = await request(nextToken);
+    yield page;
     nextToken = page.NextToken || undefined;
   } while (nextToken);
+}
+
+/** Every page of one DescribeBackups query, in the service's order. */
+async function* backupPages(client: CloudHSMV2Client, query: BackupQuery): AsyncGenerator<Backup[]> {
+  const pages = allPages((NextToken) =>
+    client.send(new DescribeBackupsCommand({ ...query, MaxResults: PAGE_SIZE.backups, NextToken })),
+  );
+  for await (const page of pages) yield page.Backups ?? [];
 }
 
 /** Every backup matching `filters` in the client's region, all pages, oldest first. */
@@ -151,14 +159,12 @@ export async function listClusters(
   filters?: Record<string, string[]>,
 ): Promise<ClusterInfo[]> {
   const clusters: ClusterInfo[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(
-      new DescribeClustersCommand({ Filters: filters, MaxResults: PAGE_SIZE.clusters, NextToken: nextToken }),
-    );
+  const pages = allPages((NextToken) =>
+    client.send(new DescribeClustersCommand({ Filters: filters, MaxResults: PAGE_SIZE.clusters, NextToken })),
+  );
+  for await (const page of pages) {
     for (const cluster of page.Clusters ?? []) clusters.push(toClusterInfo(cluster, region));
-    nextToken = page.NextToken || undefined;
-  } while (nextToken);
+  }
   return clusters;
 }
 
@@ -168,14 +174,10 @@ export async function listTags(
   resourceId: string,
 ): Promise<Record<string, string>> {
   const tags: Record<string, string> = {};
-  let nextToken: string | undefined;
-  do {
-    const page = await client.send(
-      new ListTagsCommand({ ResourceId: resourceId, NextToken: nextToken, MaxResults: PAGE_SIZE.tags }),
-    );
-    Object.assign(tags, tagsToRecord(page.TagList));
-    nextToken = page.NextToken || undefined;
-  } while (nextToken);
+  const pages = allPages((NextToken) =>
+    client.send(new ListTagsCommand({ ResourceId: resourceId, NextToken, MaxResults: PAGE_SIZE.tags })),
+  );
+  for await (const page of pages) Object.assign(tags, tagsToRecord(page.TagList));
   return tags;
 }
 

@@ -83,7 +83,7 @@ export async function runCopy(deps: CopyDeps, config: CopyConfig, now: DateTime)
       addLines(lines, await copyStep(ctx, filed.pending, gathered.listedAt));
     }
     if (!config.dryRun && (lines.copied.length > 0 || watchedLines(lines, config.wait).length > 0)) {
-      await verifyStep(ctx, lines);
+      await verifyCopies(ctx, lines);
     }
     const events = config.publish ? await publishStep(ctx, deps, gathered.plan, lines, startedAt) : undefined;
     return {
@@ -99,25 +99,6 @@ export async function runCopy(deps: CopyDeps, config: CopyConfig, now: DateTime)
   } finally {
     if (!deps.copyClients) ctx.copyClients.destroy();
   }
-}
-
-/** Verifies (and under `--wait` waits for) the copies in scope: lib/copy/verify.ts. */
-async function verifyStep(ctx: CopyContext, lines: CopyLines): Promise<void> {
-  await verifyCopies(
-    {
-      clients: ctx.clients,
-      runId: ctx.runId,
-      concurrency: ctx.config.concurrency,
-      wait: ctx.config.wait,
-      waitTimeout: ctx.config.waitTimeout,
-      pollIntervalMs: ctx.tuning.pollIntervalMs,
-      now: ctx.now,
-      sleep: ctx.sleep,
-      stopping: ctx.stopping,
-      onProgress: (done, total) => ctx.progress('wait', done, total),
-    },
-    lines,
-  );
 }
 
 /** Publishes the run's events (lib/copy/publish.ts); returns what was delivered. */
