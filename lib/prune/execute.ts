@@ -6,18 +6,19 @@
  * (lib/prune/record.ts) before DeleteBackup is sent.
  */
 import {
-  DeleteBackupCommand,
+  addTags,
+  type CloudHsmClients,
   type DeleteBackupCommandOutput,
-  TagResourceCommand,
-  UntagResourceCommand,
-} from '@aws-sdk/client-cloudhsm-v2';
+  deleteBackup,
+  describeBackupsById,
+  removeTags,
+} from '../aws/cloudhsm.js';
 import { mapSettled } from '../concurrency.js';
 import { describeError, errorCode } from '../errors.js';
 import type { BackupInfo } from '../inventory/types.js';
 import { restoreCommand } from '../restore/command.js';
 import { newRunId, type RunCounts } from '../run.js';
 import { AdaptiveGate, attemptsOf } from './gate.js';
-import { type CloudHsmClients, describeBackupsById } from './lookup.js';
 import { deletions, holdTagOn, type PlanEntry, type PrunePlan } from './plan.js';
 import { liveRecords, RECORD_ACT_WITHIN_MS, recordTagKey } from './record.js';
 
@@ -347,13 +348,9 @@ async function writeRecord(entry: PlanEntry, context: BatchContext): Promise<Pru
   try {
     if (options.shouldStop?.())
       return outcome(entry, 'skipped', 'deadline', 'not started: the run ran out of time');
-    const response = await context.clients.cloudHsm(entry.region).send(
-      new TagResourceCommand({
-        ResourceId: entry.backupId,
-        TagList: [{ Key: recordTagKey(context.runId), Value: context.instant().toISOString() }],
-      }),
-    );
-    attempts = attemptsOf(response);
+    await addTags(context.clients.cloudHsm(entry.region), entry.backupId, [
+      { Key: recordTagKey(context.runId), Value: context.instant().toISOString() },
+    ]);
     context.recordedAt.set(entry.backupId, monotonicOf(options)());
     return undefined;
   } catch (error) {
@@ -454,11 +451,7 @@ async function readAfterError(clients: CloudHsmClients, entry: PlanEntry): Promi
 /** Best effort: this run did not delete the backup, so its record must not send a restore there. */
 async function removeRecord(context: BatchContext, entry: PlanEntry): Promise<void> {
   try {
-    await context.clients
-      .cloudHsm(entry.region)
-      .send(
-        new UntagResourceCommand({ ResourceId: entry.backupId, TagKeyList: [recordTagKey(context.runId)] }),
-      );
+    await removeTags(context.clients.cloudHsm(entry.region), entry.backupId, [recordTagKey(context.runId)]);
   } catch {
     // Left behind, the record names this run on a backup it did not delete: `restore --run-id`
     // would then find that backup READY (not attempted) or, if it is deleted later by someone
@@ -495,9 +488,7 @@ async function sendDelete(
       await removeRecord(context, entry);
       return answer;
     }
-    const response = await context.clients
-      .cloudHsm(entry.region)
-      .send(new DeleteBackupCommand({ BackupId: entry.backupId }));
+    const response = await deleteBackup(context.clients.cloudHsm(entry.region), entry.backupId);
     attempts = attemptsOf(response);
     return { response };
   } catch (error) {

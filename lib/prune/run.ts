@@ -7,17 +7,17 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DateTime } from 'luxon';
 import { accountId as lookupAccountId } from '../aws/account.js';
 import type { AwsClients } from '../aws/clients.js';
+import { type CloudHsmClients, listClusters } from '../aws/cloudhsm.js';
 import type { PruneConfig } from '../config/prune.js';
 import { describeError, OperationError, UsageError } from '../errors.js';
 import { describeUndelivered, publishEvents } from '../events/publisher.js';
 import { jobRunSummaryEvent, RUN_SUMMARY_SCHEMA_VERSION } from '../events/summary.js';
 import type { FeedEvent, FeedTarget, PublishOptions, PublishResult } from '../events/types.js';
-import { gatherBackupsOnly, listClusters } from '../inventory/gather.js';
+import { gatherBackupsOnly } from '../inventory/gather.js';
 import { type ClusterInfo, isCopy, lineageOf, type RegionInventory } from '../inventory/types.js';
 import { newRunId } from '../run.js';
 import { deletedEvents, type EventContext, planEvents } from './events.js';
 import { type ExecuteProgress, executePrune, type PruneOutcome, type PruneResult } from './execute.js';
-import type { CloudHsmClients } from './lookup.js';
 import { type PrunePlan, planPrune, resolveCutoff } from './plan.js';
 
 /** `publishEvents` from lib/events/publisher.ts, or a stand-in in tests. */
