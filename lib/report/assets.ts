@@ -48,7 +48,8 @@ a{color:var(--accent)}
   body{max-width:none;padding:0;font-size:11px}
   .filters{display:none}
   .cluster,table.data tr{break-inside:avoid}
-  details{display:block}details>summary{display:none}
+  details>summary{display:none}
+  details::details-content{content-visibility:visible;display:block}
   a{color:inherit;text-decoration:none}
   a[href]::after{content:" (" attr(href) ")";font-size:9px;color:var(--muted)}
 }
