@@ -17,6 +17,7 @@ code{font:12.5px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f6f8fa;
 .score b{display:block;font-size:20px}
 .score .hot{border-color:var(--bad);border-width:2px}
 table.data{border-collapse:collapse;width:100%;margin:6px 0 12px}
+table.zones,table.overview{width:auto;min-width:50%}
 table.data caption{text-align:left;color:var(--muted);padding:2px 0}
 table.data th,table.data td{border:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}
 table.data thead th{background:#f6f8fa}

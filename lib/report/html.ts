@@ -90,6 +90,28 @@ function clusterSection(report: FleetReport, cluster: ClusterView): string {
   );
 }
 
+/** One line per cluster, linking to its section: the fleet at a glance. */
+function overview(report: FleetReport): string {
+  if (!report.clusters.length) return '';
+  const rows = report.clusters.map((c) => {
+    const serving = c.zones.filter((z) => z.coverage === 'serving').length;
+    const hsms = c.zones.reduce((sum, z) => sum + z.hsms, 0);
+    const missing = c.lineages.filter((l) => l.kind === 'copy' && l.total === 0).map((l) => l.region);
+    return (
+      `<tr><td>${h(c.region)}</td><th scope="row"><a href="#${clusterAnchor(c)}">${h(c.id)}</a></th>` +
+      `<td>${h(c.state)}</td><td>${hsms} in ${serving} of ${c.zones.length} zones</td>` +
+      `<td>${missing.length ? `none in ${h(missing.join(', '))}` : 'present'}</td>` +
+      `<td>${c.failed ? `<strong>${c.failed}</strong>` : '0'}</td></tr>`
+    );
+  });
+  return (
+    '<table class="data overview"><caption>Clusters at a glance</caption><thead><tr><th scope="col">Region</th>' +
+    '<th scope="col">Cluster</th><th scope="col">State</th><th scope="col">ACTIVE HSMs</th>' +
+    '<th scope="col">DR copies</th><th scope="col">FAILED findings</th></tr></thead>' +
+    `<tbody>${rows.join('')}</tbody></table>`
+  );
+}
+
 function clustersByRegion(report: FleetReport): string {
   const regions = [...new Set(report.clusters.map((c) => c.region))];
   const sections = regions.map((region) => {
@@ -154,7 +176,7 @@ export function renderHtml(report: FleetReport): string {
     `<title>CloudHSM fleet report ${h(report.account)} ${h(report.generatedAt)}</title>` +
     `<style>${STYLE}</style></head><body>` +
     header(report) +
-    `<main>${clustersByRegion(report)}${findingsSection(report)}</main>` +
+    `<main>${overview(report)}${clustersByRegion(report)}${findingsSection(report)}</main>` +
     `<footer><p class="meta">Report schema ${h(report.schemaVersion)}; the same data: <code>cloudhsm-ops report --json</code>.</p></footer>` +
     `<script>${SCRIPT}</script></body></html>\n`
   );

@@ -6,7 +6,7 @@
  * found (CHROMIUM_PATH, then /usr/bin/chromium) the test is skipped with a warning.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,8 @@ import { startTestSandbox } from '../helpers/sandbox.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const OUTPUT = join(ROOT, 'test-output', 'report');
 const PAGE = join(OUTPUT, 'demo-report.html');
+/** The page's path as the command line names it: short, since the page's header shows it. */
+const PAGE_ARG = relative(process.cwd(), PAGE);
 /** Set to a path (e.g. docs/report-demo.png) to refresh the README's screenshot. */
 const README_SHOT = process.env.REPORT_SCREENSHOT;
 
@@ -44,7 +46,7 @@ beforeAll(async () => {
   try {
     const args = ['report', '--endpoint', test.sandbox.url, '--now', DEMO_NOW];
     args.push('--region', 'us-east-1,eu-west-1', '--dr-region', 'us-west-2', '--prune-older-than', '90d');
-    const run = await runCli([...args, '--html', PAGE, '--json']);
+    const run = await runCli([...args, '--html', PAGE_ARG, '--json']);
     expect(run.code).toBe(0);
     report = JSON.parse(run.stdout) as FleetReport;
   } finally {
