@@ -24,27 +24,63 @@ function rowLabel(lineage: LineageView): string {
   return `${lineage.region} ${lineage.kind === 'original' ? 'originals' : 'DR copies'}`;
 }
 
-/** A day's mark: a filled square for READY, a cross for PENDING_DELETION, a ring for the rest. */
-function markShapes(mark: DayMark, x: number, y: number, w: number): string {
+/** Consecutive days with the same counts, drawn as one shape: a daily backup is one bar, a gap a hole in it. */
+export interface MarkRun {
+  /** Day index of the first day in the window. */
+  start: number;
+  length: number;
+  from: string;
+  to: string;
+  mark: DayMark;
+}
+
+/** The marks as runs of consecutive days with equal counts, in day order. */
+export function runsOf(window: FleetReport['window'], days: readonly DayMark[]): MarkRun[] {
+  const runs: MarkRun[] = [];
+  for (const mark of days) {
+    const index = dayIndex(window, mark.day);
+    const last = runs[runs.length - 1];
+    const same =
+      last &&
+      last.start + last.length === index &&
+      last.mark.ready === mark.ready &&
+      last.mark.pendingDeletion === mark.pendingDeletion &&
+      last.mark.other === mark.other;
+    if (same) {
+      last.length += 1;
+      last.to = mark.day;
+    } else runs.push({ start: index, length: 1, from: mark.day, to: mark.day, mark });
+  }
+  return runs;
+}
+
+/** A run's shapes: a filled bar for READY, a cross per day for PENDING_DELETION, a ring per day for the rest. */
+function runShapes(run: MarkRun, x: number, y: number, w: number): string {
   const size = Math.max(2, w - 2);
-  const title = `<title>${mark.day}: ${describeMark(mark)}</title>`;
-  const parts: string[] = [];
-  if (mark.ready)
+  const when = run.length === 1 ? run.from : `${run.from} to ${run.to}, each day`;
+  const parts = [`<title>${when}: ${describeMark(run.mark)}</title>`];
+  if (run.mark.ready) {
+    const width = run.length * w - 2;
     parts.push(
-      `<rect class="m-ready" x="${x + 1}" y="${y + 4}" width="${size}" height="${ROW_HEIGHT - 10}"/>`,
-    );
-  if (mark.pendingDeletion) {
-    const x2 = x + 1 + size;
-    parts.push(
-      `<path class="m-pending" d="M${x + 1} ${y + 4}L${x2} ${y + ROW_HEIGHT - 6}M${x2} ${y + 4}L${x + 1} ${y + ROW_HEIGHT - 6}"/>`,
+      `<rect class="m-ready" x="${x + 1}" y="${y + 4}" width="${width}" height="${ROW_HEIGHT - 10}"/>`,
     );
   }
-  if (mark.other) {
-    parts.push(
-      `<circle class="m-other" cx="${x + w / 2}" cy="${y + ROW_HEIGHT / 2 - 1}" r="${Math.max(1.5, size / 2)}"/>`,
-    );
+  const top = y + 4;
+  const bottom = y + ROW_HEIGHT - 6;
+  const crosses: string[] = [];
+  const rings: string[] = [];
+  for (let day = 0; day < run.length; day += 1) {
+    const x1 = x + day * w + 1;
+    const x2 = x1 + size;
+    if (run.mark.pendingDeletion) crosses.push(`M${x1} ${top}L${x2} ${bottom}M${x2} ${top}L${x1} ${bottom}`);
+    if (run.mark.other) {
+      rings.push(
+        `<circle class="m-other" cx="${x1 - 1 + w / 2}" cy="${y + ROW_HEIGHT / 2 - 1}" r="${Math.max(1.5, size / 2)}"/>`,
+      );
+    }
   }
-  return `<g>${title}${parts.join('')}</g>`;
+  if (crosses.length) parts.push(`<path class="m-pending" d="${crosses.join('')}"/>`);
+  return `<g>${parts.join('')}${rings.join('')}</g>`;
 }
 
 /** "2 READY, 1 PENDING_DELETION" for a day. */
@@ -73,8 +109,8 @@ function row(report: FleetReport, lineage: LineageView, index: number, w: number
   const y = TOP + index * ROW_HEIGHT;
   // One rectangle filled with the day grid, not one per day: the file stays small over long windows.
   const cells = `<rect fill="url(#${gridId})" x="${LABEL_WIDTH}" y="${y + 2}" width="${report.window.days * w}" height="${ROW_HEIGHT - 6}"/>`;
-  const marks = lineage.days
-    .map((mark) => markShapes(mark, LABEL_WIDTH + dayIndex(report.window, mark.day) * w, y, w))
+  const marks = runsOf(report.window, lineage.days)
+    .map((run) => runShapes(run, LABEL_WIDTH + run.start * w, y, w))
     .join('');
   let retention = '';
   if (lineage.retentionFrom) {
