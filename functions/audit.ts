@@ -13,6 +13,9 @@ import { AUDIT_LAMBDA_VARIABLES, auditConfigFromEnv } from '../lib/config/audit.
 import { SEVERITIES } from '../lib/config/common.js';
 import { describeError } from '../lib/errors.js';
 import type { FindingCounts } from '../lib/events/findings.js';
+import { fleetReportOf } from '../lib/report/collect.js';
+import { renderHtml } from '../lib/report/html.js';
+import { putReport, s3Client } from '../lib/report/s3.js';
 import { AUDIT_HANDLER_VARIABLES, ConfigurationError } from './shared/config.js';
 import type { ScheduleEvent } from './shared/event.js';
 import { createRuntime, METRIC } from './shared/runtime.js';
@@ -65,11 +68,12 @@ export interface AuditSummary {
 }
 
 /** The S3 client, built on first use in the function's own region (where the stack's bucket is). */
-let s3: import('@aws-sdk/client-s3').S3Client | undefined;
+let s3: ReturnType<typeof s3Client> | undefined;
 
 /**
- * Renders the report of this run's snapshot and stores it. The report modules (and the S3 SDK)
- * are imported only here, so a function without REPORT_BUCKET never loads them.
+ * Renders the report of this run's snapshot and stores it. Imported statically: a dynamic
+ * import would make esbuild wrap the modules it reaches lazily, which stops it tree-shaking the
+ * SDK clients (the EC2 client alone grew the bundle by 1.5 MB).
  */
 async function storeReport(
   bucket: string,
@@ -78,11 +82,6 @@ async function storeReport(
   now: DateTime,
   runId: string,
 ): Promise<string[]> {
-  const [{ fleetReportOf }, { renderHtml }, { putReport, s3Client }] = await Promise.all([
-    import('../lib/report/collect.js'),
-    import('../lib/report/html.js'),
-    import('../lib/report/s3.js'),
-  ]);
   const config = runtime.config;
   s3 ??= s3Client(process.env.AWS_REGION ?? config.regions[0]!, runtime.clients.options);
   const report = fleetReportOf(audit, snapshot, config, now, {
