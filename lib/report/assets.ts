@@ -34,6 +34,7 @@ svg text{font:11px system-ui,sans-serif;fill:var(--fg)}
 svg .axis,svg .rule-label{fill:var(--muted)}
 svg .cell{fill:#f6f8fa;stroke:#eaeef2;stroke-width:.5}
 svg .m-ready{fill:#2f6feb}
+svg .m-many{fill:#1a3f99}
 svg .m-pending{stroke:var(--bad);stroke-width:2;fill:none}
 svg .m-other{fill:none;stroke:var(--warn);stroke-width:1.5}
 svg .retention{stroke:var(--ok);stroke-width:2;stroke-dasharray:3 2}

@@ -62,7 +62,10 @@ function runShapes(run: MarkRun, x: number, y: number, w: number): string {
   if (run.mark.ready) {
     const width = run.length * w - 2;
     parts.push(
-      `<rect class="m-ready" x="${x + 1}" y="${y + 4}" width="${width}" height="${ROW_HEIGHT - 10}"/>`,
+      // More than one READY backup a day (a duplicate copy, an extra manual backup): a taller bar.
+      run.mark.ready > 1
+        ? `<rect class="m-ready m-many" x="${x + 1}" y="${y + 1}" width="${width}" height="${ROW_HEIGHT - 4}"/>`
+        : `<rect class="m-ready" x="${x + 1}" y="${y + 4}" width="${width}" height="${ROW_HEIGHT - 10}"/>`,
     );
   }
   const top = y + 4;
@@ -178,13 +181,14 @@ export function timelineTable(report: FleetReport, cluster: ClusterView, tableId
 /** The legend shared by every timeline: shapes, not only colours, tell the states apart. */
 export function timelineLegend(): string {
   return (
-    '<svg class="legend" role="img" aria-label="Legend: filled bar READY, cross PENDING_DELETION, ring in progress, ' +
-    'dashed line retention window start, solid line prune cutoff" viewBox="0 0 560 20" width="560" height="20" ' +
-    'xmlns="http://www.w3.org/2000/svg">' +
+    '<svg class="legend" role="img" aria-label="Legend: filled bar READY, taller bar more than one READY a day, ' +
+    'cross PENDING_DELETION, ring in progress, dashed line retention window start, solid line prune cutoff" ' +
+    'viewBox="0 0 720 20" width="720" height="20" xmlns="http://www.w3.org/2000/svg">' +
     '<rect class="m-ready" x="2" y="4" width="8" height="12"/><text x="14" y="15">READY</text>' +
     '<path class="m-pending" d="M80 4L88 16M88 4L80 16"/><text x="92" y="15">PENDING_DELETION</text>' +
     '<circle class="m-other" cx="220" cy="10" r="4"/><text x="228" y="15">in progress</text>' +
     '<line class="retention" x1="320" y1="2" x2="320" y2="18"/><text x="326" y="15">retention starts</text>' +
-    '<line class="cutoff" x1="450" y1="2" x2="450" y2="18"/><text x="456" y="15">prune cutoff</text></svg>'
+    '<line class="cutoff" x1="450" y1="2" x2="450" y2="18"/><text x="456" y="15">prune cutoff</text>' +
+    '<rect class="m-ready m-many" x="550" y="1" width="8" height="18"/><text x="562" y="15">2+ READY a day</text></svg>'
   );
 }

@@ -1,7 +1,7 @@
 /** The timeline's shapes: alike days in a row are one run, so a year of daily backups is one bar. */
 import { describe, expect, it } from 'vitest';
-import type { DayMark } from '../../lib/report/model.js';
-import { dayIndex, runsOf } from '../../lib/report/timeline.js';
+import type { ClusterView, DayMark, FleetReport } from '../../lib/report/model.js';
+import { dayIndex, runsOf, timelineSvg } from '../../lib/report/timeline.js';
 
 const WINDOW = { from: '2026-11-01', to: '2026-11-30', days: 30 };
 
@@ -31,5 +31,23 @@ describe('runsOf', () => {
   it('places a day by its offset from the window start', () => {
     expect(dayIndex(WINDOW, '2026-11-30')).toBe(29);
     expect(dayIndex(WINDOW, '2026-10-31')).toBe(-1);
+  });
+});
+
+describe('timelineSvg', () => {
+  it('draws a day with more than one READY backup (a duplicate copy) as a taller bar, and names the count', () => {
+    const lineage = { region: 'us-west-2', kind: 'copy' as const, older: 0, total: 4, missingDays: 0 };
+    const cluster = {
+      region: 'us-east-1',
+      id: 'cluster-a',
+      state: 'ACTIVE',
+      zones: [],
+      failed: 0,
+      lineages: [{ ...lineage, days: [mark('2026-11-01'), mark('2026-11-02'), mark('2026-11-03', 2)] }],
+    } as ClusterView;
+    const svg = timelineSvg({ window: WINDOW } as FleetReport, cluster, 't');
+    expect(svg.match(/class="m-ready m-many"/g)).toHaveLength(1);
+    expect(svg).toContain('<title>2026-11-01 to 2026-11-02, each day: 1 READY</title>');
+    expect(svg).toContain('<title>2026-11-03: 2 READY</title>');
   });
 });
