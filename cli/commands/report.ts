@@ -1,4 +1,6 @@
-import { writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { parseCount } from '../../lib/config/common.js';
 import { UsageError } from '../../lib/errors.js';
@@ -97,6 +99,21 @@ export function commandLine(options: ReportOptions): string {
   return words.join(' ');
 }
 
+/** A page that cannot be written is bad input, found before the fleet is read. */
+async function refuseUnwritable(file: string): Promise<void> {
+  const found = await stat(file).catch(() => undefined);
+  if (found?.isDirectory()) throw new UsageError(`--html: ${file} is a folder: give a file name`);
+  const folder = dirname(file);
+  const where = await stat(folder).catch(() => undefined);
+  if (!where?.isDirectory())
+    throw new UsageError(`--html: cannot write ${file}: the folder ${folder} does not exist`);
+  try {
+    await access(found ? file : folder, constants.W_OK);
+  } catch {
+    throw new UsageError(`--html: cannot write ${file}: permission denied`);
+  }
+}
+
 async function reportCommand(options: ReportOptions, out: Output): Promise<number> {
   if (!options.html && !options.json) {
     throw new UsageError(
@@ -107,6 +124,7 @@ async function reportCommand(options: ReportOptions, out: Output): Promise<numbe
   const days = parseCount(options.days, '--days', { min: 1, max: MAX_DAYS });
   const prune = options.pruneOlderThan ? parseAge(options.pruneOlderThan, '--prune-older-than') : undefined;
   const now = nowFrom(options);
+  if (options.html) await refuseUnwritable(options.html);
   const clients = await clientsFrom(options);
   try {
     const [{ collectFleetReport }, { renderHtml }] = await Promise.all([

@@ -109,9 +109,19 @@ describe('cloudhsm-ops report', () => {
     );
   });
 
-  it('exits 1 with the reason when the file cannot be written', async () => {
-    const run = await runCli(['report', ...common(), '--html', join(dir, 'missing', 'fleet.html')]);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/error: .*ENOENT.*missing\/fleet\.html/);
+  it('refuses a file it cannot write before any AWS call: exit 2 naming the folder', async () => {
+    // Prepare
+    const before = test.sandbox.requests().length;
+    // Act
+    const missing = await runCli(['report', ...common(), '--html', join(dir, 'missing', 'fleet.html')]);
+    const folder = await runCli(['report', ...common(), '--html', dir]);
+    // Assess
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      `error: --html: cannot write ${join(dir, 'missing', 'fleet.html')}: the folder ${join(dir, 'missing')} does not exist`,
+    );
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(`error: --html: ${dir} is a folder: give a file name`);
+    expect(test.sandbox.requests().length).toBe(before);
   });
 });
