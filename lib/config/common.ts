@@ -79,10 +79,10 @@ export function parseRegion(value: string, what = 'region'): string {
   if (!KNOWN_REGIONS.has(region)) throw new UsageError(`${what} "${region}" is not a known AWS region`);
   return region;
 }
-export const parseClusterId = (value: string) =>
-  check(value.trim(), PATTERNS.clusterId, 'cluster id', 'cluster-abcdefghijk');
-export const parseBackupId = (value: string) =>
-  check(value.trim(), PATTERNS.backupId, 'backup id', 'backup-abcdefghijk');
+export const parseClusterId = (value: string, what = 'cluster id') =>
+  check(value.trim(), PATTERNS.clusterId, what, 'cluster-abcdefghijk');
+export const parseBackupId = (value: string, what = 'backup id') =>
+  check(value.trim(), PATTERNS.backupId, what, 'backup-abcdefghijk');
 
 /** A severity name, case-insensitive (`high` → `HIGH`). */
 export function parseSeverity(value: string): Severity {
