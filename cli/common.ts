@@ -1,7 +1,14 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DateTime } from 'luxon';
 import type { AwsClients } from '../lib/aws/clients.js';
-import { checkEndpointTransport, isLoopbackUrl, parseEndpoint, parseRegion } from '../lib/config/common.js';
+import {
+  checkEndpointTransport,
+  DEFAULT_MAX_ATTEMPTS,
+  isLoopbackUrl,
+  MAX_ATTEMPTS_LIMIT,
+  parseEndpoint,
+  parseRegion,
+} from '../lib/config/common.js';
 import { describeError, UsageError } from '../lib/errors.js';
 import { type Colors, colorsFor } from '../lib/text/color.js';
 
@@ -37,7 +44,11 @@ export function withCommonOptions(command: Command): Command {
       '--profile <name>',
       'use this named profile of ~/.aws/config and ~/.aws/credentials (like AWS_PROFILE)',
     )
-    .option('--max-attempts <n>', 'attempts per AWS call, retries included (throttling backs off)', '8')
+    .option(
+      '--max-attempts <n>',
+      'attempts per AWS call, retries included (throttling backs off)',
+      String(DEFAULT_MAX_ATTEMPTS),
+    )
     .option(
       '--timeout <seconds>',
       'give up on an attempt of an AWS call that gets no answer for this long (retried like a 5xx); ' +
@@ -145,10 +156,12 @@ export function clockFrom(start: DateTime): () => Date {
 export async function clientsFrom(options: CommonOptions): Promise<AwsClients> {
   const endpoint = options.endpoint ? parseEndpoint(options.endpoint) : undefined;
   if (endpoint) checkEndpointTransport(endpoint, insecureEndpointAllowed(options));
-  const text = (options.maxAttempts ?? '8').trim();
+  const text = (options.maxAttempts ?? String(DEFAULT_MAX_ATTEMPTS)).trim();
   const maxAttempts = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(maxAttempts >= 1 && maxAttempts <= 20)) {
-    throw new UsageError(`--max-attempts must be a whole number from 1 to 20, got "${options.maxAttempts}"`);
+  if (!(maxAttempts >= 1 && maxAttempts <= MAX_ATTEMPTS_LIMIT)) {
+    throw new UsageError(
+      `--max-attempts must be a whole number from 1 to ${MAX_ATTEMPTS_LIMIT}, got "${options.maxAttempts}"`,
+    );
   }
   const requestTimeoutMs = timeoutFrom(options.timeout);
   const { AwsClients } = await import('../lib/aws/clients.js');

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { DateTime } from 'luxon';
-import { DEFAULT_MAX_ATTEMPTS } from '../../lib/config/fields.js';
+import { DEFAULT_MAX_ATTEMPTS } from '../../lib/config/common.js';
 import { PRUNE_FLAG_NAMES, PRUNE_SETTINGS, parsePruneConfig } from '../../lib/config/prune.js';
 import { UsageError } from '../../lib/errors.js';
 import type { PlanEntry } from '../../lib/prune/plan.js';
@@ -87,6 +87,7 @@ async function runPruneCommand(command: Command, options: PruneOptions, out: Out
       {
         clients,
         commandArgs: extraArgs,
+        names: PRUNE_FLAG_NAMES,
         applyCommand: (plan) => report.applyCommand(plan, config, extraArgs),
         onPlan: (plan) => {
           if (out.json) return;

@@ -3,7 +3,15 @@
  * this module makes their messages name the environment variable to fix, and reads the few
  * settings that belong to the handlers themselves (endpoint, deadline margin).
  */
-import { checkEndpointTransport, envFormProblems, parseEndpoint } from '../../lib/config/common.js';
+import { AUDIT_LAMBDA_VARIABLES } from '../../lib/config/audit.js';
+import {
+  checkEndpointTransport,
+  envFormProblems,
+  MAX_ATTEMPTS_LIMIT,
+  parseEndpoint,
+} from '../../lib/config/common.js';
+import { COPY_LAMBDA_VARIABLES } from '../../lib/config/copy.js';
+import { PRUNE_LAMBDA_VARIABLES } from '../../lib/config/prune.js';
 import { UsageError } from '../../lib/errors.js';
 
 /** The process environment, or a stand-in in tests. */
@@ -36,38 +44,15 @@ export const HANDLER_VARIABLES: readonly string[] = [
 ];
 
 /**
- * Every variable some function of the project reads (test/functions checks this against the
- * parsers' lists). serverless.yml sets some for every function (REGIONS, DR_REGIONS,
+ * Every variable some function of the project reads: the settings tables' variables and the
+ * handlers' own. serverless.yml sets some for every function (REGIONS, DR_REGIONS,
  * EVENT_BUS_NAME, ...), so one function meeting another's variable is normal, never a typo.
  */
 export const PROJECT_VARIABLES: ReadonlySet<string> = new Set([
   ...HANDLER_VARIABLES,
-  // prune
-  'REGIONS',
-  'CLUSTER_ID',
-  'OLDER_THAN',
-  'TIMESTAMP',
-  'TIMEZONE',
-  'KEEP_LAST',
-  'MAX_DELETIONS',
-  'COPY_RETENTION_DAYS',
-  'DUPLICATE_COPIES',
-  'HOLD_TAG',
-  'PRUNE_EXECUTE',
-  'DRY_RUN',
-  'CONCURRENCY',
-  'EVENT_BUS_NAME',
-  'EVENT_SOURCE',
-  'EVENT_REGION',
-  // copy
-  'SOURCE_REGIONS',
-  'DR_REGIONS',
-  'COPY_SINCE',
-  // audit
-  'PUBLISH',
-  'FAIL_ON',
-  'FRESHNESS_GRACE_HOURS',
-  'DR_RPO_HOURS',
+  ...PRUNE_LAMBDA_VARIABLES,
+  ...COPY_LAMBDA_VARIABLES,
+  ...AUDIT_LAMBDA_VARIABLES,
 ]);
 
 /**
@@ -283,8 +268,6 @@ export function deadlineMarginFromEnv(env: Env, functionName: string, fallbackSe
   }
   return seconds * 1000;
 }
-
-const MAX_ATTEMPTS_LIMIT = 20;
 
 /** `MAX_ATTEMPTS`: attempts per AWS call, the first included (default: the clients' own). */
 export function maxAttemptsFromEnv(env: Env, functionName: string): number | undefined {

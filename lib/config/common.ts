@@ -1,6 +1,11 @@
 import { Duration } from 'luxon';
 import { UsageError } from '../errors.js';
 
+/** Attempts per AWS call, the first included (the CLI's `--max-attempts`, the clients' default). */
+export const DEFAULT_MAX_ATTEMPTS = 8;
+/** The most attempts per AWS call anyone may ask for (`--max-attempts`, MAX_ATTEMPTS). */
+export const MAX_ATTEMPTS_LIMIT = 20;
+
 /** The hold tag key every job honours; a custom hold tag adds to it, never replaces it. */
 export const DEFAULT_HOLD_TAG = 'cloudhsm-ops:hold';
 

@@ -25,10 +25,6 @@ import type { Field } from './table.js';
 export const DEFAULT_CONCURRENCY = 6;
 /** The most deletes or restores in flight at once. */
 export const MAX_CONCURRENCY = 32;
-/** Attempts per AWS call, the first included (the CLI's `--max-attempts`, the clients' default). */
-export const DEFAULT_MAX_ATTEMPTS = 8;
-/** The most attempts per AWS call anyone may ask for. */
-export const MAX_ATTEMPTS_LIMIT = 20;
 /** The bus events go to unless told otherwise. */
 export const DEFAULT_EVENT_BUS = 'default';
 /** Copy retention in days: at least one, at most 100 years (prune and audit alike). */
