@@ -30,7 +30,10 @@ export function addSettingOptions<T extends Table>(
   return command;
 }
 
-/** The options given on the command line, as the string record the table's parser reads. */
+/**
+ * The options given on the command line, as the string record the table's parser reads. A
+ * table with a `regions` setting falls back to AWS_REGION / AWS_DEFAULT_REGION, as the AWS CLI does.
+ */
 export function settingsFrom<T extends Table>(command: Command, table: T): Input<T> {
   const options = command.opts<Record<string, unknown>>();
   const input: Record<string, string> = {};
@@ -40,5 +43,7 @@ export function settingsFrom<T extends Table>(command: Command, table: T): Input
     if (value === undefined || value === false) continue;
     input[key] = value === true ? 'true' : Array.isArray(value) ? value.join(',') : String(value);
   }
+  const fallback = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if ('regions' in table && input.regions === undefined && fallback) input.regions = fallback;
   return input as Input<T>;
 }

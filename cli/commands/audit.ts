@@ -1,10 +1,5 @@
 import type { Command } from 'commander';
-import {
-  AUDIT_FLAG_NAMES,
-  AUDIT_SETTINGS,
-  type AuditConfig,
-  parseAuditConfig,
-} from '../../lib/config/audit.js';
+import { AUDIT_FLAG_NAMES, AUDIT_SETTINGS, parseAuditConfig } from '../../lib/config/audit.js';
 import {
   action,
   type CommonOptions,
@@ -58,15 +53,9 @@ export function registerAudit(program: Command): void {
     .action(action<AuditOptions>((options, out) => auditCommand(command, options, out)));
 }
 
-/** The flags as the same string record the Lambda's environment produces. */
-function auditConfigFromFlags(command: Command): AuditConfig {
-  const input = settingsFrom(command, AUDIT_SETTINGS);
-  input.regions ??= process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  return parseAuditConfig(input, { sameRegion: 'error', names: AUDIT_FLAG_NAMES });
-}
-
 async function auditCommand(command: Command, options: AuditOptions, out: Output): Promise<number> {
-  const config = auditConfigFromFlags(command);
+  const settings = settingsFrom(command, AUDIT_SETTINGS);
+  const config = parseAuditConfig(settings, { sameRegion: 'error', names: AUDIT_FLAG_NAMES });
   const now = nowFrom(options);
   const clients = await clientsFrom(options);
   try {

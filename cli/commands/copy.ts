@@ -50,15 +50,9 @@ export function registerCopy(program: Command): void {
     .action(action<CopyOptions>((options, out) => copyCommand(command, options, out)));
 }
 
-/** The flags as the same string record the Lambda's environment produces. */
-function configFrom(command: Command): CopyConfig {
-  const input = settingsFrom(command, COPY_SETTINGS);
-  input.regions ??= process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  return parseCopyConfig(input, { sameRegion: 'error', names: COPY_FLAG_NAMES });
-}
-
 async function copyCommand(command: Command, options: CopyOptions, out: Output): Promise<number> {
-  const config = configFrom(command);
+  const settings = settingsFrom(command, COPY_SETTINGS);
+  const config = parseCopyConfig(settings, { sameRegion: 'error', names: COPY_FLAG_NAMES });
   const now = nowFrom(options);
   const clients = await clientsFrom(options);
   const { runCopy, copyRunFailed } = await import('../../lib/copy/execute.js');

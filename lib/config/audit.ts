@@ -12,25 +12,18 @@ import {
   copyRetentionMode,
   DEFAULT_EVENT_BUS,
   decimal,
+  envFormOf,
   holdTag,
+  type PublishingOptions,
   publishFields,
-  regions,
+  readSettings,
+  refuseSameRegion,
+  regionsField,
   resolveCopyRetention,
+  type SameRegionOption,
   severity,
 } from './fields.js';
-import {
-  defineTable,
-  envNamesOf,
-  envVariables,
-  eventSettingsNeedPublish,
-  given,
-  type Input,
-  inputFromEnv,
-  type Names,
-  namesOf,
-  Problems,
-  readFields,
-} from './table.js';
+import { defineTable, envNamesOf, given, type Input, inputFromEnv, type Names, namesOf } from './table.js';
 
 /** Defaults, chosen so a healthy fleet with a daily backup and an hourly copy job passes. */
 export const AUDIT_DEFAULTS = {
@@ -76,24 +69,18 @@ export interface AuditConfig {
 
 /** Every audit setting: flag, variable, default, parser and help line. */
 export const AUDIT_SETTINGS = defineTable({
-  regions: {
-    name: 'region',
-    flag: '--region',
-    arg: '<region>',
-    repeatable: true,
-    env: 'REGIONS',
-    doc: 'region to audit (repeatable or comma-separated; default AWS_REGION)',
-    parse: regions,
-  },
-  drRegions: {
-    name: 'DR region',
-    flag: '--dr-region',
-    arg: '<region>',
-    repeatable: true,
-    env: 'DR_REGIONS',
-    doc: 'region that should hold copies of every backup (repeatable; not one of the --region regions)',
-    parse: regions,
-  },
+  regions: regionsField(
+    'region',
+    '--region',
+    'REGIONS',
+    'region to audit (repeatable or comma-separated; default AWS_REGION)',
+  ),
+  drRegions: regionsField(
+    'DR region',
+    '--dr-region',
+    'DR_REGIONS',
+    'region that should hold copies of every backup (repeatable; not one of the --region regions)',
+  ),
   ...publishFields(
     { publish: 'PUBLISH', eventRegion: 'EVENT_REGION' },
     'publish the findings to EventBridge',
@@ -171,22 +158,10 @@ export const AUDIT_FLAG_NAMES: AuditNames = namesOf(AUDIT_SETTINGS, 'flag');
  */
 export const AUDIT_ENV: Readonly<Record<string, string>> = envNamesOf(AUDIT_SETTINGS);
 
-export interface AuditConfigOptions {
-  /**
-   * What a DR region that is also an audited region means, as for copy. `error` (the CLI):
-   * the person named both, and `--region X --dr-region X` would pass every DR check with
-   * nothing to judge. `skip` (the default, the Lambda): REGIONS lists every region with
-   * clusters and two regions backing each other up is normal; a cluster's own region is
-   * never one of its DR regions.
-   */
-  sameRegion: 'error' | 'skip';
+/** `sameRegion` defaults to `skip` (the Lambda's reading). */
+export interface AuditConfigOptions extends PublishingOptions, SameRegionOption {
   /** What messages call the settings (default: the library's words). */
   names?: AuditNames;
-  /**
-   * Event settings without publishing are refused (default). The Lambda turns this off:
-   * serverless.yml sets EVENT_BUS_NAME for every function, and DRY_RUN=true turns PUBLISH off.
-   */
-  eventsNeedPublish?: boolean;
 }
 
 /**
@@ -199,18 +174,7 @@ export function parseAuditConfig(
   options: AuditConfigOptions = { sameRegion: 'skip' },
 ): AuditConfig {
   const names = options.names ?? AUDIT_SETTING_NAMES;
-  const problems = new Problems();
-  const value = readFields(AUDIT_SETTINGS, input, names, problems, 'audit');
-  if (options.eventsNeedPublish ?? true) {
-    eventSettingsNeedPublish(
-      input,
-      value.publish,
-      ['eventBus', 'eventSource', 'eventRegion'],
-      'publish',
-      names,
-      problems,
-    );
-  }
+  const { value, problems } = readSettings(AUDIT_SETTINGS, input, names, 'audit', options);
   const retention = problems.attempt(() =>
     resolveCopyRetention(value.copyRetention, value.copyRetentionDays, names),
   );
@@ -218,14 +182,13 @@ export function parseAuditConfig(
   const audited = value.regions ?? [];
   if (audited.length === 0) throw new UsageError('no region to audit: give at least one region');
   const drRegions = value.drRegions ?? [];
-  const overlap = drRegions.filter((region) => audited.includes(region));
-  if (options.sameRegion === 'error' && overlap.length > 0) {
-    // The same words as copy's refusal, so the two commands read alike.
-    throw new UsageError(
-      `${names.drRegions} ${overlap.join(', ')} is also a source region: a backup cannot be copied to its own region ` +
-        `(to make two regions back each other up, audit each with the other as its ${names.drRegions})`,
-    );
-  }
+  refuseSameRegion(
+    options,
+    audited,
+    drRegions,
+    names.drRegions,
+    `audit each with the other as its ${names.drRegions}`,
+  );
   return {
     regions: audited,
     drRegions,
@@ -242,8 +205,11 @@ export function parseAuditConfig(
   };
 }
 
+/** How the audit Lambda's environment is written: DRY_RUN is not an audit setting but turns PUBLISH off. */
+const AUDIT_ENV_FORM = envFormOf(AUDIT_SETTINGS, { booleans: ['DRY_RUN'] });
+
 /** The environment variables the audit Lambda reads: the table's, and DRY_RUN. */
-export const AUDIT_LAMBDA_VARIABLES: readonly string[] = [...envVariables(AUDIT_SETTINGS), 'DRY_RUN'];
+export const AUDIT_LAMBDA_VARIABLES: readonly string[] = AUDIT_ENV_FORM.variables;
 
 /**
  * The audit config from environment variables (the Lambda handler's way), the table's
@@ -256,11 +222,7 @@ export const AUDIT_LAMBDA_VARIABLES: readonly string[] = [...envVariables(AUDIT_
  * every HIGH DR finding into PASSED; leave it unset to audit without DR.
  */
 export function auditConfigFromEnv(env: Record<string, string | undefined> = process.env): AuditConfig {
-  checkEnvForm(env, {
-    variables: AUDIT_LAMBDA_VARIABLES,
-    lists: ['REGIONS', 'DR_REGIONS'],
-    booleans: ['DRY_RUN', 'PUBLISH'],
-  });
+  checkEnvForm(env, AUDIT_ENV_FORM);
   const input = inputFromEnv(AUDIT_SETTINGS, env);
   if (!given(input.regions) && env.AWS_REGION) input.regions = env.AWS_REGION;
   if (!given(input.eventRegion) && env.AWS_REGION) input.eventRegion = env.AWS_REGION;

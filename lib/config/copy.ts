@@ -12,21 +12,15 @@ import {
   DEFAULT_EVENT_BUS,
   dryRunField,
   duration,
+  envFormOf,
+  type PublishingOptions,
   publishFields,
-  regions,
+  readSettings,
+  refuseSameRegion,
+  regionsField,
+  type SameRegionOption,
 } from './fields.js';
-import {
-  defineTable,
-  envVariables,
-  eventSettingsNeedPublish,
-  given,
-  type Input,
-  inputFromEnv,
-  type Names,
-  namesOf,
-  Problems,
-  readFields,
-} from './table.js';
+import { defineTable, given, type Input, inputFromEnv, type Names, namesOf } from './table.js';
 
 export const DEFAULT_COPY_SINCE = '48h';
 export const DEFAULT_WAIT_TIMEOUT = '30m';
@@ -63,24 +57,18 @@ export interface CopyConfig {
 
 /** Every copy setting: flag, variable, default, parser and help line. */
 export const COPY_SETTINGS = defineTable({
-  regions: {
-    name: 'source region',
-    flag: '--region',
-    arg: '<region>',
-    repeatable: true,
-    env: 'SOURCE_REGIONS',
-    doc: 'source region (repeatable or comma-separated; default AWS_REGION)',
-    parse: regions,
-  },
-  drRegions: {
-    name: 'DR region',
-    flag: '--dr-region',
-    arg: '<region>',
-    repeatable: true,
-    env: 'DR_REGIONS',
-    doc: 'disaster-recovery region to copy to (repeatable or comma-separated)',
-    parse: regions,
-  },
+  regions: regionsField(
+    'source region',
+    '--region',
+    'SOURCE_REGIONS',
+    'source region (repeatable or comma-separated; default AWS_REGION)',
+  ),
+  drRegions: regionsField(
+    'DR region',
+    '--dr-region',
+    'DR_REGIONS',
+    'disaster-recovery region to copy to (repeatable or comma-separated)',
+  ),
   clusterIds: {
     name: 'cluster id',
     flag: '--cluster-id',
@@ -145,21 +133,10 @@ export const COPY_ENV_NAMES: CopyNames = {
   eventRegion: 'EVENT_REGION (or AWS_REGION)',
 };
 
-export interface CopyConfigOptions {
-  /**
-   * What a DR region that is also a source region means. `error` (the CLI): the person
-   * named both, so it is a mistake worth stopping for. `skip` (the Lambda): REGIONS lists
-   * every region with clusters and two regions backing each other up is a normal setup, so
-   * the plan reports that pair as skipped and copies the rest.
-   */
-  sameRegion: 'error' | 'skip';
+/** Under `sameRegion: 'skip'` the plan reports a DR region that is also a source as skipped and copies the rest. */
+export interface CopyConfigOptions extends PublishingOptions, SameRegionOption {
   /** What messages call the settings (default: the library's words). */
   names?: CopyNames;
-  /**
-   * Event settings without publishing are refused (default). The Lambda turns this off: it
-   * publishes whenever EVENT_BUS_NAME is set, and serverless.yml sets EVENT_SOURCE for every function.
-   */
-  eventsNeedPublish?: boolean;
 }
 
 /**
@@ -171,33 +148,14 @@ export function parseCopyConfig(
   options: CopyConfigOptions = { sameRegion: 'error' },
 ): CopyConfig {
   const names = options.names ?? COPY_SETTING_NAMES;
-  const problems = new Problems();
-  const value = readFields(COPY_SETTINGS, input, names, problems, 'copy');
+  const { value, problems } = readSettings(COPY_SETTINGS, input, names, 'copy', options);
   for (const key of ['regions', 'drRegions'] as const) {
     if (!given(input[key]) || value[key]?.length === 0) problems.add(`no ${names[key]} given`);
-  }
-  if (options.eventsNeedPublish ?? true) {
-    eventSettingsNeedPublish(
-      input,
-      value.publish,
-      ['eventBus', 'eventSource', 'eventRegion'],
-      'publish',
-      names,
-      problems,
-    );
   }
   problems.throwIfAny();
   const sourceRegions = value.regions!;
   const drRegions = value.drRegions!;
-  if (options.sameRegion === 'error') {
-    const overlap = drRegions.filter((region) => sourceRegions.includes(region));
-    if (overlap.length > 0) {
-      throw new UsageError(
-        `${names.drRegions} ${overlap.join(', ')} is also a source region: a backup cannot be copied to its own region ` +
-          '(to make two regions back each other up, run copy once per direction)',
-      );
-    }
-  }
+  refuseSameRegion(options, sourceRegions, drRegions, names.drRegions, 'run copy once per direction');
   return {
     sourceRegions,
     drRegions,
@@ -214,8 +172,11 @@ export function parseCopyConfig(
   };
 }
 
+/** How the copy Lambda's environment is written: REGIONS is SOURCE_REGIONS's fallback. */
+const COPY_ENV_FORM = envFormOf(COPY_SETTINGS, { lists: ['REGIONS'] });
+
 /** The environment variables the copy Lambda reads (the handler logs and checks these). */
-export const COPY_LAMBDA_VARIABLES: readonly string[] = [...envVariables(COPY_SETTINGS), 'REGIONS'];
+export const COPY_LAMBDA_VARIABLES: readonly string[] = COPY_ENV_FORM.variables;
 
 /**
  * Copy settings from a Lambda environment (the table's variables): SOURCE_REGIONS (else
@@ -227,11 +188,7 @@ export const COPY_LAMBDA_VARIABLES: readonly string[] = [...envVariables(COPY_SE
  * {@link CopyConfigOptions.sameRegion}.
  */
 export function copyConfigFromEnv(env: Record<string, string | undefined>): CopyConfig {
-  checkEnvForm(env, {
-    variables: COPY_LAMBDA_VARIABLES,
-    lists: ['SOURCE_REGIONS', 'REGIONS', 'DR_REGIONS', 'CLUSTER_ID'],
-    booleans: ['DRY_RUN'],
-  });
+  checkEnvForm(env, COPY_ENV_FORM);
   const input = inputFromEnv(COPY_SETTINGS, env);
   if (!given(input.regions)) input.regions = env.REGIONS;
   if (!given(input.eventRegion) && given(env.AWS_REGION)) input.eventRegion = env.AWS_REGION;

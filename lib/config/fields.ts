@@ -10,6 +10,7 @@ import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
 import { parseTimeZone } from '../time/cutoff.js';
 import {
   DEFAULT_HOLD_TAG,
+  type EnvForm,
   EVENT_SOURCE,
   PATTERNS,
   parseClusterId,
@@ -19,7 +20,16 @@ import {
   parseSeverity,
   uniqueRegions,
 } from './common.js';
-import type { Field } from './table.js';
+import {
+  type Field,
+  given,
+  type Input,
+  type Names,
+  Problems,
+  readFields,
+  type Table,
+  type Values,
+} from './table.js';
 
 /** Deletes or restores in flight at once (prune, restore). */
 export const DEFAULT_CONCURRENCY = 6;
@@ -245,6 +255,105 @@ export function publishFields(env: { publish?: string; eventRegion?: string }, d
       parse: region,
     } satisfies Field<string>,
   };
+}
+
+/** How a job's parser treats event settings given while publishing is off. */
+export interface PublishingOptions {
+  /**
+   * Event settings without publishing are refused (default: `--event-bus needs --publish`).
+   * The Lambdas turn this off: serverless.yml sets EVENT_BUS_NAME and EVENT_SOURCE for every
+   * function, and prune and copy publish whenever EVENT_BUS_NAME is set.
+   */
+  eventsNeedPublish?: boolean;
+}
+
+/**
+ * "--event-bus needs --publish": event settings given while publishing is off are a mistake
+ * (the user expected events), for every job that publishes, unless `options` turns that off.
+ */
+export function checkPublishing(
+  input: Readonly<Record<string, string | undefined>>,
+  publish: boolean | undefined,
+  names: Readonly<Record<string, string>>,
+  problems: Problems,
+  options: PublishingOptions,
+): void {
+  if (publish || options.eventsNeedPublish === false) return;
+  const stray = ['eventBus', 'eventSource', 'eventRegion'].filter((key) => key in names && given(input[key]));
+  if (stray.length === 0) return;
+  const listed = stray.map((key) => names[key]).join(' and ');
+  problems.add(`${listed} ${stray.length > 1 ? 'need' : 'needs'} ${names.publish}`);
+}
+
+/**
+ * Every field of `input` parsed by the job's table, and the publishing rule checked: the start
+ * of every job's parser. Throws nothing; the problems are collected for the job's own rules.
+ */
+export function readSettings<T extends Table>(
+  table: T,
+  input: Input<T>,
+  names: Names<T>,
+  job: string,
+  options: PublishingOptions,
+): { value: Values<T>; problems: Problems } {
+  const problems = new Problems();
+  const value = readFields(table, input, names, problems, job);
+  const publish = (value as { publish?: boolean }).publish;
+  checkPublishing(input, publish, names as Record<string, string>, problems, options);
+  return { value, problems };
+}
+
+/** What a DR region that is also a source region means (copy and audit). */
+export interface SameRegionOption {
+  /**
+   * `error` (the CLI): the person named both, so it is a mistake worth stopping for (and an
+   * audit would pass every DR check with nothing to judge). `skip` (the Lambda): REGIONS lists
+   * every region with clusters and two regions backing each other up is a normal setup; a
+   * backup's own region is never one of its DR regions.
+   */
+  sameRegion: 'error' | 'skip';
+}
+
+/** Under `sameRegion: 'error'`, refuses a DR region that is also a source region. */
+export function refuseSameRegion(
+  option: SameRegionOption,
+  sources: readonly string[],
+  drRegions: readonly string[],
+  drName: string,
+  advice: string,
+): void {
+  const overlap = drRegions.filter((region) => sources.includes(region));
+  if (option.sameRegion === 'skip' || overlap.length === 0) return;
+  throw new UsageError(
+    `${drName} ${overlap.join(', ')} is also a source region: a backup cannot be copied to its own region ` +
+      `(to make two regions back each other up, ${advice})`,
+  );
+}
+
+/**
+ * How a job's Lambda environment is written, from its table: repeatable fields are lists, `bool`
+ * fields exactly `true` or `false`. `extra` adds what the table does not hold (fallback
+ * variables such as REGIONS, DRY_RUN where it is not a setting).
+ */
+export function envFormOf(
+  table: Table,
+  extra: { lists?: string[]; booleans?: string[]; blankMeansUnset?: string[] } = {},
+): EnvForm {
+  const fields = Object.values(table).filter((field) => field.env !== undefined);
+  return {
+    variables: [...fields.map((field) => field.env!), ...(extra.lists ?? []), ...(extra.booleans ?? [])],
+    lists: [...fields.filter((field) => field.repeatable).map((field) => field.env!), ...(extra.lists ?? [])],
+    booleans: [
+      ...fields.filter((field) => field.parse === bool).map((field) => field.env!),
+      ...(extra.booleans ?? []),
+    ],
+    blankMeansUnset: extra.blankMeansUnset ?? [],
+  };
+}
+
+/** A comma list of regions, repeatable on the command line. */
+export function regionsField(name: string, flag: string, env: string, doc: string): Field<string[]> {
+  return { name, flag, arg: '<region>', repeatable: true, env, doc, parse: regions };
 }
 
 /** Calls in flight at once. */

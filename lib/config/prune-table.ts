@@ -21,7 +21,7 @@ import {
   instant,
   MAX_CONCURRENCY,
   publishFields,
-  regions,
+  regionsField,
   text,
 } from './fields.js';
 import { defineTable, type Input, type Names, namesOf, type Values } from './table.js';
@@ -95,15 +95,12 @@ const MAX_MAX_DELETIONS = 100_000;
 
 /** Every prune setting: flag, variable (the scheduled Lambda's), default, parser and help line. */
 export const PRUNE_SETTINGS = defineTable({
-  regions: {
-    name: 'region',
-    flag: '--region',
-    arg: '<region>',
-    repeatable: true,
-    env: 'REGIONS',
-    doc: 'region to prune (repeatable, or a comma list; default $AWS_REGION)',
-    parse: regions,
-  },
+  regions: regionsField(
+    'region',
+    '--region',
+    'REGIONS',
+    'region to prune (repeatable, or a comma list; default $AWS_REGION)',
+  ),
   clusterId: {
     name: 'cluster id',
     flag: '--cluster-id',

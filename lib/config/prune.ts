@@ -7,6 +7,7 @@
 import { UsageError } from '../errors.js';
 import { parseAge } from '../time/cutoff.js';
 import { checkEnvForm } from './common.js';
+import { envFormOf, type PublishingOptions, readSettings } from './fields.js';
 import {
   atLeastOneDay,
   copyRetentionRules,
@@ -22,29 +23,15 @@ import {
   type PruneInput,
   type PruneNames,
 } from './prune-table.js';
-import {
-  envVariables,
-  eventSettingsNeedPublish,
-  given,
-  inputFromEnv,
-  Problems,
-  readFields,
-} from './table.js';
+import { given, inputFromEnv } from './table.js';
 
-export {
-  type CutoffRule,
-  PRUNE_DEFAULTS,
-  PRUNE_ENV_NAMES,
-  PRUNE_FLAG_NAMES,
-  PRUNE_SETTING_NAMES,
-  PRUNE_SETTINGS,
-  type PruneConfig,
-  type PruneInput,
-  type PruneNames,
-} from './prune-table.js';
+export * from './prune-table.js';
+
+/** How the prune Lambda's environment is written: a blank OLDER_THAN or TIMESTAMP means no such cutoff. */
+const PRUNE_ENV_FORM = envFormOf(PRUNE_SETTINGS, { blankMeansUnset: ['OLDER_THAN', 'TIMESTAMP'] });
 
 /** The environment variables the prune Lambda reads (the handler logs and checks these). */
-export const PRUNE_LAMBDA_VARIABLES: readonly string[] = envVariables(PRUNE_SETTINGS);
+export const PRUNE_LAMBDA_VARIABLES: readonly string[] = PRUNE_ENV_FORM.variables;
 
 /** Variables the prune Lambda refuses to read, and why (set on the function, they fail its cold start). */
 export const PRUNE_LAMBDA_REFUSED: Readonly<Record<string, string>> = {
@@ -54,13 +41,8 @@ export const PRUNE_LAMBDA_REFUSED: Readonly<Record<string, string>> = {
   PUBLISH: 'the prune function publishes whenever EVENT_BUS_NAME is set',
 };
 
-export interface PruneConfigOptions {
-  /**
-   * Event settings without publishing are refused (default). The Lambda turns this off: it
-   * publishes whenever EVENT_BUS_NAME is set, and serverless.yml sets EVENT_SOURCE for every function.
-   */
-  eventsNeedPublish?: boolean;
-}
+/** How {@link parsePruneConfig} treats event settings without publishing. */
+export type PruneConfigOptions = PublishingOptions;
 
 function stripUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
@@ -76,24 +58,13 @@ export function parsePruneConfig(
   names: PruneNames = PRUNE_SETTING_NAMES,
   options: PruneConfigOptions = {},
 ): PruneConfig {
-  const problems = new Problems();
-  const value = readFields(PRUNE_SETTINGS, raw, names, problems, 'prune');
+  const { value, problems } = readSettings(PRUNE_SETTINGS, raw, names, 'prune', options);
   if (!given(raw.regions)) problems.add(`${names.regions} is required`);
   // Present but blank is a mistake (`--cluster-id "$UNSET"`), never "every cluster".
   if (raw.clusterId !== undefined && !given(raw.clusterId)) {
     problems.add(
       `${names.clusterId} is empty: give a cluster id such as cluster-abcdefghijk, ` +
         `or leave ${names.clusterId} out to prune every cluster of the region`,
-    );
-  }
-  if (options.eventsNeedPublish ?? true) {
-    eventSettingsNeedPublish(
-      raw,
-      value.publish,
-      ['eventBus', 'eventSource', 'eventRegion'],
-      'publish',
-      names,
-      problems,
     );
   }
   const execute = value.execute ?? false;
@@ -136,12 +107,7 @@ export function parsePruneConfig(
  * DELETE_ALL or CONFIRM.
  */
 export function pruneConfigFromEnv(env: Record<string, string | undefined>): PruneConfig {
-  checkEnvForm(env, {
-    variables: PRUNE_LAMBDA_VARIABLES,
-    lists: ['REGIONS', 'HOLD_TAG'],
-    booleans: ['PRUNE_EXECUTE', 'DRY_RUN', 'DUPLICATE_COPIES'],
-    blankMeansUnset: ['OLDER_THAN', 'TIMESTAMP'],
-  });
+  checkEnvForm(env, PRUNE_ENV_FORM);
   const input = inputFromEnv(PRUNE_SETTINGS, env);
   if (given(input.eventBus)) input.publish = 'true';
   // The scheduled prune removes duplicate DR copies unless told not to (issue 17).

@@ -16,20 +16,11 @@ import {
   duration,
   MAX_CONCURRENCY,
   publishFields,
+  readSettings,
   region,
   splitList,
 } from './fields.js';
-import {
-  defineTable,
-  eventSettingsNeedPublish,
-  given,
-  type Input,
-  type Names,
-  namesOf,
-  Problems,
-  readFields,
-  withoutEnv,
-} from './table.js';
+import { defineTable, given, type Input, type Names, namesOf, withoutEnv } from './table.js';
 
 /** Which backups to restore. */
 export type RestoreSelection =
@@ -173,8 +164,7 @@ export function parseRestoreConfig(
   if (input.runId !== undefined && !given(input.runId)) {
     throw new UsageError(`${names.runId} is empty: give the run id a prune run printed`);
   }
-  const problems = new Problems();
-  const value = readFields(RESTORE_SETTINGS, input, names, problems, 'restore');
+  const { value, problems } = readSettings(RESTORE_SETTINGS, input, names, 'restore', {});
   problems.throwIfAny();
   const selection = selectionOf(input, value, names);
   if (given(input.clusterId) && selection.kind === 'ids') {
@@ -184,8 +174,6 @@ export function parseRestoreConfig(
     throw new UsageError(`${names.hold} changes tags: it cannot go with ${names.dryRun}`);
   }
   // Checked now, not at PutEvents time: by then the backups would already be restored.
-  eventSettingsNeedPublish(input, value.publish, ['eventBus', 'eventSource'], 'publish', names, problems);
-  problems.throwIfAny();
   return {
     region: value.region!,
     selection,

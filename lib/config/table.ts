@@ -61,11 +61,6 @@ export function namesOf<T extends Table>(table: T, speaker: Speaker): Names<T> {
   return names;
 }
 
-/** The variables the table reads, in table order. */
-export function envVariables(table: Table): string[] {
-  return Object.values(table).flatMap((field) => (field.env ? [field.env] : []));
-}
-
 /** The variable of each field that has one, by setting key. */
 export function envNamesOf(table: Table): Record<string, string> {
   return Object.fromEntries(
@@ -136,25 +131,6 @@ export function readFields<T extends Table>(
     ) as Values<T>[typeof key];
   }
   return values;
-}
-
-/**
- * "--event-bus needs --publish": event settings given while publishing is off are a mistake
- * (the user expected events), for every job that publishes.
- */
-export function eventSettingsNeedPublish<T extends Table>(
-  input: Input<T>,
-  publish: boolean | undefined,
-  keys: readonly (keyof T)[],
-  publishKey: keyof T,
-  names: Names<T>,
-  problems: Problems,
-): void {
-  if (publish) return;
-  const stray = keys.filter((key) => given(input[key]));
-  if (stray.length === 0) return;
-  const listed = stray.map((key) => names[key]).join(' and ');
-  problems.add(`${listed} ${stray.length > 1 ? 'need' : 'needs'} ${names[publishKey]}`);
 }
 
 /**
