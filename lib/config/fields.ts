@@ -12,6 +12,7 @@ import {
   DEFAULT_HOLD_TAG,
   type EnvForm,
   EVENT_SOURCE,
+  MAX_ATTEMPTS_LIMIT,
   PATTERNS,
   parseClusterId,
   parseCount,
@@ -82,6 +83,33 @@ export function decimal({ min, max }: { min: number; max: number }) {
     if (n < min || n > max) throw new UsageError(`${what} must be between ${min} and ${max}, got ${n}`);
     return n;
   };
+}
+
+/** Attempts per AWS call, the first included: 1 to {@link MAX_ATTEMPTS_LIMIT}. */
+export function attempts(value: string, what: string): number {
+  const text = value.trim();
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(n >= 1 && n <= MAX_ATTEMPTS_LIMIT)) {
+    throw new UsageError(`${what} must be a whole number from 1 to ${MAX_ATTEMPTS_LIMIT}, got "${value}"`);
+  }
+  return n;
+}
+
+/** The longest wait for one attempt of an AWS call: a Lambda's whole lifetime; anything longer is a typo. */
+export const MAX_REQUEST_TIMEOUT_SECONDS = 900;
+/** How long one attempt of an AWS call may go without an answer, by default. */
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
+
+/** Seconds above 0 and at most {@link MAX_REQUEST_TIMEOUT_SECONDS}, decimals allowed (`0.5`), as milliseconds. */
+export function requestTimeout(value: string, what: string): number {
+  const text = value.trim();
+  const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+  if (!(seconds > 0 && seconds <= MAX_REQUEST_TIMEOUT_SECONDS)) {
+    throw new UsageError(
+      `${what} must be a number of seconds above 0 and at most ${MAX_REQUEST_TIMEOUT_SECONDS}, got "${value}"`,
+    );
+  }
+  return Math.max(1, Math.round(seconds * 1000));
 }
 
 /** A positive duration (`48h`, `7d`, `P2D`). */

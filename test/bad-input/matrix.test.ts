@@ -589,11 +589,11 @@ describe('bad Lambda environment: a UsageError naming the value, before any clie
     ],
     [
       () => deadlineMarginFromEnv({ DEADLINE_MARGIN_SECONDS: '0' }, 'fn', 30),
-      /DEADLINE_MARGIN_SECONDS="0": must be a whole number of seconds from 1 to 600/,
+      /DEADLINE_MARGIN_SECONDS must be between 1 and 600, got 0/,
     ],
     [
       () => maxAttemptsFromEnv({ MAX_ATTEMPTS: 'many' }, 'fn'),
-      /MAX_ATTEMPTS="many": must be a whole number from 1 to 20/,
+      /MAX_ATTEMPTS must be a whole number from 1 to 20, got "many"/,
     ],
     [
       () => endpointFromEnv({ ENDPOINT_URL: 'http://192.0.2.2:4700' }, 'fn'),
@@ -601,7 +601,7 @@ describe('bad Lambda environment: a UsageError naming the value, before any clie
     ],
     [
       () => endpointFromEnv({ ALLOW_INSECURE_ENDPOINT: 'yes' }, 'fn'),
-      /ALLOW_INSECURE_ENDPOINT="yes": must be "true" or "false"/,
+      /ALLOW_INSECURE_ENDPOINT must be "true" or "false", got "yes"/,
     ],
   ])('handler setting %#', (read, message) => {
     expect(read).toThrow(ConfigurationError);
