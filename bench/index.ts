@@ -149,8 +149,12 @@ ${
   also gives the ratio against listing + deletes alone: the record costs one call per deletion.
   Copy: one listing per source region, one \`sourceBackupIds\` lookup per DR region (25
   sources a call), one CopyBackupToRegion per copy; the claim protocol that keeps
-  overlapping runs from copying twice costs 4 tag calls per source backup plus a re-check
-  and a verify lookup per DR region (lib/copy/README.md). Audit: per region one
+  overlapping runs from copying twice costs a claim and a release tag call per source
+  backup (staked from the listing's tags), a confirm read per source region, and a verify
+  lookup per DR region (lib/copy/README.md). Claim and release alone floor the ratio at
+  1 + 2 × sources ÷ minimum (1.76× for this fleet), so ≤ 1.6× is out of reach while each
+  source backup is claimed and released: dropping either would give up the proof that two
+  overlapping runs never both copy. Audit: per region one
   DescribeClusters page per 25 clusters, one DescribeBackups page per 50 backups and one
   call per EC2 describe; one STS call; one PutEvents per 10 events.
 - **Region fan-out** (bench/copy-fanout.ts, bench/audit-fanout.ts): 100 ms added to every

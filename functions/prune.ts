@@ -15,7 +15,7 @@ import {
 } from '../lib/config/prune.js';
 import type { PruneOutcome } from '../lib/prune/execute.js';
 import { deletions } from '../lib/prune/plan.js';
-import { runPrune } from '../lib/prune/run.js';
+import { leftToAnotherRun, runPrune } from '../lib/prune/run.js';
 import type { ScheduleEvent } from './shared/event.js';
 import { createRuntime, METRIC } from './shared/runtime.js';
 
@@ -104,6 +104,9 @@ export async function handler(event: ScheduleEvent, context: Context) {
     const failures: string[] = [];
     if (outcome?.refused) failures.push(outcome.refused);
     if (outcome?.failed.length) failures.push(`${outcome.failed.length} deletion(s) failed`);
+    const another = leftToAnotherRun(outcome);
+    if (another.length > 0)
+      failures.push(`${another.length} deletion(s) left to another prune run that recorded them too`);
     failures.push(...(result.events?.lost ?? []));
     return {
       summary: {

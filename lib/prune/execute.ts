@@ -6,11 +6,13 @@
  * (lib/prune/record.ts) before DeleteBackup is sent.
  */
 import {
-  DeleteBackupCommand,
+  addTags,
+  type CloudHsmClients,
   type DeleteBackupCommandOutput,
-  TagResourceCommand,
-  UntagResourceCommand,
-} from '@aws-sdk/client-cloudhsm-v2';
+  deleteBackup,
+  describeBackupsById,
+  removeTags,
+} from '../aws/cloudhsm.js';
 import { mapSettled } from '../concurrency.js';
 import { DEFAULT_CONCURRENCY } from '../config/fields.js';
 import { PRUNE_SETTING_NAMES, type PruneNames } from '../config/prune-table.js';
@@ -19,9 +21,8 @@ import type { BackupInfo } from '../inventory/types.js';
 import { restoreCommand } from '../restore/command.js';
 import { newRunId, type RunCounts } from '../run.js';
 import { AdaptiveGate, attemptsOf } from './gate.js';
-import { type CloudHsmClients, describeBackupsById } from './lookup.js';
 import { deletions, holdTagOn, type PlanEntry, type PrunePlan } from './plan.js';
-import { recordedRuns, recordTagKey } from './record.js';
+import { liveRecords, RECORD_ACT_WITHIN_MS, recordTagKey } from './record.js';
 
 export type OutcomeStatus = 'succeeded' | 'failed' | 'skipped';
 
@@ -40,6 +41,8 @@ export type OutcomeReason =
   | 'changed'
   /** Found PENDING_DELETION, and not by this run (no lost answer of its own): no event, no restore command. */
   | 'deleted-elsewhere'
+  /** Another live prune run recorded it too (overlapping runs): left to that run, not deleted here. */
+  | 'recorded-by-another-run'
   /** The caller's deadline (the Lambda's remaining time) stopped new deletes. */
   | 'deadline'
   /** The plan is larger than max-deletions: nothing was deleted. */
@@ -95,10 +98,25 @@ export interface ExecuteOptions {
   commandArgs?: string[];
   /** What messages call the settings: the front end's flags or variables (default: the library's words). */
   names?: OverLimitNames;
+  /**
+   * Waits `ms` of real time (default: a timer): the lowest-id run of two that recorded one
+   * backup waits {@link RECORD_SETTLE_MS} for the other to take its record back.
+   */
+  settle?: (ms: number) => Promise<void>;
 }
 
 /** The settings a refused plan's message names. */
 export type OverLimitNames = Pick<PruneNames, 'maxDeletions' | 'timestamp' | 'olderThan' | 'clusterId'>;
+
+/**
+ * How long (ms) the lowest-id of two runs that recorded the same backup waits before reading it
+ * again: the other run, seeing this run's record, removes its own right after its read.
+ */
+export const RECORD_SETTLE_MS = 1000;
+
+const realSettle = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+const monotonicOf = (options: ExecuteOptions) => options.monotonic ?? (() => performance.now());
 
 const NOT_FOUND = 'CloudHsmResourceNotFoundException';
 const INVALID_REQUEST = 'CloudHsmInvalidRequestException';
@@ -233,7 +251,10 @@ interface BatchContext {
   gate: AdaptiveGate;
   options: ExecuteOptions;
   runId: string;
-  recordValue: string;
+  /** The run's instant now: the plan's `now` plus the monotonic time since the run began. */
+  instant: () => Date;
+  /** When (monotonic ms) this run's record was written on each backup. */
+  recordedAt: Map<string, number>;
   report: (outcome: PruneOutcome) => PruneOutcome;
   /**
    * The newest state this run has read of each backup, whichever batch read it: batches run
@@ -262,7 +283,7 @@ class BatchView {
     // An extra copy is deleted only while the copy kept for its source backup is still READY.
     const keptCopies = batch.flatMap((e) => (e.keptCopyId ? [e.keptCopyId] : []));
     this.guardIds = [...new Set([...guards.map((g) => g.backupId), ...keptCopies])];
-    this.monotonic = context.options.monotonic ?? (() => performance.now());
+    this.monotonic = monotonicOf(context.options);
   }
 
   /** Why the batch's `index`-th entry may no longer be deleted, or undefined; throws when it cannot be read. */
@@ -282,6 +303,17 @@ class BatchView {
       keepLastReason(entry, plan, guards, this.fresh)
     );
   }
+
+  /** The other live runs whose record the batch's `index`-th entry carried at the last read. */
+  othersRecording(index: number): string[] {
+    const fresh = this.fresh?.get(this.batch[index]!.backupId);
+    return fresh ? liveRecords(fresh.tags, this.context.runId, this.context.instant()) : [];
+  }
+
+  /** The next {@link staleReason} reads again. */
+  forget(): void {
+    this.fresh = undefined;
+  }
 }
 
 /** Why `entry` may no longer be deleted, judged on the newest state the run has read of everything it relies on. */
@@ -294,14 +326,52 @@ function latestReason(entry: PlanEntry, context: BatchContext): string | undefin
   );
 }
 
-/** Deletes one batch, one backup after another, each checked against a fresh-enough re-read. */
+/**
+ * Deletes one batch: this run's record on each backup first, then one backup after another,
+ * each checked against a re-read made after the records were written (fresh enough, and able to
+ * see another run's record).
+ */
 async function processBatch(batch: PlanEntry[], context: BatchContext): Promise<PruneOutcome[]> {
+  const unrecorded = new Map<number, PruneOutcome>();
+  for (const [index, entry] of batch.entries()) {
+    const refused = await writeRecord(entry, context);
+    if (refused) unrecorded.set(index, refused);
+  }
   const view = new BatchView(batch, context);
   const outcomes: PruneOutcome[] = [];
   for (const [index, entry] of batch.entries()) {
-    outcomes.push(context.report(await deleteOne(entry, context, () => view.staleReason(index))));
+    outcomes.push(context.report(unrecorded.get(index) ?? (await deleteOne(entry, context, view, index))));
   }
   return outcomes;
+}
+
+/** In one slot of the region's gate: this run's deletion record. An outcome when it was not written (no record, no delete). */
+async function writeRecord(entry: PlanEntry, context: BatchContext): Promise<PruneOutcome | undefined> {
+  const { gate, options } = context;
+  await gate.acquire();
+  let attempts: number | undefined;
+  try {
+    if (options.shouldStop?.())
+      return outcome(entry, 'skipped', 'deadline', 'not started: the run ran out of time');
+    await addTags(context.clients.cloudHsm(entry.region), entry.backupId, [
+      { Key: recordTagKey(context.runId), Value: context.instant().toISOString() },
+    ]);
+    context.recordedAt.set(entry.backupId, monotonicOf(options)());
+    return undefined;
+  } catch (error) {
+    attempts = attemptsOf(error);
+    if (errorCode(error) === NOT_FOUND)
+      return outcome(entry, 'skipped', 'changed', 'changed since planning: no longer listed');
+    return outcome(
+      entry,
+      'failed',
+      'error',
+      `not deleted: writing the deletion record failed: ${describeError(error)}`,
+      { errorCode: errorCode(error) },
+    );
+  } finally {
+    gate.release(attempts);
+  }
 }
 
 /**
@@ -325,9 +395,7 @@ async function confirmAfterError(
   const code = errorCode(error);
   let fresh: BackupInfo | undefined;
   try {
-    fresh = (await describeBackupsById(clients.cloudHsm(entry.region), entry.region, [entry.backupId])).get(
-      entry.backupId,
-    );
+    fresh = await readAfterError(clients, entry);
   } catch (lookupError) {
     return outcome(
       entry,
@@ -341,18 +409,9 @@ async function confirmAfterError(
   if (fresh?.state === 'PENDING_DELETION') {
     const recorded = Object.hasOwn(fresh.tags, recordTagKey(runId));
     const refusedAtFirst = code === INVALID_REQUEST && (attemptsOf(error) ?? 1) <= 1;
-    const others = recordedRuns(fresh.tags).filter((id) => id !== runId);
-    if (recorded && !refusedAtFirst && others.length > 0) {
-      // Another prune run recorded it too and may have made the delete that answered it:
-      // that run reports it. This run's record stays, since this run's own outcome is unknown.
-      return outcome(
-        entry,
-        'skipped',
-        'deleted-elsewhere',
-        `already PENDING_DELETION; prune run ${others.join(', ')} deleted it too (this run's answer was lost), ` +
-          'so this run does not count it; its record stays',
-      );
-    }
+    // Another run's record here cannot be a rival delete: this run read the backup after
+    // writing its own record and saw no other live record (lib/prune/record.ts), so any other
+    // run wrote later, saw this run's record and stood back.
     if (recorded && !refusedAtFirst) {
       return deleted(
         entry,
@@ -363,7 +422,7 @@ async function confirmAfterError(
       );
     }
     await removeRecord(context, entry);
-    const by = recordedRuns(fresh.tags).filter((id) => id !== runId);
+    const by = liveRecords(fresh.tags, runId, context.instant());
     return outcome(
       entry,
       'skipped',
@@ -380,14 +439,24 @@ async function confirmAfterError(
   });
 }
 
+/** Reads after a failed delete can fail too: {@link CONFIRM_READS} tries before the outcome is called unknown. */
+const CONFIRM_READS = 3;
+
+async function readAfterError(clients: CloudHsmClients, entry: PlanEntry): Promise<BackupInfo | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const found = await describeBackupsById(clients.cloudHsm(entry.region), entry.region, [entry.backupId]);
+      return found.get(entry.backupId);
+    } catch (error) {
+      if (attempt >= CONFIRM_READS) throw error;
+    }
+  }
+}
+
 /** Best effort: this run did not delete the backup, so its record must not send a restore there. */
 async function removeRecord(context: BatchContext, entry: PlanEntry): Promise<void> {
   try {
-    await context.clients
-      .cloudHsm(entry.region)
-      .send(
-        new UntagResourceCommand({ ResourceId: entry.backupId, TagKeyList: [recordTagKey(context.runId)] }),
-      );
+    await removeTags(context.clients.cloudHsm(entry.region), entry.backupId, [recordTagKey(context.runId)]);
   } catch {
     // Left behind, the record names this run on a backup it did not delete: `restore --run-id`
     // would then find that backup READY (not attempted) or, if it is deleted later by someone
@@ -400,50 +469,31 @@ type DeleteAnswer =
   | { error: unknown }
   | { changed: string }
   | { unread: unknown }
-  | { notRecorded: unknown }
+  | { yielded: string[] }
+  | { lapsed: true }
   | { stopped: true };
 
 /**
  * In one slot of the region's gate, so that waiting for a slot never ages the re-read: the
- * stop check, the re-read check, this run's deletion record, then DeleteBackup. No record, no
- * delete.
+ * stop check, the re-read check (after this run's record was written), the other runs'
+ * records, then DeleteBackup. Whatever stops the delete takes this run's record back.
  */
 async function sendDelete(
   entry: PlanEntry,
   context: BatchContext,
-  staleNow: () => Promise<string | undefined>,
+  view: BatchView,
+  index: number,
 ): Promise<DeleteAnswer> {
-  const { gate, options } = context;
-  const client = context.clients.cloudHsm(entry.region);
+  const { gate } = context;
   await gate.acquire();
   let attempts: number | undefined;
   try {
-    if (options.shouldStop?.()) return { stopped: true };
-    let reason: string | undefined;
-    try {
-      reason = await staleNow();
-    } catch (error) {
-      return { unread: error };
-    }
-    if (reason) return { changed: reason };
-    try {
-      await client.send(
-        new TagResourceCommand({
-          ResourceId: entry.backupId,
-          TagList: [{ Key: recordTagKey(context.runId), Value: context.recordValue }],
-        }),
-      );
-    } catch (error) {
-      attempts = attemptsOf(error);
-      return { notRecorded: error };
-    }
-    // Last look, without a call: what the run has read since (other batches included).
-    const since = latestReason(entry, context);
-    if (since) {
+    const answer = await checkBeforeDelete(entry, context, view, index);
+    if (answer) {
       await removeRecord(context, entry);
-      return { changed: since };
+      return answer;
     }
-    const response = await client.send(new DeleteBackupCommand({ BackupId: entry.backupId }));
+    const response = await deleteBackup(context.clients.cloudHsm(entry.region), entry.backupId);
     attempts = attemptsOf(response);
     return { response };
   } catch (error) {
@@ -454,17 +504,75 @@ async function sendDelete(
   }
 }
 
+/** Why not to delete now (as an answer), or undefined to go ahead. */
+async function checkBeforeDelete(
+  entry: PlanEntry,
+  context: BatchContext,
+  view: BatchView,
+  index: number,
+): Promise<DeleteAnswer | undefined> {
+  if (context.options.shouldStop?.()) return { stopped: true };
+  if (recordLapsed(entry, context)) return { lapsed: true };
+  const read = async (): Promise<DeleteAnswer | undefined> => {
+    try {
+      const reason = await view.staleReason(index);
+      return reason ? { changed: reason } : undefined;
+    } catch (error) {
+      return { unread: error };
+    }
+  };
+  const first = await read();
+  if (first) return first;
+  let others = view.othersRecording(index);
+  if (others.length > 0 && others.every((other) => context.runId < other)) {
+    // The lowest id goes ahead once the others have stood back (each saw this run's record).
+    await (context.options.settle ?? realSettle)(RECORD_SETTLE_MS);
+    view.forget();
+    const again = await read();
+    if (again) return again;
+    others = view.othersRecording(index);
+  }
+  if (others.length > 0) return { yielded: others };
+  if (recordLapsed(entry, context)) return { lapsed: true };
+  // Last look, without a call: what the run has read since (other batches included).
+  const since = latestReason(entry, context);
+  return since ? { changed: since } : undefined;
+}
+
+/** True once this run's record on the backup is too old to act on (other runs ignore it by then). */
+function recordLapsed(entry: PlanEntry, context: BatchContext): boolean {
+  const at = context.recordedAt.get(entry.backupId);
+  return at === undefined || monotonicOf(context.options)() - at > RECORD_ACT_WITHIN_MS;
+}
+
 async function deleteOne(
   entry: PlanEntry,
   context: BatchContext,
-  staleNow: () => Promise<string | undefined>,
+  view: BatchView,
+  index: number,
 ): Promise<PruneOutcome> {
   const commandArgs = context.options.commandArgs ?? [];
-  const answer = await sendDelete(entry, context, staleNow);
+  const answer = await sendDelete(entry, context, view, index);
   if ('stopped' in answer)
     return outcome(entry, 'skipped', 'deadline', 'not started: the run ran out of time');
   if ('changed' in answer)
     return outcome(entry, 'skipped', 'changed', `changed since planning: ${answer.changed}`);
+  if ('lapsed' in answer)
+    return outcome(
+      entry,
+      'skipped',
+      'deadline',
+      `not deleted: more than ${RECORD_ACT_WITHIN_MS / 60_000} minutes passed since this run recorded it (a slowed run); left for the next run`,
+    );
+  if ('yielded' in answer) {
+    const runs = answer.yielded.join(', ');
+    return outcome(
+      entry,
+      'skipped',
+      'recorded-by-another-run',
+      `prune run ${runs} recorded it too (overlapping runs): left to that run, not deleted here`,
+    );
+  }
   if ('unread' in answer) {
     // Not knowing the current state is no licence to delete.
     return outcome(
@@ -472,18 +580,7 @@ async function deleteOne(
       'failed',
       'error',
       `could not re-read before deleting: ${describeError(answer.unread)}`,
-      {
-        errorCode: errorCode(answer.unread),
-      },
-    );
-  }
-  if ('notRecorded' in answer) {
-    return outcome(
-      entry,
-      'failed',
-      'error',
-      `not deleted: writing the deletion record failed: ${describeError(answer.notRecorded)}`,
-      { errorCode: errorCode(answer.notRecorded) },
+      { errorCode: errorCode(answer.unread) },
     );
   }
   if ('response' in answer) {
@@ -571,6 +668,9 @@ export async function executePrune(
   };
   const guards = keepLastGuards(plan);
   const runId = options.runId ?? newRunId();
+  const monotonic = monotonicOf(options);
+  const began = monotonic();
+  const instant = () => new Date(Date.parse(plan.now) + (monotonic() - began));
 
   // Regions run side by side, each with its own gate: AWS throttles per region.
   const regions = [...new Set(planned.map((e) => e.region))];
@@ -587,7 +687,8 @@ export async function executePrune(
         gate: new AdaptiveGate(concurrency),
         options,
         runId,
-        recordValue: plan.now,
+        instant,
+        recordedAt: new Map(),
         report,
         latest: new Map(),
       };

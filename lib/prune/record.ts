@@ -1,6 +1,6 @@
 /**
  * The deletion record: before DeleteBackup, prune tags the backup
- * `cloudhsm-ops:deleted-by:<runId>` (value: the run's instant). Tags stay on a backup in
+ * `cloudhsm-ops:deleted-by:<runId>` (value: the instant it was written). Tags stay on a backup in
  * PENDING_DELETION and DescribeBackups lists them, so the record
  * - survives a lost DeleteBackup answer and a lost event (it lives on the backup, not in the feed);
  * - lets `restore --run-id` undo exactly one run, and `restore --deleted-since` undo only what
@@ -10,6 +10,12 @@
  *
  * One key per run, not one key whose value is the run: two overlapping runs must not
  * overwrite each other's record. Restore removes the record it acted on.
+ *
+ * The record is also how overlapping runs keep out of each other's way (README, "prune"): a
+ * run deletes a backup only if, read after its own record was written,
+ * the backup carries no other run's live record. Of two runs that both wrote first, at most one
+ * can then see the other's record missing, so at most one sends DeleteBackup, and a lost answer
+ * never leaves two runs unsure which of them deleted it.
  */
 
 /** Every record key starts with this. */
@@ -29,3 +35,31 @@ export function recordedRuns(tags: Readonly<Record<string, string>>): string[] {
 
 /** Run ids are tag-key material: 1–100 letters, digits, `-`, `_`, `.` (a UUID by default). */
 export const RUN_ID_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
+
+/**
+ * A run sends DeleteBackup only within this long (ms, by its monotonic clock) of writing its
+ * record there; later, it takes the record back and leaves the backup to the next run.
+ */
+export const RECORD_ACT_WITHIN_MS = 10 * 60_000;
+
+/**
+ * Another run's record keeps this run away while it is younger than this (ms): the act-within
+ * window plus five minutes for clocks that disagree. An older record's run will not delete
+ * (it stopped, or its window passed), so a run that died between record and delete blocks the
+ * backup for at most this long.
+ */
+export const RECORD_LIVE_MS = RECORD_ACT_WITHIN_MS + 5 * 60_000;
+
+/**
+ * The other runs whose record on a backup is live at `now`: its value (the instant it was
+ * written) at most {@link RECORD_LIVE_MS} before `now`, or later. A value that is not an
+ * instant was not written by prune and is ignored.
+ */
+export function liveRecords(tags: Readonly<Record<string, string>>, runId: string, now: Date): string[] {
+  const nowMs = now.getTime();
+  return recordedRuns(tags).filter((id) => {
+    if (id === runId) return false;
+    const at = Date.parse(tags[recordTagKey(id)] ?? '');
+    return !Number.isNaN(at) && at >= nowMs - RECORD_LIVE_MS;
+  });
+}

@@ -256,6 +256,13 @@ export function resultLines(result: PruneResult): string[] {
       `${elsewhere} of the skipped were deleted by someone else: not counted, no restore command here`,
     );
   }
+  const another = result.skipped.filter((o) => o.reason === 'recorded-by-another-run').length;
+  if (another > 0) {
+    lines.push(
+      `${another} of the skipped were left to another prune run that recorded them too: this run ` +
+        'exits 1; if that run has stopped, its records lapse 15 minutes after it wrote them',
+    );
+  }
   const { succeeded, failed, skipped } = result.counts;
   lines.push(`${succeeded} deleted, ${failed} failed, ${skipped} skipped`);
   return lines;

@@ -7,18 +7,18 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DateTime } from 'luxon';
 import { accountId as lookupAccountId } from '../aws/account.js';
 import type { AwsClients } from '../aws/clients.js';
+import { type CloudHsmClients, listClusters } from '../aws/cloudhsm.js';
 import type { PruneConfig } from '../config/prune.js';
 import { PRUNE_SETTING_NAMES, type PruneNames } from '../config/prune-table.js';
 import { describeError, OperationError, UsageError } from '../errors.js';
 import { describeUndelivered, publishEvents } from '../events/publisher.js';
 import { jobRunSummaryEvent, RUN_SUMMARY_SCHEMA_VERSION } from '../events/summary.js';
 import type { FeedEvent, FeedTarget, PublishOptions, PublishResult } from '../events/types.js';
-import { gatherBackupsOnly, listClusters } from '../inventory/gather.js';
+import { gatherBackupsOnly } from '../inventory/gather.js';
 import { type ClusterInfo, isCopy, lineageOf, type RegionInventory } from '../inventory/types.js';
 import { newRunId } from '../run.js';
 import { deletedEvents, type EventContext, planEvents } from './events.js';
-import { type ExecuteProgress, executePrune, type PruneResult } from './execute.js';
-import type { CloudHsmClients } from './lookup.js';
+import { type ExecuteProgress, executePrune, type PruneOutcome, type PruneResult } from './execute.js';
 import { type PrunePlan, planPrune, resolveCutoff } from './plan.js';
 
 /** `publishEvents` from lib/events/publisher.ts, or a stand-in in tests. */
@@ -45,6 +45,8 @@ export interface PruneDeps {
   onProgress?: (progress: ExecuteProgress) => void;
   /** The Lambda's remaining-time guard. */
   shouldStop?: () => boolean;
+  /** Real-time waits (default: a timer); see `ExecuteOptions.settle`. */
+  settle?: (ms: number) => Promise<void>;
   /** Extra arguments for printed commands (`--endpoint URL`). */
   commandArgs?: string[];
   /** The command that would apply a dry run's plan, carried in the plan event. */
@@ -211,6 +213,11 @@ function refuseUnknownCluster(config: PruneConfig, inventories: RegionInventory[
   );
 }
 
+/** The planned deletions this run left to another run that recorded them too. */
+export function leftToAnotherRun(result: PruneResult | undefined): PruneOutcome[] {
+  return result?.skipped.filter((o) => o.reason === 'recorded-by-another-run') ?? [];
+}
+
 /** The counts a prune Run Summary carries. */
 function summaryCounts(plan: PrunePlan | undefined, result: PruneResult | undefined): Record<string, number> {
   const skipped = (reason: string) => result?.skipped.filter((o) => o.reason === reason).length ?? 0;
@@ -222,6 +229,7 @@ function summaryCounts(plan: PrunePlan | undefined, result: PruneResult | undefi
     skipped: result?.counts.skipped ?? 0,
     changed: skipped('changed'),
     deletedElsewhere: skipped('deleted-elsewhere'),
+    leftToAnotherRun: leftToAnotherRun(result).length,
     leftForNextRun: skipped('deadline'),
   };
 }
@@ -298,6 +306,7 @@ export async function runPrune(deps: PruneDeps, config: PruneConfig, now: DateTi
     runId,
     concurrency: config.concurrency,
     shouldStop: deps.shouldStop,
+    settle: deps.settle,
     onProgress: deps.onProgress,
     commandArgs: deps.commandArgs,
     names,
@@ -307,7 +316,8 @@ export async function runPrune(deps: PruneDeps, config: PruneConfig, now: DateTi
     mode: 'execute',
     plan,
     result,
-    exitCode: result.refused || result.failed.length > 0 ? 1 : 0,
+    // Left to another run is work undone here: that run may have stopped (its record lapses).
+    exitCode: result.refused || result.failed.length > 0 || leftToAnotherRun(result).length > 0 ? 1 : 0,
   };
   if (context) {
     const events = [

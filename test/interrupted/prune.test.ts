@@ -102,6 +102,7 @@ describe('an interrupted prune, run again', () => {
     const first = await runPrune(
       {
         clients,
+        runId: 'run-1',
         onProgress: (p) => {
           if (p.outcome.status === 'succeeded' && ++deleted === STOP_AFTER) {
             s.setFaults({ rules: [{ internalFailureRate: 1 }] });
@@ -112,7 +113,10 @@ describe('an interrupted prune, run again', () => {
       now,
     );
     s.setFaults({ rules: [] });
-    const second = await runPrune({ clients }, CONFIG, now);
+    // Run again at once: the records run-1 could not take back still keep this run away.
+    const again = await runPrune({ clients, runId: 'run-2' }, CONFIG, now);
+    // The next run, once those records have lapsed (15 minutes).
+    const second = await runPrune({ clients, runId: 'run-3' }, CONFIG, now.plus({ minutes: 16 }));
     clients.destroy();
 
     // Assess
@@ -120,6 +124,9 @@ describe('an interrupted prune, run again', () => {
     expect(first.result!.counts.failed).toBeGreaterThan(0);
     expect(first.result!.counts.succeeded).toBeLessThan(first.plan.counts.delete);
     expect(first.result!.failed.every((o) => o.errorCode === 'CloudHsmInternalFailureException')).toBe(true);
+    const left = again.result!.skipped.filter((o) => o.reason === 'recorded-by-another-run');
+    for (const o of left) expect(o.detail).toMatch(/prune run run-1 recorded it too/);
+    expect(again.result!.failed).toEqual([]);
     expect(second.exitCode).toBe(0);
     expect(second.result!.failed).toEqual([]);
     expect(states(s)).toEqual(expected);

@@ -45,9 +45,12 @@ describe('executePrune', () => {
     expect(rereads.flatMap((ids) => ids.slice(0, RECHECK_BATCH)).sort()).toEqual(old.map((b) => b.id).sort());
     // Every delete is preceded by this run's record on the backup.
     const tagged = hsm.calls(TagResourceCommand);
-    expect(tagged.map((i) => i.ResourceId)).toEqual(deleted);
-    expect(tagged[0]!.TagList).toEqual([{ Key: 'cloudhsm-ops:deleted-by:run-1', Value: plan.now }]);
-    expect(old.every((b) => hsm.tags(b.id)['cloudhsm-ops:deleted-by:run-1'] === plan.now)).toBe(true);
+    expect(tagged.map((i) => i.ResourceId).sort()).toEqual([...deleted].sort());
+    // The record's value is the instant it was written: the plan's time plus the run's elapsed time.
+    const written = (b: BackupInfo) => Date.parse(hsm.tags(b.id)['cloudhsm-ops:deleted-by:run-1'] ?? '');
+    expect(
+      old.every((b) => written(b) >= Date.parse(plan.now) && written(b) < Date.parse(plan.now) + 60_000),
+    ).toBe(true);
     expect(result.counts).toEqual({ succeeded: 120, failed: 0, skipped: 0 });
     expect(result.succeeded[0]).toMatchObject({
       status: 'succeeded',
@@ -156,26 +159,43 @@ describe('executePrune', () => {
     for (const b of old) expect(Object.keys(hsm.tags(b.id))).toEqual(['cloudhsm-ops:deleted-by:run-1']);
   });
 
-  it('does not count a delete whose answer was lost when another prune run recorded and deleted it too', async () => {
-    // Prepare: another run tagged and deleted the backup; this run's own call answered 500.
+  it("counts a delete whose answer was lost as its own though a later run's record lingers there", async () => {
+    // Prepare: after this run's delete, another run recorded the backup (and, seeing this run's
+    // record, stood back: it never deletes); this run's own answer was a 500 after the delete.
     const { old, plan } = planned(1);
     hsm.afterDelete = ({ BackupId }) => {
       const stored = hsm.backups.get(BackupId!)!;
-      stored.TagList = [...(stored.TagList ?? []), { Key: 'cloudhsm-ops:deleted-by:run-other', Value: 'x' }];
+      stored.TagList = [...(stored.TagList ?? []), { Key: 'cloudhsm-ops:deleted-by:run-0', Value: plan.now }];
       throw Object.assign(new Error('internal'), { name: 'InternalFailure', $metadata: { attempts: 2 } });
     };
     // Act
     const result = await executePrune(hsm.clients(), plan, { runId: 'run-1' });
-    // Assess: the other run reports it; this run claims nothing but keeps its record (outcome unknown).
-    expect(result.succeeded).toEqual([]);
+    // Assess
+    expect(result.succeeded).toEqual([
+      expect.objectContaining({ backupId: old[0]!.id, reason: 'already-pending-deletion' }),
+    ]);
+    expect(hsm.calls(DeleteBackupCommand)).toHaveLength(1);
+  });
+
+  it('sends no delete more than 10 minutes after writing its record, and takes the record back', async () => {
+    // Prepare: the monotonic clock jumps 11 minutes between the record and the delete.
+    const { old, plan } = planned(1);
+    let ms = 0;
+    hsm.beforeDescribe = () => {
+      ms += 11 * 60_000;
+    };
+    // Act
+    const result = await executePrune(hsm.clients(), plan, { runId: 'run-1', monotonic: () => ms });
+    // Assess
+    expect(hsm.calls(DeleteBackupCommand)).toEqual([]);
     expect(result.skipped).toEqual([
-      expect.objectContaining({ backupId: old[0]!.id, reason: 'deleted-elsewhere' }),
+      expect.objectContaining({
+        backupId: old[0]!.id,
+        reason: 'deadline',
+        detail: expect.stringMatching(/10 minutes/),
+      }),
     ]);
-    expect(result.restoreCommands).toEqual([]);
-    expect(Object.keys(hsm.tags(old[0]!.id)).sort()).toEqual([
-      'cloudhsm-ops:deleted-by:run-1',
-      'cloudhsm-ops:deleted-by:run-other',
-    ]);
+    expect(hsm.tags(old[0]!.id)).toEqual({});
   });
 
   it('keeps the record when a failed delete cannot be checked: it may have happened', async () => {
@@ -195,6 +215,27 @@ describe('executePrune', () => {
     expect(hsm.state(old[0]!.id)).toBe('PENDING_DELETION');
     expect(result.failed[0]!.detail).toMatch(/outcome unknown/);
     expect(Object.keys(hsm.tags(old[0]!.id))).toEqual(['cloudhsm-ops:deleted-by:run-1']);
+    expect(reads).toBe(1 + 3); // the batch's re-read, then three tries to check the outcome
+  });
+
+  it('checks again when the first look after a failed delete fails, and counts the delete (soak seed 2026)', async () => {
+    // Prepare: the delete applies, its answer is lost; the first check after it fails.
+    const { old, plan } = planned(1);
+    let reads = 0;
+    hsm.afterDelete = () => {
+      throw Object.assign(new Error('internal'), { name: 'InternalFailure', $metadata: { attempts: 2 } });
+    };
+    hsm.beforeDescribe = () => {
+      reads++;
+      if (reads === 2) throw Object.assign(new Error('internal'), { name: 'InternalFailure' });
+    };
+    // Act
+    const result = await executePrune(hsm.clients(), plan, { runId: 'run-1' });
+    // Assess
+    expect(result.succeeded).toEqual([
+      expect.objectContaining({ backupId: old[0]!.id, reason: 'already-pending-deletion' }),
+    ]);
+    expect(result.failed).toEqual([]);
   });
 
   it('removes the record when a failed delete left the backup READY', async () => {

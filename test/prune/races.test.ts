@@ -3,10 +3,12 @@
  * newest backup deleted by hand and another prune run, all while a run is deleting; and the
  * one Run Summary every published run ends with.
  */
-import { DeleteBackupCommand, TagResourceCommand } from '@aws-sdk/client-cloudhsm-v2';
+import { DeleteBackupCommand, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-cloudhsm-v2';
 import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AwsClients } from '../../lib/aws/clients.js';
 import { parsePruneConfig } from '../../lib/config/prune.js';
+import { resultLines } from '../../lib/prune/report.js';
 import { runPrune } from '../../lib/prune/run.js';
 import type { FleetFile } from '../../sandbox/index.js';
 import { idOf } from '../chaos/fleet.js';
@@ -164,6 +166,157 @@ describe('overlapping prune runs', () => {
       expect(new Set(inCommands)).toEqual(mine);
     }
     expect([...a.result!.failed, ...b.result!.failed]).toEqual([]);
+  });
+});
+
+describe('overlapping prune runs on one backup (both answers lost)', () => {
+  const OLDEST = idOf('backup', 510);
+  const record = (runId: string, at = NOW) => ({ [`cloudhsm-ops:deleted-by:${runId}`]: at });
+
+  /** A sandbox whose backups carry `tags`, with DeleteBackup slowed by `latencyMs`. */
+  async function taggedSandbox(tags: Record<string, string>, faults: object[] = []): Promise<TestSandbox> {
+    const base = fleet();
+    const region = base.regions[REGION]!;
+    region.backups = region.backups!.map((b) => ({ ...b, tags }));
+    const started = await startTestSandbox({
+      fleet: base,
+      faults: {
+        rules: [{ service: 'cloudhsm', operation: 'DeleteBackup', latencyMs: 20 }, ...faults],
+      } as never,
+    });
+    open.push(started);
+    return started;
+  }
+
+  const recordsOn = (s: TestSandbox, id: string) => {
+    const backup = s.sandbox.backups(REGION).find((b) => b.BackupId === id);
+    const tags = (backup?.TagList ?? []) as { Key: string }[];
+    return tags.map((t) => t.Key).filter((k) => k.startsWith('cloudhsm-ops:deleted-by:'));
+  };
+
+  it('leaves a backup another live run has recorded to that run when this run is not the lowest id', async () => {
+    // Prepare: run-0's record on every backup, as if run-0 were deleting them right now.
+    const s = await taggedSandbox(record('run-0'));
+    // Act
+    const run = await runPrune(
+      { clients: s.clients, runId: 'run-z', settle: async () => {} },
+      settings(),
+      now,
+    );
+    // Assess
+    expect(run.result!.succeeded).toEqual([]);
+    expect(run.exitCode).toBe(1); // work left undone here: run-0 may have stopped
+    expect(run.result!.skipped.map((o) => o.reason)).toEqual(Array(10).fill('recorded-by-another-run'));
+    expect(run.result!.skipped[0]!.detail).toMatch(/prune run run-0 recorded it too/);
+    expect([...states(s).values()].every((state) => state === 'READY')).toBe(true);
+    expect(recordsOn(s, OLDEST)).toEqual(['cloudhsm-ops:deleted-by:run-0']);
+    expect(resultLines(run.result!)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^10 of the skipped were left to another prune run that recorded them too: this run exits 1/,
+        ),
+      ]),
+    );
+  });
+
+  it('as the lowest id, deletes once the other run has taken its record back during the settle wait', async () => {
+    // Prepare
+    const s = await taggedSandbox(record('run-z'));
+    let settles = 0;
+    const settle = async () => {
+      settles += 1;
+      for (const b of s.sandbox.backups(REGION))
+        await s.clients.cloudHsm(REGION).send(
+          new UntagResourceCommand({
+            ResourceId: String(b.BackupId),
+            TagKeyList: ['cloudhsm-ops:deleted-by:run-z'],
+          }),
+        );
+    };
+    // Act
+    const run = await runPrune({ clients: s.clients, runId: 'run-a', settle }, settings(), now);
+    // Assess
+    expect(settles).toBeGreaterThan(0);
+    expect(run.result!.succeeded).toHaveLength(10);
+    expect(run.exitCode).toBe(0);
+  });
+
+  it('as the lowest id, still leaves it when the other run keeps its record (it may be deleting it)', async () => {
+    // Prepare
+    const s = await taggedSandbox(record('run-z'));
+    // Act
+    const run = await runPrune(
+      { clients: s.clients, runId: 'run-a', settle: async () => {} },
+      settings(),
+      now,
+    );
+    // Assess
+    expect(run.result!.succeeded).toEqual([]);
+    expect(run.result!.skipped.map((o) => o.reason)).toEqual(Array(10).fill('recorded-by-another-run'));
+    expect(recordsOn(s, OLDEST)).toEqual(['cloudhsm-ops:deleted-by:run-z']);
+  });
+
+  it('ignores a record written over 15 minutes ago: a run that stopped before deleting blocks it no longer', async () => {
+    // Prepare: run-0 recorded them 16 minutes ago and never deleted (it acts within 10 minutes).
+    const s = await taggedSandbox(record('run-0', '2026-11-29T11:44:00.000Z'));
+    // Act
+    const run = await runPrune(
+      { clients: s.clients, runId: 'run-z', settle: async () => {} },
+      settings(),
+      now,
+    );
+    // Assess
+    expect(run.result!.succeeded).toHaveLength(10);
+  });
+
+  it('reports each real deletion once, by the run whose DeleteBackup made it (soak seed 2026)', async () => {
+    // Prepare: every DeleteBackup answer is lost; the SDK's second attempt finds PENDING_DELETION.
+    const s = await taggedSandbox({}, [
+      { service: 'cloudhsm', operation: 'DeleteBackup', lostResponseRate: 1 },
+    ]);
+    const madeBy = new Map<string, string>();
+    s.sandbox.setHooks({
+      aroundHandle(call, handle) {
+        const id = (call.params as { BackupId?: string }).BackupId;
+        const before = id ? states(s).get(id) : undefined;
+        const result = handle();
+        if (
+          call.operation === 'DeleteBackup' &&
+          before === 'READY' &&
+          states(s).get(id!) === 'PENDING_DELETION'
+        )
+          madeBy.set(id!, call.path.split('/').filter(Boolean)[0]!);
+        return result;
+      },
+    });
+    const clientsFor = (runId: string) =>
+      new AwsClients({ endpoint: `${s.sandbox.url}/${runId}`, maxAttempts: 2, retryMode: 'standard' });
+    const runs = ['run-a', 'run-b'];
+    const all = runs.map(clientsFor);
+    // Act
+    const results = await Promise.all(
+      runs.map((runId, i) =>
+        runPrune(
+          {
+            clients: all[i]!,
+            runId,
+            settle: (ms: number) => new Promise((r) => setTimeout(r, Math.min(ms, 50))),
+          },
+          settings({ concurrency: '3' }),
+          now,
+        ),
+      ),
+    );
+    for (const c of all) c.destroy();
+    // Assess
+    expect(madeBy.size).toBeGreaterThan(0);
+    const reportedBy = new Map<string, string[]>();
+    for (const [i, run] of results.entries())
+      for (const o of run.result!.succeeded)
+        reportedBy.set(o.backupId, [...(reportedBy.get(o.backupId) ?? []), runs[i]!]);
+    expect(Object.fromEntries(reportedBy)).toEqual(
+      Object.fromEntries([...madeBy].map(([id, runId]) => [id, [runId]])),
+    );
   });
 });
 
