@@ -12,8 +12,11 @@ import {
   copyRetentionMode,
   DEFAULT_EVENT_BUS,
   decimal,
-  envFormOf,
   holdTag,
+  severity,
+} from './fields.js';
+import {
+  envFormOf,
   type PublishingOptions,
   publishFields,
   readSettings,
@@ -21,8 +24,7 @@ import {
   regionsField,
   resolveCopyRetention,
   type SameRegionOption,
-  severity,
-} from './fields.js';
+} from './shared.js';
 import { defineTable, envNamesOf, given, type Input, inputFromEnv, type Names, namesOf } from './table.js';
 
 /** Defaults, chosen so a healthy fleet with a daily backup and an hourly copy job passes. */

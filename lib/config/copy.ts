@@ -5,13 +5,10 @@
 import type { Duration } from 'luxon';
 import { UsageError } from '../errors.js';
 import { checkEnvForm } from './common.js';
+import { bool, clusterIds, DEFAULT_EVENT_BUS, duration } from './fields.js';
 import {
-  bool,
-  clusterIds,
   concurrencyField,
-  DEFAULT_EVENT_BUS,
   dryRunField,
-  duration,
   envFormOf,
   type PublishingOptions,
   publishFields,
@@ -19,7 +16,7 @@ import {
   refuseSameRegion,
   regionsField,
   type SameRegionOption,
-} from './fields.js';
+} from './shared.js';
 import { defineTable, given, type Input, inputFromEnv, type Names, namesOf } from './table.js';
 
 export const DEFAULT_COPY_SINCE = '48h';

@@ -6,8 +6,8 @@
 import type { Duration } from 'luxon';
 import { UsageError } from '../errors.js';
 import { type CutoffLabels, parseAge, parseTimestamp, parseTimeZone } from '../time/cutoff.js';
-import { type CopyRetention, resolveCopyRetention } from './fields.js';
 import type { CutoffRule, PruneConfig, PruneInput, PruneNames, PruneValues } from './prune-table.js';
+import { type CopyRetention, resolveCopyRetention } from './shared.js';
 import { given, type Problems } from './table.js';
 
 /** The start of the shared "which backups?" message (the Lambda words its own). */

@@ -10,20 +10,17 @@ import {
   bool,
   COPY_RETENTION_FALLBACK_DAYS,
   clusterId,
-  concurrencyField,
   copyRetentionDays,
   copyRetentionMode,
   count,
   DEFAULT_CONCURRENCY,
   DEFAULT_EVENT_BUS,
-  dryRunField,
   holdTags,
   instant,
   MAX_CONCURRENCY,
-  publishFields,
-  regionsField,
   text,
 } from './fields.js';
+import { concurrencyField, dryRunField, publishFields, regionsField } from './shared.js';
 import { defineTable, type Input, type Names, namesOf, type Values } from './table.js';
 
 /** How the cutoff is chosen. */

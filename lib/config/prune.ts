@@ -7,7 +7,6 @@
 import { UsageError } from '../errors.js';
 import { parseAge } from '../time/cutoff.js';
 import { checkEnvForm } from './common.js';
-import { envFormOf, type PublishingOptions, readSettings } from './fields.js';
 import {
   atLeastOneDay,
   copyRetentionRules,
@@ -23,6 +22,7 @@ import {
   type PruneInput,
   type PruneNames,
 } from './prune-table.js';
+import { envFormOf, type PublishingOptions, readSettings } from './shared.js';
 import { given, inputFromEnv } from './table.js';
 
 export * from './prune-table.js';

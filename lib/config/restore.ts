@@ -10,16 +10,13 @@ import { parseBackupId } from './common.js';
 import {
   bool,
   clusterId,
-  concurrencyField,
   DEFAULT_CONCURRENCY,
-  dryRunField,
   duration,
   MAX_CONCURRENCY,
-  publishFields,
-  readSettings,
   region,
   splitList,
 } from './fields.js';
+import { concurrencyField, dryRunField, publishFields, readSettings } from './shared.js';
 import { defineTable, given, type Input, type Names, namesOf, withoutEnv } from './table.js';
 
 /** Which backups to restore. */
