@@ -1,7 +1,7 @@
 /**
  * A job's settings, defined once: a table of fields `{name, flag, env, default, parse, doc}`.
  * The CLI's options (cli/settings.ts), the Lambda's environment reader ({@link inputFromEnv}),
- * the names in messages ({@link namesOf}) and the help text ({@link settingsHelp}) are all
+ * the names in messages ({@link namesOf}) and the help lines ({@link fieldHelp}) are all
  * derived from it, so a setting cannot mean one thing as a flag and another as a variable.
  */
 import { UsageError } from '../errors.js';

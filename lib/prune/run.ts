@@ -135,7 +135,7 @@ export async function gatherSourceClusters(
       } catch (error) {
         throw new OperationError(
           `reading the source clusters ${clusterIds.join(', ')} in ${region} (their backup retention ` +
-            `policies, for --copy-retention source) failed: ${describeError(error)}`,
+            `policies, for copy retention "source") failed: ${describeError(error)}`,
           { cause: error },
         );
       }
