@@ -78,6 +78,17 @@ function check(value: string, pattern: RegExp, what: string, example: string): s
   return value;
 }
 
+/**
+ * Exactly `true` or `false`, in every job and front end (a CLI switch gives `true`): `yes`,
+ * `1` or `TRUE` are refused rather than guessed at.
+ */
+export function parseBool(text: string, what: string): boolean {
+  const value = text.trim();
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new UsageError(`${what} must be "true" or "false", got "${text}"`);
+}
+
 /** A well-formed region name that AWS has (see {@link KNOWN_REGIONS}). */
 export function parseRegion(value: string, what = 'region'): string {
   const region = check(value.trim(), PATTERNS.region, what, 'us-east-1');
@@ -267,8 +278,12 @@ export function envFormProblems(env: Record<string, string | undefined>, form: E
         );
       }
     }
-    if (booleans.has(name) && value.trim() !== 'true' && value.trim() !== 'false') {
-      problems.push(`${name} must be "true" or "false", got "${value}"`);
+    if (booleans.has(name)) {
+      try {
+        parseBool(value, name);
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
     }
   }
   return problems;

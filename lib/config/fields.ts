@@ -12,6 +12,7 @@ import {
   EVENT_SOURCE,
   MAX_ATTEMPTS_LIMIT,
   PATTERNS,
+  parseBool,
   parseClusterId,
   parseCount,
   parseDuration,
@@ -39,13 +40,8 @@ export function splitList(text: string): string[] {
     .filter(Boolean);
 }
 
-/** Exactly `true` or `false`, in every job and front end (the CLI's switches give `true`). */
-export function bool(text: string, what: string): boolean {
-  const value = text.trim();
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  throw new UsageError(`${what} must be "true" or "false", got "${text}"`);
-}
+/** Exactly `true` or `false` (see {@link parseBool}). */
+export const bool = parseBool;
 
 /** Trimmed text, checked later against other settings (a cutoff, a confirmation). */
 export const text = (value: string): string => value.trim();
