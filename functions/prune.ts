@@ -7,7 +7,12 @@
  * PENDING_DELETION by then, so nothing is deleted twice).
  */
 import type { Context } from 'aws-lambda';
-import { PRUNE_LAMBDA_REFUSED, PRUNE_LAMBDA_VARIABLES, pruneConfigFromEnv } from '../lib/config/prune.js';
+import {
+  PRUNE_ENV_NAMES,
+  PRUNE_LAMBDA_REFUSED,
+  PRUNE_LAMBDA_VARIABLES,
+  pruneConfigFromEnv,
+} from '../lib/config/prune.js';
 import type { PruneOutcome } from '../lib/prune/execute.js';
 import { deletions } from '../lib/prune/plan.js';
 import { leftToAnotherRun, runPrune } from '../lib/prune/run.js';
@@ -68,6 +73,7 @@ export async function handler(event: ScheduleEvent, context: Context) {
         runId: run.runId,
         shouldStop: run.shouldStop,
         applyCommand: () => `set PRUNE_EXECUTE=true on ${runtime.functionName} (parameter pruneExecute)`,
+        names: PRUNE_ENV_NAMES,
       },
       config,
       run.now,

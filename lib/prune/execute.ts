@@ -14,6 +14,8 @@ import {
   removeTags,
 } from '../aws/cloudhsm.js';
 import { mapSettled } from '../concurrency.js';
+import { DEFAULT_CONCURRENCY } from '../config/fields.js';
+import { PRUNE_SETTING_NAMES, type PruneNames } from '../config/prune-table.js';
 import { describeError, errorCode } from '../errors.js';
 import type { BackupInfo } from '../inventory/types.js';
 import { restoreCommand } from '../restore/command.js';
@@ -94,12 +96,17 @@ export interface ExecuteOptions {
   monotonic?: () => number;
   /** Arguments appended to printed restore commands (`--endpoint URL`). */
   commandArgs?: string[];
+  /** What messages call the settings: the front end's flags or variables (default: the library's words). */
+  names?: OverLimitNames;
   /**
    * Waits `ms` of real time (default: a timer): the lowest-id run of two that recorded one
    * backup waits {@link RECORD_SETTLE_MS} for the other to take its record back.
    */
   settle?: (ms: number) => Promise<void>;
 }
+
+/** The settings a refused plan's message names. */
+export type OverLimitNames = Pick<PruneNames, 'maxDeletions' | 'timestamp' | 'olderThan' | 'clusterId'>;
 
 /**
  * How long (ms) the lowest-id of two runs that recorded the same backup waits before reading it
@@ -110,8 +117,6 @@ export const RECORD_SETTLE_MS = 1000;
 const realSettle = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const monotonicOf = (options: ExecuteOptions) => options.monotonic ?? (() => performance.now());
-
-export const DEFAULT_PRUNE_CONCURRENCY = 6;
 
 const NOT_FOUND = 'CloudHsmResourceNotFoundException';
 const INVALID_REQUEST = 'CloudHsmInvalidRequestException';
@@ -596,12 +601,12 @@ function batchesOf(entries: PlanEntry[], concurrency: number): PlanEntry[][] {
 }
 
 /** How to get past a refused plan. */
-export function overLimitMessage(plan: PrunePlan): string {
+export function overLimitMessage(plan: PrunePlan, names: OverLimitNames = PRUNE_SETTING_NAMES): string {
   const count = deletions(plan).length;
   return (
-    `the plan deletes ${count} backups, more than --max-deletions ${plan.maxDeletions}; nothing was deleted. ` +
-    `Review the dry run, then raise --max-deletions to ${count} or narrow the cutoff ` +
-    '(an earlier --timestamp, a larger --older-than, or one --cluster-id at a time)'
+    `the plan deletes ${count} backups, more than ${names.maxDeletions} ${plan.maxDeletions}; nothing was deleted. ` +
+    `Review the dry run, then raise ${names.maxDeletions} to ${count} or narrow the cutoff ` +
+    `(an earlier ${names.timestamp}, a larger ${names.olderThan}, or one ${names.clusterId} at a time)`
   );
 }
 
@@ -643,16 +648,17 @@ export async function executePrune(
   const commandArgs = options.commandArgs ?? [];
   const planned = deletions(plan);
   if (plan.overLimit) {
-    const message = overLimitMessage(plan);
+    const names = options.names ?? PRUNE_SETTING_NAMES;
+    const message = overLimitMessage(plan, names);
     return summarise(
-      planned.map((e) => outcome(e, 'skipped', 'over-limit', 'plan over --max-deletions')),
+      planned.map((e) => outcome(e, 'skipped', 'over-limit', `plan over ${names.maxDeletions}`)),
       commandArgs,
       message,
     );
   }
   if (planned.length === 0) return summarise([], commandArgs);
 
-  const concurrency = options.concurrency ?? DEFAULT_PRUNE_CONCURRENCY;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const total = planned.length;
   let done = 0;
   const report = (result: PruneOutcome) => {

@@ -9,6 +9,7 @@ import { accountId as lookupAccountId } from '../aws/account.js';
 import type { AwsClients } from '../aws/clients.js';
 import { type CloudHsmClients, listClusters } from '../aws/cloudhsm.js';
 import type { PruneConfig } from '../config/prune.js';
+import { PRUNE_SETTING_NAMES, type PruneNames } from '../config/prune-table.js';
 import { describeError, OperationError, UsageError } from '../errors.js';
 import { describeUndelivered, publishEvents } from '../events/publisher.js';
 import { jobRunSummaryEvent, RUN_SUMMARY_SCHEMA_VERSION } from '../events/summary.js';
@@ -50,6 +51,8 @@ export interface PruneDeps {
   commandArgs?: string[];
   /** The command that would apply a dry run's plan, carried in the plan event. */
   applyCommand?: (plan: PrunePlan) => string;
+  /** What messages call the settings: the CLI's flags, the Lambda's variables (default: the library's words). */
+  names?: PruneNames;
 }
 
 /** What publishing the run's events did. */
@@ -132,7 +135,7 @@ export async function gatherSourceClusters(
       } catch (error) {
         throw new OperationError(
           `reading the source clusters ${clusterIds.join(', ')} in ${region} (their backup retention ` +
-            `policies, for --copy-retention source) failed: ${describeError(error)}`,
+            `policies, for copy retention "source") failed: ${describeError(error)}`,
           { cause: error },
         );
       }
@@ -185,12 +188,12 @@ async function eventContext(deps: PruneDeps, config: PruneConfig, runId: string,
  * A cutoff after `now` makes every backup a candidate: that is what --deleteall is for, so a
  * future timestamp (a typo such as 03/08/68, which reads as 2068) is refused as bad input.
  */
-function refuseFutureCutoff(config: PruneConfig, now: DateTime): void {
+function refuseFutureCutoff(config: PruneConfig, now: DateTime, names: PruneNames): void {
   const cutoff = resolveCutoff(config.cutoff, now);
   if (cutoff && cutoff.utc.toMillis() > now.toMillis()) {
     throw new UsageError(
       `the cutoff ${cutoff.utc.toISO()} is in the future, which would make every backup a candidate; ` +
-        'check --timestamp (MM/DD/YY is month first; 2-digit years 00-68 are 2000-2068), or use --deleteall',
+        `check ${names.timestamp} (MM/DD/YY is month first; 2-digit years 00-68 are 2000-2068)`,
     );
   }
 }
@@ -266,7 +269,8 @@ function runSummary(
  */
 export async function runPrune(deps: PruneDeps, config: PruneConfig, now: DateTime): Promise<PruneRun> {
   const runId = deps.runId ?? newRunId();
-  refuseFutureCutoff(config, now);
+  const names = deps.names ?? PRUNE_SETTING_NAMES;
+  refuseFutureCutoff(config, now, names);
   // Known before anything is deleted: a failed lookup afterwards would lose the deletion report.
   const context = config.publish ? await eventContext(deps, config, runId, now) : undefined;
   let plan: PrunePlan;
@@ -305,6 +309,7 @@ export async function runPrune(deps: PruneDeps, config: PruneConfig, now: DateTi
     settle: deps.settle,
     onProgress: deps.onProgress,
     commandArgs: deps.commandArgs,
+    names,
   });
   const run: PruneRun = {
     runId,

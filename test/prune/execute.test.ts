@@ -319,9 +319,11 @@ describe('executePrune', () => {
     // Assess
     expect(hsm.mock.calls()).toHaveLength(0);
     expect(result.refused).toMatch(
-      /the plan deletes 7 backups, more than --max-deletions 5; nothing was deleted/,
+      /the plan deletes 7 backups, more than max deletions 5; nothing was deleted/,
     );
-    expect(result.refused).toMatch(/raise --max-deletions to 7 or narrow the cutoff/);
+    expect(result.refused).toMatch(
+      /raise max deletions to 7 or narrow the cutoff \(an earlier timestamp, a larger older than, or one cluster id at a time\)/,
+    );
     expect(result.counts).toEqual({ succeeded: 0, failed: 0, skipped: 7 });
     expect(result.skipped.every((o) => o.reason === 'over-limit')).toBe(true);
   });

@@ -164,7 +164,7 @@ describe('runPrune', () => {
     hsm.add(...Array.from({ length: 8 }, (_, i) => backup(100 + i)), backup(1));
     const run = await runPrune(deps(), config({ olderThan: '30d', execute: 'true', maxDeletions: '5' }), NOW);
     expect(run.exitCode).toBe(1);
-    expect(run.result?.refused).toMatch(/raise --max-deletions to 8/);
+    expect(run.result?.refused).toMatch(/raise max deletions to 8/);
     expect(hsm.calls(DeleteBackupCommand)).toHaveLength(0);
   });
 });
