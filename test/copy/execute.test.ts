@@ -5,7 +5,7 @@ import { parseCopyConfig } from '../../lib/config/copy.js';
 import { type CopyDeps, copyRunFailed, runCopy } from '../../lib/copy/execute.js';
 import { COPY_TAGS, formatClaim } from '../../lib/copy/tags.js';
 import type { FeedEvent, FeedTarget } from '../../lib/events/types.js';
-import { FakeCloudHsm, internalFailure } from './fake-cloudhsm.js';
+import { FakeCloudHsm, internalFailure } from '../support/fake-cloudhsm-regions.js';
 
 const NOW = DateTime.fromISO('2026-11-29T12:00:00Z', { zone: 'utc' });
 const SOURCE = 'backup-sourceaaaaa';

@@ -17,8 +17,8 @@ import { AUDIT_ENV, AUDIT_LAMBDA_VARIABLES, auditConfigFromEnv } from '../../lib
 import { COPY_LAMBDA_VARIABLES } from '../../lib/config/copy.js';
 import { PRUNE_LAMBDA_VARIABLES } from '../../lib/config/prune.js';
 import type { UsageError } from '../../lib/errors.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
-import { type Captured, captureOutput, loadHandler } from './harness.js';
+import { type Captured, captureOutput, loadHandler } from '../support/lambda.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 let s: TestSandbox;
 let out: Captured;
