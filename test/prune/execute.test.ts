@@ -10,11 +10,11 @@ import type { BackupInfo } from '../../lib/inventory/types.js';
 import { executePrune, RECHECK_BATCH } from '../../lib/prune/execute.js';
 import { deletions, planPrune } from '../../lib/prune/plan.js';
 import { backup, config, inventory, NOW } from '../support/backups.js';
-import { FakeHsm } from '../support/fake-cloudhsm.js';
+import { FakeCloudHsm } from '../support/fake-cloudhsm.js';
 
-let hsm: FakeHsm;
+let hsm: FakeCloudHsm;
 beforeEach(() => {
-  hsm = new FakeHsm();
+  hsm = new FakeCloudHsm();
 });
 afterEach(() => {
   hsm.restoreMocks();

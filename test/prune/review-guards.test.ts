@@ -7,11 +7,11 @@ import { applyCommand } from '../../lib/prune/report.js';
 import { runPrune } from '../../lib/prune/run.js';
 import { parseRestoreConfig, runRestore } from '../../lib/restore/restore.js';
 import { backup, config, inventory, NOW } from '../support/backups.js';
-import { FakeHsm } from '../support/fake-cloudhsm.js';
+import { FakeCloudHsm } from '../support/fake-cloudhsm.js';
 
-let hsm: FakeHsm;
+let hsm: FakeCloudHsm;
 beforeEach(() => {
-  hsm = new FakeHsm();
+  hsm = new FakeCloudHsm();
 });
 afterEach(() => {
   hsm.restoreMocks();

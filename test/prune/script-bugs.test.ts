@@ -14,11 +14,11 @@ import { planPrune } from '../../lib/prune/plan.js';
 import { runPrune } from '../../lib/prune/run.js';
 import { backup, config, inventory, NOW } from '../support/backups.js';
 import { runCli } from '../support/cli.js';
-import { FakeHsm } from '../support/fake-cloudhsm.js';
+import { FakeCloudHsm } from '../support/fake-cloudhsm.js';
 
-let hsm: FakeHsm;
+let hsm: FakeCloudHsm;
 beforeEach(() => {
-  hsm = new FakeHsm();
+  hsm = new FakeCloudHsm();
 });
 afterEach(() => {
   hsm.restoreMocks();

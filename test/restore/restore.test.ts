@@ -10,11 +10,11 @@ import { recordTagKey } from '../../lib/prune/record.js';
 import { restoredEvents } from '../../lib/restore/events.js';
 import { parseRestoreConfig, runRestore } from '../../lib/restore/restore.js';
 import { backup, CLUSTER_B, NOW } from '../support/backups.js';
-import { FakeHsm } from '../support/fake-cloudhsm.js';
+import { FakeCloudHsm } from '../support/fake-cloudhsm.js';
 
-let hsm: FakeHsm;
+let hsm: FakeCloudHsm;
 beforeEach(() => {
-  hsm = new FakeHsm();
+  hsm = new FakeCloudHsm();
 });
 afterEach(() => {
   hsm.restoreMocks();
