@@ -11,7 +11,7 @@ import { parseCopyConfig } from '../../lib/config/copy.js';
 import { type CopyDeps, copyRunFailed, runCopy } from '../../lib/copy/execute.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { runCli } from '../support/cli.js';
-import { copyFleet, FLEET_NOW } from '../support/copy-fleet.js';
+import { copyFleet, NOW as FLEET_NOW } from '../support/fleet.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const NOW = DateTime.fromISO(FLEET_NOW, { zone: 'utc' });

@@ -11,8 +11,8 @@ import { listBackups } from '../../lib/aws/cloudhsm.js';
 import { duplicateCopies } from '../../lib/copies/duplicates.js';
 import { awsBatch, onPath } from '../conformance/tools.js';
 import { runCli } from '../support/cli.js';
+import { CLUSTER_A, seqId, smallFleet } from '../support/fleet.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
-import { CLUSTER_A, seqId, smallFleet } from '../support/sandbox-fleet.js';
 
 const HAS_AWS_CLI = onPath('the AWS CLI', 'aws');
 /** A plain backup of cluster A (3 days old) with no copy yet. */

@@ -14,7 +14,6 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-cloudhsm-v2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 import {
   CLUSTER_A,
   CLUSTER_B,
@@ -24,7 +23,8 @@ import {
   SUBNETS,
   seqId,
   smallFleet,
-} from '../support/sandbox-fleet.js';
+} from '../support/fleet.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 let t: TestSandbox;
 afterEach(() => t.close());
