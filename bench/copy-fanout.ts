@@ -14,7 +14,7 @@ import { AwsClients } from '../lib/aws/clients.js';
 import { parseCopyConfig } from '../lib/config/copy.js';
 import { type CopyResult, runCopy } from '../lib/copy/execute.js';
 import { startSandbox } from '../sandbox/index.js';
-import { copyFleet, FLEET_NOW } from '../test/copy/fleet.js';
+import { copyFleet, NOW as FLEET_NOW } from '../test/support/fleet.js';
 import { type BenchRow, fixed, printRows, runAlone, seconds } from './common.js';
 
 export const FANOUT_SOURCES = [

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runAudit } from '../../lib/audit/run.js';
 import { parseAuditConfig } from '../../lib/config/audit.js';
 import { demoFleet, rebaseFleet } from '../../sandbox/index.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 let test: TestSandbox | undefined;
 afterEach(async () => {

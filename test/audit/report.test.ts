@@ -4,7 +4,7 @@ import { colorEnabled, renderFindings, reportDocument, summaryLine } from '../..
 import { type AuditReport, auditRunOutcome, evaluateClusters } from '../../lib/audit/run.js';
 import { countFindings } from '../../lib/events/findings.js';
 import type { RegionInventory } from '../../lib/inventory/types.js';
-import { backup, cluster, config, healthyFacts } from '../checks/facts.js';
+import { backup, cluster, config, healthyFacts } from '../support/facts.js';
 
 const NOW = DateTime.fromISO('2026-11-29T12:00:00Z', { zone: 'utc' });
 

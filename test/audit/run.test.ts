@@ -6,7 +6,7 @@ import { auditEvents, auditFailureReasons, runAudit } from '../../lib/audit/run.
 import { AwsClients } from '../../lib/aws/clients.js';
 import { CHECKS } from '../../lib/checks/index.js';
 import { parseAuditConfig } from '../../lib/config/audit.js';
-import { type MockRegion, mockAws } from './mock-aws.js';
+import { type MockRegion, mockAws } from '../support/mock-aws.js';
 
 const NOW = DateTime.fromISO('2026-11-29T12:00:00Z', { zone: 'utc' });
 const hoursAgo = (h: number) => new Date(NOW.toMillis() - h * 3_600_000);

@@ -4,7 +4,7 @@ import { auditEvents, runAudit } from '../../lib/audit/run.js';
 import { CHECKS } from '../../lib/checks/index.js';
 import { parseAuditConfig } from '../../lib/config/audit.js';
 import type { FleetFile } from '../../sandbox/index.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 type FleetBackups = NonNullable<NonNullable<FleetFile['regions'][string]>['backups']>;
 

@@ -4,7 +4,7 @@ import { runAudit } from '../../lib/audit/run.js';
 import { parseAuditConfig } from '../../lib/config/audit.js';
 import type { Finding } from '../../lib/events/findings.js';
 import type { FleetFile } from '../../sandbox/index.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 /**
  * A fleet built to trip the audit (issue 11): a parked cluster, HSMs that do not serve yet,

@@ -11,7 +11,7 @@ import {
   removeTags,
 } from '../../lib/aws/cloudhsm.js';
 import { generateFleet } from '../../sandbox/index.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 

@@ -16,8 +16,8 @@ import { AUDIT_LAMBDA_VARIABLES, auditConfigFromEnv } from '../../lib/config/aud
 import { COPY_LAMBDA_VARIABLES, copyConfigFromEnv } from '../../lib/config/copy.js';
 import { PRUNE_LAMBDA_REFUSED, PRUNE_LAMBDA_VARIABLES, pruneConfigFromEnv } from '../../lib/config/prune.js';
 import { UsageError } from '../../lib/errors.js';
-import { runCli as cli } from '../helpers/cli.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { runCli as cli } from '../support/cli.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const CLUSTER = 'cluster-paymentsprod';
 const BACKUP = 'backup-abcdefghijk';

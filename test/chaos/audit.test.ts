@@ -8,9 +8,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../lib/checks/index.js';
 import type { Sandbox } from '../../sandbox/index.js';
-import { runCli as cli } from '../helpers/cli.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
-import { chaosFaults, chaosFleet, DR, NOW, SOURCES } from './fleet.js';
+import { runCli as cli } from '../support/cli.js';
+import { chaosFaults, chaosFleet, DR, NOW, SOURCES } from '../support/fleet.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 interface AuditDocument {
   runId: string;

@@ -10,8 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseCopyConfig } from '../../lib/config/copy.js';
 import { type CopyLine, type CopyResult, copyRunFailed, runCopy } from '../../lib/copy/execute.js';
 import type { Sandbox } from '../../sandbox/index.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
-import { chaosFaults, chaosFleet, copyCandidates, DR, liveCopies, NOW, SOURCES } from './fleet.js';
+import { chaosFaults, chaosFleet, copyCandidates, DR, liveCopies, NOW, SOURCES } from '../support/fleet.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const DRS = [DR, 'eu-central-1'];
 const CLAIM_TTL_MS = 10 * 60_000;

@@ -10,9 +10,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../lib/checks/index.js';
 import { parseCopyConfig } from '../../lib/config/copy.js';
 import { copyRunFailed, runCopy } from '../../lib/copy/execute.js';
-import { runCli as cli } from '../helpers/cli.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
-import { chaosFleet, DR, NOW, SOURCES } from './fleet.js';
+import { runCli as cli } from '../support/cli.js';
+import { chaosFleet, DR, NOW, SOURCES } from '../support/fleet.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 /** Five clusters, one finding per check each. */
 const FINDINGS = 5 * CHECKS.length;

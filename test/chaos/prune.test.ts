@@ -4,9 +4,18 @@
  * lists, never a guarded backup, and its exit code and messages say what it did not manage.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli as cli } from '../helpers/cli.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
-import { changes, chaosFaults, chaosFleet, DR, NOW, pruneExpectation, SOURCES, states } from './fleet.js';
+import { runCli as cli } from '../support/cli.js';
+import {
+  changes,
+  chaosFaults,
+  chaosFleet,
+  DR,
+  NOW,
+  pruneExpectation,
+  SOURCES,
+  states,
+} from '../support/fleet.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const REGIONS = [...SOURCES, DR];
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { azSpread } from '../../lib/checks/az-spread.js';
 import type { HsmInfo } from '../../lib/inventory/types.js';
-import { cluster, healthyFacts, subnetsFor } from './facts.js';
+import { cluster, healthyFacts, subnetsFor } from '../support/facts.js';
 
 const hsm = (letter: string, zone: string, state = 'ACTIVE'): HsmInfo => ({
   id: `hsm-${letter.repeat(11)}`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backupFreshness } from '../../lib/checks/backup-freshness.js';
-import { backup, cluster, config, copy, daysAgo, healthyFacts, hoursAgo, NOW } from './facts.js';
+import { backup, cluster, config, copy, daysAgo, healthyFacts, hoursAgo, NOW } from '../support/facts.js';
 
 const withNewest = (createdAt: Date, extra = {}) =>
   healthyFacts({

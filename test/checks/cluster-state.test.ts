@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clusterState } from '../../lib/checks/cluster-state.js';
-import { cluster, daysAgo, healthyFacts, hoursAgo } from './facts.js';
+import { cluster, daysAgo, healthyFacts, hoursAgo } from '../support/facts.js';
 
 describe('cluster-state', () => {
   it('passes an ACTIVE cluster', () => {

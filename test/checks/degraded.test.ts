@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { degraded } from '../../lib/checks/degraded.js';
-import { cluster, healthyFacts } from './facts.js';
+import { cluster, healthyFacts } from '../support/facts.js';
 
 describe('degraded', () => {
   it('passes an ACTIVE cluster with ACTIVE HSMs', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { drCopies } from '../../lib/checks/dr-copies.js';
-import { backup, cluster, config, copy, daysAgo, healthyFacts, hoursAgo } from './facts.js';
+import { backup, cluster, config, copy, daysAgo, healthyFacts, hoursAgo } from '../support/facts.js';
 
 const twoDr = { ...config, drRegions: ['us-east-1', 'us-west-2', 'eu-west-1'] };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { duplicateDrCopies } from '../../lib/checks/duplicate-dr-copies.js';
 import { CHECKS } from '../../lib/checks/index.js';
-import { config, copy, healthyFacts, hoursAgo } from './facts.js';
+import { config, copy, healthyFacts, hoursAgo } from '../support/facts.js';
 
 const HOLD = config.holdTag;
 

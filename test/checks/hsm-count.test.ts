@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hsmCount } from '../../lib/checks/hsm-count.js';
-import { backup, cluster, daysAgo, healthyFacts } from './facts.js';
+import { backup, cluster, daysAgo, healthyFacts } from '../support/facts.js';
 
 describe('hsm-count', () => {
   it('passes an ACTIVE cluster with two HSMs', () => {

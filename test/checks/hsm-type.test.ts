@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hsmType } from '../../lib/checks/hsm-type.js';
-import { cluster, healthyFacts } from './facts.js';
+import { cluster, healthyFacts } from '../support/facts.js';
 
 describe('hsm-type', () => {
   it('passes hsm2m.medium', () => {

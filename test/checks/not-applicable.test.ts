@@ -7,7 +7,7 @@ import { isNotApplicable, notApplicable } from '../../lib/checks/common.js';
 import { CHECKS } from '../../lib/checks/index.js';
 import type { CheckFacts } from '../../lib/checks/types.js';
 import { buildFinding, countFindings } from '../../lib/events/findings.js';
-import { cluster, config, healthyFacts, NOW } from './facts.js';
+import { cluster, config, healthyFacts, NOW } from '../support/facts.js';
 
 const remediation = {
   text: 'nothing to do',

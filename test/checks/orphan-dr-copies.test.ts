@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type LineageFacts, orphanDrCopies } from '../../lib/checks/orphan-dr-copies.js';
-import { CLUSTER_ID, config, copy, daysAgo, NOW } from './facts.js';
+import { CLUSTER_ID, config, copy, daysAgo, NOW } from '../support/facts.js';
 
 const facts = (overrides: Partial<LineageFacts> = {}): LineageFacts => ({
   lineage: CLUSTER_ID,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../lib/checks/index.js';
 import { SEVERITIES } from '../../lib/config/common.js';
-import { healthyFacts } from './facts.js';
+import { healthyFacts } from '../support/facts.js';
 
 describe('the check registry', () => {
   it('has unique, stable-looking ids and a valid default severity for every check', () => {

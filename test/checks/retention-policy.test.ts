@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { retentionPolicy } from '../../lib/checks/retention-policy.js';
-import { cluster, healthyFacts } from './facts.js';
+import { cluster, healthyFacts } from '../support/facts.js';
 
 describe('retention-policy', () => {
   it('passes a cluster with a managed retention policy', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCidr, publicPart } from '../../lib/checks/cidr.js';
 import { clientPortsOpenedBy, sgExposure } from '../../lib/checks/sg-exposure.js';
 import type { IngressRule } from '../../lib/inventory/types.js';
-import { cluster, healthyFacts, securityGroup } from './facts.js';
+import { cluster, healthyFacts, securityGroup } from '../support/facts.js';
 
 const rule = (r: Partial<IngressRule>): IngressRule => ({
   protocol: 'tcp',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sgSelfRule } from '../../lib/checks/sg-self-rule.js';
 import type { SecurityGroupInfo } from '../../lib/inventory/types.js';
-import { cluster, healthyFacts, SG_ID, securityGroup } from './facts.js';
+import { cluster, healthyFacts, SG_ID, securityGroup } from '../support/facts.js';
 
 const withoutSelfRule = (group: SecurityGroupInfo): SecurityGroupInfo => ({
   ...group,

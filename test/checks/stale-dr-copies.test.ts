@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { staleDrCopies } from '../../lib/checks/stale-dr-copies.js';
-import { cluster, config, copy, daysAgo, healthyFacts, NOW } from './facts.js';
+import { cluster, config, copy, daysAgo, healthyFacts, NOW } from '../support/facts.js';
 
 const RETENTION_MS = config.copyRetentionDays * 86_400_000;
 

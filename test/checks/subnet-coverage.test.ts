@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { subnetCoverage } from '../../lib/checks/subnet-coverage.js';
-import { cluster, healthyFacts, subnetsFor, zones } from './facts.js';
+import { cluster, healthyFacts, subnetsFor, zones } from '../support/facts.js';
 
 describe('subnet-coverage', () => {
   it('passes subnets in every available zone', () => {

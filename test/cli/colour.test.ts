@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_NOW } from '../../sandbox/fleets/demo.js';
-import { buildCliBundle, type CliBundle } from '../helpers/cli-process.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { buildCliBundle, type CliBundle } from '../support/cli-process.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const ESCAPE = String.fromCharCode(27);
 

@@ -3,7 +3,7 @@
  * (`{"error": {...}, "exitCode": N}`), and stderr carries only logs.
  */
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli } from '../support/cli.js';
 
 /** The one JSON document stdout must hold. */
 function documentOf(stdout: string): Record<string, unknown> {
@@ -66,7 +66,7 @@ describe('--json on error', () => {
 describe('--json on success', () => {
   it('inventory --json: the JSON document on stdout and no human report on stderr', async () => {
     // Prepare
-    const { startTestSandbox } = await import('../helpers/sandbox.js');
+    const { startTestSandbox } = await import('../support/sandbox.js');
     const test = await startTestSandbox({ fleet: 'demo' });
     try {
       // Act

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/index.js';
-import { CLUSTER_A, seqId, smallFleet } from '../sandbox/fleets.js';
+import { CLUSTER_A, seqId, smallFleet } from '../support/fleet.js';
 import { awsBatch, onPath, type Run, run } from './tools.js';
 
 const HAS_AWS_CLI = onPath('the AWS CLI', 'aws');

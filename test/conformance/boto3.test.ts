@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/index.js';
-import { seqId, smallFleet } from '../sandbox/fleets.js';
+import { seqId, smallFleet } from '../support/fleet.js';
 import { available, run } from './tools.js';
 
 const HAS_BOTO3 = available('python3 with boto3', 'python3', ['-c', 'import boto3']);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { duplicateCopies } from '../../lib/copies/duplicates.js';
-import { copy, hoursAgo } from '../checks/facts.js';
+import { copy, hoursAgo } from '../support/facts.js';
 
 const HOLD = 'cloudhsm-ops:hold';
 

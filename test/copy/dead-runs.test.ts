@@ -10,9 +10,9 @@ import type { AwsClients } from '../../lib/aws/clients.js';
 import { parseCopyConfig } from '../../lib/config/copy.js';
 import { type CopyDeps, copyRunFailed, runCopy } from '../../lib/copy/execute.js';
 import type { Sandbox } from '../../sandbox/index.js';
-import { runCli } from '../helpers/cli.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
-import { copyFleet, FLEET_NOW } from './fleet.js';
+import { runCli } from '../support/cli.js';
+import { copyFleet, NOW as FLEET_NOW } from '../support/fleet.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const NOW = DateTime.fromISO(FLEET_NOW, { zone: 'utc' });
 const SOURCE = 'us-east-1';

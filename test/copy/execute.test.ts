@@ -5,7 +5,7 @@ import { parseCopyConfig } from '../../lib/config/copy.js';
 import { type CopyDeps, copyRunFailed, runCopy } from '../../lib/copy/execute.js';
 import { COPY_TAGS, formatClaim } from '../../lib/copy/tags.js';
 import type { FeedEvent, FeedTarget } from '../../lib/events/types.js';
-import { FakeCloudHsm, internalFailure } from './fake-cloudhsm.js';
+import { FakeCloudHsm, internalFailure } from '../support/fake-cloudhsm.js';
 
 const NOW = DateTime.fromISO('2026-11-29T12:00:00Z', { zone: 'utc' });
 const SOURCE = 'backup-sourceaaaaa';
@@ -40,7 +40,7 @@ beforeEach(() => {
   fake = new FakeCloudHsm();
   clients = new AwsClients({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
   virtualNow = NOW.toMillis();
-  fake.add('us-east-1', {
+  fake.put('us-east-1', {
     BackupId: SOURCE,
     ClusterId: CLUSTER,
     TagList: [
@@ -51,7 +51,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  fake.restore();
+  fake.restoreMocks();
   clients.destroy();
 });
 
@@ -61,7 +61,7 @@ describe('runCopy against a mocked CloudHSM', () => {
     const result = await runCopy(deps(), config(), NOW);
 
     // Assess
-    expect(fake.calls.map((c) => `${c.operation}@${c.region}`)).toEqual([
+    expect(fake.log.map((c) => `${c.operation}@${c.region}`)).toEqual([
       'DescribeBackups@us-east-1',
       'DescribeBackups@us-west-2',
       // The claim: staked from the listing's tags (just read), confirmed by id after the settle
@@ -72,9 +72,9 @@ describe('runCopy against a mocked CloudHSM', () => {
       'UntagResource@us-east-1',
       'DescribeBackups@us-west-2',
     ]);
-    expect(fake.calls[0]?.input).toMatchObject({ SortAscending: false, MaxResults: 50 });
-    expect(fake.calls[1]?.input).toMatchObject({ Filters: { sourceBackupIds: [SOURCE] } });
-    expect(fake.calls[3]?.input).toMatchObject({ Filters: { backupIds: [SOURCE] } });
+    expect(fake.log[0]?.input).toMatchObject({ SortAscending: false, MaxResults: 50 });
+    expect(fake.log[1]?.input).toMatchObject({ Filters: { sourceBackupIds: [SOURCE] } });
+    expect(fake.log[3]?.input).toMatchObject({ Filters: { backupIds: [SOURCE] } });
     expect(fake.callsOf('TagResource')[0]?.input).toEqual({
       ResourceId: SOURCE,
       TagList: [{ Key: COPY_TAGS.claim, Value: 'run=run-1 until=2026-11-29T12:03:00Z' }],
@@ -119,13 +119,13 @@ describe('runCopy against a mocked CloudHSM', () => {
   it('copies nothing the second time', async () => {
     // Prepare
     await runCopy(deps(), config(), NOW);
-    fake.calls.length = 0;
+    fake.log.length = 0;
 
     // Act
     const result = await runCopy(deps({ runId: 'run-2' }), config(), NOW);
 
     // Assess
-    expect(fake.calls.map((c) => c.operation)).toEqual(['DescribeBackups', 'DescribeBackups']);
+    expect(fake.log.map((c) => c.operation)).toEqual(['DescribeBackups', 'DescribeBackups']);
     expect(result.alreadyPresent).toHaveLength(1);
     expect(result.copied).toHaveLength(0);
     expect(fake.copiesOf('us-west-2', SOURCE)).toHaveLength(1);
@@ -155,7 +155,7 @@ describe('runCopy against a mocked CloudHSM', () => {
     const result = await runCopy(deps(), config(), NOW);
 
     // Assess
-    const sequence = fake.calls.map((c) => c.operation).slice(4);
+    const sequence = fake.log.map((c) => c.operation).slice(4);
     expect(sequence).toEqual([
       'CopyBackupToRegion',
       'DescribeBackups',
@@ -202,7 +202,7 @@ describe('runCopy against a mocked CloudHSM', () => {
     // Assess
     expect(fake.callsOf('CopyBackupToRegion')).toHaveLength(1);
     // After the refusal: one look at the source (still READY, so a real failure), then the release.
-    expect(fake.calls.map((c) => c.operation).slice(5)).toEqual(['DescribeBackups', 'UntagResource']);
+    expect(fake.log.map((c) => c.operation).slice(5)).toEqual(['DescribeBackups', 'UntagResource']);
     expect(result.failed[0]).toMatchObject({ reason: 'CloudHsmInvalidRequestException', attempts: 1 });
   });
 
@@ -211,7 +211,7 @@ describe('runCopy against a mocked CloudHSM', () => {
     fake.copyFaults = ['reject'];
     fake.beforeCall = (call) => {
       if (call.operation === 'CopyBackupToRegion')
-        fake.backups.get('us-east-1')![0]!.BackupState = 'PENDING_DELETION';
+        fake.inRegion('us-east-1')[0]!.BackupState = 'PENDING_DELETION';
     };
 
     // Act
@@ -231,14 +231,14 @@ describe('runCopy against a mocked CloudHSM', () => {
 
   it('reads every page of the destination lookup', async () => {
     // Prepare: three sources already copied; the fake answers one backup per page.
-    fake.add('us-east-1', { BackupId: SOURCE_B, ClusterId: CLUSTER });
-    fake.add('us-east-1', { BackupId: 'backup-sourceccccc', ClusterId: CLUSTER });
+    fake.put('us-east-1', { BackupId: SOURCE_B, ClusterId: CLUSTER });
+    fake.put('us-east-1', { BackupId: 'backup-sourceccccc', ClusterId: CLUSTER });
     for (const [id, copy] of [
       [SOURCE, 'backup-copyaaaaaaa'],
       [SOURCE_B, 'backup-copybbbbbbb'],
       ['backup-sourceccccc', 'backup-copyccccccc'],
     ] as const) {
-      fake.add('us-west-2', {
+      fake.put('us-west-2', {
         BackupId: copy,
         SourceBackup: id,
         SourceRegion: 'us-east-1',
@@ -251,7 +251,7 @@ describe('runCopy against a mocked CloudHSM', () => {
     const result = await runCopy(deps(), config(), NOW);
 
     // Assess
-    const lookups = fake.calls.filter((c) => c.region === 'us-west-2');
+    const lookups = fake.log.filter((c) => c.region === 'us-west-2');
     expect(lookups.map((c) => c.input.NextToken)).toEqual([undefined, '1', '2']);
     expect(result.alreadyPresent.map((l) => l.destinationBackupId).sort()).toEqual([
       'backup-copyaaaaaaa',
@@ -263,7 +263,7 @@ describe('runCopy against a mocked CloudHSM', () => {
 
   it('defers a backup while another run holds an unexpired claim, naming the holder, and fails', async () => {
     // Prepare
-    const [source] = fake.backups.get('us-east-1')!;
+    const [source] = fake.inRegion('us-east-1');
     source!.TagList!.push({
       Key: COPY_TAGS.claim,
       Value: formatClaim({ runId: 'other', until: new Date(NOW.toMillis() + 60_000) }),
@@ -288,7 +288,7 @@ describe('runCopy against a mocked CloudHSM', () => {
 
   it('takes over a claim that has expired', async () => {
     // Prepare
-    const [source] = fake.backups.get('us-east-1')!;
+    const [source] = fake.inRegion('us-east-1');
     source!.TagList!.push({
       Key: COPY_TAGS.claim,
       Value: formatClaim({ runId: 'crashed', until: new Date(NOW.toMillis() - 1) }),
@@ -307,7 +307,7 @@ describe('runCopy against a mocked CloudHSM', () => {
     fake.beforeCall = (call) => {
       const confirm = (call.input.Filters as { backupIds?: string[] } | undefined)?.backupIds;
       if (call.operation === 'DescribeBackups' && call.region === 'us-east-1' && confirm) {
-        const [source] = fake.backups.get('us-east-1')!;
+        const [source] = fake.inRegion('us-east-1');
         source!.TagList = source!.TagList!.map((t) =>
           t.Key === COPY_TAGS.claim
             ? { ...t, Value: formatClaim({ runId: 'rival', until: new Date(NOW.toMillis() + 60_000) }) }
@@ -336,7 +336,7 @@ describe('runCopy against a mocked CloudHSM', () => {
     const result = await runCopy(deps({ monotonic }), config(), NOW);
 
     // Assess
-    const claimCalls = fake.calls.map((c) => `${c.operation}@${c.region}`).slice(2, 5);
+    const claimCalls = fake.log.map((c) => `${c.operation}@${c.region}`).slice(2, 5);
     expect(claimCalls).toEqual(['ListTags@us-east-1', 'TagResource@us-east-1', 'DescribeBackups@us-east-1']);
     expect(result.copied).toHaveLength(1);
   });
@@ -362,7 +362,7 @@ describe('runCopy against a mocked CloudHSM', () => {
     const monotonic = () => (tick += 15);
     fake.beforeCall = (call) => {
       if (call.operation === 'TagResource') {
-        fake.add('us-west-2', {
+        fake.put('us-west-2', {
           BackupId: 'backup-otherrunnnnn',
           SourceBackup: SOURCE,
           SourceRegion: 'us-east-1',
@@ -382,7 +382,7 @@ describe('runCopy against a mocked CloudHSM', () => {
 
   it('keeps going when one region fails', async () => {
     // Prepare
-    fake.add('eu-central-1', { BackupId: SOURCE_B, ClusterId: 'cluster-bcdefghijkl' });
+    fake.put('eu-central-1', { BackupId: SOURCE_B, ClusterId: 'cluster-bcdefghijkl' });
     fake.broken.set('DescribeBackups@eu-west-1', internalFailure);
 
     // Act
@@ -431,7 +431,7 @@ describe('runCopy against a mocked CloudHSM', () => {
     const result = await runCopy(deps(), config({ dryRun: 'true' }), NOW);
 
     // Assess
-    expect(fake.calls.map((c) => c.operation)).toEqual(['DescribeBackups', 'DescribeBackups']);
+    expect(fake.log.map((c) => c.operation)).toEqual(['DescribeBackups', 'DescribeBackups']);
     expect(result.planned).toEqual([
       expect.objectContaining({ sourceBackupId: SOURCE, destinationRegion: 'us-west-2' }),
     ]);
@@ -451,7 +451,7 @@ describe('runCopy against a mocked CloudHSM', () => {
 
   it('carries at most 50 tags, ours first', async () => {
     // Prepare
-    const [source] = fake.backups.get('us-east-1')!;
+    const [source] = fake.inRegion('us-east-1');
     source!.TagList = Array.from({ length: 50 }, (_, i) => ({
       Key: `k${String(i).padStart(2, '0')}`,
       Value: 'v',
@@ -507,7 +507,7 @@ describe('runCopy against a mocked CloudHSM', () => {
     // Prepare: another run's copy appears right after ours.
     fake.beforeCall = (call) => {
       if (call.operation === 'UntagResource') {
-        fake.add('us-west-2', {
+        fake.put('us-west-2', {
           BackupId: 'backup-aaaaaaaaaaa',
           SourceBackup: SOURCE,
           SourceRegion: 'us-east-1',
@@ -529,7 +529,7 @@ describe('runCopy against a mocked CloudHSM', () => {
 
   it('publishes one event per copy and reports what was not delivered', async () => {
     // Prepare
-    fake.add('us-east-1', { BackupId: SOURCE_B, ClusterId: CLUSTER });
+    fake.put('us-east-1', { BackupId: SOURCE_B, ClusterId: CLUSTER });
     const sent: { events: FeedEvent[]; target: FeedTarget }[] = [];
     const publish = async (events: FeedEvent[], target: FeedTarget) => {
       sent.push({ events, target });

@@ -5,9 +5,9 @@ import { copyBackupToRegion, singleAttemptClients } from '../../lib/aws/cloudhsm
 import { parseCopyConfig } from '../../lib/config/copy.js';
 import { type CopyDeps, runCopy } from '../../lib/copy/execute.js';
 import type { Sandbox } from '../../sandbox/index.js';
-import { runCli } from '../helpers/cli.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
-import { copyFleet, FLEET_NOW } from './fleet.js';
+import { runCli } from '../support/cli.js';
+import { copyFleet, NOW as FLEET_NOW } from '../support/fleet.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const NOW = DateTime.fromISO(FLEET_NOW, { zone: 'utc' });
 const SOURCES = ['us-east-1', 'eu-central-1'];

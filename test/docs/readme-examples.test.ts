@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_NOW } from '../../sandbox/fleets/demo.js';
-import { runCli } from '../helpers/cli.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { runCli } from '../support/cli.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { arns, cloudHsmArn, partitionOf } from '../../lib/events/types.js';
 import { planEvents } from '../../lib/prune/events.js';
 import type { PrunePlan } from '../../lib/prune/plan.js';
-import { runCli } from '../helpers/cli.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { runCli } from '../support/cli.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 describe('ARNs', () => {
   it.each([

@@ -8,7 +8,7 @@ import {
   runSummaryEvent,
 } from '../../lib/events/findings.js';
 import { entrySize } from '../../lib/events/publisher.js';
-import { cluster, healthyFacts, NOW } from '../checks/facts.js';
+import { cluster, healthyFacts, NOW } from '../support/facts.js';
 
 const context = { account: '111122223333', cluster: cluster(), runId: 'run-1', now: NOW };
 

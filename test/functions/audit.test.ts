@@ -6,7 +6,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditSummary } from '../../functions/audit.js';
 import { SEVERITIES } from '../../lib/config/common.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import {
   type Captured,
   captureOutput,
@@ -14,7 +13,8 @@ import {
   loadHandler,
   metricTotal,
   scheduledEvent,
-} from './harness.js';
+} from '../support/lambda.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 let s: TestSandbox;
 let out: Captured;

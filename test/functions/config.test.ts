@@ -9,8 +9,8 @@ import { planningTime } from '../../functions/shared/event.js';
 import { createRuntime } from '../../functions/shared/runtime.js';
 import { AUDIT_ENV, auditConfigFromEnv } from '../../lib/config/audit.js';
 import type { UsageError } from '../../lib/errors.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
-import { type Captured, captureOutput, loadHandler } from './harness.js';
+import { type Captured, captureOutput, loadHandler } from '../support/lambda.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 let s: TestSandbox;
 let out: Captured;

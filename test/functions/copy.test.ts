@@ -7,7 +7,6 @@ import { TagResourceCommand } from '@aws-sdk/client-cloudhsm-v2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CopySummary } from '../../functions/copy.js';
 import { COPY_TAGS, formatClaim } from '../../lib/copy/tags.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import {
   type Captured,
   captureOutput,
@@ -15,7 +14,8 @@ import {
   loadHandler,
   metricTotal,
   scheduledEvent,
-} from './harness.js';
+} from '../support/lambda.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 let s: TestSandbox;
 let out: Captured;

@@ -7,8 +7,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { actionOf, grantedActions, JOB_GRANTS, REPORT_GRANTS } from '../../functions/shared/permissions.js';
 import type { Job } from '../../functions/shared/runtime.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
-import { type Captured, captureOutput, lambdaContext, loadHandler, scheduledEvent } from './harness.js';
+import {
+  type Captured,
+  captureOutput,
+  lambdaContext,
+  loadHandler,
+  scheduledEvent,
+} from '../support/lambda.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 let s: TestSandbox;
 let out: Captured;

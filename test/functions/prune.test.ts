@@ -4,7 +4,6 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PruneSummary } from '../../functions/prune.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import {
   type Captured,
   captureOutput,
@@ -12,7 +11,8 @@ import {
   loadHandler,
   metricTotal,
   scheduledEvent,
-} from './harness.js';
+} from '../support/lambda.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const DR = 'us-west-2';
 let s: TestSandbox;

@@ -9,8 +9,8 @@ import { AwsClients } from '../../lib/aws/clients.js';
 import { parseCopyConfig } from '../../lib/config/copy.js';
 import { type CopyDeps, copyRunFailed, DEFAULT_COPY_TUNING, runCopy } from '../../lib/copy/execute.js';
 import type { Sandbox } from '../../sandbox/index.js';
-import { chaosFleet, DR, liveCopies, NOW, SOURCES } from '../chaos/fleet.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { chaosFleet, DR, liveCopies, NOW, SOURCES } from '../support/fleet.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const DRS = [DR, 'eu-central-1'];
 const CONFIG = parseCopyConfig({ regions: SOURCES.join(','), drRegions: DRS.join(','), concurrency: '2' });

@@ -9,8 +9,8 @@ import { AwsClients } from '../../lib/aws/clients.js';
 import { parsePruneConfig } from '../../lib/config/prune.js';
 import { runPrune } from '../../lib/prune/run.js';
 import { restoreBackups } from '../../lib/restore/restore.js';
-import { chaosFleet, DR, NOW, SOURCES, states } from '../chaos/fleet.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { chaosFleet, DR, NOW, SOURCES, states } from '../support/fleet.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const CONFIG = parsePruneConfig({
   regions: [...SOURCES, DR].join(','),

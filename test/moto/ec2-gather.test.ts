@@ -9,7 +9,7 @@ import { AwsClients } from '../../lib/aws/clients.js';
 import { sgExposure } from '../../lib/checks/sg-exposure.js';
 import { subnetCoverage } from '../../lib/checks/subnet-coverage.js';
 import { listSecurityGroups, listSubnets, listZones } from '../../lib/inventory/gather.js';
-import { cluster, healthyFacts } from '../checks/facts.js';
+import { cluster, healthyFacts } from '../support/facts.js';
 import { type Moto, motoAvailable, startMoto } from './moto.js';
 
 /**

@@ -13,7 +13,7 @@ import {
 import { publishEvents } from '../../lib/events/publisher.js';
 import { jobRunSummaryEvent } from '../../lib/events/summary.js';
 import type { FeedEvent } from '../../lib/events/types.js';
-import { cluster, config, healthyFacts, NOW } from '../checks/facts.js';
+import { cluster, config, healthyFacts, NOW } from '../support/facts.js';
 import { type Moto, motoAvailable, runPython, startMoto } from './moto.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));

@@ -3,8 +3,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_NOW } from '../../sandbox/index.js';
-import { runCli } from '../helpers/cli.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { runCli } from '../support/cli.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 let s: TestSandbox;
 beforeAll(async () => {

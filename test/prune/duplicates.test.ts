@@ -3,7 +3,7 @@ import { duplicateCopies } from '../../lib/copies/duplicates.js';
 import type { BackupInfo, ClusterInfo } from '../../lib/inventory/types.js';
 import { type PrunePlan, planPrune } from '../../lib/prune/plan.js';
 import { cutoffLines, planSummary } from '../../lib/prune/report.js';
-import { backup, backupId, CLUSTER_A, CLUSTER_B, config, inventory, NOW } from './fixtures.js';
+import { backup, backupId, CLUSTER_A, CLUSTER_B, config, inventory, NOW } from '../support/backups.js';
 
 const DR = 'us-west-2';
 

@@ -9,12 +9,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BackupInfo } from '../../lib/inventory/types.js';
 import { executePrune, RECHECK_BATCH } from '../../lib/prune/execute.js';
 import { deletions, planPrune } from '../../lib/prune/plan.js';
-import { FakeHsm } from './fake-hsm.js';
-import { backup, config, inventory, NOW } from './fixtures.js';
+import { backup, config, inventory, NOW } from '../support/backups.js';
+import { FakeCloudHsm } from '../support/fake-cloudhsm.js';
 
-let hsm: FakeHsm;
+let hsm: FakeCloudHsm;
 beforeEach(() => {
-  hsm = new FakeHsm();
+  hsm = new FakeCloudHsm();
 });
 afterEach(() => {
   hsm.restoreMocks();

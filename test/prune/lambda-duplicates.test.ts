@@ -11,8 +11,8 @@ import {
   lambdaContext,
   loadHandler,
   scheduledEvent,
-} from '../functions/harness.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+} from '../support/lambda.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const DR = 'us-west-2';
 let s: TestSandbox;

@@ -4,7 +4,7 @@ import { type PruneConfig, parsePruneConfig } from '../../lib/config/prune.js';
 import { duplicateCopies } from '../../lib/copies/duplicates.js';
 import { type BackupInfo, isCopy, lineageOf, type RegionInventory } from '../../lib/inventory/types.js';
 import { planPrune, resolveCutoff } from '../../lib/prune/plan.js';
-import { backupId, NOW } from './fixtures.js';
+import { backupId, NOW } from '../support/backups.js';
 
 const REGIONS = ['us-east-1', 'eu-west-1'] as const;
 const CLUSTERS = ['cluster-aaaaaaaaaaa', 'cluster-bbbbbbbbbbb', 'cluster-ccccccccccc'] as const;

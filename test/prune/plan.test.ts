@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deletions, type PrunePlan, planPrune } from '../../lib/prune/plan.js';
-import { backup, CLUSTER_A, CLUSTER_B, config, inventory, NOW } from './fixtures.js';
+import { backup, CLUSTER_A, CLUSTER_B, config, inventory, NOW } from '../support/backups.js';
 
 const decisionOf = (plan: PrunePlan, id: string) => {
   const entry = plan.entries.find((e) => e.backupId === id);

@@ -11,8 +11,8 @@ import { parsePruneConfig } from '../../lib/config/prune.js';
 import { resultLines } from '../../lib/prune/report.js';
 import { runPrune } from '../../lib/prune/run.js';
 import type { FleetFile } from '../../sandbox/index.js';
-import { idOf } from '../chaos/fleet.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { idOf } from '../support/fleet.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const NOW = '2026-11-29T12:00:00Z';
 const REGION = 'us-east-1';

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { planPrune } from '../../lib/prune/plan.js';
 import { planLines, ROWS_PER_DECISION } from '../../lib/prune/report.js';
-import { backup, CLUSTER_A, CLUSTER_B, config, inventory, NOW } from './fixtures.js';
+import { backup, CLUSTER_A, CLUSTER_B, config, inventory, NOW } from '../support/backups.js';
 
 const plain = { paint: (_: unknown, text: string) => text, include: () => true };
 

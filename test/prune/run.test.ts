@@ -5,12 +5,12 @@ import type { FeedEvent, FeedTarget, PublishResult } from '../../lib/events/type
 import { PLAN_EVENT_MAX_LISTED, planEvents } from '../../lib/prune/events.js';
 import { planPrune } from '../../lib/prune/plan.js';
 import { type PruneDeps, runPrune } from '../../lib/prune/run.js';
-import { FakeHsm } from './fake-hsm.js';
-import { backup, CLUSTER_A, config, inventory, NOW } from './fixtures.js';
+import { backup, CLUSTER_A, config, inventory, NOW } from '../support/backups.js';
+import { FakeCloudHsm } from '../support/fake-cloudhsm.js';
 
-let hsm: FakeHsm;
+let hsm: FakeCloudHsm;
 beforeEach(() => {
-  hsm = new FakeHsm();
+  hsm = new FakeCloudHsm();
 });
 afterEach(() => {
   hsm.restoreMocks();

@@ -9,7 +9,7 @@ import { deletions } from '../../lib/prune/plan.js';
 import { runPrune } from '../../lib/prune/run.js';
 import { parseRestoreConfig, runRestore } from '../../lib/restore/restore.js';
 import { generateFleet } from '../../sandbox/index.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const REGIONS = 'us-east-1,us-west-2';
 let open: TestSandbox[] = [];

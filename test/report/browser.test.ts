@@ -12,8 +12,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetReport } from '../../lib/report/model.js';
 import { DEMO_NOW } from '../../sandbox/fleets/demo.js';
-import { runCli } from '../helpers/cli.js';
-import { startTestSandbox } from '../helpers/sandbox.js';
+import { runCli } from '../support/cli.js';
+import { startTestSandbox } from '../support/sandbox.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const OUTPUT = join(ROOT, 'test-output', 'report');

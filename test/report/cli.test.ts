@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../lib/events/findings.js';
 import type { FleetReport } from '../../lib/report/model.js';
 import { DEMO_NOW } from '../../sandbox/fleets/demo.js';
-import { runCli } from '../helpers/cli.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { runCli } from '../support/cli.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const REGIONS = ['--region', 'us-east-1,eu-west-1', '--dr-region', 'us-west-2'];
 

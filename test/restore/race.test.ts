@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../lib/aws/clients.js';
 import { parseRestoreConfig, runRestore } from '../../lib/restore/restore.js';
 import type { FleetFile } from '../../sandbox/index.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const NOW = '2026-11-29T12:00:00Z';
 const ID = 'backup-raceaaaaaaa';

@@ -10,12 +10,12 @@ import { UsageError } from '../../lib/errors.js';
 import { recordTagKey } from '../../lib/prune/record.js';
 import { restoredEvents } from '../../lib/restore/events.js';
 import { parseRestoreConfig, runRestore } from '../../lib/restore/restore.js';
-import { FakeHsm } from '../prune/fake-hsm.js';
-import { backup, CLUSTER_B, NOW } from '../prune/fixtures.js';
+import { backup, CLUSTER_B, NOW } from '../support/backups.js';
+import { FakeCloudHsm } from '../support/fake-cloudhsm.js';
 
-let hsm: FakeHsm;
+let hsm: FakeCloudHsm;
 beforeEach(() => {
-  hsm = new FakeHsm();
+  hsm = new FakeCloudHsm();
 });
 afterEach(() => {
   hsm.restoreMocks();

@@ -6,8 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_NOW } from '../../sandbox/index.js';
-import { runCli } from '../helpers/cli.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { runCli } from '../support/cli.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const REGION = 'us-west-2';
 let s: TestSandbox;

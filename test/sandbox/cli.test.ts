@@ -6,7 +6,7 @@ import { DescribeClustersCommand } from '@aws-sdk/client-cloudhsm-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../lib/aws/clients.js';
 import { startSandbox } from '../../sandbox/index.js';
-import { buildCliBundle, type CliBundle } from '../helpers/cli-process.js';
+import { buildCliBundle, type CliBundle } from '../support/cli-process.js';
 
 let bundle: CliBundle;
 beforeAll(async () => {

@@ -12,8 +12,8 @@ import {
   RestoreBackupCommand,
 } from '@aws-sdk/client-cloudhsm-v2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
-import { CLUSTER_A, CLUSTER_B, DAY_MS, NOW_MS, seqId, smallFleet } from './fleets.js';
+import { CLUSTER_A, CLUSTER_B, DAY_MS, NOW_MS, seqId, smallFleet } from '../support/fleet.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const EAST = 'us-east-1';
 const WEST = 'us-west-2';

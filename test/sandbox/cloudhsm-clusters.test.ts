@@ -14,8 +14,17 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-cloudhsm-v2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
-import { CLUSTER_A, CLUSTER_B, manyClustersFleet, NOW_MS, SG, SUBNETS, seqId, smallFleet } from './fleets.js';
+import {
+  CLUSTER_A,
+  CLUSTER_B,
+  manyClustersFleet,
+  NOW_MS,
+  SG,
+  SUBNETS,
+  seqId,
+  smallFleet,
+} from '../support/fleet.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 let t: TestSandbox;
 afterEach(() => t.close());

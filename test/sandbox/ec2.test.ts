@@ -6,8 +6,8 @@ import {
   paginateDescribeSubnets,
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
-import { SG, SUBNETS, smallFleet } from './fleets.js';
+import { SG, SUBNETS, smallFleet } from '../support/fleet.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 let t: TestSandbox;
 let ec2: EC2Client;

@@ -10,8 +10,8 @@ import { DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FaultConfig } from '../../sandbox/index.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
-import { seqId, smallFleet } from './fleets.js';
+import { seqId, smallFleet } from '../support/fleet.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 let t: TestSandbox | undefined;
 afterEach(async () => {

@@ -9,8 +9,8 @@ import {
   parseFleet,
   startSandbox,
 } from '../../sandbox/index.js';
-import { startTestSandbox } from '../helpers/sandbox.js';
-import { smallFleet } from './fleets.js';
+import { smallFleet } from '../support/fleet.js';
+import { startTestSandbox } from '../support/sandbox.js';
 
 /** The example from docs/architecture.md §4.4, verbatim. */
 const DESIGN_EXAMPLE = {

@@ -11,8 +11,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { DescribeClustersCommand } from '@aws-sdk/client-cloudhsm-v2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../lib/aws/clients.js';
-import { type Captured, captureOutput, lambdaContext, loadHandler } from '../functions/harness.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli } from '../support/cli.js';
+import { type Captured, captureOutput, lambdaContext, loadHandler } from '../support/lambda.js';
 
 /** A loopback TCP listener that accepts every connection and never writes a byte. */
 interface HungListener {

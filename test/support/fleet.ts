@@ -1,6 +1,8 @@
 /**
- * The fleet the fault-tolerance tests share, and the facts they check against it, computed
- * from the sandbox's raw records (not from lib/) so a planner bug cannot hide itself.
+ * The sandbox fleets tests share (chaos, interrupted runs, copy, the sandbox's own tests,
+ * conformance), all at NOW, and the facts the fault-tolerance tests check against the chaos
+ * fleet, computed from the sandbox's raw records (not from lib/) so a planner bug cannot hide
+ * itself.
  */
 import type { FaultConfig, FleetFile, Sandbox } from '../../sandbox/index.js';
 
@@ -9,7 +11,7 @@ export const SOURCES = ['us-east-1', 'eu-west-1'];
 export const DR = 'us-west-2';
 export const HOLD_TAG = 'cloudhsm-ops:hold';
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
+export const DAY_MS = 24 * HOUR;
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
 
 /** A valid id (`prefix-` + 11 letters), distinct for each `n`. */
@@ -83,7 +85,7 @@ export function chaosFleet(): FleetFile {
       subnets: home.subnets!.map((s) => s.id),
       securityGroup: home.securityGroups![0]!.id,
       backupRetentionDays: 90,
-      createdAt: new Date(nowMs - 900 * DAY).toISOString(),
+      createdAt: new Date(nowMs - 900 * DAY_MS).toISOString(),
       hsms: [
         { id: idOf('hsm', spec.n * 10), zone: home.zones![0] as string },
         { id: idOf('hsm', spec.n * 10 + 1), zone: home.zones![1] as string },
@@ -93,7 +95,7 @@ export function chaosFleet(): FleetFile {
       const backup = {
         id: idOf('backup', next++),
         cluster,
-        createdAt: new Date(nowMs - ageDays * DAY - HOUR).toISOString(),
+        createdAt: new Date(nowMs - ageDays * DAY_MS - HOUR).toISOString(),
         ...extra,
       };
       home.backups!.push(backup);
@@ -106,7 +108,7 @@ export function chaosFleet(): FleetFile {
       if (oldest === 0) add(ageDays, { neverExpires: true });
       else if (oldest === 1) add(ageDays, { tags: { [HOLD_TAG]: 'legal' } });
       else if (oldest === 2)
-        add(ageDays, { state: 'PENDING_DELETION', deleteAt: new Date(nowMs + 2 * DAY).toISOString() });
+        add(ageDays, { state: 'PENDING_DELETION', deleteAt: new Date(nowMs + 2 * DAY_MS).toISOString() });
       else add(ageDays, { tags: { env: 'prod' } });
     }
   }
@@ -222,4 +224,197 @@ export function liveCopies(sandbox: Sandbox, region: string): Map<string, number
     counts.set(source, (counts.get(source) ?? 0) + 1);
   }
   return counts;
+}
+
+// Copy fleets: source regions with recent backups, empty DR regions.
+
+function copyRegion(
+  name: string,
+  index: number,
+  backups: NonNullable<FleetFile['regions'][string]['backups']>,
+  cluster?: string,
+) {
+  const subnet = `subnet-0a${String(index).padStart(2, '0')}11aa`;
+  const group = `sg-0a${String(index).padStart(2, '0')}11aa`;
+  return {
+    zones: [`${name}a`],
+    subnets: [{ id: subnet, zone: `${name}a`, vpc: `vpc-0a${index}` }],
+    securityGroups: [{ id: group, ingress: [] }],
+    clusters: cluster
+      ? [{ id: cluster, subnets: [subnet], securityGroup: group, tags: { env: 'prod' }, hsms: [] }]
+      : [],
+    backups,
+  };
+}
+
+export interface CopyFleetOptions {
+  sourceRegions: string[];
+  drRegions: string[];
+  /** READY backups within the last 48 h, per source region. */
+  recentPerRegion: number;
+  /** Also add, per source region, one old backup, one CREATE_IN_PROGRESS and one incoming copy. */
+  extras?: boolean;
+}
+
+/** Source regions with one cluster each and recent backups; DR regions start empty. */
+export function copyFleet(options: CopyFleetOptions): FleetFile {
+  const nowMs = Date.parse(NOW);
+  const regions: FleetFile['regions'] = {};
+  let n = 1000;
+  options.sourceRegions.forEach((name, index) => {
+    const cluster = idOf('cluster', index + 1);
+    const backups: NonNullable<FleetFile['regions'][string]['backups']> = [];
+    for (let i = 0; i < options.recentPerRegion; i++) {
+      backups.push({
+        id: idOf('backup', n++),
+        cluster,
+        createdAt: new Date(nowMs - (i * 8 + 1) * HOUR).toISOString(),
+        tags: { env: 'prod', team: 'payments' },
+      });
+    }
+    if (options.extras) {
+      backups.push(
+        { id: idOf('backup', n++), cluster, createdAt: new Date(nowMs - 100 * HOUR).toISOString() },
+        {
+          id: idOf('backup', n++),
+          cluster,
+          createdAt: new Date(nowMs - HOUR / 2).toISOString(),
+          state: 'CREATE_IN_PROGRESS',
+        },
+        {
+          id: idOf('backup', n++),
+          cluster,
+          createdAt: new Date(nowMs - 2 * HOUR).toISOString(),
+          sourceRegion: 'ap-south-1',
+          sourceBackup: 'backup-zzzzzzzzzzz',
+          sourceCluster: 'cluster-zzzzzzzzzzz',
+          copiedAt: new Date(nowMs - HOUR).toISOString(),
+        },
+      );
+    }
+    regions[name] = copyRegion(name, index, backups, cluster);
+  });
+  options.drRegions.forEach((name, index) => {
+    regions[name] = copyRegion(name, 50 + index, []);
+  });
+  return { account: '111122223333', now: NOW, regions };
+}
+
+// Small fleets for the sandbox's own tests and the conformance runs (base-32 ids).
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** A readable id in AWS's pattern: `seqId('backup', 3)` → `backup-aaaaaaaaaad`. */
+export function seqId(prefix: 'backup' | 'cluster' | 'hsm', n: number): string {
+  let digits = '';
+  let rest = n;
+  for (let i = 0; i < 11; i++) {
+    digits = BASE32[rest % 32] + digits;
+    rest = Math.floor(rest / 32);
+  }
+  return `${prefix}-${digits}`;
+}
+
+export const NOW_MS = Date.parse(NOW);
+export const CLUSTER_A = 'cluster-primaryaaaaa';
+export const CLUSTER_B = 'cluster-primarybbbbb';
+export const SUBNETS = ['subnet-0a000000000000001', 'subnet-0a000000000000002', 'subnet-0a000000000000003'];
+export const SG = 'sg-0a000000000000001';
+
+export const daysAgo = (days: number) => new Date(NOW_MS - days * DAY_MS).toISOString();
+
+/**
+ * us-east-1: two clusters; A has `backupsA` daily READY backups (newest 1 day old, except
+ * backup 0, which is NeverExpires, and backup 1, tagged), B has two; plus one PENDING_DELETION
+ * and one CREATE_IN_PROGRESS backup. us-west-2: zones and two DR copies of A's backups.
+ */
+export function smallFleet(backupsA = 60): FleetFile {
+  const a = Array.from({ length: backupsA }, (_, i) => ({
+    id: seqId('backup', i),
+    cluster: CLUSTER_A,
+    createdAt: daysAgo(i + 1),
+    ...(i === 0 ? { neverExpires: true } : {}),
+    ...(i === 1 ? { tags: { env: 'prod', 'cloudhsm-ops:hold': 'yes' } } : {}),
+  }));
+  return {
+    account: '111122223333',
+    now: NOW,
+    regions: {
+      'us-east-1': {
+        zones: ['us-east-1a', 'us-east-1b', { name: 'us-east-1c', id: 'use1-az6', state: 'impaired' }],
+        subnets: SUBNETS.map((id, i) => ({ id, zone: `us-east-1${'abc'[i]}`, vpc: 'vpc-0a00000000000001' })),
+        securityGroups: [
+          {
+            id: SG,
+            ingress: [
+              { protocol: 'tcp', from: 2223, to: 2225, cidr: '10.0.0.0/16' },
+              { protocol: '-1', ipv6Cidr: '::/0' },
+            ],
+          },
+        ],
+        clusters: [
+          {
+            id: CLUSTER_A,
+            subnets: SUBNETS,
+            securityGroup: SG,
+            backupRetentionDays: 90,
+            tags: { env: 'prod' },
+            hsms: [
+              { id: seqId('hsm', 1), zone: 'us-east-1a' },
+              { id: seqId('hsm', 2), zone: 'us-east-1b' },
+            ],
+          },
+          { id: CLUSTER_B, subnets: SUBNETS.slice(0, 2), securityGroup: SG, state: 'DEGRADED' },
+        ],
+        backups: [
+          ...a,
+          { id: seqId('backup', 1000), cluster: CLUSTER_B, createdAt: daysAgo(3) },
+          {
+            id: seqId('backup', 1001),
+            cluster: CLUSTER_B,
+            createdAt: daysAgo(200),
+            state: 'PENDING_DELETION',
+          },
+          {
+            id: seqId('backup', 1002),
+            cluster: CLUSTER_B,
+            createdAt: daysAgo(0.1),
+            state: 'CREATE_IN_PROGRESS',
+          },
+        ],
+      },
+      'us-west-2': {
+        zones: ['us-west-2a', 'us-west-2b'],
+        backups: [2, 120].map((d, i) => ({
+          id: seqId('backup', 2000 + i),
+          createdAt: daysAgo(d),
+          sourceRegion: 'us-east-1',
+          sourceBackup: seqId('backup', d - 1),
+          sourceCluster: CLUSTER_A,
+          copiedAt: daysAgo(d - 0.05),
+        })),
+      },
+    },
+  };
+}
+
+/** A region with `count` clusters (for DescribeClusters paging). */
+export function manyClustersFleet(count: number): FleetFile {
+  return {
+    account: '111122223333',
+    now: NOW,
+    regions: {
+      'eu-west-1': {
+        zones: ['eu-west-1a'],
+        subnets: [{ id: 'subnet-0e000000000000001', zone: 'eu-west-1a', vpc: 'vpc-0e00000000000001' }],
+        securityGroups: [{ id: 'sg-0e000000000000001', ingress: [] }],
+        clusters: Array.from({ length: count }, (_, i) => ({
+          id: seqId('cluster', i),
+          subnets: ['subnet-0e000000000000001'],
+          securityGroup: 'sg-0e000000000000001',
+          createdAt: daysAgo(count - i),
+        })),
+      },
+    },
+  };
 }

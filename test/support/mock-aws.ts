@@ -1,10 +1,4 @@
-import {
-  type Backup,
-  CloudHSMV2Client,
-  type Cluster,
-  DescribeBackupsCommand,
-  DescribeClustersCommand,
-} from '@aws-sdk/client-cloudhsm-v2';
+import type { Backup, Cluster } from '@aws-sdk/client-cloudhsm-v2';
 import {
   DescribeAvailabilityZonesCommand,
   DescribeSecurityGroupsCommand,
@@ -16,6 +10,7 @@ import {
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { FakeCloudHsm } from './fake-cloudhsm.js';
 
 /** What one mocked region holds, in SDK shapes. */
 export interface MockRegion {
@@ -37,45 +32,45 @@ async function regionOf(getClient: () => unknown): Promise<string> {
   return client.config.region();
 }
 
+const unrecognized = (region: string) =>
+  Object.assign(new Error(`unexpected region ${region}`), { name: 'UnrecognizedClientException' });
+
 /**
- * Mocks CloudHSM, EC2, STS and EventBridge for every client instance, answering per
- * region from `regions`. Returns the mocks and a record of in-flight gathering.
+ * Mocks CloudHSM (the shared in-memory fake), EC2, STS and EventBridge for every client
+ * instance, answering per region from `regions`. Returns the mocks and a record of in-flight
+ * cluster gathering (each DescribeClusters takes `delayMs`).
  */
 export function mockAws(regions: Record<string, MockRegion>, options: { delayMs?: number } = {}) {
-  const hsm = mockClient(CloudHSMV2Client);
+  const fake = new FakeCloudHsm();
+  const hsm = fake.mock;
   const ec2 = mockClient(EC2Client);
   const sts = mockClient(STSClient);
   const events = mockClient(EventBridgeClient);
-  const tracker = { inFlight: 0, maxInFlight: 0 };
-  const delay = () => new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 0));
+  for (const [region, data] of Object.entries(regions)) {
+    fake.clusters.set(region, data.clusters ?? []);
+    for (const backup of data.backups ?? []) fake.put(region, backup as Backup & { BackupId: string });
+    const fail = data.fail;
+    if (fail)
+      for (const op of ['DescribeClusters', 'DescribeBackups'])
+        fake.broken.set(`${op}@${region}`, () => fail);
+  }
+  fake.beforeCall = (call) => {
+    if (!regions[call.region]) throw unrecognized(call.region);
+  };
+  fake.latencyMs.set('DescribeClusters', options.delayMs ?? 0);
+  const tracker = {
+    get maxInFlight() {
+      return fake.peakInFlight.get('DescribeClusters') ?? 0;
+    },
+  };
 
   const regionData = async (getClient: () => unknown) => {
     const region = await regionOf(getClient);
     const data = regions[region];
-    if (!data)
-      throw Object.assign(new Error(`unexpected region ${region}`), { name: 'UnrecognizedClientException' });
+    if (!data) throw unrecognized(region);
     return data;
   };
 
-  hsm.on(DescribeClustersCommand).callsFake(async (_input, getClient) => {
-    const pending = regionData(getClient);
-    pending.catch(() => undefined); // awaited below; keeps an early rejection from being "unhandled"
-    tracker.inFlight++;
-    tracker.maxInFlight = Math.max(tracker.maxInFlight, tracker.inFlight);
-    try {
-      await delay();
-      const data = await pending;
-      if (data.fail) throw data.fail;
-      return { Clusters: data.clusters ?? [] };
-    } finally {
-      tracker.inFlight--;
-    }
-  });
-  hsm.on(DescribeBackupsCommand).callsFake(async (_input, getClient) => {
-    const data = await regionData(getClient);
-    if (data.fail) throw data.fail;
-    return { Backups: data.backups ?? [] };
-  });
   ec2.on(DescribeAvailabilityZonesCommand).callsFake(async (_input, getClient) => {
     const data = await regionData(getClient);
     return {

@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listBackups } from '../../lib/aws/cloudhsm.js';
 import { duplicateCopies } from '../../lib/copies/duplicates.js';
 import { awsBatch, onPath } from '../conformance/tools.js';
-import { runCli } from '../helpers/cli.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
-import { CLUSTER_A, seqId, smallFleet } from '../sandbox/fleets.js';
+import { runCli } from '../support/cli.js';
+import { CLUSTER_A, seqId, smallFleet } from '../support/fleet.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const HAS_AWS_CLI = onPath('the AWS CLI', 'aws');
 /** A plain backup of cluster A (3 days old) with no copy yet. */

@@ -12,9 +12,9 @@ import { ConfigurationError, endpointFromEnv } from '../../functions/shared/conf
 import { AwsClients } from '../../lib/aws/clients.js';
 import { checkEndpointTransport } from '../../lib/config/common.js';
 import { UsageError } from '../../lib/errors.js';
-import { type Captured, captureOutput, loadHandler } from '../functions/harness.js';
-import { runCli } from '../helpers/cli.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { runCli } from '../support/cli.js';
+import { type Captured, captureOutput, loadHandler } from '../support/lambda.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const REAL_KEY = 'AKIAREALKEYDONOTSEND';
 

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuditReport, runAudit } from '../../lib/audit/run.js';
 import { parseAuditConfig } from '../../lib/config/audit.js';
 import { awsBatch, onPath } from '../conformance/tools.js';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
-import { CLUSTER_A, seqId, smallFleet } from '../sandbox/fleets.js';
+import { CLUSTER_A, seqId, smallFleet } from '../support/fleet.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const HAS_AWS_CLI = onPath('the AWS CLI', 'aws');
 /** A plain backup of cluster A (3 days old) with no copy yet. */

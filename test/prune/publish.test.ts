@@ -7,12 +7,12 @@ import { planPrune } from '../../lib/prune/plan.js';
 import { applyCommand } from '../../lib/prune/report.js';
 import { runPrune } from '../../lib/prune/run.js';
 import { parseRestoreConfig, runRestore } from '../../lib/restore/restore.js';
-import { FakeHsm } from './fake-hsm.js';
-import { backup, config, inventory, NOW } from './fixtures.js';
+import { backup, config, inventory, NOW } from '../support/backups.js';
+import { FakeCloudHsm } from '../support/fake-cloudhsm.js';
 
-let hsm: FakeHsm;
+let hsm: FakeCloudHsm;
 beforeEach(() => {
-  hsm = new FakeHsm();
+  hsm = new FakeCloudHsm();
 });
 afterEach(() => {
   hsm.restoreMocks();

@@ -12,13 +12,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OperationError } from '../../lib/errors.js';
 import { planPrune } from '../../lib/prune/plan.js';
 import { runPrune } from '../../lib/prune/run.js';
-import { runCli } from '../helpers/cli.js';
-import { FakeHsm } from './fake-hsm.js';
-import { backup, config, inventory, NOW } from './fixtures.js';
+import { backup, config, inventory, NOW } from '../support/backups.js';
+import { runCli } from '../support/cli.js';
+import { FakeCloudHsm } from '../support/fake-cloudhsm.js';
 
-let hsm: FakeHsm;
+let hsm: FakeCloudHsm;
 beforeEach(() => {
-  hsm = new FakeHsm();
+  hsm = new FakeCloudHsm();
 });
 afterEach(() => {
   hsm.restoreMocks();
