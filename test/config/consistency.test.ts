@@ -9,7 +9,7 @@ import { parseCopyConfig } from '../../lib/config/copy.js';
 import { parsePruneConfig } from '../../lib/config/prune.js';
 import { UsageError } from '../../lib/errors.js';
 import { parseRestoreConfig } from '../../lib/restore/restore.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli } from '../support/cli.js';
 
 const BACKUP = 'backup-abcdefghijk';
 

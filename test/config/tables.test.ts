@@ -11,7 +11,7 @@ import { COPY_LAMBDA_VARIABLES, COPY_SETTINGS } from '../../lib/config/copy.js';
 import { PRUNE_LAMBDA_VARIABLES, PRUNE_SETTINGS } from '../../lib/config/prune.js';
 import { RESTORE_SETTINGS } from '../../lib/config/restore.js';
 import type { Table } from '../../lib/config/table.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli } from '../support/cli.js';
 
 const TABLES: Record<string, Table> = {
   prune: PRUNE_SETTINGS,
