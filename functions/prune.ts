@@ -8,6 +8,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { PRUNE_LAMBDA_REFUSED, PRUNE_LAMBDA_VARIABLES, pruneConfigFromEnv } from '../lib/config/prune.js';
+import { runFailures } from '../lib/jobs/run.js';
 import type { PruneOutcome } from '../lib/prune/execute.js';
 import { deletions } from '../lib/prune/plan.js';
 import { runPrune } from '../lib/prune/run.js';
@@ -95,10 +96,6 @@ export async function handler(event: ScheduleEvent, context: Context) {
     run.count(METRIC.backupsLeftForNextRun, left.length);
     run.count(METRIC.eventsPublished, result.events?.published ?? 0);
     run.count(METRIC.eventsLost, result.events?.lostCount ?? 0);
-    const failures: string[] = [];
-    if (outcome?.refused) failures.push(outcome.refused);
-    if (outcome?.failed.length) failures.push(`${outcome.failed.length} deletion(s) failed`);
-    failures.push(...(result.events?.lost ?? []));
     return {
       summary: {
         mode: result.mode,
@@ -113,7 +110,7 @@ export async function handler(event: ScheduleEvent, context: Context) {
         restoreCommands: outcome?.restoreCommands ?? [],
         eventsPublished: result.events?.published ?? 0,
       },
-      failures,
+      failures: runFailures(result),
     };
   });
 }

@@ -7,7 +7,6 @@ import {
   type CommonOptions,
   clientsFrom,
   collect,
-  EXIT,
   examples,
   nowFrom,
   type Output,
@@ -207,7 +206,7 @@ async function runPruneCommand(options: PruneOptions, out: Output): Promise<numb
     if (run.events && run.events.lost.length === 0 && !out.json && config.publish) {
       out.say(`published ${run.events.published} event(s) to ${config.eventBus}`);
     }
-    return run.exitCode === 0 ? EXIT.OK : EXIT.FAILED;
+    return run.exitCode;
   } finally {
     bar?.stop();
     clients.destroy();

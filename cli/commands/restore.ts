@@ -5,7 +5,6 @@ import {
   type CommonOptions,
   clientsFrom,
   collect,
-  EXIT,
   examples,
   nowFrom,
   type Output,
@@ -79,7 +78,7 @@ async function runRestoreCommand(options: RestoreOptions, out: Output): Promise<
       out.warn(`error: ${run.result.failed.length} backup(s) could not be restored`);
     }
     for (const lost of run.events?.lost ?? []) out.warn(`error: ${lost}`);
-    return run.exitCode === 0 ? EXIT.OK : EXIT.FAILED;
+    return run.exitCode;
   } finally {
     clients.destroy();
   }

@@ -9,10 +9,8 @@
  * the next prune would otherwise plan the backup again.
  */
 import { RestoreBackupCommand, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-cloudhsm-v2';
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DateTime, Duration } from 'luxon';
 import * as z from 'zod';
-import { accountId as lookupAccountId } from '../aws/account.js';
 import type { AwsClients } from '../aws/clients.js';
 import { mapSettled } from '../concurrency.js';
 import {
@@ -25,22 +23,16 @@ import {
   parseDuration,
   parseRegion,
 } from '../config/common.js';
-import { describeError, errorCode, OperationError, UsageError } from '../errors.js';
-import { describeUndelivered, publishEvents } from '../events/publisher.js';
+import { describeError, errorCode, UsageError } from '../errors.js';
 import { jobRunSummaryEvent, RUN_SUMMARY_SCHEMA_VERSION } from '../events/summary.js';
-import {
-  DEFAULT_EVENT_SOURCE,
-  type FeedEvent,
-  type FeedTarget,
-  type PublishOptions,
-} from '../events/types.js';
+import { DEFAULT_EVENT_SOURCE, type FeedEvent, type FeedTarget } from '../events/types.js';
 import { listBackups } from '../inventory/gather.js';
 import type { BackupInfo } from '../inventory/types.js';
 import { lineageOf } from '../inventory/types.js';
+import { exitCodeOf, type JobRun, type PublishDeps, publishRun } from '../jobs/run.js';
 import { attemptsOf } from '../prune/gate.js';
 import { type CloudHsmClients, describeBackupsById } from '../prune/lookup.js';
 import { RUN_ID_PATTERN, recordedRuns, recordTagKey } from '../prune/record.js';
-import type { PublishFn, PublishReport } from '../prune/run.js';
 import type { RunCounts } from '../run.js';
 import { newRunId } from '../run.js';
 import { restoredEvents } from './events.js';
@@ -548,60 +540,35 @@ export function nextPruneNote(hold: boolean): string {
         `restore with --hold (or tag them ${RESTORE_HOLD_TAG}) to keep them`;
 }
 
-export interface RestoreDeps {
+export interface RestoreDeps extends PublishDeps {
   clients: CloudHsmClients & Partial<Pick<AwsClients, 'eventBridge' | 'sts'>>;
   runId?: string;
-  accountId?: () => Promise<string>;
-  publish?: PublishFn;
-  publishOptions?: PublishOptions;
 }
 
-export interface RestoreRun {
-  runId: string;
+export interface RestoreRun extends JobRun {
   region: string;
   dryRun: boolean;
   result: RestoreResult;
   /** What the next prune does with what was restored (held or not). */
   nextPrune: string;
-  events?: PublishReport;
-  exitCode: 0 | 1;
 }
 
-async function publishRestored(
-  deps: RestoreDeps,
-  config: RestoreConfig,
-  run: RestoreRun,
-  now: DateTime,
-): Promise<PublishReport> {
+/** Publishes one `CloudHSM Backup Restored` per restored backup, then the run summary. */
+function publishRestored(deps: RestoreDeps, config: RestoreConfig, run: RestoreRun, now: DateTime) {
   const target: FeedTarget = { busName: config.eventBus, source: config.eventSource, region: config.region };
-  const report: PublishReport = { published: 0, calls: 0, lost: [], lostCount: 0 };
-  let events: FeedEvent[] = [];
-  try {
-    const account = deps.accountId
-      ? await deps.accountId()
-      : await lookupAccountId(deps.clients as AwsClients, config.region);
-    const context = { runId: run.runId, account, time: now.toJSDate() };
-    events = [
-      ...restoredEvents(run.result.succeeded, context, nextPruneNote(config.hold)),
+  return publishRun(
+    deps,
+    target,
+    (account) => [
+      ...restoredEvents(
+        run.result.succeeded,
+        { runId: run.runId, account, time: now.toJSDate() },
+        nextPruneNote(config.hold),
+      ),
       runSummaryEvent(config, run, account, now),
-    ];
-    if (!deps.clients.eventBridge) throw new OperationError('no EventBridge client was given');
-    const client: EventBridgeClient = deps.clients.eventBridge(config.region);
-    const outcome = await (deps.publish ?? publishEvents)(client, events, target, deps.publishOptions);
-    report.published = outcome.published;
-    report.calls = outcome.calls;
-    if (outcome.failed.length > 0) {
-      report.lost.push(describeUndelivered(outcome.failed, target, outcome.failed.length));
-      report.lostCount = outcome.failed.length;
-    }
-  } catch (error) {
-    report.lostCount = events.length || run.result.succeeded.length + 1;
-    report.lost.push(
-      `${report.lostCount} restore event(s) were NOT delivered to EventBridge bus ` +
-        `"${target.busName}" in ${target.region}: ${describeError(error)}`,
-    );
-  }
-  return report;
+    ],
+    { expected: run.result.succeeded.length + 1 },
+  );
 }
 
 /** The restore run's one `CloudHSM Run Summary`. */
@@ -643,18 +610,21 @@ export async function runRestore(
 ): Promise<RestoreRun> {
   const runId = deps.runId ?? newRunId();
   const result = await restoreBackups(deps.clients, config, now, runId);
+  const failures =
+    result.failed.length > 0 ? [`${result.failed.length} backup(s) could not be restored`] : [];
   const run: RestoreRun = {
     runId,
     region: config.region,
     dryRun: config.dryRun,
     result,
     nextPrune: nextPruneNote(config.hold),
-    exitCode: result.failed.length > 0 ? 1 : 0,
+    failures,
+    exitCode: exitCodeOf({ failures }),
   };
   // An unknown run id is bad input: nothing happened, so there is nothing to publish.
   if (config.publish && result.unknownRun === undefined) {
     run.events = await publishRestored(deps, config, run, now);
-    if (run.events.lost.length > 0) run.exitCode = 1;
+    run.exitCode = exitCodeOf(run);
   }
   return run;
 }

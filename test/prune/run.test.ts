@@ -120,7 +120,14 @@ describe('runPrune', () => {
         exitStatus: 'succeeded',
       },
     });
-    expect(run.events).toEqual({ published: 2, calls: 1, lost: [], lostCount: 0 });
+    expect(run.events).toEqual({
+      target: sent[0]!.target,
+      published: 2,
+      calls: 1,
+      failed: [],
+      lost: [],
+      lostCount: 0,
+    });
   });
 
   it('publishes one Backup Deleted event per deletion, and fails the run naming any lost event', async () => {
