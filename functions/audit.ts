@@ -5,10 +5,11 @@
  * when a region or check could not be evaluated or an event was not delivered.
  */
 import type { Context } from 'aws-lambda';
-import { auditFailureReasons, runAudit } from '../lib/audit/run.js';
+import { runAudit } from '../lib/audit/run.js';
 import { AUDIT_LAMBDA_VARIABLES, auditConfigFromEnv } from '../lib/config/audit.js';
 import { SEVERITIES } from '../lib/config/common.js';
 import type { FindingCounts } from '../lib/events/findings.js';
+import { runFailures } from '../lib/jobs/run.js';
 import type { ScheduleEvent } from './shared/event.js';
 import { createRuntime, METRIC } from './shared/runtime.js';
 
@@ -54,17 +55,17 @@ export async function handler(event: ScheduleEvent, context: Context) {
     // Checks that could not judge are counted apart: they are not passes.
     run.count(METRIC.findingsNotApplicable, report.summary.findings.byStatus.NOT_APPLICABLE);
     run.count(METRIC.clustersAudited, report.clusters.length);
-    run.count(METRIC.eventsPublished, report.publish?.published ?? 0);
-    run.count(METRIC.eventsLost, report.publish?.failed.length ?? 0);
+    run.count(METRIC.eventsPublished, report.events?.published ?? 0);
+    run.count(METRIC.eventsLost, report.events?.lostCount ?? 0);
     return {
       summary: {
         clusters: report.clusters.length,
         findings: report.summary.findings,
-        published: report.publish?.published ?? 0,
+        published: report.events?.published ?? 0,
         errors: report.errors.map((e) => e.message),
       },
       // FAIL_ON is a CLI exit-code rule; a Lambda failing on findings would be retried and republish them.
-      failures: auditFailureReasons(report),
+      failures: runFailures(report),
     };
   });
 }

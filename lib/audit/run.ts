@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import type { DateTime } from 'luxon';
-import { accountId } from '../aws/account.js';
 import type { AwsClients } from '../aws/clients.js';
 import { liveHsms, servingHsms } from '../checks/common.js';
 import type { Check } from '../checks/types.js';
@@ -16,16 +15,10 @@ import {
   findingEvent,
   runSummaryEvent,
 } from '../events/findings.js';
-import { publishEvents } from '../events/publisher.js';
-import {
-  type FeedEvent,
-  type FeedTarget,
-  FINDING_SCHEMA_VERSION,
-  type PublishOptions,
-  type PublishResult,
-} from '../events/types.js';
+import { type FeedEvent, type FeedTarget, FINDING_SCHEMA_VERSION } from '../events/types.js';
 import { gatherBackupsOnly, gatherRegion } from '../inventory/gather.js';
 import type { BackupInfo, ClusterInfo, RegionInventory } from '../inventory/types.js';
+import { exitCodeOf, type JobRun, lookupAccount, type PublishDeps, publishRun } from '../jobs/run.js';
 import { newRunId } from '../run.js';
 import {
   type AuditError,
@@ -52,14 +45,13 @@ function notServingCount(cluster: ClusterInfo): { notServing?: number } {
 }
 
 /** What the audit needs from outside; tests pass clients pointed at mocks or the sandbox. */
-export interface AuditDeps {
+export interface AuditDeps extends PublishDeps {
   clients: AwsClients;
   /** The account id for finding ids and ARNs; looked up with STS when absent. */
   account?: string;
   runId?: string;
   /** The checks to run (default: every registered check). */
   checks?: readonly Check[];
-  publishOptions?: PublishOptions;
 }
 
 /** A cluster as the report lists it. */
@@ -74,8 +66,8 @@ export interface AuditedCluster {
   notServing?: number;
 }
 
-export interface AuditReport {
-  runId: string;
+/** What an audit run reports; `failures` are regions or checks that could not be evaluated (FAILED findings are output, not failures). */
+export interface AuditReport extends JobRun {
   account: string;
   regions: string[];
   drRegions: string[];
@@ -87,8 +79,6 @@ export interface AuditReport {
   errors: AuditError[];
   skipped: SkippedCheck[];
   summary: AuditRunSummary;
-  /** Present when the config asked to publish. */
-  publish?: PublishResult & { target: FeedTarget };
 }
 
 /**
@@ -109,7 +99,7 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
   ];
 
   const [account, gathered] = await Promise.all([
-    deps.account ?? accountId(clients, config.regions[0]!),
+    deps.account ?? lookupAccount(deps, config.regions[0]!),
     mapSettled(targets, targets.length, ({ region, network }) =>
       network ? gatherRegion(clients, region, { network }) : gatherBackupsOnly(clients, region),
     ),
@@ -161,8 +151,11 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
     skipped: evaluated.skipped,
     ...auditRunOutcome(evaluated.findings, errors, clusters.length, config.failOn),
   };
+  const failures = errors.length > 0 ? [`${errors.length} error(s) during the audit`] : [];
   const report: AuditReport = {
     runId,
+    failures,
+    exitCode: exitCodeOf({ failures }),
     account,
     regions: config.regions,
     drRegions: config.drRegions,
@@ -180,13 +173,9 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
       source: config.eventSource,
       region: config.eventRegion,
     };
-    const result = await publishEvents(
-      clients.eventBridge(target.region),
-      auditEvents(report),
-      target,
-      deps.publishOptions,
-    );
-    report.publish = { ...result, target };
+    const events = auditEvents(report);
+    report.events = await publishRun(deps, target, () => events, { expected: events.length, account });
+    report.exitCode = exitCodeOf(report);
   }
   return report;
 }
@@ -230,9 +219,8 @@ export function failuresAtOrAbove(findings: readonly Finding[], threshold: Sever
  * delivered, or a FAILED finding reached the fail-on severity.
  */
 export function auditFailureReasons(report: AuditReport, failOn?: Severity): string[] {
-  const reasons: string[] = [];
-  if (report.errors.length) reasons.push(`${report.errors.length} error(s) during the audit`);
-  if (report.publish?.failed.length) reasons.push(`${report.publish.failed.length} event(s) not delivered`);
+  const reasons = [...report.failures];
+  if (report.events?.lostCount) reasons.push(`${report.events.lostCount} event(s) not delivered`);
   if (failOn) {
     const tripped = failuresAtOrAbove(report.findings, failOn);
     if (tripped.length) reasons.push(`${tripped.length} FAILED finding(s) at or above ${failOn}`);
