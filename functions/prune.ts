@@ -7,7 +7,12 @@
  * PENDING_DELETION by then, so nothing is deleted twice).
  */
 import type { Context } from 'aws-lambda';
-import { PRUNE_LAMBDA_REFUSED, PRUNE_LAMBDA_VARIABLES, pruneConfigFromEnv } from '../lib/config/prune.js';
+import {
+  PRUNE_ENV_NAMES,
+  PRUNE_LAMBDA_REFUSED,
+  PRUNE_LAMBDA_VARIABLES,
+  pruneConfigFromEnv,
+} from '../lib/config/prune.js';
 import { runFailures } from '../lib/jobs/run.js';
 import type { PruneOutcome } from '../lib/prune/execute.js';
 import { deletions } from '../lib/prune/plan.js';
@@ -68,6 +73,8 @@ export async function handler(event: ScheduleEvent, context: Context) {
         clients: runtime.clients,
         runId: run.runId,
         shouldStop: run.shouldStop,
+        // Messages name the function's variables (MAX_DELETIONS), not the CLI's flags.
+        names: { ...PRUNE_ENV_NAMES, copyRetention: 'COPY_RETENTION_DAYS' },
         applyCommand: () => `set PRUNE_EXECUTE=true on ${runtime.functionName} (parameter pruneExecute)`,
       },
       config,

@@ -74,7 +74,7 @@ export function passThroughArgs(options: CommonOptions & { now?: string }): stri
 }
 
 async function runPruneCommand(options: PruneOptions, out: Output): Promise<number> {
-  const { parsePruneConfig } = await import('../../lib/config/prune.js');
+  const { parsePruneConfig, PRUNE_FLAG_NAMES } = await import('../../lib/config/prune.js');
   const config = parsePruneConfig({
     regions: regionsFrom(options.region).join(','),
     clusterId: either(options.clusterId, options.clusterID, '--cluster-id and --clusterID'),
@@ -121,6 +121,7 @@ async function runPruneCommand(options: PruneOptions, out: Output): Promise<numb
       {
         clients,
         commandArgs: extraArgs,
+        names: PRUNE_FLAG_NAMES,
         applyCommand: (plan) => report.applyCommand(plan, config, extraArgs),
         onPlan: (plan) => {
           if (out.json) return;

@@ -13,6 +13,7 @@ import { processBatch } from './delete.js';
 import { AdaptiveGate } from './gate.js';
 import { keepLastGuards } from './guards.js';
 import type { CloudHsmClients } from './lookup.js';
+import { PRUNE_SETTING_NAMES, type PruneNames } from './names.js';
 import {
   type ExecuteOptions,
   monotonicOf,
@@ -37,13 +38,13 @@ export type {
 
 export const DEFAULT_PRUNE_CONCURRENCY = 6;
 
-/** How to get past a refused plan. */
-export function overLimitMessage(plan: PrunePlan): string {
+/** How to get past a refused plan, naming the settings as `names` does. */
+export function overLimitMessage(plan: PrunePlan, names: PruneNames = PRUNE_SETTING_NAMES): string {
   const count = deletions(plan).length;
   return (
-    `the plan deletes ${count} backups, more than --max-deletions ${plan.maxDeletions}; nothing was deleted. ` +
-    `Review the dry run, then raise --max-deletions to ${count} or narrow the cutoff ` +
-    '(an earlier --timestamp, a larger --older-than, or one --cluster-id at a time)'
+    `the plan deletes ${count} backups, more than ${names.maxDeletions} ${plan.maxDeletions}; nothing was deleted. ` +
+    `Review the dry run, then raise ${names.maxDeletions} to ${count} or narrow the cutoff ` +
+    `(an earlier ${names.timestamp}, a larger ${names.olderThan}, or one ${names.clusterId} at a time)`
   );
 }
 
@@ -62,9 +63,10 @@ export async function executePrune(
   const commandArgs = options.commandArgs ?? [];
   const planned = deletions(plan);
   if (plan.overLimit) {
-    const message = overLimitMessage(plan);
+    const names = options.names ?? PRUNE_SETTING_NAMES;
+    const message = overLimitMessage(plan, names);
     return summarise(
-      planned.map((e) => outcome(e, 'skipped', 'over-limit', 'plan over --max-deletions')),
+      planned.map((e) => outcome(e, 'skipped', 'over-limit', `plan over ${names.maxDeletions}`)),
       commandArgs,
       message,
     );

@@ -1,6 +1,7 @@
 /** What applying a prune plan reports: one outcome per planned deletion, and their summary. */
 import { restoreCommand } from '../restore/command.js';
 import type { RunCounts } from '../run.js';
+import type { PruneNames } from './names.js';
 import type { PlanEntry } from './plan.js';
 
 export type OutcomeStatus = 'succeeded' | 'failed' | 'skipped';
@@ -75,6 +76,8 @@ export interface ExecuteOptions {
   monotonic?: () => number;
   /** Arguments appended to printed restore commands (`--endpoint URL`). */
   commandArgs?: string[];
+  /** How messages name the settings (default: in words; the CLI passes flags, the Lambda variables). */
+  names?: PruneNames;
   /**
    * Waits `ms` of real time (default: a timer): the lowest-id run of two that recorded one
    * backup waits {@link RECORD_SETTLE_MS} for the other to take its record back.

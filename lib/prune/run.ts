@@ -11,6 +11,7 @@ import { newRunId } from '../run.js';
 import { deletedEvents, type EventContext, planEvents } from './events.js';
 import { type ExecuteProgress, executePrune, type PruneResult } from './execute.js';
 import type { CloudHsmClients } from './lookup.js';
+import { PRUNE_SETTING_NAMES, type PruneNames } from './names.js';
 import { type PrunePlan, planPrune, resolveCutoff } from './plan.js';
 
 /** The clients a prune run uses; EventBridge and STS only when publishing. */
@@ -29,6 +30,8 @@ export interface PruneDeps extends PublishDeps {
   settle?: (ms: number) => Promise<void>;
   /** Extra arguments for printed commands (`--endpoint URL`). */
   commandArgs?: string[];
+  /** How messages name the settings (default: in words; the CLI passes flags, the Lambda variables). */
+  names?: PruneNames;
   /** The command that would apply a dry run's plan, carried in the plan event. */
   applyCommand?: (plan: PrunePlan) => string;
 }
@@ -89,6 +92,7 @@ export async function gatherSourceClusters(
   clients: CloudHsmClients,
   inventories: readonly RegionInventory[],
   config: Pick<PruneConfig, 'copyRetention' | 'clusterId'>,
+  names: PruneNames = PRUNE_SETTING_NAMES,
 ): Promise<ClusterInfo[]> {
   if (config.copyRetention !== 'source') return [];
   const wanted = sourceClusterIds(inventories, config.clusterId);
@@ -99,7 +103,7 @@ export async function gatherSourceClusters(
       } catch (error) {
         throw new OperationError(
           `reading the source clusters ${clusterIds.join(', ')} in ${region} (their backup retention ` +
-            `policies, for --copy-retention source) failed: ${describeError(error)}`,
+            `policies, for ${names.copyRetention} source) failed: ${describeError(error)}`,
           { cause: error },
         );
       }
@@ -138,12 +142,12 @@ function resultFailures(result: PruneResult): string[] {
  * A cutoff after `now` makes every backup a candidate: that is what --deleteall is for, so a
  * future timestamp (a typo such as 03/08/68, which reads as 2068) is refused as bad input.
  */
-function refuseFutureCutoff(config: PruneConfig, now: DateTime): void {
+function refuseFutureCutoff(config: PruneConfig, now: DateTime, names: PruneNames): void {
   const cutoff = resolveCutoff(config.cutoff, now);
   if (cutoff && cutoff.utc.toMillis() > now.toMillis()) {
     throw new UsageError(
       `the cutoff ${cutoff.utc.toISO()} is in the future, which would make every backup a candidate; ` +
-        'check --timestamp (MM/DD/YY is month first; 2-digit years 00-68 are 2000-2068), or use --deleteall',
+        `check ${names.timestamp} (MM/DD/YY is month first; 2-digit years 00-68 are 2000-2068), or use ${names.deleteAll}`,
     );
   }
 }
@@ -214,14 +218,15 @@ function runSummary(
  */
 export async function runPrune(deps: PruneDeps, config: PruneConfig, now: DateTime): Promise<PruneRun> {
   const runId = deps.runId ?? newRunId();
-  refuseFutureCutoff(config, now);
+  const names = deps.names ?? PRUNE_SETTING_NAMES;
+  refuseFutureCutoff(config, now, names);
   // Known before anything is deleted: a failed lookup afterwards would lose the deletion report.
   const context = config.publish ? await eventContext(deps, config, runId, now) : undefined;
   let plan: PrunePlan;
   try {
     const inventories = await gatherBackups(deps.clients, config.regions);
     refuseUnknownCluster(config, inventories);
-    const sources = await gatherSourceClusters(deps.clients, inventories, config);
+    const sources = await gatherSourceClusters(deps.clients, inventories, config, names);
     plan = planPrune(inventories, config, now, sources);
   } catch (error) {
     if (context) {
@@ -256,6 +261,7 @@ export async function runPrune(deps: PruneDeps, config: PruneConfig, now: DateTi
     settle: deps.settle,
     onProgress: deps.onProgress,
     commandArgs: deps.commandArgs,
+    names,
   });
   const failures = resultFailures(result);
   const run: PruneRun = {

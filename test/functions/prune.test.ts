@@ -126,7 +126,9 @@ describe('prune handler', () => {
     // Act
     const outcome = invoke(prune);
     // Assess
-    await expect(outcome).rejects.toThrow(/prune run .* failed: the plan deletes \d+ backups, more than/);
+    await expect(outcome).rejects.toThrow(
+      /prune run .* failed: the plan deletes \d+ backups, more than MAX_DELETIONS 2; .*raise MAX_DELETIONS to \d+ .*an earlier TIMESTAMP, a larger OLDER_THAN, or one CLUSTER_ID at a time/,
+    );
     expect(pending().size).toBe(0);
     expect(metricTotal(out, 'Failures')).toBe(1);
   });

@@ -145,7 +145,7 @@ describe('prune against the sandbox', () => {
       nowOf(s),
     );
     expect(run.exitCode).toBe(1);
-    expect(run.result?.refused).toMatch(/more than --max-deletions 10; nothing was deleted/);
+    expect(run.result?.refused).toMatch(/more than max deletions 10; nothing was deleted/);
     expect(s.sandbox.requests().filter((r) => r.mutating)).toEqual([]);
   });
 
