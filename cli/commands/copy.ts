@@ -12,7 +12,6 @@ import {
   clientsFrom,
   clockFrom,
   collect,
-  EXIT,
   examples,
   nowFrom,
   type Output,
@@ -114,7 +113,11 @@ async function copyCommand(options: CopyOptions, out: Output): Promise<number> {
   const config = configFrom(options);
   const now = nowFrom(options);
   const clients = await clientsFrom(options);
-  const { runCopy, copyRunFailed } = await import('../../lib/copy/execute.js');
+  const [{ runCopy }, { copyRunFailures }, { exitCodeOf }] = await Promise.all([
+    import('../../lib/copy/execute.js'),
+    import('../../lib/copy/result.js'),
+    import('../../lib/jobs/run.js'),
+  ]);
   const progress = await progressReporter(out);
   try {
     const result = await runCopy({ clients, onProgress: progress.update, now: clockFrom(now) }, config, now);
@@ -122,7 +125,7 @@ async function copyCommand(options: CopyOptions, out: Output): Promise<number> {
     if (out.json) out.document({ ...result, plan: planSummary(result) });
     else await render(result, config, out);
     reportLost(result, config, out);
-    return copyRunFailed(result) ? EXIT.FAILED : EXIT.OK;
+    return exitCodeOf({ failures: copyRunFailures(result) });
   } finally {
     progress.stop();
     clients.destroy();

@@ -610,8 +610,13 @@ export async function runRestore(
 ): Promise<RestoreRun> {
   const runId = deps.runId ?? newRunId();
   const result = await restoreBackups(deps.clients, config, now, runId);
-  const failures =
-    result.failed.length > 0 ? [`${result.failed.length} backup(s) could not be restored`] : [];
+  // An unknown run id is bad input (exit 2): a mistyped id or the wrong region.
+  const badInput = result.unknownRun !== undefined;
+  const failures = badInput
+    ? [result.unknownRun!]
+    : result.failed.length > 0
+      ? [`${result.failed.length} backup(s) could not be restored`]
+      : [];
   const run: RestoreRun = {
     runId,
     region: config.region,
@@ -619,7 +624,7 @@ export async function runRestore(
     result,
     nextPrune: nextPruneNote(config.hold),
     failures,
-    exitCode: exitCodeOf({ failures }),
+    exitCode: exitCodeOf({ badInput, failures }),
   };
   // An unknown run id is bad input: nothing happened, so there is nothing to publish.
   if (config.publish && result.unknownRun === undefined) {
