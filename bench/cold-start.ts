@@ -30,7 +30,6 @@ const ENV: Record<string, string> = {
   DR_REGIONS: 'us-west-2',
   COPY_RETENTION_DAYS: '90',
   EVENT_BUS_NAME: 'cloudhsm-ops',
-  PUBLISH: 'true',
   POWERTOOLS_LOG_LEVEL: 'WARN',
   POWERTOOLS_METRICS_NAMESPACE: 'CloudHSMOps',
 };

@@ -4,6 +4,7 @@ import { registerCopy } from './commands/copy.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInventory } from './commands/inventory.js';
 import { registerPrune } from './commands/prune.js';
+import { registerReport } from './commands/report.js';
 import { registerRestore } from './commands/restore.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { EXIT, jsonError } from './common.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     registerPrune,
     registerRestore,
     registerInventory,
+    registerReport,
     registerSandbox,
   ]) {
     register(program);

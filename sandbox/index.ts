@@ -16,6 +16,7 @@ import { seededRandom } from './random.js';
 import { createSandboxServer, type RequestLogEntry, type SandboxHooks } from './server.js';
 import { backupShape, clusterShape } from './services/cloudhsm-shapes.js';
 import type { ReceivedEvent } from './services/context.js';
+import type { StoredObject } from './services/s3.js';
 import type { BackupRecord, SandboxState } from './state.js';
 
 export type { ClockMode, SandboxClock } from './clock.js';
@@ -26,6 +27,7 @@ export { type GenerateOptions, generateFleet, MAX_GENERATED_BACKUPS } from './ge
 export { rebaseFleet } from './rebase.js';
 export type { RequestLogEntry, SandboxCall, SandboxHooks } from './server.js';
 export type { ReceivedEvent } from './services/context.js';
+export type { StoredObject } from './services/s3.js';
 
 /** Where the sandbox's fleet comes from. */
 export type FleetSource = FleetFile | 'demo' | { generate: GenerateOptions } | { validated: Fleet };
@@ -59,6 +61,8 @@ export interface Sandbox {
   faults(): FaultConfig;
   /** Every PutEvents entry accepted so far. */
   events(): ReceivedEvent[];
+  /** Every object S3 PutObject stored so far, in order (a key put twice is listed twice). */
+  objects(): StoredObject[];
   /** Every AWS request so far (admin routes excluded). */
   requests(): RequestLogEntry[];
   /** Forgets the request log (e.g. between a test's Prepare and Act). */
@@ -136,6 +140,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const faults = new FaultInjector(seed);
   if (options.faults) faults.set(options.faults);
   const received: ReceivedEvent[] = [];
+  const stored: StoredObject[] = [];
   let log: RequestLogEntry[] = [];
   let hooks: SandboxHooks = {};
 
@@ -160,6 +165,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
     record: (entry) => log.push(entry),
     hooks: () => hooks,
+    storeObject: (object) => stored.push(object),
     admin(method, path, query, body) {
       const route = `${method} ${path.replace(/\/$/, '')}`;
       switch (route) {
@@ -214,6 +220,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     setFaults: (config) => faults.set(config),
     faults: () => faults.get(),
     events: () => [...received],
+    objects: () => [...stored],
     requests: () => [...log],
     clearRequests: () => {
       log = [];

@@ -22,11 +22,12 @@ import { CLOUDHSM_MUTATIONS, cloudHsmHandlers } from './services/cloudhsm.js';
 import type { CallContext, EventSink, Handler } from './services/context.js';
 import { ec2Handlers, type QueryHandler } from './services/ec2.js';
 import { eventsHandlers } from './services/events.js';
+import { handleS3, type StoredObject, s3Error, s3Operation } from './services/s3.js';
 import { stsHandlers } from './services/sts.js';
 import type { SandboxState } from './state.js';
 
 /** The services the sandbox speaks. */
-export type ServiceName = 'cloudhsm' | 'ec2' | 'events' | 'sts';
+export type ServiceName = 'cloudhsm' | 'ec2' | 'events' | 'sts' | 's3';
 
 /** One AWS request as the sandbox saw it. */
 export interface RequestLogEntry {
@@ -82,23 +83,27 @@ export interface ServerCore {
   admin: AdminHandler;
   /** The test hooks in force (read per request, so a test can change them between requests). */
   hooks?(): SandboxHooks;
+  /** Keeps an object S3 PutObject stored. */
+  storeObject?(object: StoredObject): void;
 }
 
 const DEFAULT_REGION = 'us-east-1';
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
-const MUTATIONS = new Set([...CLOUDHSM_MUTATIONS, 'PutEvents']);
+const MUTATIONS = new Set([...CLOUDHSM_MUTATIONS, 'PutEvents', 'PutObject']);
 
 const THROTTLE: Record<ServiceName, [string, number]> = {
   cloudhsm: ['ThrottlingException', 400],
   events: ['ThrottlingException', 400],
   ec2: ['RequestLimitExceeded', 503],
   sts: ['Throttling', 400],
+  s3: ['SlowDown', 503],
 };
 const INTERNAL: Record<ServiceName, string> = {
   cloudhsm: 'CloudHsmInternalFailureException',
   events: 'InternalException',
   ec2: 'InternalError',
   sts: 'InternalFailure',
+  s3: 'InternalError',
 };
 
 interface Call {
@@ -258,6 +263,64 @@ function logParams(call: Call): unknown {
   return params;
 }
 
+/** S3 speaks REST-XML: the operation is the method and path, not a target header or an Action. */
+async function handleS3Request(
+  core: ServerCore,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  body: string,
+  region: string,
+) {
+  const requestId = randomUUID();
+  const operation = s3Operation(request.method ?? 'GET', url.pathname);
+  let status = 200;
+  let errorCode: string | undefined;
+  try {
+    const decision = core.faults.decide('s3', operation, region);
+    if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+    if (decision.reject === 'throttle')
+      throw new ApiError(THROTTLE.s3[0], 'Please reduce your request rate.', 503);
+    if (decision.reject === 'internal')
+      throw new ApiError(INTERNAL.s3, 'We encountered an internal error (sandbox fault).', 500);
+    const time = core.state.clock.now().toISOString();
+    const { etag } = handleS3(
+      { method: request.method ?? 'GET', path: url.pathname, headers: request.headers, body, region, time },
+      (object) => core.storeObject?.(object),
+    );
+    if (decision.loseResponse)
+      throw new ApiError(INTERNAL.s3, 'We encountered an internal error after storing (sandbox fault).', 500);
+    response.writeHead(200, { etag, 'x-amz-request-id': requestId, 'content-length': 0 });
+    response.end();
+  } catch (caught) {
+    const error =
+      caught instanceof ApiError
+        ? caught
+        : new ApiError('InternalError', `sandbox bug: ${(caught as Error)?.message}`, 500);
+    status = error.status;
+    errorCode = error.code;
+    send(
+      response,
+      error.status,
+      'application/xml',
+      s3Error(error.code, error.message, requestId),
+      requestId,
+      error.code,
+    );
+  } finally {
+    core.record({
+      time: core.state.clock.now().toISOString(),
+      service: 's3',
+      operation,
+      region,
+      status,
+      errorCode,
+      mutating: MUTATIONS.has(operation),
+      params: { path: url.pathname, bytes: Buffer.byteLength(body) },
+    });
+  }
+}
+
 async function handleAws(
   core: ServerCore,
   request: IncomingMessage,
@@ -265,6 +328,9 @@ async function handleAws(
   url: URL,
   body: string,
 ) {
+  const scope = credentialScope(request.headers.authorization);
+  if (scope.service === 's3')
+    return handleS3Request(core, request, response, url, body, scope.region ?? DEFAULT_REGION);
   const requestId = randomUUID();
   let call: Call | undefined;
   let status = 200;

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { action, type CommonOptions, examples, type Output } from '../common.js';
 
@@ -8,6 +10,7 @@ const EVENT_BUS = 'cloudhsm-ops';
 
 interface DemoOptions extends CommonOptions {
   copyDelaySeconds: string;
+  reportFile: string;
 }
 
 /** One step of the tour: a title and the CLI arguments it runs. */
@@ -122,6 +125,14 @@ async function runDemo(run: CommandRunner, options: DemoOptions, out: Output): P
     for (const event of sandbox.events())
       byType.set(event.detailType, (byType.get(event.detailType) ?? 0) + 1);
     for (const [type, count] of [...byType].sort()) out.say(`  ${String(count).padStart(4)}  ${type}`);
+    out.say('');
+    out.say('━━ The fleet report: one HTML page to open in a browser or mail');
+    const report = ['report', ...PRIMARY.flatMap((r) => ['--region', r]), '--dr-region', DR_REGION];
+    report.push('--prune-older-than', '90d', '--html', options.reportFile);
+    out.say(`$ cloudhsm-ops ${report.join(' ')} --endpoint ${sandbox.url}`);
+    const code = await run([...report, '--endpoint', sandbox.url]);
+    if (code !== 0) failures.push(`the report exited ${code}`);
+    else out.say(`The demo fleet's report: ${options.reportFile}`);
   } finally {
     await sandbox.close();
   }
@@ -145,10 +156,15 @@ export function registerDemo(program: Command, run: CommandRunner): void {
     .description(
       'Start the embedded sandbox with the demo fleet and run every job against it: inventory, ' +
         'audit with the findings feed, copy (twice), prune of the duplicate DR copies the audit found ' +
-        '(dry run), prune (dry run, then for real) and restore. ' +
+        '(dry run), prune (dry run, then for real) and restore; then write the fleet report (HTML) and print its path. ' +
         'This is what `npm start` runs.',
     )
     .option('--copy-delay-seconds <n>', 'how long the sandbox takes to finish a copy', '2')
+    .option(
+      '--report-file <path>',
+      'where the closing step writes the fleet report (HTML)',
+      join(tmpdir(), 'cloudhsm-ops-demo-report.html'),
+    )
     .addHelpText('after', examples(['cloudhsm-ops demo', 'npm start']))
     .action(action<DemoOptions>((options, out) => runDemo(run, options, out)));
 }

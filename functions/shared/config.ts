@@ -35,6 +35,9 @@ export const HANDLER_VARIABLES: readonly string[] = [
   'REQUEST_TIMEOUT_SECONDS',
 ];
 
+/** Variables the audit handler reads itself, beyond its job's config: where the fleet report goes. */
+export const AUDIT_HANDLER_VARIABLES: readonly string[] = ['REPORT_BUCKET'];
+
 /**
  * Every variable some function of the project reads (test/functions checks this against the
  * parsers' lists). serverless.yml sets some for every function (REGIONS, DR_REGIONS,
@@ -68,6 +71,7 @@ export const PROJECT_VARIABLES: ReadonlySet<string> = new Set([
   'FAIL_ON',
   'FRESHNESS_GRACE_HOURS',
   'DR_RPO_HOURS',
+  ...AUDIT_HANDLER_VARIABLES,
 ]);
 
 /**

@@ -12,7 +12,9 @@ export type ResourceScope =
   /** CloudHSM backups of this account, any region: `arn:…:cloudhsm:*:ACCOUNT:backup/*`. */
   | 'account-backups'
   /** The feed's event bus (infra/event-bus.yml) and nothing else. */
-  | 'event-bus';
+  | 'event-bus'
+  /** Objects under the fleet report's prefix in the report bucket (infra/report.yml). */
+  | 'report-prefix';
 
 /** One granted action. */
 export interface Grant {
@@ -103,6 +105,19 @@ export const JOB_GRANTS: Record<Job, readonly Grant[]> = {
     },
   ],
 };
+
+/**
+ * Grants of a feature that is off by default: the audit's fleet report (the `fleetReport`
+ * parameter, REPORT_BUCKET). infra/report.yml grants them in a policy of their own that exists
+ * only when the feature is on.
+ */
+export const REPORT_GRANTS: readonly Grant[] = [
+  {
+    action: 's3:PutObject',
+    scope: 'report-prefix',
+    why: 'store the fleet report (functions/audit.ts storeReport), only when REPORT_BUCKET is set',
+  },
+];
 
 /**
  * Calls the code makes that need no permission: STS GetCallerIdentity works for any

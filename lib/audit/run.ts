@@ -52,6 +52,14 @@ export interface AuditDeps extends PublishDeps {
   runId?: string;
   /** The checks to run (default: every registered check). */
   checks?: readonly Check[];
+  /** Sees the gathered snapshot once, before the checks run: the fleet report (lib/report) draws it. */
+  onGathered?(snapshot: AuditSnapshot): void;
+}
+
+/** What the audit gathered: the audited regions with their network facts, and each DR region's backups. */
+export interface AuditSnapshot {
+  inventories: readonly RegionInventory[];
+  drBackups: ReadonlyMap<string, BackupInfo[]>;
 }
 
 /** A cluster as the report lists it. */
@@ -118,6 +126,7 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
     if (config.drRegions.includes(region)) drBackups.set(region, outcome.value.backups);
   });
 
+  deps.onGathered?.({ inventories, drBackups });
   const evaluated = evaluateClusters(inventories, drBackups, checkConfigOf(config), {
     account,
     runId,

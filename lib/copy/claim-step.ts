@@ -1,8 +1,8 @@
 import type { AwsClients } from '../aws/clients.js';
+import { describeBackupsById } from '../aws/cloudhsm.js';
 import { mapSettled } from '../concurrency.js';
 import { describeError } from '../errors.js';
 import type { BackupInfo } from '../inventory/types.js';
-import { describeBackupsById } from '../prune/lookup.js';
 import {
   type ClaimResult,
   claimedBy,

@@ -1,6 +1,5 @@
-import type { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
+import { addTags, type CloudHSMV2Client, listTags, removeTags } from '../aws/cloudhsm.js';
 import type { BackupInfo } from '../inventory/types.js';
-import { readTags, removeTag, writeTag } from './calls.js';
 import { type Claim, COPY_TAGS, formatClaim, parseClaim } from './tags.js';
 
 /**
@@ -59,13 +58,13 @@ export async function stakeClaim(
 ): Promise<Stake> {
   const started = read?.sentAt ?? clock.monotonic();
   try {
-    const tags = read?.tags ?? (await readTags(client, backupId));
+    const tags = read?.tags ?? (await listTags(client, backupId));
     const current = parseClaim(tags[COPY_TAGS.claim]);
     if (current && current.runId !== runId && current.until.getTime() > clock.now().getTime()) {
       return { status: 'held-by-other', backupId, holder: current };
     }
     const until = new Date(clock.now().getTime() + ttlMs);
-    await writeTag(client, backupId, { Key: COPY_TAGS.claim, Value: formatClaim({ runId, until }) });
+    await addTags(client, backupId, [{ Key: COPY_TAGS.claim, Value: formatClaim({ runId, until }) }]);
     return {
       status: 'staked',
       backupId,
@@ -109,10 +108,10 @@ export function confirmClaim(
 
 /** Removes a claim this run holds, once its copies are done. */
 export async function releaseClaim(client: CloudHSMV2Client, backupId: string): Promise<void> {
-  await removeTag(client, backupId, COPY_TAGS.claim);
+  await removeTags(client, backupId, [COPY_TAGS.claim]);
 }
 
 /** The run whose claim the backup carries now (expired or not), if any. */
 export async function claimedBy(client: CloudHSMV2Client, backupId: string): Promise<string | undefined> {
-  return parseClaim((await readTags(client, backupId))[COPY_TAGS.claim])?.runId;
+  return parseClaim((await listTags(client, backupId))[COPY_TAGS.claim])?.runId;
 }

@@ -118,6 +118,47 @@ function destinationItem(
   return { action: 'already-present', source: backup, destinationRegion, detail, existing };
 }
 
+/** The source backups of the configured clusters, region by region, oldest first. */
+function inScope(
+  sources: readonly RegionInventory[],
+  config: Pick<CopyPlanConfig, 'clusterIds'>,
+): BackupInfo[] {
+  const clusterFilter = new Set(config.clusterIds);
+  return sources.flatMap((inventory) =>
+    inventory.backups
+      .filter(
+        (backup) => clusterFilter.size === 0 || (backup.clusterId && clusterFilter.has(backup.clusterId)),
+      )
+      .slice()
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id)),
+  );
+}
+
+/** A source backup and a DR region it may need a copy in. */
+export interface CopyCandidate {
+  source: BackupInfo;
+  destinationRegion: string;
+}
+
+/**
+ * The pairs the plan would copy if no DR region held a copy yet: what the destination
+ * lookup must look for. Pure, like {@link planCopies}, whose `copy` lines are a subset.
+ */
+export function copyCandidates(
+  sources: readonly RegionInventory[],
+  config: CopyPlanConfig,
+  now: DateTime,
+): CopyCandidate[] {
+  const windowStart = now.minus(config.since).toJSDate();
+  return inScope(sources, config)
+    .filter((backup) => !sourceSkip(backup, windowStart))
+    .flatMap((source) =>
+      config.drRegions
+        .filter((region) => region !== source.region)
+        .map((destinationRegion) => ({ source, destinationRegion })),
+    );
+}
+
 /**
  * Decides, for every source backup and DR region, whether to copy, whether a copy is
  * already there, or why the backup is skipped. Pure: no SDK, no clock, no environment.
@@ -142,24 +183,15 @@ export function planCopies(
     existingByRegion.set(region, copiesBySource(backups));
   }
 
-  const clusterFilter = new Set(config.clusterIds);
   const items: CopyPlanItem[] = [];
-  for (const inventory of sources) {
-    const backups = inventory.backups
-      .filter(
-        (backup) => clusterFilter.size === 0 || (backup.clusterId && clusterFilter.has(backup.clusterId)),
-      )
-      .slice()
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
-    for (const backup of backups) {
-      const skip = sourceSkip(backup, windowStart);
-      if (skip) {
-        items.push({ action: 'skip', source: backup, ...skip });
-        continue;
-      }
-      for (const region of config.drRegions) {
-        items.push(destinationItem(backup, region, existingByRegion.get(region)?.get(backup.id)));
-      }
+  for (const backup of inScope(sources, config)) {
+    const skip = sourceSkip(backup, windowStart);
+    if (skip) {
+      items.push({ action: 'skip', source: backup, ...skip });
+      continue;
+    }
+    for (const region of config.drRegions) {
+      items.push(destinationItem(backup, region, existingByRegion.get(region)?.get(backup.id)));
     }
   }
   return {

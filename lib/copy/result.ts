@@ -1,4 +1,5 @@
 import { describeError, errorCode } from '../errors.js';
+import type { BackupInfo } from '../inventory/types.js';
 import { exitCodeOf } from '../jobs/run.js';
 import type { CopyPlan, ExistingCopy } from './plan.js';
 
@@ -82,6 +83,65 @@ export type CopyCounts = {
   failed: number;
   notReady: number;
 };
+
+/** The result's lists of lines, which each step of a run returns its share of. */
+export type CopyLines = Pick<
+  CopyResult,
+  | 'planned'
+  | 'copied'
+  | 'alreadyPresent'
+  | 'skipped'
+  | 'failed'
+  | 'deferred'
+  | 'notReady'
+  | 'duplicates'
+  | 'warnings'
+>;
+
+/** Lists with no lines yet, in the order the result shows them. */
+export function noLines(): CopyLines {
+  return {
+    planned: [],
+    copied: [],
+    alreadyPresent: [],
+    skipped: [],
+    failed: [],
+    deferred: [],
+    notReady: [],
+    duplicates: [],
+    warnings: [],
+  };
+}
+
+/** Appends a step's lines to the run's. */
+export function addLines(into: CopyLines, from: Partial<CopyLines>): void {
+  for (const key of Object.keys(from) as (keyof CopyLines)[]) {
+    (into[key] as unknown[]).push(...(from[key] ?? []));
+  }
+}
+
+/** How many lines of each outcome. */
+export function countLines(lines: CopyLines): CopyCounts {
+  return {
+    copied: lines.copied.length,
+    alreadyPresent: lines.alreadyPresent.length,
+    deferred: lines.deferred.length,
+    skipped: lines.skipped.length,
+    failed: lines.failed.length,
+    notReady: lines.notReady.length,
+  };
+}
+
+/** The line for a source backup (and a destination, when it concerns one). */
+export function lineOf(source: BackupInfo, destinationRegion?: string): CopyLine {
+  return {
+    sourceRegion: source.region,
+    sourceBackupId: source.id,
+    ...(source.clusterId ? { sourceClusterId: source.clusterId } : {}),
+    sourceCreatedAt: source.createdAt.toISOString(),
+    ...(destinationRegion ? { destinationRegion } : {}),
+  };
+}
 
 type CopyOutcomes = Pick<CopyResult, 'failed' | 'notReady' | 'deferred'>;
 

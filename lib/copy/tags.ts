@@ -1,3 +1,4 @@
+import type { Tag } from '../aws/cloudhsm.js';
 import type { BackupInfo } from '../inventory/types.js';
 import { RECORD_TAG_PREFIX } from '../prune/record.js';
 
@@ -21,10 +22,7 @@ export const MAX_TAGS = 50;
 /** AWS's tag key and value character set (docs/aws-api.md §1.2); keys 1–128, values 0–256. */
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
-export interface Tag {
-  Key: string;
-  Value: string;
-}
+export type { Tag } from '../aws/cloudhsm.js';
 
 /** True when AWS would accept this key and value. */
 export function isValidTag(key: string, value: string): boolean {

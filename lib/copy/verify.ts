@@ -1,9 +1,8 @@
-import type { Duration } from 'luxon';
-import type { AwsClients } from '../aws/clients.js';
+import { deleteBackup, findCopies } from '../aws/cloudhsm.js';
 import { mapSettled } from '../concurrency.js';
 import { describeError } from '../errors.js';
 import type { BackupInfo } from '../inventory/types.js';
-import { deleteBackup, findCopies } from './calls.js';
+import type { CopyContext } from './context.js';
 import type { CopyLine, CopyResult, DuplicateReport } from './result.js';
 import { COPY_TAGS } from './tags.js';
 
@@ -11,20 +10,6 @@ import { COPY_TAGS } from './tags.js';
  * The verify step of a copy run: learn each copy's id and state, report (and remove this
  * run's own) duplicates, and under `--wait` poll until every copy in scope is READY.
  */
-
-/** What verifying needs from the run. */
-export interface VerifyRun {
-  clients: AwsClients;
-  runId: string;
-  concurrency: number;
-  wait: boolean;
-  waitTimeout: Duration;
-  pollIntervalMs: number;
-  now: () => Date;
-  sleep: (ms: number) => Promise<void>;
-  stopping: () => boolean;
-  onProgress: (done: number, total: number) => void;
-}
 
 /** The result lists verifying reads and moves lines between. */
 export type VerifiedLines = Pick<
@@ -69,21 +54,22 @@ export function watchedLines(lines: Pick<VerifiedLines, 'alreadyPresent'>, wait:
  * and under `--wait` polls until every copy in scope is READY (or deleted, which is
  * final) or the timeout passes.
  */
-export async function verifyCopies(run: VerifyRun, lines: VerifiedLines): Promise<void> {
-  const deadline = run.now().getTime() + run.waitTimeout.toMillis();
+export async function verifyCopies(ctx: CopyContext, lines: VerifiedLines): Promise<void> {
+  const deadline = ctx.now().getTime() + ctx.config.waitTimeout.toMillis();
   for (;;) {
-    const total = lines.copied.length + watchedLines(lines, run.wait).length;
-    const waiting = await observe(run, lines);
-    run.onProgress(total - waiting.length, total);
-    if (!run.wait || waiting.length === 0) return;
-    const left = deadline - run.now().getTime();
-    if (left <= 0 || run.stopping()) {
-      const why = left <= 0 ? `not READY after ${run.waitTimeout.toHuman()}` : 'the run was told to stop';
+    const total = lines.copied.length + watchedLines(lines, ctx.config.wait).length;
+    const waiting = await observe(ctx, lines);
+    ctx.progress('wait', total - waiting.length, total);
+    if (!ctx.config.wait || waiting.length === 0) return;
+    const left = deadline - ctx.now().getTime();
+    if (left <= 0 || ctx.stopping()) {
+      const why =
+        left <= 0 ? `not READY after ${ctx.config.waitTimeout.toHuman()}` : 'the run was told to stop';
       for (const line of waiting)
         lines.notReady.push({ ...line, detail: `${line.state ?? 'not found yet'}: ${why}` });
       return;
     }
-    await run.sleep(Math.min(run.pollIntervalMs, left));
+    await ctx.sleep(Math.min(ctx.tuning.pollIntervalMs, left));
   }
 }
 
@@ -93,12 +79,12 @@ export async function verifyCopies(run: VerifyRun, lines: VerifiedLines): Promis
  * PENDING_DELETION or DELETED was deleted after it was made: the line fails as
  * `copy-deleted` and gets no Backup Copied event.
  */
-async function observe(run: VerifyRun, lines: VerifiedLines): Promise<CopyLine[]> {
-  const watched = watchedLines(lines, run.wait);
+async function observe(ctx: CopyContext, lines: VerifiedLines): Promise<CopyLine[]> {
+  const watched = watchedLines(lines, ctx.config.wait);
   const all = [...lines.copied, ...watched];
   const regions = [...new Set(all.map((line) => line.destinationRegion!))];
-  const lookups = await mapSettled(regions, run.concurrency, (region) =>
-    findCopies(run.clients.cloudHsm(region), region, [
+  const lookups = await mapSettled(regions, ctx.config.concurrency, (region) =>
+    findCopies(ctx.clients.cloudHsm(region), region, [
       ...new Set(all.filter((l) => l.destinationRegion === region).map((l) => l.sourceBackupId!)),
     ]),
   );
@@ -116,12 +102,12 @@ async function observe(run: VerifyRun, lines: VerifiedLines): Promise<CopyLine[]
       continue;
     }
     const copies = lookup.value.filter((b) => b.sourceBackupId === line.sourceBackupId);
-    const replaced = ours ? await handleDuplicates(run, lines, line, copies) : undefined;
+    const replaced = ours ? await handleDuplicates(ctx, lines, line, copies) : undefined;
     if (replaced) {
       lines.alreadyPresent.push(replaced);
       continue;
     }
-    const chosen = chooseCopy(copies, run.runId, line.destinationBackupId);
+    const chosen = chooseCopy(copies, ctx.runId, line.destinationBackupId);
     if (chosen) {
       line.destinationBackupId = chosen.id;
       line.state = chosen.state;
@@ -148,7 +134,7 @@ async function observe(run: VerifyRun, lines: VerifiedLines): Promise<CopyLine[]
  * line to file under "already present" when ours was removed.
  */
 async function handleDuplicates(
-  run: VerifyRun,
+  ctx: CopyContext,
   lines: VerifiedLines,
   line: CopyLine,
   copies: BackupInfo[],
@@ -167,7 +153,7 @@ async function handleDuplicates(
   lines.duplicates.push(report);
 
   const keeper = live[0]!;
-  const ours = live.find((c) => c.tags[COPY_TAGS.copyRun] === run.runId);
+  const ours = live.find((c) => c.tags[COPY_TAGS.copyRun] === ctx.runId);
   if (
     !ours ||
     ours.id === keeper.id ||
@@ -178,7 +164,7 @@ async function handleDuplicates(
     return undefined;
   }
   try {
-    await deleteBackup(run.clients.cloudHsm(line.destinationRegion!), ours.id);
+    await deleteBackup(ctx.clients.cloudHsm(line.destinationRegion!), ours.id);
   } catch (error) {
     lines.warnings.push(`could not remove duplicate copy ${ours.id}: ${describeError(error)}`);
     return undefined;

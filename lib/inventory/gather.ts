@@ -1,127 +1,15 @@
 import {
-  type Backup,
-  type CloudHSMV2Client,
-  type Cluster,
-  paginateDescribeBackups,
-  paginateDescribeClusters,
-} from '@aws-sdk/client-cloudhsm-v2';
-import {
   DescribeAvailabilityZonesCommand,
   type EC2Client,
   paginateDescribeSecurityGroups,
   paginateDescribeSubnets,
 } from '@aws-sdk/client-ec2';
 import type { AwsClients } from '../aws/clients.js';
-import type {
-  BackupInfo,
-  BackupState,
-  ClusterInfo,
-  IngressRule,
-  RegionInventory,
-  SecurityGroupInfo,
-  SubnetInfo,
-  ZoneInfo,
-} from './types.js';
+import { listBackups, listClusters } from '../aws/cloudhsm.js';
+import type { IngressRule, RegionInventory, SecurityGroupInfo, SubnetInfo, ZoneInfo } from './types.js';
 
-/** DescribeBackups filters, as the API takes them (`clusterIds`, `states`, `sourceBackupIds`, ...). */
-export type BackupFilters = Record<string, string[]>;
-
-/** Largest page each describe call allows, so a listing costs as few calls as possible. */
-export const PAGE_SIZE = { clusters: 25, backups: 50, ec2: 1000 } as const;
-
-function tagsOf(list: { Key?: string; Value?: string }[] | undefined): Record<string, string> {
-  const tags: Record<string, string> = {};
-  for (const tag of list ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
-  return tags;
-}
-
-/**
- * CloudHSM v2 launched in 2017: an earlier CreateTimestamp means the answer was misread (this
- * SDK turns an ISO-string timestamp into a 1970 date), and a misread age must not look "old".
- */
-const EARLIEST_PLAUSIBLE_BACKUP = Date.UTC(2017, 0, 1);
-
-function stateOf(backup: Backup): BackupState {
-  const created = backup.CreateTimestamp?.getTime();
-  if (!backup.BackupState || created === undefined || !(created >= EARLIEST_PLAUSIBLE_BACKUP))
-    return 'UNKNOWN';
-  return backup.BackupState as BackupState;
-}
-
-/** Converts an SDK Backup into the snapshot's shape; an entry missing its state or date is UNKNOWN. */
-export function toBackupInfo(backup: Backup, region: string): BackupInfo {
-  return {
-    id: backup.BackupId!,
-    region,
-    clusterId: backup.ClusterId,
-    state: stateOf(backup),
-    createdAt: backup.CreateTimestamp ?? new Date(0),
-    neverExpires: backup.NeverExpires === true,
-    tags: tagsOf(backup.TagList),
-    deleteAt: backup.DeleteTimestamp,
-    copiedAt: backup.CopyTimestamp,
-    sourceRegion: backup.SourceRegion,
-    sourceBackupId: backup.SourceBackup,
-    sourceClusterId: backup.SourceCluster,
-  };
-}
-
-/** Converts an SDK Cluster into the snapshot's shape. */
-export function toClusterInfo(cluster: Cluster, region: string): ClusterInfo {
-  const retention = cluster.BackupRetentionPolicy;
-  const retentionDays = retention?.Value !== undefined ? Number(retention.Value) : undefined;
-  return {
-    id: cluster.ClusterId!,
-    region,
-    state: cluster.State ?? 'UNKNOWN',
-    hsmType: cluster.HsmType,
-    vpcId: cluster.VpcId,
-    securityGroupId: cluster.SecurityGroup,
-    subnetMapping: { ...(cluster.SubnetMapping ?? {}) },
-    hsms: (cluster.Hsms ?? []).map((hsm) => ({
-      id: hsm.HsmId ?? '',
-      zone: hsm.AvailabilityZone,
-      subnetId: hsm.SubnetId,
-      state: hsm.State,
-      eniIp: hsm.EniIp,
-    })),
-    retentionDays: Number.isFinite(retentionDays) ? retentionDays : undefined,
-    tags: tagsOf(cluster.TagList),
-    createdAt: cluster.CreateTimestamp,
-    sourceBackupId: cluster.SourceBackupId,
-  };
-}
-
-/** Every backup matching `filters` in the client's region, all pages, oldest first. */
-export async function listBackups(
-  client: CloudHSMV2Client,
-  region: string,
-  filters?: BackupFilters,
-): Promise<BackupInfo[]> {
-  const backups: BackupInfo[] = [];
-  const pages = paginateDescribeBackups(
-    { client, pageSize: PAGE_SIZE.backups },
-    { Filters: filters, SortAscending: true },
-  );
-  for await (const page of pages) {
-    for (const backup of page.Backups ?? []) backups.push(toBackupInfo(backup, region));
-  }
-  return backups;
-}
-
-/** Every cluster matching `filters` in the client's region, all pages. */
-export async function listClusters(
-  client: CloudHSMV2Client,
-  region: string,
-  filters?: Record<string, string[]>,
-): Promise<ClusterInfo[]> {
-  const clusters: ClusterInfo[] = [];
-  const pages = paginateDescribeClusters({ client, pageSize: PAGE_SIZE.clusters }, { Filters: filters });
-  for await (const page of pages) {
-    for (const cluster of page.Clusters ?? []) clusters.push(toClusterInfo(cluster, region));
-  }
-  return clusters;
-}
+/** Largest page the EC2 describe calls allow, so a listing costs as few calls as possible. */
+const EC2_PAGE_SIZE = 1000;
 
 /** The region's Availability Zones (not Local or Wavelength Zones), with their state. */
 export async function listZones(client: EC2Client): Promise<ZoneInfo[]> {
@@ -143,7 +31,7 @@ export async function listSubnets(client: EC2Client, subnetIds: string[]): Promi
   if (subnetIds.length === 0) return [];
   const subnets: SubnetInfo[] = [];
   const pages = paginateDescribeSubnets(
-    { client, pageSize: PAGE_SIZE.ec2 },
+    { client, pageSize: EC2_PAGE_SIZE },
     { Filters: [{ Name: 'subnet-id', Values: subnetIds }] },
   );
   for await (const page of pages) {
@@ -162,7 +50,7 @@ export async function listSecurityGroups(
   if (groupIds.length === 0) return [];
   const groups: SecurityGroupInfo[] = [];
   const pages = paginateDescribeSecurityGroups(
-    { client, pageSize: PAGE_SIZE.ec2 },
+    { client, pageSize: EC2_PAGE_SIZE },
     { Filters: [{ Name: 'group-id', Values: groupIds }] },
   );
   for await (const page of pages) {

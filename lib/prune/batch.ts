@@ -1,8 +1,9 @@
 /** A batch of planned deletions and the re-read that each of its deletes is checked against. */
+
+import { type CloudHsmClients, describeBackupsById } from '../aws/cloudhsm.js';
 import type { BackupInfo } from '../inventory/types.js';
 import type { AdaptiveGate } from './gate.js';
 import { keepLastReason, keptCopyReason, lineageKey, staleReason } from './guards.js';
-import { type CloudHsmClients, describeBackupsById } from './lookup.js';
 import { type ExecuteOptions, monotonicOf, type PruneOutcome } from './outcome.js';
 import type { PlanEntry, PrunePlan } from './plan.js';
 import { liveRecords } from './record.js';

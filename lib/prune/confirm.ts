@@ -1,10 +1,9 @@
 /** After DeleteBackup failed: reading the backup to learn whether the delete happened anyway. */
-import { UntagResourceCommand } from '@aws-sdk/client-cloudhsm-v2';
+import { type CloudHsmClients, describeBackupsById, removeTags } from '../aws/cloudhsm.js';
 import { describeError, errorCode } from '../errors.js';
 import type { BackupInfo } from '../inventory/types.js';
 import type { BatchContext } from './batch.js';
 import { attemptsOf } from './gate.js';
-import { type CloudHsmClients, describeBackupsById } from './lookup.js';
 import { deleted, outcome, type PruneOutcome } from './outcome.js';
 import type { PlanEntry } from './plan.js';
 import { liveRecords, recordTagKey } from './record.js';
@@ -94,11 +93,7 @@ async function readAfterError(clients: CloudHsmClients, entry: PlanEntry): Promi
 /** Best effort: this run did not delete the backup, so its record must not send a restore there. */
 export async function removeRecord(context: BatchContext, entry: PlanEntry): Promise<void> {
   try {
-    await context.clients
-      .cloudHsm(entry.region)
-      .send(
-        new UntagResourceCommand({ ResourceId: entry.backupId, TagKeyList: [recordTagKey(context.runId)] }),
-      );
+    await removeTags(context.clients.cloudHsm(entry.region), entry.backupId, [recordTagKey(context.runId)]);
   } catch {
     // Left behind, the record names this run on a backup it did not delete: `restore --run-id`
     // would then find that backup READY (not attempted) or, if it is deleted later by someone

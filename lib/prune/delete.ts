@@ -2,11 +2,7 @@
  * One batch's deletes: this run's record on each backup, then, one after another, the checks
  * (stop, re-read, other runs' records) and DeleteBackup, each in one slot of the region's gate.
  */
-import {
-  DeleteBackupCommand,
-  type DeleteBackupCommandOutput,
-  TagResourceCommand,
-} from '@aws-sdk/client-cloudhsm-v2';
+import { addTags, type DeleteBackupCommandOutput, deleteBackup } from '../aws/cloudhsm.js';
 import { describeError, errorCode } from '../errors.js';
 import { type BatchContext, BatchView, latestReason } from './batch.js';
 import { confirmAfterError, NOT_FOUND, removeRecord } from './confirm.js';
@@ -50,13 +46,9 @@ async function writeRecord(entry: PlanEntry, context: BatchContext): Promise<Pru
   try {
     if (options.shouldStop?.())
       return outcome(entry, 'skipped', 'deadline', 'not started: the run ran out of time');
-    const response = await context.clients.cloudHsm(entry.region).send(
-      new TagResourceCommand({
-        ResourceId: entry.backupId,
-        TagList: [{ Key: recordTagKey(context.runId), Value: context.instant().toISOString() }],
-      }),
-    );
-    attempts = attemptsOf(response);
+    await addTags(context.clients.cloudHsm(entry.region), entry.backupId, [
+      { Key: recordTagKey(context.runId), Value: context.instant().toISOString() },
+    ]);
     context.recordedAt.set(entry.backupId, monotonicOf(options)());
     return undefined;
   } catch (error) {
@@ -104,9 +96,7 @@ async function sendDelete(
       await removeRecord(context, entry);
       return answer;
     }
-    const response = await context.clients
-      .cloudHsm(entry.region)
-      .send(new DeleteBackupCommand({ BackupId: entry.backupId }));
+    const response = await deleteBackup(context.clients.cloudHsm(entry.region), entry.backupId);
     attempts = attemptsOf(response);
     return { response };
   } catch (error) {

@@ -3,48 +3,29 @@
  * `CloudHSM Prune Plan` per region for a dry run (a summary, sized well under 256 KB), and
  * `CloudHSM Backup Restored` per restore.
  */
+import { backupActionEvent, type EventContext, withTime } from '../events/backup-action.js';
 import { arns, type FeedEvent, FINDING_SCHEMA_VERSION } from '../events/types.js';
 import type { PruneOutcome } from './execute.js';
 import { deletions, type PlanEntry, type PrunePlan, type PruneReason } from './plan.js';
 
-/** What every event of one run shares. */
-export interface EventContext {
-  runId: string;
-  account: string;
-  /** Event time (the run's clock); PutEvents uses the call time when absent. */
-  time?: Date;
-}
+export type { EventContext } from '../events/backup-action.js';
 
 /** Deletions listed in a plan event at most; the rest are counted, not listed. */
 export const PLAN_EVENT_MAX_LISTED = 100;
 /** Byte budget for the listed deletions, far under PutEvents' 256 KB so the envelope always fits. */
 export const PLAN_EVENT_LIST_BYTES = 32 * 1024;
 
-/** The event's `time` when the run has its own clock. */
-export const withTime = (context: EventContext) => (context.time ? { time: context.time } : {});
-
 /** One `CloudHSM Backup Deleted` event per backup this run moved to PENDING_DELETION. */
 export function deletedEvents(outcomes: readonly PruneOutcome[], context: EventContext): FeedEvent[] {
   return outcomes
     .filter((o) => o.status === 'succeeded' && o.restoreCommand !== undefined)
-    .map((o) => ({
-      detailType: 'CloudHSM Backup Deleted',
-      detail: {
-        schemaVersion: FINDING_SCHEMA_VERSION,
-        runId: context.runId,
-        account: context.account,
-        region: o.region,
-        backupId: o.backupId,
-        clusterId: o.clusterId ?? null,
-        lineage: o.lineage,
-        createdAt: o.createdAt,
+    .map((o) =>
+      backupActionEvent('CloudHSM Backup Deleted', o, context, {
         deleteTimestamp: o.deleteTimestamp ?? null,
         restoreCommand: o.restoreCommand,
         outcome: o.reason,
-      },
-      resources: [arns.backup(o.region, context.account, o.backupId)],
-      ...withTime(context),
-    }));
+      }),
+    );
 }
 
 function listed(entries: PlanEntry[]): { items: object[]; omitted: number } {

@@ -5,6 +5,8 @@
  * keep-last checked again), and each backup carries this run's deletion record
  * (lib/prune/record.ts) before DeleteBackup is sent.
  */
+
+import type { CloudHsmClients } from '../aws/cloudhsm.js';
 import { mapSettled } from '../concurrency.js';
 import { describeError, errorCode } from '../errors.js';
 import { newRunId } from '../run.js';
@@ -12,7 +14,6 @@ import { type BatchContext, batchesOf } from './batch.js';
 import { processBatch } from './delete.js';
 import { AdaptiveGate } from './gate.js';
 import { keepLastGuards } from './guards.js';
-import type { CloudHsmClients } from './lookup.js';
 import { PRUNE_SETTING_NAMES, type PruneNames } from './names.js';
 import {
   type ExecuteOptions,

@@ -258,7 +258,10 @@ export function resultLines(result: PruneResult): string[] {
   }
   const another = result.skipped.filter((o) => o.reason === 'recorded-by-another-run').length;
   if (another > 0) {
-    lines.push(`${another} of the skipped were left to another prune run that recorded them too`);
+    lines.push(
+      `${another} of the skipped were left to another prune run that recorded them too: this run ` +
+        'exits 1; if that run has stopped, its records lapse 15 minutes after it wrote them',
+    );
   }
   const { succeeded, failed, skipped } = result.counts;
   lines.push(`${succeeded} deleted, ${failed} failed, ${skipped} skipped`);

@@ -1,16 +1,21 @@
+/**
+ * One prune run, the way the CLI and the scheduled Lambda both do it:
+ * gather (list every backup of each region, and under `--copy-retention source` the copies'
+ * source clusters) → plan → execute or dry run → publish events.
+ */
 import type { DateTime } from 'luxon';
 import type { AwsClients } from '../aws/clients.js';
+import { type CloudHsmClients, listClusters } from '../aws/cloudhsm.js';
 import type { PruneConfig } from '../config/prune.js';
 import { describeError, OperationError, UsageError } from '../errors.js';
 import { jobRunSummaryEvent, RUN_SUMMARY_SCHEMA_VERSION } from '../events/summary.js';
 import type { FeedEvent, FeedTarget } from '../events/types.js';
-import { gatherBackupsOnly, listClusters } from '../inventory/gather.js';
+import { gatherBackupsOnly } from '../inventory/gather.js';
 import { type ClusterInfo, isCopy, lineageOf, type RegionInventory } from '../inventory/types.js';
 import { exitCodeOf, type JobRun, lookupAccount, type PublishDeps, publishRun } from '../jobs/run.js';
 import { newRunId } from '../run.js';
 import { deletedEvents, type EventContext, planEvents } from './events.js';
-import { type ExecuteProgress, executePrune, type PruneResult } from './execute.js';
-import type { CloudHsmClients } from './lookup.js';
+import { type ExecuteProgress, executePrune, type PruneOutcome, type PruneResult } from './execute.js';
 import { PRUNE_SETTING_NAMES, type PruneNames } from './names.js';
 import { type PrunePlan, planPrune, resolveCutoff } from './plan.js';
 
@@ -135,6 +140,11 @@ function resultFailures(result: PruneResult): string[] {
   const failures: string[] = [];
   if (result.refused) failures.push(result.refused);
   if (result.failed.length > 0) failures.push(`${result.failed.length} deletion(s) failed`);
+  // Left to another run is work undone here: that run may have stopped (its record lapses).
+  const another = leftToAnotherRun(result);
+  if (another.length > 0) {
+    failures.push(`${another.length} deletion(s) left to another prune run that recorded them too`);
+  }
   return failures;
 }
 
@@ -167,6 +177,11 @@ function refuseUnknownCluster(config: PruneConfig, inventories: RegionInventory[
   );
 }
 
+/** The planned deletions this run left to another run that recorded them too. */
+export function leftToAnotherRun(result: PruneResult | undefined): PruneOutcome[] {
+  return result?.skipped.filter((o) => o.reason === 'recorded-by-another-run') ?? [];
+}
+
 /** The counts a prune Run Summary carries. */
 function summaryCounts(plan: PrunePlan | undefined, result: PruneResult | undefined): Record<string, number> {
   const skipped = (reason: string) => result?.skipped.filter((o) => o.reason === reason).length ?? 0;
@@ -178,7 +193,7 @@ function summaryCounts(plan: PrunePlan | undefined, result: PruneResult | undefi
     skipped: result?.counts.skipped ?? 0,
     changed: skipped('changed'),
     deletedElsewhere: skipped('deleted-elsewhere'),
-    leftToAnotherRun: skipped('recorded-by-another-run'),
+    leftToAnotherRun: leftToAnotherRun(result).length,
     leftForNextRun: skipped('deadline'),
   };
 }

@@ -1,9 +1,9 @@
 /**
- * The events restore publishes. Restore builds on prune's event context (it undoes prune's
- * deletions); prune never imports restore.
+ * The events restore publishes: `CloudHSM Backup Restored`, shaped like prune's Backup Deleted
+ * (lib/events/backup-action.ts builds both).
  */
-import { arns, type FeedEvent, FINDING_SCHEMA_VERSION } from '../events/types.js';
-import { type EventContext, withTime } from '../prune/events.js';
+import { backupActionEvent, type EventContext } from '../events/backup-action.js';
+import type { FeedEvent } from '../events/types.js';
 
 /** What the Backup Restored event says of one restore (a RestoreOutcome satisfies it). */
 export interface RestoredBackup {
@@ -25,22 +25,11 @@ export function restoredEvents(
 ): FeedEvent[] {
   return outcomes
     .filter((o) => o.status === 'succeeded' && o.reason !== 'ready-outcome-unknown')
-    .map((o) => ({
-      detailType: 'CloudHSM Backup Restored',
-      detail: {
-        schemaVersion: FINDING_SCHEMA_VERSION,
-        runId: context.runId,
-        account: context.account,
-        region: o.region,
-        backupId: o.backupId,
-        clusterId: o.clusterId ?? null,
-        lineage: o.lineage ?? null,
-        createdAt: o.createdAt ?? null,
+    .map((o) =>
+      backupActionEvent('CloudHSM Backup Restored', o, context, {
         outcome: o.reason,
         held: o.held ?? false,
         ...(nextPrune ? { nextPrune } : {}),
-      },
-      resources: [arns.backup(o.region, context.account, o.backupId)],
-      ...withTime(context),
-    }));
+      }),
+    );
 }

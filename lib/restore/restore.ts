@@ -8,266 +8,41 @@
  * can be named with `--backup-id`). Restoring removes the record; `--hold` adds the hold tag, since
  * the next prune would otherwise plan the backup again.
  */
-import { RestoreBackupCommand, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-cloudhsm-v2';
-import { DateTime, Duration } from 'luxon';
-import * as z from 'zod';
+import type { DateTime } from 'luxon';
 import type { AwsClients } from '../aws/clients.js';
-import { mapSettled } from '../concurrency.js';
 import {
-  DEFAULT_HOLD_TAG,
-  EVENT_SOURCE,
-  PATTERNS,
-  parseBackupId,
-  parseClusterId,
-  parseCount,
-  parseDuration,
-  parseRegion,
-} from '../config/common.js';
-import { describeError, errorCode, UsageError } from '../errors.js';
+  addTags,
+  type CloudHsmClients,
+  describeBackupsById,
+  removeTags,
+  restoreBackup,
+} from '../aws/cloudhsm.js';
+import { mapSettled } from '../concurrency.js';
+import { DEFAULT_HOLD_TAG } from '../config/common.js';
+import { describeError, errorCode } from '../errors.js';
 import { jobRunSummaryEvent, RUN_SUMMARY_SCHEMA_VERSION } from '../events/summary.js';
-import { DEFAULT_EVENT_SOURCE, type FeedEvent, type FeedTarget } from '../events/types.js';
-import { listBackups } from '../inventory/gather.js';
+import type { FeedEvent, FeedTarget } from '../events/types.js';
 import type { BackupInfo } from '../inventory/types.js';
-import { lineageOf } from '../inventory/types.js';
 import { exitCodeOf, type JobRun, type PublishDeps, publishRun } from '../jobs/run.js';
 import { attemptsOf } from '../prune/gate.js';
-import { type CloudHsmClients, describeBackupsById } from '../prune/lookup.js';
-import { RUN_ID_PATTERN, recordedRuns, recordTagKey } from '../prune/record.js';
-import type { RunCounts } from '../run.js';
+import { recordedRuns, recordTagKey } from '../prune/record.js';
 import { newRunId } from '../run.js';
+import type { RestoreConfig } from './config.js';
 import { restoredEvents } from './events.js';
+import {
+  outcomeFor,
+  type RestoreOutcome,
+  type RestoreResult,
+  type Selected,
+  selectDeleted,
+  triage,
+} from './select.js';
 
-/** How long CloudHSM keeps a deleted backup restorable (docs/aws-api.md §2.2). */
-export const RESTORE_WINDOW = Duration.fromObject({ days: 7 });
-
-/** Which backups to restore. */
-export type RestoreSelection =
-  /** Exactly these, whoever deleted them. */
-  | { kind: 'ids'; backupIds: string[] }
-  /**
-   * Every backup cloudhsm-ops prune deleted within this age (`2h`): DeleteTimestamp − 7 days
-   * ≥ now − age, and a deletion record on the backup. Others deleted in the window are reported.
-   */
-  | { kind: 'deleted-since'; deletedSince: string }
-  /** Exactly the deletions of one prune run: the backups carrying its deletion record. */
-  | { kind: 'run'; runId: string };
-
-export interface RestoreConfig {
-  region: string;
-  selection: RestoreSelection;
-  /** Only this lineage (cluster) when restoring by age. */
-  clusterId?: string;
-  concurrency: number;
-  /** List what would be restored; change nothing. */
-  dryRun: boolean;
-  /** Add the hold tag to what is restored, so the next prune keeps it. */
-  hold: boolean;
-  publish: boolean;
-  eventBus: string;
-  eventSource: string;
-}
+/** Restore's settings parser, here too since the CLI and the tests load it with the run. */
+export { parseRestoreConfig, type RestoreConfig } from './config.js';
 
 /** The tag `--hold` adds: the default hold tag, which every prune honours. */
 export const RESTORE_HOLD_TAG = DEFAULT_HOLD_TAG;
-
-/** Raw restore settings as strings (CLI flags, or an environment). */
-export interface RestoreInput {
-  region?: string;
-  /** One id or a comma list. */
-  backupIds?: string;
-  deletedSince?: string;
-  runId?: string;
-  clusterId?: string;
-  concurrency?: string;
-  /** `true` or `false`. */
-  dryRun?: string;
-  /** `true` or `false`. */
-  hold?: string;
-  publish?: string;
-  eventBus?: string;
-  eventSource?: string;
-}
-
-const rawRestoreSchema = z.strictObject({
-  region: z.string().optional(),
-  backupIds: z.string().optional(),
-  deletedSince: z.string().optional(),
-  runId: z.string().optional(),
-  clusterId: z.string().optional(),
-  concurrency: z.string().optional(),
-  dryRun: z.string().optional(),
-  hold: z.string().optional(),
-  publish: z.string().optional(),
-  eventBus: z.string().optional(),
-  eventSource: z.string().optional(),
-});
-
-const given = (v: string | undefined): v is string => v !== undefined && v.trim() !== '';
-
-function readFlag(value: string | undefined, name: string): boolean {
-  if (!given(value)) return false;
-  const text = value.trim();
-  if (text !== 'true' && text !== 'false')
-    throw new UsageError(`${name} must be "true" or "false", got "${value}"`);
-  return text === 'true';
-}
-
-/** Parses restore settings. Bad or contradictory input is a {@link UsageError}. */
-export function parseRestoreConfig(input: Record<string, string | undefined>): RestoreConfig {
-  const shape = rawRestoreSchema.safeParse(input);
-  if (!shape.success) throw new UsageError(`invalid restore settings: ${z.prettifyError(shape.error)}`);
-  const raw = shape.data;
-  if (!given(raw.region)) throw new UsageError('--region is required');
-  const region = parseRegion(raw.region, '--region');
-  const byIds = given(raw.backupIds);
-  const byAge = given(raw.deletedSince);
-  if (raw.runId !== undefined && !given(raw.runId)) {
-    throw new UsageError('--run-id is empty: give the run id a prune run printed');
-  }
-  const byRun = given(raw.runId);
-  if (byIds && byAge) throw new UsageError('give either --backup-id or --deleted-since, not both');
-  if (byRun && (byIds || byAge)) {
-    throw new UsageError('give only one of --backup-id, --deleted-since or --run-id');
-  }
-  if (!byIds && !byAge && !byRun) {
-    throw new UsageError(
-      'say what to restore: --backup-id <id> (repeatable) or --deleted-since <age>, or --run-id <prune run id>',
-    );
-  }
-  let selection: RestoreSelection;
-  if (byIds) {
-    const ids = raw
-      .backupIds!.split(',')
-      .map((id) => id.trim())
-      .filter(Boolean)
-      .map(parseBackupId);
-    selection = { kind: 'ids', backupIds: [...new Set(ids)] };
-  } else if (byRun) {
-    const runId = raw.runId!.trim();
-    if (!RUN_ID_PATTERN.test(runId)) {
-      throw new UsageError(
-        `--run-id "${raw.runId}" is not a run id (1-100 letters, digits, "-", "_" or "."; prune prints it)`,
-      );
-    }
-    selection = { kind: 'run', runId };
-  } else {
-    parseDuration(raw.deletedSince!, '--deleted-since');
-    selection = { kind: 'deleted-since', deletedSince: raw.deletedSince!.trim() };
-  }
-  if (given(raw.clusterId) && byIds) {
-    throw new UsageError('--cluster-id only narrows --deleted-since or --run-id');
-  }
-  const dryRun = readFlag(raw.dryRun, '--dry-run');
-  const hold = readFlag(raw.hold, '--hold');
-  if (dryRun && hold) throw new UsageError('--hold changes tags: it cannot go with --dry-run');
-  const publishText = given(raw.publish) ? raw.publish.trim() : 'false';
-  if (publishText !== 'true' && publishText !== 'false') {
-    throw new UsageError(`--publish must be "true" or "false", got "${raw.publish}"`);
-  }
-  const publish = publishText === 'true';
-  if (!publish && (given(raw.eventBus) || given(raw.eventSource))) {
-    throw new UsageError('--event-bus and --event-source need --publish');
-  }
-  // Checked now, not at PutEvents time: by then the backups would already be restored.
-  if (given(raw.eventBus) && !PATTERNS.eventBusName.test(raw.eventBus.trim())) {
-    throw new UsageError(`--event-bus "${raw.eventBus}" is not an event bus name or ARN`);
-  }
-  if (given(raw.eventSource) && !EVENT_SOURCE.test(raw.eventSource.trim())) {
-    throw new UsageError(
-      `--event-source "${raw.eventSource}" must not start with "aws." and must be 1-256 characters without spaces`,
-    );
-  }
-  return {
-    region,
-    selection,
-    ...(given(raw.clusterId) ? { clusterId: parseClusterId(raw.clusterId) } : {}),
-    concurrency: given(raw.concurrency)
-      ? parseCount(raw.concurrency, '--concurrency', { min: 1, max: 32 })
-      : 6,
-    dryRun,
-    hold,
-    publish,
-    eventBus: given(raw.eventBus) ? raw.eventBus.trim() : 'default',
-    eventSource: given(raw.eventSource) ? raw.eventSource.trim() : DEFAULT_EVENT_SOURCE,
-  };
-}
-
-export type RestoreReason =
-  | 'restored'
-  /** A lost response's retry found it READY again: the restore happened. */
-  | 'already-restored'
-  /** Someone else restored it between this run's lookup and its RestoreBackup: not this run's doing. */
-  | 'restored-by-another'
-  /**
-   * READY again after an answer that says nothing (a timeout, a 5xx): this run's restore or
-   * another's. Counted as done (held, record removed), but no Backup Restored event claims it.
-   */
-  | 'ready-outcome-unknown'
-  | 'not-pending-deletion'
-  | 'not-found'
-  | 'permanently-deleted'
-  /** Deleted within --deleted-since, but not by cloudhsm-ops prune (no deletion record): reported only. */
-  | 'not-deleted-by-prune'
-  /** A dry run: this one would be restored. */
-  | 'dry-run'
-  | 'error';
-
-export interface RestoreOutcome {
-  backupId: string;
-  region: string;
-  clusterId?: string;
-  lineage?: string;
-  createdAt?: string;
-  status: 'succeeded' | 'failed' | 'skipped';
-  reason: RestoreReason;
-  detail: string;
-  errorCode?: string;
-  /** Restored and now carrying the hold tag (`--hold`): the next prune keeps it. */
-  held?: boolean;
-}
-
-export interface RestoreResult {
-  succeeded: RestoreOutcome[];
-  failed: RestoreOutcome[];
-  /** Reported, not attempted (not in PENDING_DELETION). */
-  skipped: RestoreOutcome[];
-  counts: RunCounts;
-  /**
-   * Set when `--run-id` names a run no backup in the region carries a deletion record of (a
-   * typo, or the wrong region): bad input, which the CLI reports with exit 2.
-   */
-  unknownRun?: string;
-  /** Set when `--run-id` names a run whose backups are READY again: nothing left to restore. */
-  alreadyRestored?: string;
-}
-
-function outcomeFor(
-  backupId: string,
-  region: string,
-  backup: BackupInfo | undefined,
-  status: RestoreOutcome['status'],
-  reason: RestoreReason,
-  detail: string,
-  code?: string,
-): RestoreOutcome {
-  return {
-    backupId,
-    region,
-    ...(backup?.clusterId !== undefined ? { clusterId: backup.clusterId } : {}),
-    ...(backup ? { lineage: lineageOf(backup), createdAt: backup.createdAt.toISOString() } : {}),
-    status,
-    reason,
-    detail,
-    ...(code ? { errorCode: code } : {}),
-  };
-}
-
-/** True when a PENDING_DELETION backup was deleted within `age` of `now` (DeleteTimestamp − 7 days). */
-export function deletedWithin(backup: BackupInfo, age: Duration, now: DateTime): boolean {
-  if (backup.state !== 'PENDING_DELETION' || !backup.deleteAt) return false;
-  const deletedAt = DateTime.fromJSDate(backup.deleteAt).minus(RESTORE_WINDOW);
-  return deletedAt.toMillis() >= now.minus(age).toMillis();
-}
 
 async function restoreOne(
   clients: CloudHsmClients,
@@ -278,7 +53,7 @@ async function restoreOne(
   const client = clients.cloudHsm(region);
   let restored: RestoreOutcome;
   try {
-    await client.send(new RestoreBackupCommand({ BackupId: backup.id }));
+    await restoreBackup(client, backup.id);
     restored = outcomeFor(backup.id, region, backup, 'succeeded', 'restored', 'restored');
   } catch (error) {
     const code = errorCode(error);
@@ -329,19 +104,16 @@ async function afterRestore(
   const records = recordedRuns(backup.tags).map(recordTagKey);
   if (records.length > 0) {
     try {
-      await client.send(new UntagResourceCommand({ ResourceId: backup.id, TagKeyList: records }));
+      await removeTags(client, backup.id, records);
     } catch (error) {
       notes.push(`its deletion record could not be removed: ${describeError(error)}`);
     }
   }
   if (options.hold) {
     try {
-      await client.send(
-        new TagResourceCommand({
-          ResourceId: backup.id,
-          TagList: [{ Key: RESTORE_HOLD_TAG, Value: `restored by run ${options.runId}` }],
-        }),
-      );
+      await addTags(client, backup.id, [
+        { Key: RESTORE_HOLD_TAG, Value: `restored by run ${options.runId}` },
+      ]);
       notes.push(`held (${RESTORE_HOLD_TAG})`);
     } catch (error) {
       return {
@@ -357,125 +129,6 @@ async function afterRestore(
     ...restored,
     held: options.hold,
     ...(notes.length > 0 ? { detail: `${restored.detail}; ${notes.join('; ')}` } : {}),
-  };
-}
-
-function triage(
-  region: string,
-  ids: string[],
-  found: Map<string, BackupInfo>,
-): { restorable: BackupInfo[]; reported: RestoreOutcome[] } {
-  const restorable: BackupInfo[] = [];
-  const reported: RestoreOutcome[] = [];
-  for (const id of ids) {
-    const backup = found.get(id);
-    if (!backup) {
-      reported.push(outcomeFor(id, region, undefined, 'failed', 'not-found', `not found in ${region}`));
-    } else if (backup.state === 'DELETED') {
-      reported.push(
-        outcomeFor(id, region, backup, 'failed', 'permanently-deleted', 'DELETED: past the 7-day window'),
-      );
-    } else if (backup.state !== 'PENDING_DELETION') {
-      reported.push(
-        outcomeFor(
-          id,
-          region,
-          backup,
-          'skipped',
-          'not-pending-deletion',
-          `state is ${backup.state}; only PENDING_DELETION can be restored`,
-        ),
-      );
-    } else restorable.push(backup);
-  }
-  return { restorable, reported };
-}
-
-/**
- * A run id that selects no PENDING_DELETION backup: either its backups are READY again and
- * still carry its record (restored already), or no backup in the region carries it at all (a
- * mistyped id or the wrong region), which {@link RestoreResult.unknownRun} says plainly.
- */
-async function runAlreadyRestored(
-  clients: CloudHsmClients,
-  config: Pick<RestoreConfig, 'region' | 'selection' | 'clusterId'>,
-  key: string,
-): Promise<Selected> {
-  const { region, selection } = config;
-  const runId = selection.kind === 'run' ? selection.runId : '';
-  const ready = (await listBackups(clients.cloudHsm(region), region, { states: ['READY'] })).filter(
-    (b) =>
-      Object.hasOwn(b.tags, key) && (config.clusterId === undefined || lineageOf(b) === config.clusterId),
-  );
-  if (ready.length === 0) {
-    const where = config.clusterId === undefined ? region : `${region} (cluster ${config.clusterId})`;
-    return {
-      restorable: [],
-      reported: [],
-      unknownRun:
-        `no backup in ${where} carries a deletion record of prune run ${runId}: ` +
-        'check the run id and the region; nothing was restored',
-    };
-  }
-  return {
-    restorable: [],
-    reported: ready.map((b) =>
-      outcomeFor(
-        b.id,
-        region,
-        b,
-        'skipped',
-        'already-restored',
-        `already READY: restored since run ${runId} deleted it`,
-      ),
-    ),
-    alreadyRestored: `the backups of prune run ${runId} in ${region} were already restored`,
-  };
-}
-
-/** What a selection found: what to restore, what to report, and what to say about a run id. */
-interface Selected {
-  restorable: BackupInfo[];
-  reported: RestoreOutcome[];
-  unknownRun?: string;
-  alreadyRestored?: string;
-}
-
-/** The PENDING_DELETION backups a time window or a run id selects, and those the window leaves out. */
-async function selectDeleted(
-  clients: CloudHsmClients,
-  config: Pick<RestoreConfig, 'region' | 'selection' | 'clusterId'>,
-  now: DateTime,
-): Promise<Selected> {
-  const { region, selection } = config;
-  const pending = (
-    await listBackups(clients.cloudHsm(region), region, { states: ['PENDING_DELETION'] })
-  ).filter((b) => config.clusterId === undefined || lineageOf(b) === config.clusterId);
-  if (selection.kind === 'run') {
-    const key = recordTagKey(selection.runId);
-    const restorable = pending.filter((b) => Object.hasOwn(b.tags, key));
-    return restorable.length > 0
-      ? { restorable, reported: [] }
-      : await runAlreadyRestored(clients, config, key);
-  }
-  if (selection.kind !== 'deleted-since') return { restorable: [], reported: [] };
-  const age = parseDuration(selection.deletedSince, '--deleted-since');
-  const inWindow = pending.filter((b) => deletedWithin(b, age, now));
-  const recorded = (b: BackupInfo) => recordedRuns(b.tags).length > 0;
-  return {
-    restorable: inWindow.filter(recorded),
-    reported: inWindow
-      .filter((b) => !recorded(b))
-      .map((b) =>
-        outcomeFor(
-          b.id,
-          region,
-          b,
-          'skipped',
-          'not-deleted-by-prune',
-          'deleted in the window, but not by cloudhsm-ops prune (no deletion record); name it with --backup-id to restore it',
-        ),
-      ),
   };
 }
 

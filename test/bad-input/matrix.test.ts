@@ -304,6 +304,22 @@ const AWS_COMMANDS: Record<string, CliCase[]> = {
       message: /--timeout must be a number of seconds above 0 and at most 900, got "0"/,
     },
   ],
+  report: [
+    {
+      args: ['--region', 'us-east-1'],
+      message: /say where the report goes: --html <file> for the page, --json for the data/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--json', '--days', '0'],
+      message: /--days must be between 1 and 400, got 0/,
+    },
+    {
+      args: ['--region', 'us-east-1', '--json', '--prune-older-than', 'soon'],
+      message: /--prune-older-than "soon" is not valid \(expected a positive amount such as 90d/,
+    },
+    { args: ['--region', 'useast1', '--json'], message: /--region value "useast1" is not valid/ },
+    { args: ['--region', 'us-east-1', '--html', ''], message: /--html is empty: give a value/ },
+  ],
 };
 
 /** `sandbox` takes no --endpoint (it is the endpoint); none of these may start a server. */

@@ -16,6 +16,7 @@ describe('--json on error', () => {
     [['copy', '--region', 'us-east-1', '--json'], /no --dr-region given/],
     [['audit', '--region', 'us-east-1', '--fail-on', 'SEVERE', '--json'], /severity "SEVERE"/],
     [['restore', '--region', 'us-east-1', '--json'], /backup-id|deleted-since/],
+    [['report', '--region', 'us-east-1', '--json', '--days', '0'], /--days must be between 1 and 400/],
   ])('bad input %j: one JSON document with the error and exit code 2', async (args, message) => {
     // Act
     const run = await runCli(args);

@@ -1,6 +1,12 @@
 import { DateTime, Duration } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { type CopyPlanConfig, copiesBySource, planCopies, summarisePlan } from '../../lib/copy/plan.js';
+import {
+  type CopyPlanConfig,
+  copiesBySource,
+  copyCandidates,
+  planCopies,
+  summarisePlan,
+} from '../../lib/copy/plan.js';
 import type { BackupInfo, RegionInventory } from '../../lib/inventory/types.js';
 
 const NOW = DateTime.fromISO('2026-11-29T12:00:00Z', { zone: 'utc' });
@@ -226,5 +232,35 @@ describe('copiesBySource', () => {
 
     // Assess
     expect(index.size).toBe(0);
+  });
+});
+
+describe('copyCandidates', () => {
+  it('names exactly the pairs the plan copies when no DR region holds a copy yet', () => {
+    // Prepare: in the window and READY, too old, not READY, a copy, another cluster, a DR region's own backup
+    const sources = [
+      inventory('us-east-1', [
+        backup('backup-aaaaaaaaaaa'),
+        backup('backup-bbbbbbbbbbb', { createdAt: new Date('2026-11-01T00:00:00Z') }),
+        backup('backup-ccccccccccc', { state: 'CREATE_IN_PROGRESS' }),
+        backup('backup-ddddddddddd', { sourceBackupId: 'backup-zzzzzzzzzzz', sourceRegion: 'eu-west-1' }),
+        backup('backup-eeeeeeeeeee', { clusterId: OTHER_CLUSTER }),
+      ]),
+      inventory('us-west-2', [backup('backup-fffffffffff', { region: 'us-west-2' })]),
+    ];
+    const narrowed = { ...config, clusterIds: [CLUSTER] };
+
+    // Act
+    const candidates = copyCandidates(sources, narrowed, NOW);
+    const planned = planCopies(sources, noCopies, narrowed, NOW).items.filter((i) => i.action === 'copy');
+
+    // Assess
+    const pairs = candidates.map((c) => [c.source.id, c.destinationRegion]);
+    expect(pairs).toEqual(planned.map((i) => [i.source.id, i.destinationRegion]));
+    expect(pairs).toEqual([
+      ['backup-aaaaaaaaaaa', 'us-west-2'],
+      ['backup-aaaaaaaaaaa', 'eu-west-1'],
+      ['backup-fffffffffff', 'eu-west-1'],
+    ]);
   });
 });

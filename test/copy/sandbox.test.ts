@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AwsClients } from '../../lib/aws/clients.js';
+import { copyBackupToRegion, singleAttemptClients } from '../../lib/aws/cloudhsm.js';
 import { parseCopyConfig } from '../../lib/config/copy.js';
-import { copyBackup, singleAttemptClients } from '../../lib/copy/calls.js';
 import { type CopyDeps, runCopy } from '../../lib/copy/execute.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { runCli } from '../helpers/cli.js';
@@ -177,7 +177,7 @@ describe('copy against the sandbox', () => {
     const single = singleAttemptClients(clients.options);
 
     // Act
-    const once = await copyBackup(
+    const once = await copyBackupToRegion(
       single.cloudHsm('us-east-1'),
       source,
       'us-west-2',

@@ -2,6 +2,9 @@
  * `npm start` is the README's first promise: the demo tour runs every job against the embedded
  * sandbox and exits 0. Run in-process, with copies finishing at once.
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
@@ -16,7 +19,8 @@ function stepOutput(stdout: string, title: string): string {
 describe('the demo (npm start)', () => {
   it('runs every step, exits 0 and shows what the feed carried', { timeout: 180_000 }, async () => {
     // Act
-    const run = await runCli(['demo', '--copy-delay-seconds', '0']);
+    const reportFile = join(mkdtempSync(join(tmpdir(), 'demo-report-')), 'fleet.html');
+    const run = await runCli(['demo', '--copy-delay-seconds', '0', '--report-file', reportFile]);
 
     // Assess
     expect({ code: run.code, stderr: run.stderr.slice(-2000) }).toMatchObject({ code: 0 });
@@ -41,5 +45,12 @@ describe('the demo (npm start)', () => {
     for (const id of extras) expect(restored).toContain(id!);
     expect(run.stdout).toMatch(/CloudHSM Backup Deleted/);
     expect(run.stdout).toMatch(/CloudHSM Backup Restored/);
+    // It ends by writing the demo fleet's report (issue 15) and printing its path.
+    expect(run.stdout.trimEnd().split('\n').slice(-4).join('\n')).toContain(
+      `The demo fleet's report: ${reportFile}`,
+    );
+    expect(readFileSync(reportFile, 'utf8')).toMatch(
+      /^<!DOCTYPE html>[\s\S]*cluster-paymentsprod[\s\S]*<\/html>\n$/,
+    );
   });
 });

@@ -100,4 +100,53 @@ describe('audit handler', () => {
     expect(s.sandbox.events().some((e) => e.detailType === 'CloudHSM Finding')).toBe(true);
     expect(metricTotal(out, 'Failures')).toBe(1);
   });
+
+  it('with REPORT_BUCKET, stores the fleet report in S3 under the snapshot key and as latest.html', async () => {
+    // Prepare
+    const audit = await loadHandler('audit', env({ REPORT_BUCKET: 'ops-fleet-reports' }));
+    // Act
+    const summary = (await audit.handler(
+      scheduledEvent(s.sandbox.clock.now()),
+      lambdaContext(),
+    )) as unknown as AuditSummary & { runId: string };
+    // Assess
+    const stamp = s.sandbox.clock
+      .now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z')
+      .replace(/:/g, '-');
+    const keys = [`cloudhsm-ops/fleet-report/${stamp}.html`, 'cloudhsm-ops/fleet-report/latest.html'];
+    expect(summary.report).toEqual({ bucket: 'ops-fleet-reports', keys });
+    const objects = s.sandbox.objects();
+    expect(objects.map((o) => [o.bucket, o.key, o.contentType])).toEqual(
+      keys.map((key) => ['ops-fleet-reports', key, 'text/html; charset=utf-8']),
+    );
+    const page = objects[0]!.body;
+    expect(page).toMatch(/^<!DOCTYPE html>/);
+    for (const id of ['cluster-paymentsprod', 'cluster-degradedeuro', 'cluster-singlehsmapp'])
+      expect(page).toContain(`data-cluster="${id}" aria-labelledby=`);
+    expect(page.match(/<tr data-severity=/g)).toHaveLength(summary.findings.total);
+    expect(page).toContain(`run ${summary.runId}`);
+  });
+
+  it('without REPORT_BUCKET, writes nothing to S3 (the report is off by default)', async () => {
+    const audit = await loadHandler('audit', env());
+    const summary = await audit.handler(scheduledEvent(s.sandbox.clock.now()), lambdaContext());
+    expect(summary.report).toBeUndefined();
+    expect(s.sandbox.requests().filter((r) => r.service === 's3')).toEqual([]);
+  });
+
+  it('fails the invocation, after publishing, when the report cannot be stored', async () => {
+    s.sandbox.setFaults({ rules: [{ operation: 'PutObject', internalFailureRate: 1 }] });
+    const audit = await loadHandler('audit', env({ REPORT_BUCKET: 'ops-fleet-reports', MAX_ATTEMPTS: '2' }));
+    const outcome = audit.handler(scheduledEvent(s.sandbox.clock.now()), lambdaContext());
+    await expect(outcome).rejects.toThrow(/the fleet report could not be stored in s3:\/\/ops-fleet-reports/);
+    expect(s.sandbox.events().at(-1)?.detailType).toBe('CloudHSM Run Summary');
+  });
+
+  it('refuses to start with a REPORT_BUCKET that is not a bucket name, naming it', async () => {
+    await expect(loadHandler('audit', env({ REPORT_BUCKET: 's3://ops-fleet-reports' }))).rejects.toThrow(
+      /REPORT_BUCKET="s3:\/\/ops-fleet-reports" is not an S3 bucket name/,
+    );
+  });
 });

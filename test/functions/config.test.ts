@@ -5,6 +5,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AUDIT_HANDLER_VARIABLES,
   ConfigurationError,
   explainConfigError,
   HANDLER_VARIABLES,
@@ -218,6 +219,7 @@ describe('the project variable list the lookalike check exempts', () => {
       ...COPY_LAMBDA_VARIABLES,
       ...AUDIT_LAMBDA_VARIABLES,
       ...HANDLER_VARIABLES,
+      ...AUDIT_HANDLER_VARIABLES,
     ]);
     expect([...PROJECT_VARIABLES].sort()).toEqual([...read].sort());
   });

@@ -43,6 +43,7 @@ const VARIABLES = [
   'PRUNE_EXECUTE',
   'DRY_RUN',
   'ALLOW_INSECURE_ENDPOINT',
+  'REPORT_BUCKET',
 ] as const;
 
 const MODULES = {

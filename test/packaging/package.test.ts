@@ -8,8 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { grantedActions, JOB_GRANTS, PLATFORM_ACTIONS } from '../../functions/shared/permissions.js';
+import {
+  grantedActions,
+  JOB_GRANTS,
+  PLATFORM_ACTIONS,
+  REPORT_GRANTS,
+} from '../../functions/shared/permissions.js';
 import type { Job } from '../../functions/shared/runtime.js';
+import { REPORT_PREFIX } from '../../lib/report/s3.js';
 import { readZip } from './zip.js';
 
 const run = promisify(execFile);
@@ -381,6 +387,61 @@ describe('the findings feed', () => {
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         Resource: FEED_LOG_GROUP_STREAMS,
       }),
+    ]);
+  });
+});
+
+describe('the fleet report bucket (issue 15)', () => {
+  it('is off by default: the bucket, its policy and the grant exist only when fleetReport is "true"', () => {
+    expect(template.Conditions?.HasFleetReport).toEqual({ 'Fn::Equals': ['false', 'true'] });
+    for (const id of ['ReportBucket', 'ReportBucketPolicy', 'AuditReportPolicy'])
+      expect(resource(id).Condition).toBe('HasFleetReport');
+    const env = (
+      resource('AuditLambdaFunction').Properties.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    expect(env.REPORT_BUCKET).toEqual({
+      'Fn::If': ['HasFleetReport', { Ref: 'ReportBucket' }, { Ref: 'AWS::NoValue' }],
+    });
+    for (const job of ['copy', 'prune'] as const) {
+      const other = resource(`${LOGICAL[job]}LambdaFunction`).Properties.Environment as {
+        Variables: Record<string, unknown>;
+      };
+      expect(other.Variables.REPORT_BUCKET).toBeUndefined();
+    }
+  });
+
+  it('grants the audit role exactly REPORT_GRANTS, on the report prefix of that bucket only', () => {
+    const policy = resource('AuditReportPolicy').Properties as {
+      Roles: unknown[];
+      PolicyDocument: { Statement: Statement[] };
+    };
+    expect(policy.Roles).toEqual([{ Ref: 'AuditRole' }]);
+    expect(policy.PolicyDocument.Statement.flatMap(actionsOf).sort()).toEqual(
+      REPORT_GRANTS.map((g) => g.action).sort(),
+    );
+    for (const statement of policy.PolicyDocument.Statement) {
+      expect(statement.Effect).toBe('Allow');
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation substitution syntax
+      expect(statement.Resource).toEqual({ 'Fn::Sub': '${ReportBucket.Arn}/cloudhsm-ops/fleet-report/*' });
+    }
+    expect(REPORT_PREFIX).toBe('cloudhsm-ops/fleet-report/');
+  });
+
+  it('keeps the bucket private, encrypted and reachable over TLS only', () => {
+    expect(resource('ReportBucket').Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+    });
+    const policy = resource('ReportBucketPolicy').Properties.PolicyDocument as { Statement: Statement[] };
+    expect(policy.Statement).toEqual([
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
     ]);
   });
 });

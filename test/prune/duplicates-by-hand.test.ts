@@ -7,8 +7,8 @@
  * policy, read from its region with DescribeClusters.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listBackups } from '../../lib/aws/cloudhsm.js';
 import { duplicateCopies } from '../../lib/copies/duplicates.js';
-import { listBackups } from '../../lib/inventory/gather.js';
 import { awsBatch, onPath } from '../conformance/tools.js';
 import { runCli } from '../helpers/cli.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';

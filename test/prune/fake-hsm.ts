@@ -16,8 +16,8 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-cloudhsm-v2';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import type { CloudHsmClients } from '../../lib/aws/cloudhsm.js';
 import type { BackupInfo } from '../../lib/inventory/types.js';
-import type { CloudHsmClients } from '../../lib/prune/lookup.js';
 
 export type Hook = (input: { BackupId?: string }) => Promise<void> | void;
 

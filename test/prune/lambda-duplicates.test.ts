@@ -3,8 +3,8 @@
  * three extra copies of two ledger backups in us-west-2, made by another team's script.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listBackups } from '../../lib/aws/cloudhsm.js';
 import { duplicateCopies } from '../../lib/copies/duplicates.js';
-import { listBackups } from '../../lib/inventory/gather.js';
 import {
   type Captured,
   captureOutput,

@@ -79,6 +79,11 @@ describe('CLI against an endpoint that never answers: exit 1 naming the call, in
     ['prune', ['prune', '--region', 'us-east-1', '--older-than', '90d', ...NOW], /CloudHSM DescribeBackups/],
     ['audit', ['audit', '--region', 'us-east-1', ...NOW], /(STS GetCallerIdentity|Describe\w+) in us-east-1/],
     [
+      'report',
+      ['report', '--region', 'us-east-1', '--json', ...NOW],
+      /(STS GetCallerIdentity|Describe\w+) in us-east-1/,
+    ],
+    [
       'copy',
       ['copy', '--region', 'us-east-1', '--dr-region', 'us-west-2', ...NOW],
       /CloudHSM DescribeBackups/,

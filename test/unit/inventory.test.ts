@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { toBackupInfo } from '../../lib/inventory/gather.js';
+import { toBackupInfo } from '../../lib/aws/cloudhsm.js';
 import { planPrune } from '../../lib/prune/plan.js';
 
 describe('toBackupInfo', () => {

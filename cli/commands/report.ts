@@ -1,0 +1,155 @@
+import { constants } from 'node:fs';
+import { access, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Command } from 'commander';
+import { parseCount } from '../../lib/config/common.js';
+import { UsageError } from '../../lib/errors.js';
+import { parseAge } from '../../lib/time/cutoff.js';
+import {
+  action,
+  type CommonOptions,
+  clientsFrom,
+  collect,
+  EXIT,
+  examples,
+  nowFrom,
+  type Output,
+  withCommonOptions,
+  withNowOption,
+} from '../common.js';
+import { auditConfigFromFlags } from './audit.js';
+
+interface ReportOptions extends CommonOptions {
+  region?: string[];
+  drRegion?: string[];
+  html?: string;
+  days: string;
+  pruneOlderThan?: string;
+  graceHours?: string;
+  rpoHours?: string;
+  copyRetention?: string;
+  copyRetentionDays?: string;
+  holdTag?: string;
+  now?: string;
+}
+
+/** Longest timeline: a year and a bit, beyond which one mark per day is no longer readable. */
+const MAX_DAYS = 400;
+
+/** Registers `cloudhsm-ops report`. */
+export function registerReport(program: Command): void {
+  const command = program
+    .command('report')
+    .description(
+      'Write the fleet report: one self-contained HTML page (no network requests: style, script and ' +
+        'charts inline, so it opens from an email attachment or an S3 link) with, per region and cluster, ' +
+        'HSMs by Availability Zone against the subnets, a backup timeline of the originals and the DR copies ' +
+        '(one mark per day; PENDING_DELETION, the retention window and the prune cutoff drawn), and every ' +
+        'audit finding worst first, filterable by severity and status. --json prints the same data.',
+    )
+    .option('--html <file>', 'write the HTML page to this file')
+    .option(
+      '--region <region>',
+      'region to report on (repeatable or comma-separated; default AWS_REGION)',
+      collect,
+    )
+    .option(
+      '--dr-region <region>',
+      'region that should hold copies of every backup (repeatable; not one of the --region regions)',
+      collect,
+    )
+    .option('--days <n>', `days the backup timelines cover, ending today (1 to ${MAX_DAYS})`, '35')
+    .option('--prune-older-than <age>', 'draw the prune cutoff of `prune --older-than <age>` (e.g. 90d)')
+    .option('--grace-hours <hours>', 'as in audit: how late the daily backup may be', '6')
+    .option('--rpo-hours <hours>', 'as in audit: oldest acceptable recovery point in a DR region', '30')
+    .option('--copy-retention <mode>', 'as in audit: fixed (the default) or source')
+    .option('--copy-retention-days <days>', 'as in audit: age at which a DR copy is stale', '90')
+    .option(
+      '--hold-tag <key>',
+      'as in audit: another tag key that exempts a backup from pruning',
+      'cloudhsm-ops:hold',
+    );
+  withNowOption(withCommonOptions(command))
+    .addHelpText(
+      'after',
+      examples([
+        'cloudhsm-ops report --region us-east-1,eu-west-1 --dr-region us-west-2 --html fleet.html',
+        'cloudhsm-ops report --region us-east-1 --dr-region us-west-2 --html fleet.html --prune-older-than 90d',
+        "cloudhsm-ops report --region us-east-1 --json | jq '.clusters[] | {id, zones}'",
+      ]) +
+        '\nGive --html FILE, --json, or both. The findings are those of `cloudhsm-ops audit` with the same flags.\n' +
+        'Exit codes: 0 written, 1 a region could not be gathered (the report says which) or the file could ' +
+        'not be written, 2 bad input.\n',
+    )
+    .action(action<ReportOptions>(reportCommand));
+}
+
+/** The command line shown in the report's header: the flags that shape it, never credentials. */
+export function commandLine(options: ReportOptions): string {
+  const words = ['cloudhsm-ops', 'report'];
+  for (const region of options.region ?? []) words.push('--region', region);
+  for (const region of options.drRegion ?? []) words.push('--dr-region', region);
+  if (options.days !== '35') words.push('--days', options.days);
+  if (options.pruneOlderThan) words.push('--prune-older-than', options.pruneOlderThan);
+  if (options.copyRetention) words.push('--copy-retention', options.copyRetention);
+  if (options.copyRetentionDays && options.copyRetentionDays !== '90')
+    words.push('--copy-retention-days', options.copyRetentionDays);
+  if (options.html) words.push('--html', options.html);
+  if (options.json) words.push('--json');
+  return words.join(' ');
+}
+
+/** A page that cannot be written is bad input, found before the fleet is read. */
+async function refuseUnwritable(file: string): Promise<void> {
+  const found = await stat(file).catch(() => undefined);
+  if (found?.isDirectory()) throw new UsageError(`--html: ${file} is a folder: give a file name`);
+  const folder = dirname(file);
+  const where = await stat(folder).catch(() => undefined);
+  if (!where?.isDirectory())
+    throw new UsageError(`--html: cannot write ${file}: the folder ${folder} does not exist`);
+  try {
+    await access(found ? file : folder, constants.W_OK);
+  } catch {
+    throw new UsageError(`--html: cannot write ${file}: permission denied`);
+  }
+}
+
+async function reportCommand(options: ReportOptions, out: Output): Promise<number> {
+  if (!options.html && !options.json) {
+    throw new UsageError(
+      'say where the report goes: --html <file> for the page, --json for the data (or both)',
+    );
+  }
+  const config = auditConfigFromFlags(options);
+  const days = parseCount(options.days, '--days', { min: 1, max: MAX_DAYS });
+  const prune = options.pruneOlderThan ? parseAge(options.pruneOlderThan, '--prune-older-than') : undefined;
+  const now = nowFrom(options);
+  if (options.html) await refuseUnwritable(options.html);
+  const clients = await clientsFrom(options);
+  try {
+    const [{ collectFleetReport }, { renderHtml }] = await Promise.all([
+      import('../../lib/report/collect.js'),
+      import('../../lib/report/html.js'),
+    ]);
+    const report = await collectFleetReport(clients, config, now, {
+      command: commandLine(options),
+      days,
+      ...(prune ? { pruneOlderThanDays: prune.as('days') } : {}),
+    });
+    if (options.html) {
+      const page = renderHtml(report);
+      await writeFile(options.html, page, 'utf8');
+      // Under --json stdout carries only the document: the path goes to stderr.
+      const line =
+        `Wrote the fleet report (${report.clusters.length} clusters, ${report.findings.length} findings, ` +
+        `${Math.ceil(Buffer.byteLength(page) / 1024)} KiB) to ${options.html}`;
+      if (out.json) out.warn(line);
+      else out.say(line);
+    }
+    out.document(report);
+    for (const error of report.errors) out.warn(`error: ${error}`);
+    return report.errors.length ? EXIT.FAILED : EXIT.OK;
+  } finally {
+    clients.destroy();
+  }
+}
