@@ -1,7 +1,14 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DateTime } from 'luxon';
 import type { AwsClients } from '../lib/aws/clients.js';
-import { checkEndpointTransport, isLoopbackUrl, parseEndpoint, parseRegion } from '../lib/config/common.js';
+import {
+  checkEndpointTransport,
+  DEFAULT_MAX_ATTEMPTS,
+  isLoopbackUrl,
+  parseEndpoint,
+  parseRegion,
+} from '../lib/config/common.js';
+import { attempts, bool, DEFAULT_REQUEST_TIMEOUT_SECONDS, requestTimeout } from '../lib/config/fields.js';
 import { describeError, UsageError } from '../lib/errors.js';
 import { type Colors, colorsFor } from '../lib/text/color.js';
 
@@ -37,12 +44,16 @@ export function withCommonOptions(command: Command): Command {
       '--profile <name>',
       'use this named profile of ~/.aws/config and ~/.aws/credentials (like AWS_PROFILE)',
     )
-    .option('--max-attempts <n>', 'attempts per AWS call, retries included (throttling backs off)', '8')
+    .option(
+      '--max-attempts <n>',
+      'attempts per AWS call, retries included (throttling backs off)',
+      String(DEFAULT_MAX_ATTEMPTS),
+    )
     .option(
       '--timeout <seconds>',
       'give up on an attempt of an AWS call that gets no answer for this long (retried like a 5xx); ' +
         'connecting may take at most 5 s',
-      '30',
+      String(DEFAULT_REQUEST_TIMEOUT_SECONDS),
     )
     .option(
       '--allow-insecure-endpoint',
@@ -54,25 +65,13 @@ export function withCommonOptions(command: Command): Command {
 /** `CLOUDHSM_OPS_ALLOW_INSECURE_ENDPOINT`: exactly `true` or `false` (or unset), never a guess. */
 function insecureEndpointAllowed(options: CommonOptions): boolean {
   if (options.allowInsecureEndpoint) return true;
-  const value = process.env.CLOUDHSM_OPS_ALLOW_INSECURE_ENDPOINT?.trim();
-  if (!value || value === 'false') return false;
-  if (value === 'true') return true;
-  throw new UsageError(`CLOUDHSM_OPS_ALLOW_INSECURE_ENDPOINT must be "true" or "false", got "${value}"`);
+  const value = process.env.CLOUDHSM_OPS_ALLOW_INSECURE_ENDPOINT;
+  return value?.trim() ? bool(value, 'CLOUDHSM_OPS_ALLOW_INSECURE_ENDPOINT') : false;
 }
-
-/** Longest `--timeout`: a Lambda's whole lifetime; anything longer is a typo. */
-const MAX_TIMEOUT_SECONDS = 900;
 
 /** `--timeout <seconds>` in milliseconds: a positive number, decimals allowed (`0.5`). */
 export function timeoutFrom(value: string | undefined): number {
-  const text = (value ?? '30').trim();
-  const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
-  if (!(seconds > 0 && seconds <= MAX_TIMEOUT_SECONDS)) {
-    throw new UsageError(
-      `--timeout must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS}, got "${value}"`,
-    );
-  }
-  return Math.max(1, Math.round(seconds * 1000));
+  return requestTimeout(value ?? String(DEFAULT_REQUEST_TIMEOUT_SECONDS), '--timeout');
 }
 
 /** Collects a repeatable option into a list (`--region a --region b`, or `--region a,b`). */
@@ -145,11 +144,7 @@ export function clockFrom(start: DateTime): () => Date {
 export async function clientsFrom(options: CommonOptions): Promise<AwsClients> {
   const endpoint = options.endpoint ? parseEndpoint(options.endpoint) : undefined;
   if (endpoint) checkEndpointTransport(endpoint, insecureEndpointAllowed(options));
-  const text = (options.maxAttempts ?? '8').trim();
-  const maxAttempts = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(maxAttempts >= 1 && maxAttempts <= 20)) {
-    throw new UsageError(`--max-attempts must be a whole number from 1 to 20, got "${options.maxAttempts}"`);
-  }
+  const maxAttempts = attempts(options.maxAttempts ?? String(DEFAULT_MAX_ATTEMPTS), '--max-attempts');
   const requestTimeoutMs = timeoutFrom(options.timeout);
   const { AwsClients } = await import('../lib/aws/clients.js');
   return new AwsClients({

@@ -73,9 +73,8 @@ export async function handler(event: ScheduleEvent, context: Context) {
         clients: runtime.clients,
         runId: run.runId,
         shouldStop: run.shouldStop,
-        // Messages name the function's variables (MAX_DELETIONS), not the CLI's flags.
-        names: { ...PRUNE_ENV_NAMES, copyRetention: 'COPY_RETENTION_DAYS' },
         applyCommand: () => `set PRUNE_EXECUTE=true on ${runtime.functionName} (parameter pruneExecute)`,
+        names: PRUNE_ENV_NAMES,
       },
       config,
       run.now,

@@ -1,30 +1,19 @@
 import type { Command } from 'commander';
-import { AUDIT_FLAG_NAMES, type AuditConfig, parseAuditConfig } from '../../lib/config/audit.js';
+import { AUDIT_FLAG_NAMES, AUDIT_SETTINGS, parseAuditConfig } from '../../lib/config/audit.js';
 import {
   action,
   type CommonOptions,
   clientsFrom,
-  collect,
   examples,
   nowFrom,
   type Output,
   withCommonOptions,
   withNowOption,
 } from '../common.js';
+import { addSettingOptions, settingsFrom } from '../settings.js';
 
+/** The options the command reads itself; its settings are read through {@link AUDIT_SETTINGS}. */
 interface AuditOptions extends CommonOptions {
-  region?: string[];
-  drRegion?: string[];
-  publish?: boolean;
-  eventBus?: string;
-  eventSource?: string;
-  eventRegion?: string;
-  failOn?: string;
-  graceHours?: string;
-  rpoHours?: string;
-  copyRetention?: string;
-  copyRetentionDays?: string;
-  holdTag?: string;
   now?: string;
 }
 
@@ -42,39 +31,8 @@ export function registerAudit(program: Command): void {
         'HSM) reports NOT_APPLICABLE, which is not a pass. ' +
         'With --publish, every result (PASSED and NOT_APPLICABLE too) goes to EventBridge as a ' +
         '"CloudHSM Finding" event, then a "CloudHSM Run Summary".',
-    )
-    .option(
-      '--region <region>',
-      'region to audit (repeatable or comma-separated; default AWS_REGION)',
-      collect,
-    )
-    .option(
-      '--dr-region <region>',
-      'region that should hold copies of every backup (repeatable; not one of the --region regions)',
-      collect,
-    )
-    .option('--publish', 'publish the findings to EventBridge')
-    .option('--event-bus <name>', 'event bus name or ARN for --publish', 'default')
-    .option('--event-source <source>', 'event source for --publish', 'cloudhsm-ops')
-    .option('--event-region <region>', 'region of the event bus (default: the first --region)')
-    .option('--fail-on <severity>', 'exit 1 when a FAILED finding is at or above this severity (e.g. HIGH)')
-    .option('--grace-hours <hours>', 'how late the daily backup may be before backup-freshness fails', '6')
-    .option('--rpo-hours <hours>', 'oldest acceptable recovery point in a DR region', '30')
-    .option(
-      '--copy-retention <mode>',
-      'fixed (the default): a copy in a DR region is stale after --copy-retention-days; source: after its ' +
-        "source cluster's backup retention policy (--copy-retention-days where the cluster has none)",
-    )
-    .option(
-      '--copy-retention-days <days>',
-      'age at which a copy in a DR region is stale (with --copy-retention source: the fallback)',
-      '90',
-    )
-    .option(
-      '--hold-tag <key>',
-      'another tag key that exempts a backup from pruning (cloudhsm-ops:hold always does, as in prune)',
-      'cloudhsm-ops:hold',
     );
+  addSettingOptions(command, AUDIT_SETTINGS);
   withNowOption(withCommonOptions(command))
     .addHelpText(
       'after',
@@ -91,33 +49,12 @@ export function registerAudit(program: Command): void {
         '1 --fail-on tripped, a region could not be gathered or an event was not delivered, 2 bad input.\n' +
         'Colours are used on a terminal only; set NO_COLOR to turn them off.\n',
     )
-    .action(action<AuditOptions>(auditCommand));
+    .action(action<AuditOptions>((options, out) => auditCommand(command, options, out)));
 }
 
-/** Turns the flags into the same string record the Lambda's environment produces. */
-export function auditConfigFromFlags(options: AuditOptions): AuditConfig {
-  const fallback = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  return parseAuditConfig(
-    {
-      regions: options.region?.length ? options.region.join(',') : fallback,
-      drRegions: options.drRegion?.join(','),
-      publish: String(Boolean(options.publish)),
-      eventBusName: options.eventBus,
-      eventSource: options.eventSource,
-      eventRegion: options.eventRegion,
-      failOn: options.failOn,
-      freshnessGraceHours: options.graceHours,
-      drRpoHours: options.rpoHours,
-      copyRetention: options.copyRetention,
-      copyRetentionDays: options.copyRetentionDays,
-      holdTag: options.holdTag,
-    },
-    { sameRegion: 'error', names: AUDIT_FLAG_NAMES },
-  );
-}
-
-async function auditCommand(options: AuditOptions, out: Output): Promise<number> {
-  const config = auditConfigFromFlags(options);
+async function auditCommand(command: Command, options: AuditOptions, out: Output): Promise<number> {
+  const settings = settingsFrom(command, AUDIT_SETTINGS);
+  const config = parseAuditConfig(settings, { sameRegion: 'error', names: AUDIT_FLAG_NAMES });
   const now = nowFrom(options);
   const clients = await clientsFrom(options);
   try {

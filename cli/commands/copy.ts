@@ -1,36 +1,21 @@
 import type { Command } from 'commander';
-import {
-  COPY_FLAG_NAMES,
-  type CopyConfig,
-  DEFAULT_COPY_CONCURRENCY,
-  parseCopyConfig,
-} from '../../lib/config/copy.js';
+import { COPY_FLAG_NAMES, COPY_SETTINGS, type CopyConfig, parseCopyConfig } from '../../lib/config/copy.js';
 import type { CopyLine, CopyProgress, CopyResult } from '../../lib/copy/execute.js';
 import {
   action,
   type CommonOptions,
   clientsFrom,
   clockFrom,
-  collect,
   examples,
   nowFrom,
   type Output,
   withCommonOptions,
   withNowOption,
 } from '../common.js';
+import { addSettingOptions, settingsFrom } from '../settings.js';
 
+/** The options the command reads itself; its settings are read through {@link COPY_SETTINGS}. */
 interface CopyOptions extends CommonOptions {
-  region?: string[];
-  drRegion?: string[];
-  clusterId?: string[];
-  since: string;
-  dryRun?: boolean;
-  wait?: boolean;
-  waitTimeout: string;
-  publish?: boolean;
-  eventBus?: string;
-  eventSource?: string;
-  concurrency?: string;
   now?: string;
 }
 
@@ -46,32 +31,8 @@ export function registerCopy(program: Command): void {
         'Existing copies (found by their source backup id) are never made again; a DR region equal to a ' +
         'source region is refused. Each copy carries the source’s tags plus cloudhsm-ops:copy-of, ' +
         'cloudhsm-ops:source-region and cloudhsm-ops:source-cluster, so prune can expire it by lineage.',
-    )
-    .option('--region <region>', 'source region (repeatable or comma-separated; default AWS_REGION)', collect)
-    .option(
-      '--dr-region <region>',
-      'disaster-recovery region to copy to (repeatable or comma-separated)',
-      collect,
-    )
-    .option('--cluster-id <id>', 'only backups of this cluster (repeatable)', collect)
-    .option('--since <duration>', 'only backups created this recently (48h, 7d, P2D)', '48h')
-    .option('--dry-run', 'show what would be copied where, and change nothing')
-    .option(
-      '--wait',
-      'after copying, poll the DR regions until every copy of the backups in scope is READY (copies earlier runs started too)',
-    )
-    .option('--wait-timeout <duration>', 'give up waiting after this long (exit 1)', '30m')
-    .option(
-      '--publish',
-      'publish a "CloudHSM Backup Copied" event per copy, then one "CloudHSM Run Summary", to EventBridge',
-    )
-    .option('--event-bus <name>', 'event bus name or ARN for --publish', 'default')
-    .option('--event-source <source>', 'event source for --publish', 'cloudhsm-ops')
-    .option(
-      '--concurrency <n>',
-      'AWS calls in flight at once, across all regions',
-      String(DEFAULT_COPY_CONCURRENCY),
     );
+  addSettingOptions(command, COPY_SETTINGS);
   withNowOption(withCommonOptions(command))
     .addHelpText(
       'after',
@@ -85,32 +46,12 @@ export function registerCopy(program: Command): void {
         '(another run holds the source backup, or this run had to stop: run again later), 2 bad input (nothing copied).\n' +
         'Two regions that back each other up need two runs, one per direction.\n',
     )
-    .action(action<CopyOptions>(copyCommand));
+    .action(action<CopyOptions>((options, out) => copyCommand(command, options, out)));
 }
 
-/** Turns the flags into the same string record the Lambda's environment produces. */
-function configFrom(options: CopyOptions): CopyConfig {
-  const fallback = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  return parseCopyConfig(
-    {
-      regions: options.region?.length ? options.region.join(',') : fallback,
-      drRegions: options.drRegion?.join(','),
-      clusterIds: options.clusterId?.join(','),
-      since: options.since,
-      dryRun: String(Boolean(options.dryRun)),
-      wait: String(Boolean(options.wait)),
-      waitTimeout: options.waitTimeout,
-      publish: String(Boolean(options.publish)),
-      eventBus: options.eventBus,
-      eventSource: options.eventSource,
-      concurrency: options.concurrency,
-    },
-    { sameRegion: 'error', names: COPY_FLAG_NAMES },
-  );
-}
-
-async function copyCommand(options: CopyOptions, out: Output): Promise<number> {
-  const config = configFrom(options);
+async function copyCommand(command: Command, options: CopyOptions, out: Output): Promise<number> {
+  const settings = settingsFrom(command, COPY_SETTINGS);
+  const config = parseCopyConfig(settings, { sameRegion: 'error', names: COPY_FLAG_NAMES });
   const now = nowFrom(options);
   const clients = await clientsFrom(options);
   const [{ runCopy }, { copyRunFailures }, { exitCodeOf }] = await Promise.all([

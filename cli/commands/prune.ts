@@ -1,12 +1,13 @@
 import { type Command, Option } from 'commander';
 import type { DateTime } from 'luxon';
+import { DEFAULT_MAX_ATTEMPTS } from '../../lib/config/common.js';
+import { PRUNE_FLAG_NAMES, PRUNE_SETTINGS, parsePruneConfig } from '../../lib/config/prune.js';
 import { UsageError } from '../../lib/errors.js';
 import type { PlanEntry } from '../../lib/prune/plan.js';
 import {
   action,
   type CommonOptions,
   clientsFrom,
-  collect,
   examples,
   nowFrom,
   type Output,
@@ -14,32 +15,15 @@ import {
   withCommonOptions,
   withNowOption,
 } from '../common.js';
+import { addSettingOptions, settingsFrom } from '../settings.js';
 
+/** The options the command reads itself; its settings are read through {@link PRUNE_SETTINGS}. */
 interface PruneOptions extends CommonOptions {
   all?: boolean;
   region?: string[];
   clusterId?: string;
   clusterID?: string;
-  timestamp?: string;
-  timezone?: string;
-  olderThan?: string;
-  deleteall?: boolean;
-  confirm?: string;
-  keepLast?: string;
-  maxDeletions?: string;
-  copyRetentionDays?: string;
-  copyRetention?: string;
-  copiesAsOf?: string;
-  duplicateCopies?: boolean;
-  holdTag?: string[];
-  dryRun?: boolean;
   dryrun?: boolean;
-  execute?: boolean;
-  concurrency?: string;
-  publish?: boolean;
-  eventBus?: string;
-  eventSource?: string;
-  eventRegion?: string;
   now?: string;
 }
 
@@ -49,8 +33,6 @@ function either(a: string | undefined, b: string | undefined, names: string): st
     throw new UsageError(`${names} disagree ("${a}" vs "${b}")`);
   return a ?? b;
 }
-
-const flag = (value: boolean | undefined) => (value ? 'true' : undefined);
 
 /** A --copies-as-of after now would make copies candidates that no dry run up to now listed. */
 function refuseFutureCopiesAsOf(copiesAsOf: string | undefined, now: DateTime): void {
@@ -65,7 +47,8 @@ function refuseFutureCopiesAsOf(copiesAsOf: string | undefined, now: DateTime): 
 export function passThroughArgs(options: CommonOptions & { now?: string }): string[] {
   const args: string[] = [];
   if (options.endpoint) args.push('--endpoint', options.endpoint);
-  if (options.maxAttempts && options.maxAttempts !== '8') args.push('--max-attempts', options.maxAttempts);
+  if (options.maxAttempts && options.maxAttempts !== String(DEFAULT_MAX_ATTEMPTS))
+    args.push('--max-attempts', options.maxAttempts);
   if (options.timeout && options.timeout !== '30') args.push('--timeout', options.timeout);
   if (options.allowInsecureEndpoint) args.push('--allow-insecure-endpoint');
   // The sandbox's instant: without it the printed command would judge at another time.
@@ -73,35 +56,17 @@ export function passThroughArgs(options: CommonOptions & { now?: string }): stri
   return args;
 }
 
-async function runPruneCommand(options: PruneOptions, out: Output): Promise<number> {
-  const { parsePruneConfig, PRUNE_FLAG_NAMES } = await import('../../lib/config/prune.js');
-  const config = parsePruneConfig({
-    regions: regionsFrom(options.region).join(','),
-    clusterId: either(options.clusterId, options.clusterID, '--cluster-id and --clusterID'),
-    timestamp: options.timestamp,
-    timezone: options.timezone,
-    olderThan: options.olderThan,
-    deleteAll: flag(options.deleteall),
-    confirm: options.confirm,
-    keepLast: options.keepLast,
-    maxDeletions: options.maxDeletions,
-    copyRetentionDays: options.copyRetentionDays,
-    copyRetention: options.copyRetention,
-    copiesAsOf: options.copiesAsOf,
-    duplicateCopies: flag(options.duplicateCopies),
-    holdTag: options.holdTag?.join(','),
-    execute: flag(options.execute),
-    dryRun: flag(options.dryRun || options.dryrun),
-    concurrency: options.concurrency,
-    publish: flag(options.publish),
-    eventBus: options.eventBus,
-    eventSource: options.eventSource,
-    eventRegion: options.eventRegion,
-  });
-  const eventFlags = [options.eventBus, options.eventSource, options.eventRegion];
-  if (!config.publish && eventFlags.some((value) => value !== undefined)) {
-    throw new UsageError('--event-bus and --event-source need --publish (so does --event-region)');
-  }
+async function runPruneCommand(command: Command, options: PruneOptions, out: Output): Promise<number> {
+  const input = settingsFrom(command, PRUNE_SETTINGS);
+  const config = parsePruneConfig(
+    {
+      ...input,
+      regions: regionsFrom(options.region).join(','),
+      clusterId: either(options.clusterId, options.clusterID, '--cluster-id and --clusterID'),
+      ...(options.dryrun ? { dryRun: 'true' } : {}),
+    },
+    PRUNE_FLAG_NAMES,
+  );
   const now = nowFrom(options, 'date and time');
   refuseFutureCopiesAsOf(config.copiesAsOf, now);
   const clients = await clientsFrom(options);
@@ -222,66 +187,11 @@ export function registerPrune(program: Command): void {
       'Delete stale CloudHSM backups (and DR copies) by a cutoff, under guardrails: only READY ' +
         'backups, never NeverExpires or held ones, the newest --keep-last of each lineage always kept. ' +
         'Dry run unless --execute; every deletion can be undone with `restore` for 7 days.',
-    )
-    .option(
-      '--region <region>',
-      'region to prune (repeatable, or a comma list; default $AWS_REGION)',
-      collect,
-    )
-    .option('--cluster-id <id>', "only this cluster's backups and copies of them (default: every cluster)")
+    );
+  addSettingOptions(command, PRUNE_SETTINGS)
     .addOption(new Option('--clusterID <id>', 'alias of --cluster-id (the seed script spelling)').hideHelp())
-    .option(
-      '--timestamp <when>',
-      'delete backups created at or before this: MM/DD/YY, MM/DD/YYYY, "MM/DD/YYYY HH:mm" or ISO 8601',
-    )
-    .option(
-      '--timezone <zone>',
-      'zone --timestamp is read in: IANA name (America/New_York), offset (-0200, 05:00, +05:30), UTC/GMT; default UTC',
-    )
-    .option(
-      '--older-than <age>',
-      'delete backups older than this age, at least 1 day: 90d, 36h, 2w, P6M (six months; 6M is refused as ambiguous)',
-    )
-    .option('--deleteall', 'every backup of --cluster-id (not with --timestamp); guardrails still apply')
-    .option('--confirm <cluster-id>', 'with --deleteall --keep-last 0: repeat the cluster id to confirm')
-    .option('--keep-last <n>', 'always keep the newest N READY backups of each lineage per region', '1')
-    .option('--max-deletions <n>', 'refuse a plan deleting more than this, before the first delete', '50')
-    .option(
-      '--copy-retention-days <n>',
-      'DR copies older than this many days are pruned, by lineage (with --copy-retention source: the fallback, default 90; "source" means --copy-retention source)',
-    )
-    .option(
-      '--copy-retention <mode>',
-      "fixed: DR copies by --copy-retention-days; source: by each source cluster's backup retention policy " +
-        '(read from its region), --copy-retention-days where the cluster is gone or has none (as the audit)',
-    )
-    .option(
-      '--copies-as-of <instant>',
-      'count copy retention days back from this ISO 8601 instant, not from now (a dry run prints it in its ' +
-        'apply command, so a later apply deletes exactly the copies reviewed; never after now)',
-    )
-    .option(
-      '--duplicate-copies',
-      "also delete the extra DR copies of a source backup (the audit's duplicate-dr-copies): the oldest READY " +
-        'copy stays, held and NeverExpires ones too; alone it deletes nothing else',
-    )
-    .option(
-      '--hold-tag <key>',
-      'another tag key that holds a backup (repeatable); cloudhsm-ops:hold always does',
-      collect,
-    )
-    .option('--dry-run', 'print the plan only (the default; wins over --execute)')
     .addOption(new Option('--dryrun', 'alias of --dry-run').hideHelp())
-    .option('--execute', 'apply the plan: delete the backups it lists')
-    .option('--all', 'list every row of the plan (default: a summary per lineage and its first rows)')
-    .option('--concurrency <n>', 'deletes in flight at once', '6')
-    .option(
-      '--publish',
-      'publish the plan (dry run) or each deletion as EventBridge events, then one Run Summary',
-    )
-    .option('--event-bus <name>', 'event bus for --publish (default: the default bus)')
-    .option('--event-source <source>', 'event source for --publish (default: cloudhsm-ops)')
-    .option('--event-region <region>', 'region of the event bus for --publish (default: the first --region)');
+    .option('--all', 'list every row of the plan (default: a summary per lineage and its first rows)');
   withNowOption(withCommonOptions(command))
     .addHelpText(
       'after',
@@ -301,5 +211,5 @@ export function registerPrune(program: Command): void {
         'Each run prints its run id; `restore --run-id <id>` undoes exactly that run.\n' +
         'Exit codes: 0 done (or dry run), 1 a deletion failed / the plan was refused / an event was lost, 2 bad input.\n',
     )
-    .action(action<PruneOptions>(runPruneCommand));
+    .action(action<PruneOptions>((options, out) => runPruneCommand(command, options, out)));
 }

@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
+import { AUDIT_FLAG_NAMES, AUDIT_SETTINGS, parseAuditConfig } from '../../lib/config/audit.js';
 import { parseCount } from '../../lib/config/common.js';
 import { UsageError } from '../../lib/errors.js';
 import { parseAge } from '../../lib/time/cutoff.js';
@@ -9,7 +10,6 @@ import {
   action,
   type CommonOptions,
   clientsFrom,
-  collect,
   EXIT,
   examples,
   nowFrom,
@@ -17,7 +17,7 @@ import {
   withCommonOptions,
   withNowOption,
 } from '../common.js';
-import { auditConfigFromFlags } from './audit.js';
+import { addSettingOptions, settingsFrom } from '../settings.js';
 
 interface ReportOptions extends CommonOptions {
   region?: string[];
@@ -48,27 +48,10 @@ export function registerReport(program: Command): void {
         'audit finding worst first, filterable by severity and status. --json prints the same data.',
     )
     .option('--html <file>', 'write the HTML page to this file')
-    .option(
-      '--region <region>',
-      'region to report on (repeatable or comma-separated; default AWS_REGION)',
-      collect,
-    )
-    .option(
-      '--dr-region <region>',
-      'region that should hold copies of every backup (repeatable; not one of the --region regions)',
-      collect,
-    )
     .option('--days <n>', `days the backup timelines cover, ending today (1 to ${MAX_DAYS})`, '35')
-    .option('--prune-older-than <age>', 'draw the prune cutoff of `prune --older-than <age>` (e.g. 90d)')
-    .option('--grace-hours <hours>', 'as in audit: how late the daily backup may be', '6')
-    .option('--rpo-hours <hours>', 'as in audit: oldest acceptable recovery point in a DR region', '30')
-    .option('--copy-retention <mode>', 'as in audit: fixed (the default) or source')
-    .option('--copy-retention-days <days>', 'as in audit: age at which a DR copy is stale', '90')
-    .option(
-      '--hold-tag <key>',
-      'as in audit: another tag key that exempts a backup from pruning',
-      'cloudhsm-ops:hold',
-    );
+    .option('--prune-older-than <age>', 'draw the prune cutoff of `prune --older-than <age>` (e.g. 90d)');
+  // The audit's own settings, as in audit (the findings are the audit's); nothing is published.
+  addSettingOptions(command, AUDIT_SETTINGS, ['publish', 'eventBus', 'eventSource', 'eventRegion', 'failOn']);
   withNowOption(withCommonOptions(command))
     .addHelpText(
       'after',
@@ -81,7 +64,7 @@ export function registerReport(program: Command): void {
         'Exit codes: 0 written, 1 a region could not be gathered (the report says which) or the file could ' +
         'not be written, 2 bad input.\n',
     )
-    .action(action<ReportOptions>(reportCommand));
+    .action(action<ReportOptions>((options, out) => reportCommand(command, options, out)));
 }
 
 /** The command line shown in the report's header: the flags that shape it, never credentials. */
@@ -114,13 +97,16 @@ async function refuseUnwritable(file: string): Promise<void> {
   }
 }
 
-async function reportCommand(options: ReportOptions, out: Output): Promise<number> {
+async function reportCommand(command: Command, options: ReportOptions, out: Output): Promise<number> {
   if (!options.html && !options.json) {
     throw new UsageError(
       'say where the report goes: --html <file> for the page, --json for the data (or both)',
     );
   }
-  const config = auditConfigFromFlags(options);
+  const config = parseAuditConfig(settingsFrom(command, AUDIT_SETTINGS), {
+    sameRegion: 'error',
+    names: AUDIT_FLAG_NAMES,
+  });
   const days = parseCount(options.days, '--days', { min: 1, max: MAX_DAYS });
   const prune = options.pruneOlderThan ? parseAge(options.pruneOlderThan, '--prune-older-than') : undefined;
   const now = nowFrom(options);

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
+import { parseRestoreConfig, RESTORE_FLAG_NAMES, RESTORE_SETTINGS } from '../../lib/config/restore.js';
 import { UsageError } from '../../lib/errors.js';
 import {
   action,
   type CommonOptions,
   clientsFrom,
-  collect,
   examples,
   nowFrom,
   type Output,
@@ -12,38 +12,21 @@ import {
   withCommonOptions,
   withNowOption,
 } from '../common.js';
+import { addSettingOptions, settingsFrom } from '../settings.js';
 
+/** The options the command reads itself; its settings are read through RESTORE_SETTINGS. */
 interface RestoreOptions extends CommonOptions {
   region?: string[];
-  backupId?: string[];
-  deletedSince?: string;
-  runId?: string;
-  clusterId?: string;
-  dryRun?: boolean;
-  hold?: boolean;
-  concurrency?: string;
-  publish?: boolean;
-  eventBus?: string;
-  eventSource?: string;
   now?: string;
 }
 
-async function runRestoreCommand(options: RestoreOptions, out: Output): Promise<number> {
-  const { parseRestoreConfig, runRestore } = await import('../../lib/restore/restore.js');
+async function runRestoreCommand(command: Command, options: RestoreOptions, out: Output): Promise<number> {
+  const { runRestore } = await import('../../lib/restore/restore.js');
   const regions = regionsFrom(options.region);
-  const config = parseRestoreConfig({
-    region: regions.length === 1 ? regions[0] : regions.join(','),
-    backupIds: options.backupId?.join(','),
-    deletedSince: options.deletedSince,
-    runId: options.runId,
-    clusterId: options.clusterId,
-    dryRun: options.dryRun ? 'true' : undefined,
-    hold: options.hold ? 'true' : undefined,
-    concurrency: options.concurrency,
-    publish: options.publish ? 'true' : undefined,
-    eventBus: options.eventBus,
-    eventSource: options.eventSource,
-  });
+  const config = parseRestoreConfig(
+    { ...settingsFrom(command, RESTORE_SETTINGS), region: regions.join(',') },
+    RESTORE_FLAG_NAMES,
+  );
   const now = nowFrom(options, 'date and time');
   const clients = await clientsFrom(options);
   try {
@@ -92,24 +75,8 @@ export function registerRestore(program: Command): void {
       'Undo a prune: RestoreBackup for backups in PENDING_DELETION (the 7-day window after a delete). ' +
         'Backups in any other state are reported, not attempted. Prune records each deletion on the ' +
         'backup (tag cloudhsm-ops:deleted-by:<run id>), so --run-id and --deleted-since restore only what prune deleted.',
-    )
-    .option('--region <region>', 'region of the backups (default $AWS_REGION)', collect)
-    .option('--backup-id <id>', 'backup to restore (repeatable, or a comma list)', collect)
-    .option(
-      '--deleted-since <age>',
-      'restore every backup prune deleted within this age: 2h, 1d (others are reported; name them with --backup-id)',
-    )
-    .option('--run-id <id>', 'restore exactly the deletions of this prune run (the run id it printed)')
-    .option('--cluster-id <id>', 'with --deleted-since or --run-id: only this cluster (lineage)')
-    .option('--dry-run', 'list what would be restored; change nothing')
-    .option('--hold', 'add the hold tag cloudhsm-ops:hold to what is restored, so the next prune keeps it')
-    .option('--concurrency <n>', 'restores in flight at once', '6')
-    .option(
-      '--publish',
-      'publish each restore as a `CloudHSM Backup Restored` event, then one `CloudHSM Run Summary`',
-    )
-    .option('--event-bus <name>', 'event bus for --publish (default: the default bus)')
-    .option('--event-source <source>', 'event source for --publish (default: cloudhsm-ops)');
+    );
+  addSettingOptions(command, RESTORE_SETTINGS);
   withNowOption(withCommonOptions(command))
     .addHelpText(
       'after',
@@ -123,5 +90,5 @@ export function registerRestore(program: Command): void {
         'Exit codes: 0 done (or nothing to restore), 1 a restore failed or a backup is gone, 2 bad input ' +
         '(also a --run-id no backup in the region carries a deletion record of).\n',
     )
-    .action(action<RestoreOptions>(runRestoreCommand));
+    .action(action<RestoreOptions>((options, out) => runRestoreCommand(command, options, out)));
 }

@@ -3,7 +3,11 @@
  * this module makes their messages name the environment variable to fix, and reads the few
  * settings that belong to the handlers themselves (endpoint, deadline margin).
  */
+import { AUDIT_LAMBDA_VARIABLES } from '../../lib/config/audit.js';
 import { checkEndpointTransport, envFormProblems, parseEndpoint } from '../../lib/config/common.js';
+import { COPY_LAMBDA_VARIABLES } from '../../lib/config/copy.js';
+import { attempts, bool, count, requestTimeout } from '../../lib/config/fields.js';
+import { PRUNE_LAMBDA_VARIABLES } from '../../lib/config/prune.js';
 import { UsageError } from '../../lib/errors.js';
 
 /** The process environment, or a stand-in in tests. */
@@ -39,38 +43,15 @@ export const HANDLER_VARIABLES: readonly string[] = [
 export const AUDIT_HANDLER_VARIABLES: readonly string[] = ['REPORT_BUCKET'];
 
 /**
- * Every variable some function of the project reads (test/functions checks this against the
- * parsers' lists). serverless.yml sets some for every function (REGIONS, DR_REGIONS,
+ * Every variable some function of the project reads: the settings tables' variables and the
+ * handlers' own. serverless.yml sets some for every function (REGIONS, DR_REGIONS,
  * EVENT_BUS_NAME, ...), so one function meeting another's variable is normal, never a typo.
  */
 export const PROJECT_VARIABLES: ReadonlySet<string> = new Set([
   ...HANDLER_VARIABLES,
-  // prune
-  'REGIONS',
-  'CLUSTER_ID',
-  'OLDER_THAN',
-  'TIMESTAMP',
-  'TIMEZONE',
-  'KEEP_LAST',
-  'MAX_DELETIONS',
-  'COPY_RETENTION_DAYS',
-  'DUPLICATE_COPIES',
-  'HOLD_TAG',
-  'PRUNE_EXECUTE',
-  'DRY_RUN',
-  'CONCURRENCY',
-  'EVENT_BUS_NAME',
-  'EVENT_SOURCE',
-  'EVENT_REGION',
-  // copy
-  'SOURCE_REGIONS',
-  'DR_REGIONS',
-  'COPY_SINCE',
-  // audit
-  'PUBLISH',
-  'FAIL_ON',
-  'FRESHNESS_GRACE_HOURS',
-  'DR_RPO_HOURS',
+  ...PRUNE_LAMBDA_VARIABLES,
+  ...COPY_LAMBDA_VARIABLES,
+  ...AUDIT_LAMBDA_VARIABLES,
   ...AUDIT_HANDLER_VARIABLES,
 ]);
 
@@ -248,17 +229,11 @@ export function loadConfig<T>(parse: (env: Env) => T, env: Env, spec: ConfigSpec
  */
 export function endpointFromEnv(env: Env, functionName: string): string | undefined {
   const value = env.ENDPOINT_URL?.trim();
-  const allow = env.ALLOW_INSECURE_ENDPOINT?.trim();
-  if (allow && allow !== 'true' && allow !== 'false') {
-    throw new ConfigurationError(
-      `${functionName}: invalid configuration in the function's environment: ` +
-        `ALLOW_INSECURE_ENDPOINT=${JSON.stringify(allow)}: must be "true" or "false"`,
-    );
-  }
+  const allow = handlerSetting(env, functionName, 'ALLOW_INSECURE_ENDPOINT', bool) ?? false;
   if (!value) return undefined;
   try {
     const endpoint = parseEndpoint(value);
-    checkEndpointTransport(endpoint, allow === 'true', 'ALLOW_INSECURE_ENDPOINT=true');
+    checkEndpointTransport(endpoint, allow, 'ALLOW_INSECURE_ENDPOINT=true');
     return endpoint;
   } catch (error) {
     throw new ConfigurationError(
@@ -276,50 +251,45 @@ const MAX_MARGIN_SECONDS = 600;
  * Lambda timeout (time to finish the calls in flight, publish and report).
  */
 export function deadlineMarginFromEnv(env: Env, functionName: string, fallbackSeconds: number): number {
-  const value = env.DEADLINE_MARGIN_SECONDS?.trim();
-  if (!value) return fallbackSeconds * 1000;
-  const seconds = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!(seconds >= 1 && seconds <= MAX_MARGIN_SECONDS)) {
-    throw new ConfigurationError(
-      `${functionName}: invalid configuration in the function's environment: ` +
-        `DEADLINE_MARGIN_SECONDS=${JSON.stringify(value)}: must be a whole number of seconds from 1 to ${MAX_MARGIN_SECONDS}`,
-    );
-  }
-  return seconds * 1000;
+  const seconds = handlerSetting(
+    env,
+    functionName,
+    'DEADLINE_MARGIN_SECONDS',
+    count({ min: 1, max: MAX_MARGIN_SECONDS }),
+  );
+  return (seconds ?? fallbackSeconds) * 1000;
 }
 
-const MAX_ATTEMPTS_LIMIT = 20;
-
-/** `MAX_ATTEMPTS`: attempts per AWS call, the first included (default: the clients' own). */
-export function maxAttemptsFromEnv(env: Env, functionName: string): number | undefined {
-  const value = env.MAX_ATTEMPTS?.trim();
+/** One handler variable read by the lib's field parser; a bad value fails the cold start. */
+function handlerSetting<T>(
+  env: Env,
+  functionName: string,
+  name: string,
+  parse: (value: string, what: string) => T,
+): T | undefined {
+  const value = env[name]?.trim();
   if (!value) return undefined;
-  const attempts = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!(attempts >= 1 && attempts <= MAX_ATTEMPTS_LIMIT)) {
+  try {
+    return parse(value, name);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
     throw new ConfigurationError(
-      `${functionName}: invalid configuration in the function's environment: ` +
-        `MAX_ATTEMPTS=${JSON.stringify(value)}: must be a whole number from 1 to ${MAX_ATTEMPTS_LIMIT}`,
+      `${functionName}: invalid configuration in the function's environment: ${error.message}`,
+      { cause: error },
     );
   }
-  return attempts;
 }
 
-/** Longest REQUEST_TIMEOUT_SECONDS: Lambda's own maximum run time. */
-const MAX_REQUEST_TIMEOUT_SECONDS = 900;
+/** `MAX_ATTEMPTS`: attempts per AWS call, the first included (default: the clients' own), as the CLI's `--max-attempts`. */
+export function maxAttemptsFromEnv(env: Env, functionName: string): number | undefined {
+  return handlerSetting(env, functionName, 'MAX_ATTEMPTS', attempts);
+}
 
 /**
  * `REQUEST_TIMEOUT_SECONDS`: how long one attempt of an AWS call may go without an answer
- * (default: the clients' own, 30 s). Without a bound a hung endpoint burns the whole timeout.
+ * (default: the clients' own, 30 s), as the CLI's `--timeout`. Without a bound a hung endpoint
+ * burns the whole timeout.
  */
 export function requestTimeoutFromEnv(env: Env, functionName: string): number | undefined {
-  const value = env.REQUEST_TIMEOUT_SECONDS?.trim();
-  if (!value) return undefined;
-  const seconds = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
-  if (!(seconds > 0 && seconds <= MAX_REQUEST_TIMEOUT_SECONDS)) {
-    throw new ConfigurationError(
-      `${functionName}: invalid configuration in the function's environment: ` +
-        `REQUEST_TIMEOUT_SECONDS=${JSON.stringify(value)}: must be a number of seconds above 0 and at most ${MAX_REQUEST_TIMEOUT_SECONDS}`,
-    );
-  }
-  return Math.max(1, Math.round(seconds * 1000));
+  return handlerSetting(env, functionName, 'REQUEST_TIMEOUT_SECONDS', requestTimeout);
 }

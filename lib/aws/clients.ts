@@ -5,7 +5,7 @@ import { decorateDefaultCredentialProvider, STSClient } from '@aws-sdk/client-st
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { AdaptiveRetryStrategy, StandardRetryStrategy } from '@aws-sdk/middleware-retry';
 import { NodeHttpHandler } from '@aws-sdk/node-http-handler';
-import { isLoopbackUrl } from '../config/common.js';
+import { DEFAULT_MAX_ATTEMPTS, isLoopbackUrl } from '../config/common.js';
 
 /** How to reach AWS: the real endpoints, or one override URL for every service and region (the sandbox). */
 export interface AwsOptions {
@@ -26,7 +26,7 @@ export interface AwsOptions {
   connectTimeoutMs?: number;
 }
 
-export const DEFAULT_MAX_ATTEMPTS = 8;
+export { DEFAULT_MAX_ATTEMPTS };
 /** Per-attempt silence after which a call is abandoned: CloudHSM's slowest calls answer in seconds. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** Opening a TCP (and TLS) connection to an AWS endpoint takes milliseconds; 5 s means it is not coming. */

@@ -1,6 +1,11 @@
 import { Duration } from 'luxon';
 import { UsageError } from '../errors.js';
 
+/** Attempts per AWS call, the first included (the CLI's `--max-attempts`, the clients' default). */
+export const DEFAULT_MAX_ATTEMPTS = 8;
+/** The most attempts per AWS call anyone may ask for (`--max-attempts`, MAX_ATTEMPTS). */
+export const MAX_ATTEMPTS_LIMIT = 20;
+
 /** The hold tag key every job honours; a custom hold tag adds to it, never replaces it. */
 export const DEFAULT_HOLD_TAG = 'cloudhsm-ops:hold';
 
@@ -73,16 +78,27 @@ function check(value: string, pattern: RegExp, what: string, example: string): s
   return value;
 }
 
+/**
+ * Exactly `true` or `false`, in every job and front end (a CLI switch gives `true`): `yes`,
+ * `1` or `TRUE` are refused rather than guessed at.
+ */
+export function parseBool(text: string, what: string): boolean {
+  const value = text.trim();
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new UsageError(`${what} must be "true" or "false", got "${text}"`);
+}
+
 /** A well-formed region name that AWS has (see {@link KNOWN_REGIONS}). */
 export function parseRegion(value: string, what = 'region'): string {
   const region = check(value.trim(), PATTERNS.region, what, 'us-east-1');
   if (!KNOWN_REGIONS.has(region)) throw new UsageError(`${what} "${region}" is not a known AWS region`);
   return region;
 }
-export const parseClusterId = (value: string) =>
-  check(value.trim(), PATTERNS.clusterId, 'cluster id', 'cluster-abcdefghijk');
-export const parseBackupId = (value: string) =>
-  check(value.trim(), PATTERNS.backupId, 'backup id', 'backup-abcdefghijk');
+export const parseClusterId = (value: string, what = 'cluster id') =>
+  check(value.trim(), PATTERNS.clusterId, what, 'cluster-abcdefghijk');
+export const parseBackupId = (value: string, what = 'backup id') =>
+  check(value.trim(), PATTERNS.backupId, what, 'backup-abcdefghijk');
 
 /** A severity name, case-insensitive (`high` → `HIGH`). */
 export function parseSeverity(value: string): Severity {
@@ -262,8 +278,12 @@ export function envFormProblems(env: Record<string, string | undefined>, form: E
         );
       }
     }
-    if (booleans.has(name) && value.trim() !== 'true' && value.trim() !== 'false') {
-      problems.push(`${name} must be "true" or "false", got "${value}"`);
+    if (booleans.has(name)) {
+      try {
+        parseBool(value, name);
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
     }
   }
   return problems;

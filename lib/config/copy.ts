@@ -1,14 +1,30 @@
+/**
+ * The copy job's settings: one table ({@link COPY_SETTINGS}) from which the CLI's options, the
+ * Lambda's environment reader, the names in messages and the help text are derived.
+ */
 import type { Duration } from 'luxon';
-import * as z from 'zod';
 import { UsageError } from '../errors.js';
-import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
-import { checkEnvForm, PATTERNS, parseClusterId, parseCount, parseDuration, parseRegion } from './common.js';
+import { checkEnvForm } from './common.js';
+import { bool, clusterIds, DEFAULT_EVENT_BUS, duration } from './fields.js';
+import {
+  concurrencyField,
+  dryRunField,
+  envFormOf,
+  type PublishingOptions,
+  publishFields,
+  readSettings,
+  refuseSameRegion,
+  regionsField,
+  type SameRegionOption,
+} from './shared.js';
+import { defineTable, given, type Input, inputFromEnv, type Names, namesOf } from './table.js';
 
 export const DEFAULT_COPY_SINCE = '48h';
 export const DEFAULT_WAIT_TIMEOUT = '30m';
+/** Copy counts calls across every source and destination region, so it runs more at once than prune. */
 export const DEFAULT_COPY_CONCURRENCY = 8;
 export const MAX_COPY_CONCURRENCY = 64;
-export const DEFAULT_EVENT_BUS = 'default';
+export { DEFAULT_EVENT_BUS };
 
 /** The validated settings of one copy run, the same for the CLI and the Lambda handler. */
 export interface CopyConfig {
@@ -36,180 +52,88 @@ export interface CopyConfig {
   concurrency: number;
 }
 
-/**
- * The settings as plain strings, the shape both front ends can produce: the CLI from its
- * flags (lists comma-separated), the Lambda handler from its environment.
- */
-export interface CopyConfigInput {
-  regions?: string;
-  drRegions?: string;
-  clusterIds?: string;
-  since?: string;
-  dryRun?: string;
-  wait?: string;
-  waitTimeout?: string;
-  publish?: string;
-  eventBus?: string;
-  eventSource?: string;
-  eventRegion?: string;
-  concurrency?: string;
-}
+/** Every copy setting: flag, variable, default, parser and help line. */
+export const COPY_SETTINGS = defineTable({
+  regions: regionsField(
+    'source region',
+    '--region',
+    'SOURCE_REGIONS',
+    'source region (repeatable or comma-separated; default AWS_REGION)',
+  ),
+  drRegions: regionsField(
+    'DR region',
+    '--dr-region',
+    'DR_REGIONS',
+    'disaster-recovery region to copy to (repeatable or comma-separated)',
+  ),
+  clusterIds: {
+    name: 'cluster id',
+    flag: '--cluster-id',
+    arg: '<id>',
+    repeatable: true,
+    env: 'CLUSTER_ID',
+    doc: 'only backups of this cluster (repeatable)',
+    parse: clusterIds,
+  },
+  since: {
+    name: 'since',
+    flag: '--since',
+    arg: '<duration>',
+    env: 'COPY_SINCE',
+    default: DEFAULT_COPY_SINCE,
+    doc: 'only backups created this recently (48h, 7d, P2D)',
+    parse: duration,
+  },
+  dryRun: dryRunField('show what would be copied where, and change nothing'),
+  wait: {
+    name: 'wait',
+    flag: '--wait',
+    doc: 'after copying, poll the DR regions until every copy of the backups in scope is READY (copies earlier runs started too)',
+    parse: bool,
+  },
+  waitTimeout: {
+    name: 'wait timeout',
+    flag: '--wait-timeout',
+    arg: '<duration>',
+    default: DEFAULT_WAIT_TIMEOUT,
+    doc: 'give up waiting after this long (exit 1)',
+    parse: duration,
+  },
+  ...publishFields(
+    { eventRegion: 'EVENT_REGION' },
+    'publish a "CloudHSM Backup Copied" event per copy, then one "CloudHSM Run Summary", to EventBridge',
+  ),
+  concurrency: concurrencyField(
+    DEFAULT_COPY_CONCURRENCY,
+    MAX_COPY_CONCURRENCY,
+    'AWS calls in flight at once, across all regions',
+  ),
+});
 
-export interface CopyConfigOptions {
-  /**
-   * What a DR region that is also a source region means. `error` (the CLI): the person
-   * named both, so it is a mistake worth stopping for. `skip` (the Lambda): REGIONS lists
-   * every region with clusters and two regions backing each other up is a normal setup, so
-   * the plan reports that pair as skipped and copies the rest.
-   */
-  sameRegion: 'error' | 'skip';
-  /** What messages call the settings (default: the library's words). */
-  names?: CopyNames;
-}
-
-/** Reads a UsageError-throwing parser into a zod transform, so every problem is reported at once. */
-function via<T>(parse: (value: string | undefined) => T) {
-  return (value: string | undefined, ctx: z.RefinementCtx<string | undefined>): T => {
-    try {
-      return parse(value);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
-      return z.NEVER;
-    }
-  };
-}
-
-function splitList(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-}
-
-function regionList(what: string, required: boolean) {
-  return (value: string | undefined) => {
-    const regions = splitList(value).map((r) => parseRegion(r, what));
-    if (required && regions.length === 0) throw new UsageError(`no ${what} given`);
-    const seen = new Set<string>();
-    for (const region of regions) {
-      if (seen.has(region)) throw new UsageError(`${what} ${region} is given more than once`);
-      seen.add(region);
-    }
-    return regions;
-  };
-}
-
-function flag(what: string) {
-  return (value: string | undefined) => {
-    const text = (value ?? '').trim().toLowerCase();
-    if (text === '' || text === 'false' || text === '0' || text === 'no') return false;
-    if (text === 'true' || text === '1' || text === 'yes') return true;
-    throw new UsageError(`${what} "${value}" is not true or false`);
-  };
-}
-
-function eventBus(what: string) {
-  return (value: string | undefined): string => {
-    const bus = (value ?? '').trim() || DEFAULT_EVENT_BUS;
-    if (!PATTERNS.eventBusName.test(bus)) {
-      throw new UsageError(`${what} "${bus}" is not a valid event bus name or ARN`);
-    }
-    return bus;
-  };
-}
-
-function eventSource(what: string) {
-  return (value: string | undefined): string => {
-    const source = (value ?? '').trim() || DEFAULT_EVENT_SOURCE;
-    if (source.length > 256 || /\s/.test(source) || source.startsWith('aws.')) {
-      throw new UsageError(
-        `${what} "${source}" is not valid (at most 256 characters, no spaces, not starting with "aws.")`,
-      );
-    }
-    return source;
-  };
-}
-
-const optional = z.string().optional();
+/** The settings as plain strings, as flags or the environment give them. */
+export type CopyConfigInput = Input<typeof COPY_SETTINGS>;
 
 /** What messages call each setting: the library's words, or a front end's flags or variables. */
-export type CopyNames = Record<keyof CopyConfigInput, string>;
+export type CopyNames = Names<typeof COPY_SETTINGS>;
 
-/** The library's own words for the settings (a front end passes its flags or variables). */
-export const COPY_SETTING_NAMES: CopyNames = {
-  regions: 'source region',
-  drRegions: 'DR region',
-  clusterIds: 'cluster id',
-  since: 'since',
-  dryRun: 'dry run',
-  wait: 'wait',
-  waitTimeout: 'wait timeout',
-  publish: 'publish',
-  eventBus: 'event bus',
-  eventSource: 'event source',
-  eventRegion: 'event region',
-  concurrency: 'concurrency',
-};
+/** The library's own words for the settings. */
+export const COPY_SETTING_NAMES: CopyNames = namesOf(COPY_SETTINGS, 'name');
 
 /** The CLI's flags, for messages about input that came from the command line. */
-export const COPY_FLAG_NAMES: CopyNames = {
-  regions: '--region',
-  drRegions: '--dr-region',
-  clusterIds: '--cluster-id',
-  since: '--since',
-  dryRun: '--dry-run',
-  wait: '--wait',
-  waitTimeout: '--wait-timeout',
-  publish: '--publish',
-  eventBus: '--event-bus',
-  eventSource: '--event-source',
-  eventRegion: '--event-region',
-  concurrency: '--concurrency',
-};
+export const COPY_FLAG_NAMES: CopyNames = namesOf(COPY_SETTINGS, 'flag');
 
 /** The Lambda's variables, for messages about its environment. */
 export const COPY_ENV_NAMES: CopyNames = {
+  ...namesOf(COPY_SETTINGS, 'env'),
   regions: 'SOURCE_REGIONS (or REGIONS)',
-  drRegions: 'DR_REGIONS',
-  clusterIds: 'CLUSTER_ID',
-  since: 'COPY_SINCE',
-  dryRun: 'DRY_RUN',
-  wait: 'wait',
-  waitTimeout: 'wait timeout',
   publish: 'EVENT_BUS_NAME',
-  eventBus: 'EVENT_BUS_NAME',
-  eventSource: 'EVENT_SOURCE',
   eventRegion: 'EVENT_REGION (or AWS_REGION)',
-  concurrency: 'CONCURRENCY',
 };
 
-function inputSchema(names: CopyNames) {
-  return z.object({
-    regions: optional.transform(via(regionList(names.regions, true))),
-    drRegions: optional.transform(via(regionList(names.drRegions, true))),
-    clusterIds: optional.transform(
-      via((value) => [...new Set(splitList(value).map((id) => parseClusterId(id)))]),
-    ),
-    since: optional.transform(via((value) => parseDuration(value ?? DEFAULT_COPY_SINCE, names.since))),
-    dryRun: optional.transform(via(flag(names.dryRun))),
-    wait: optional.transform(via(flag(names.wait))),
-    waitTimeout: optional.transform(
-      via((value) => parseDuration(value ?? DEFAULT_WAIT_TIMEOUT, names.waitTimeout)),
-    ),
-    publish: optional.transform(via(flag(names.publish))),
-    eventBus: optional.transform(via(eventBus(names.eventBus))),
-    eventSource: optional.transform(via(eventSource(names.eventSource))),
-    eventRegion: optional.transform(
-      via((value) => (value ? parseRegion(value, names.eventRegion) : undefined)),
-    ),
-    concurrency: optional.transform(
-      via((value) =>
-        value === undefined
-          ? DEFAULT_COPY_CONCURRENCY
-          : parseCount(value, names.concurrency, { min: 1, max: MAX_COPY_CONCURRENCY }),
-      ),
-    ),
-  });
+/** Under `sameRegion: 'skip'` the plan reports a DR region that is also a source as skipped and copies the rest. */
+export interface CopyConfigOptions extends PublishingOptions, SameRegionOption {
+  /** What messages call the settings (default: the library's words). */
+  names?: CopyNames;
 }
 
 /**
@@ -221,53 +145,39 @@ export function parseCopyConfig(
   options: CopyConfigOptions = { sameRegion: 'error' },
 ): CopyConfig {
   const names = options.names ?? COPY_SETTING_NAMES;
-  const parsed = inputSchema(names).safeParse(input);
-  if (!parsed.success) {
-    throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  const { value, problems } = readSettings(COPY_SETTINGS, input, names, 'copy', options);
+  for (const key of ['regions', 'drRegions'] as const) {
+    if (!given(input[key]) || value[key]?.length === 0) problems.add(`no ${names[key]} given`);
   }
-  const value = parsed.data;
-  if (options.sameRegion === 'error') {
-    const overlap = value.drRegions.filter((region) => value.regions.includes(region));
-    if (overlap.length > 0) {
-      throw new UsageError(
-        `${names.drRegions} ${overlap.join(', ')} is also a source region: a backup cannot be copied to its own region ` +
-          '(to make two regions back each other up, run copy once per direction)',
-      );
-    }
-  }
+  problems.throwIfAny();
+  const sourceRegions = value.regions!;
+  const drRegions = value.drRegions!;
+  refuseSameRegion(options, sourceRegions, drRegions, names.drRegions, 'run copy once per direction');
   return {
-    sourceRegions: value.regions,
-    drRegions: value.drRegions,
-    clusterIds: value.clusterIds,
-    since: value.since,
-    dryRun: value.dryRun,
-    wait: value.wait,
-    waitTimeout: value.waitTimeout,
-    publish: value.publish,
-    eventBus: value.eventBus,
-    eventSource: value.eventSource,
-    eventRegion: value.eventRegion ?? value.regions[0]!,
-    concurrency: value.concurrency,
+    sourceRegions,
+    drRegions,
+    clusterIds: value.clusterIds ?? [],
+    since: value.since!,
+    dryRun: value.dryRun ?? false,
+    wait: value.wait ?? false,
+    waitTimeout: value.waitTimeout!,
+    publish: value.publish ?? false,
+    eventBus: value.eventBus!,
+    eventSource: value.eventSource!,
+    eventRegion: value.eventRegion ?? sourceRegions[0]!,
+    concurrency: value.concurrency!,
   };
 }
 
+/** How the copy Lambda's environment is written: REGIONS is SOURCE_REGIONS's fallback. */
+const COPY_ENV_FORM = envFormOf(COPY_SETTINGS, { lists: ['REGIONS'] });
+
 /** The environment variables the copy Lambda reads (the handler logs and checks these). */
-export const COPY_LAMBDA_VARIABLES: readonly string[] = [
-  'SOURCE_REGIONS',
-  'REGIONS',
-  'DR_REGIONS',
-  'CLUSTER_ID',
-  'COPY_SINCE',
-  'EVENT_BUS_NAME',
-  'EVENT_SOURCE',
-  'CONCURRENCY',
-  'EVENT_REGION',
-  'DRY_RUN',
-];
+export const COPY_LAMBDA_VARIABLES: readonly string[] = COPY_ENV_FORM.variables;
 
 /**
- * Copy settings from a Lambda environment: SOURCE_REGIONS (else REGIONS), DR_REGIONS,
- * CLUSTER_ID (comma list allowed), COPY_SINCE (default 48h), EVENT_BUS_NAME (events are
+ * Copy settings from a Lambda environment (the table's variables): SOURCE_REGIONS (else
+ * REGIONS), DR_REGIONS, CLUSTER_ID (comma list allowed), COPY_SINCE, EVENT_BUS_NAME (events are
  * published when it is set), EVENT_SOURCE, CONCURRENCY, DRY_RUN (`true`: plan only). Events
  * go to EVENT_REGION, else the function's own region (AWS_REGION), as with prune and audit. A
  * set-but-blank variable is refused (see `envFormProblems` in common.ts). A DR region that is also a
@@ -275,25 +185,10 @@ export const COPY_LAMBDA_VARIABLES: readonly string[] = [
  * {@link CopyConfigOptions.sameRegion}.
  */
 export function copyConfigFromEnv(env: Record<string, string | undefined>): CopyConfig {
-  checkEnvForm(env, {
-    variables: COPY_LAMBDA_VARIABLES,
-    lists: ['SOURCE_REGIONS', 'REGIONS', 'DR_REGIONS', 'CLUSTER_ID'],
-    booleans: ['DRY_RUN'],
-  });
-  const blank = (value: string | undefined) => (value?.trim() ? value : undefined);
-  return parseCopyConfig(
-    {
-      regions: blank(env.SOURCE_REGIONS) ?? env.REGIONS,
-      drRegions: env.DR_REGIONS,
-      clusterIds: env.CLUSTER_ID,
-      since: blank(env.COPY_SINCE),
-      dryRun: blank(env.DRY_RUN),
-      publish: blank(env.EVENT_BUS_NAME) ? 'true' : 'false',
-      eventBus: blank(env.EVENT_BUS_NAME),
-      eventSource: blank(env.EVENT_SOURCE),
-      eventRegion: blank(env.EVENT_REGION) ?? blank(env.AWS_REGION),
-      concurrency: blank(env.CONCURRENCY),
-    },
-    { sameRegion: 'skip', names: COPY_ENV_NAMES },
-  );
+  checkEnvForm(env, COPY_ENV_FORM);
+  const input = inputFromEnv(COPY_SETTINGS, env);
+  if (!given(input.regions)) input.regions = env.REGIONS;
+  if (!given(input.eventRegion) && given(env.AWS_REGION)) input.eventRegion = env.AWS_REGION;
+  input.publish = given(input.eventBus) ? 'true' : 'false';
+  return parseCopyConfig(input, { sameRegion: 'skip', names: COPY_ENV_NAMES, eventsNeedPublish: false });
 }

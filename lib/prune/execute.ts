@@ -8,16 +8,18 @@
 
 import type { CloudHsmClients } from '../aws/cloudhsm.js';
 import { mapSettled } from '../concurrency.js';
+import { DEFAULT_CONCURRENCY } from '../config/fields.js';
+import { PRUNE_SETTING_NAMES } from '../config/prune-table.js';
 import { describeError, errorCode } from '../errors.js';
 import { newRunId } from '../run.js';
 import { type BatchContext, batchesOf } from './batch.js';
 import { processBatch } from './delete.js';
 import { AdaptiveGate } from './gate.js';
 import { keepLastGuards } from './guards.js';
-import { PRUNE_SETTING_NAMES, type PruneNames } from './names.js';
 import {
   type ExecuteOptions,
   monotonicOf,
+  type OverLimitNames,
   outcome,
   type PruneOutcome,
   type PruneResult,
@@ -33,14 +35,13 @@ export type {
   ExecuteProgress,
   OutcomeReason,
   OutcomeStatus,
+  OverLimitNames,
   PruneOutcome,
   PruneResult,
 } from './outcome.js';
 
-export const DEFAULT_PRUNE_CONCURRENCY = 6;
-
 /** How to get past a refused plan, naming the settings as `names` does. */
-export function overLimitMessage(plan: PrunePlan, names: PruneNames = PRUNE_SETTING_NAMES): string {
+export function overLimitMessage(plan: PrunePlan, names: OverLimitNames = PRUNE_SETTING_NAMES): string {
   const count = deletions(plan).length;
   return (
     `the plan deletes ${count} backups, more than ${names.maxDeletions} ${plan.maxDeletions}; nothing was deleted. ` +
@@ -74,7 +75,7 @@ export async function executePrune(
   }
   if (planned.length === 0) return summarise([], commandArgs);
 
-  const concurrency = options.concurrency ?? DEFAULT_PRUNE_CONCURRENCY;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const total = planned.length;
   let done = 0;
   const report = (result: PruneOutcome) => {

@@ -1,7 +1,8 @@
 /** What applying a prune plan reports: one outcome per planned deletion, and their summary. */
+
+import type { PruneNames } from '../config/prune-table.js';
 import { restoreCommand } from '../restore/command.js';
 import type { RunCounts } from '../run.js';
-import type { PruneNames } from './names.js';
 import type { PlanEntry } from './plan.js';
 
 export type OutcomeStatus = 'succeeded' | 'failed' | 'skipped';
@@ -76,14 +77,17 @@ export interface ExecuteOptions {
   monotonic?: () => number;
   /** Arguments appended to printed restore commands (`--endpoint URL`). */
   commandArgs?: string[];
-  /** How messages name the settings (default: in words; the CLI passes flags, the Lambda variables). */
-  names?: PruneNames;
+  /** What messages call the settings: the front end's flags or variables (default: the library's words). */
+  names?: OverLimitNames;
   /**
    * Waits `ms` of real time (default: a timer): the lowest-id run of two that recorded one
    * backup waits {@link RECORD_SETTLE_MS} for the other to take its record back.
    */
   settle?: (ms: number) => Promise<void>;
 }
+
+/** The settings a refused plan's message names. */
+export type OverLimitNames = Pick<PruneNames, 'maxDeletions' | 'timestamp' | 'olderThan' | 'clusterId'>;
 
 /** The run's monotonic clock (ms). */
 export const monotonicOf = (options: ExecuteOptions) => options.monotonic ?? (() => performance.now());

@@ -7,6 +7,7 @@ import type { DateTime } from 'luxon';
 import type { AwsClients } from '../aws/clients.js';
 import { type CloudHsmClients, listClusters } from '../aws/cloudhsm.js';
 import type { PruneConfig } from '../config/prune.js';
+import { PRUNE_SETTING_NAMES, type PruneNames } from '../config/prune-table.js';
 import { describeError, OperationError, UsageError } from '../errors.js';
 import { jobRunSummaryEvent, RUN_SUMMARY_SCHEMA_VERSION } from '../events/summary.js';
 import type { FeedEvent, FeedTarget } from '../events/types.js';
@@ -16,7 +17,6 @@ import { exitCodeOf, type JobRun, lookupAccount, type PublishDeps, publishRun } 
 import { newRunId } from '../run.js';
 import { deletedEvents, type EventContext, planEvents } from './events.js';
 import { type ExecuteProgress, executePrune, type PruneOutcome, type PruneResult } from './execute.js';
-import { PRUNE_SETTING_NAMES, type PruneNames } from './names.js';
 import { type PrunePlan, planPrune, resolveCutoff } from './plan.js';
 
 /** The clients a prune run uses; EventBridge and STS only when publishing. */
@@ -35,10 +35,10 @@ export interface PruneDeps extends PublishDeps {
   settle?: (ms: number) => Promise<void>;
   /** Extra arguments for printed commands (`--endpoint URL`). */
   commandArgs?: string[];
-  /** How messages name the settings (default: in words; the CLI passes flags, the Lambda variables). */
-  names?: PruneNames;
   /** The command that would apply a dry run's plan, carried in the plan event. */
   applyCommand?: (plan: PrunePlan) => string;
+  /** What messages call the settings: the CLI's flags, the Lambda's variables (default: the library's words). */
+  names?: PruneNames;
 }
 
 /** The outcome of one prune run. */
@@ -97,7 +97,6 @@ export async function gatherSourceClusters(
   clients: CloudHsmClients,
   inventories: readonly RegionInventory[],
   config: Pick<PruneConfig, 'copyRetention' | 'clusterId'>,
-  names: PruneNames = PRUNE_SETTING_NAMES,
 ): Promise<ClusterInfo[]> {
   if (config.copyRetention !== 'source') return [];
   const wanted = sourceClusterIds(inventories, config.clusterId);
@@ -108,7 +107,7 @@ export async function gatherSourceClusters(
       } catch (error) {
         throw new OperationError(
           `reading the source clusters ${clusterIds.join(', ')} in ${region} (their backup retention ` +
-            `policies, for ${names.copyRetention} source) failed: ${describeError(error)}`,
+            `policies, for copy retention "source") failed: ${describeError(error)}`,
           { cause: error },
         );
       }
@@ -157,7 +156,7 @@ function refuseFutureCutoff(config: PruneConfig, now: DateTime, names: PruneName
   if (cutoff && cutoff.utc.toMillis() > now.toMillis()) {
     throw new UsageError(
       `the cutoff ${cutoff.utc.toISO()} is in the future, which would make every backup a candidate; ` +
-        `check ${names.timestamp} (MM/DD/YY is month first; 2-digit years 00-68 are 2000-2068), or use ${names.deleteAll}`,
+        `check ${names.timestamp} (MM/DD/YY is month first; 2-digit years 00-68 are 2000-2068)`,
     );
   }
 }
@@ -241,7 +240,7 @@ export async function runPrune(deps: PruneDeps, config: PruneConfig, now: DateTi
   try {
     const inventories = await gatherBackups(deps.clients, config.regions);
     refuseUnknownCluster(config, inventories);
-    const sources = await gatherSourceClusters(deps.clients, inventories, config, names);
+    const sources = await gatherSourceClusters(deps.clients, inventories, config);
     plan = planPrune(inventories, config, now, sources);
   } catch (error) {
     if (context) {

@@ -19,6 +19,7 @@ import {
 } from '../aws/cloudhsm.js';
 import { mapSettled } from '../concurrency.js';
 import { DEFAULT_HOLD_TAG } from '../config/common.js';
+import type { RestoreConfig } from '../config/restore.js';
 import { describeError, errorCode } from '../errors.js';
 import { jobRunSummaryEvent, RUN_SUMMARY_SCHEMA_VERSION } from '../events/summary.js';
 import type { FeedEvent, FeedTarget } from '../events/types.js';
@@ -27,7 +28,6 @@ import { exitCodeOf, type JobRun, type PublishDeps, publishRun } from '../jobs/r
 import { attemptsOf } from '../prune/gate.js';
 import { recordedRuns, recordTagKey } from '../prune/record.js';
 import { newRunId } from '../run.js';
-import type { RestoreConfig } from './config.js';
 import { restoredEvents } from './events.js';
 import {
   outcomeFor,
@@ -38,8 +38,8 @@ import {
   triage,
 } from './select.js';
 
-/** Restore's settings parser, here too since the CLI and the tests load it with the run. */
-export { parseRestoreConfig, type RestoreConfig } from './config.js';
+/** Restore's settings (lib/config/restore.ts), here too since the tests load them with the run. */
+export { parseRestoreConfig, type RestoreConfig, type RestoreSelection } from '../config/restore.js';
 
 /** The tag `--hold` adds: the default hold tag, which every prune honours. */
 export const RESTORE_HOLD_TAG = DEFAULT_HOLD_TAG;

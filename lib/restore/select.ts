@@ -5,11 +5,11 @@
 import { DateTime, Duration } from 'luxon';
 import { type CloudHsmClients, listBackups } from '../aws/cloudhsm.js';
 import { parseDuration } from '../config/common.js';
+import type { RestoreConfig } from '../config/restore.js';
 import type { BackupInfo } from '../inventory/types.js';
 import { lineageOf } from '../inventory/types.js';
 import { recordedRuns, recordTagKey } from '../prune/record.js';
 import type { RunCounts } from '../run.js';
-import type { RestoreConfig } from './config.js';
 
 /** How long CloudHSM keeps a deleted backup restorable (docs/aws-api.md §2.2). */
 export const RESTORE_WINDOW = Duration.fromObject({ days: 7 });

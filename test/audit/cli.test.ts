@@ -290,7 +290,7 @@ describe('cloudhsm-ops audit with a DR region that is also an audited region', (
     ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
-      'DR region us-east-1 is also a source region: a backup cannot be copied to its own region',
+      '--dr-region us-east-1 is also a source region: a backup cannot be copied to its own region',
     );
   });
 });

@@ -51,7 +51,7 @@ describe('parseAuditConfig', () => {
     );
     expect(() =>
       parseAuditConfig({ regions: 'us-east-1', copyRetention: 'fixed', copyRetentionDays: 'source' }),
-    ).toThrow(/copy retention "fixed" and copy retention days "source" contradict each other/);
+    ).toThrow(/copy retention fixed and copy retention days source contradict each other/);
     expect(() => parseAuditConfig({ regions: 'us-east-1', copyRetentionDays: 'sauce' })).toThrow(
       /copy retention days "sauce" is not a whole number or "source"/,
     );
@@ -61,8 +61,8 @@ describe('parseAuditConfig', () => {
     const config = parseAuditConfig({
       regions: 'us-east-1, eu-west-1',
       drRegions: 'us-west-2',
-      publish: 'yes',
-      eventBusName: 'arn:aws:events:us-east-1:111122223333:event-bus/ops',
+      publish: 'true',
+      eventBus: 'arn:aws:events:us-east-1:111122223333:event-bus/ops',
       eventSource: 'acme.cloudhsm',
       eventRegion: 'eu-central-1',
       failOn: 'high',
@@ -98,9 +98,9 @@ describe('parseAuditConfig', () => {
     expect(attempt).toThrow(/region us-east-1 is given more than once/);
     expect(attempt).toThrow(/DR region value "mars-1" is not valid/);
     expect(attempt).toThrow(/severity "urgent" is not one of/);
-    expect(attempt).toThrow(/copy retention days must be between 1 and 3650, got 0/);
+    expect(attempt).toThrow(/copy retention days must be between 1 and 36500, got 0/);
     expect(attempt).toThrow(/event source "aws.cloudhsm" is not valid/);
-    expect(attempt).toThrow(/publish "maybe" is not true or false/);
+    expect(attempt).toThrow(/publish must be "true" or "false", got "maybe"/);
   });
 
   it('needs at least one region', () => {
@@ -174,7 +174,7 @@ describe('parseAuditConfig with a DR region that is also an audited region', () 
     ).toThrow(
       new UsageError(
         'DR region eu-west-1 is also a source region: a backup cannot be copied to its own region ' +
-          '(to make two regions back each other up, audit each with the other as its --dr-region)',
+          '(to make two regions back each other up, audit each with the other as its DR region)',
       ),
     );
   });

@@ -319,7 +319,7 @@ describe('runAudit', () => {
     // Prepare
     const aws = mockAws({ 'us-east-1': eastRegion(), 'us-west-2': westRegion() });
     restore = aws.restore;
-    const cfg = config({ publish: 'true', eventBusName: 'ops', eventSource: 'acme.hsm' });
+    const cfg = config({ publish: 'true', eventBus: 'ops', eventSource: 'acme.hsm' });
     // Act
     const report = await runAudit({ clients: new AwsClients(), publishOptions: { backoffMs: 0 } }, cfg, NOW);
     // Assess

@@ -129,7 +129,7 @@ describe('runAudit against the sandbox', () => {
     // Act
     const report = await runAudit(
       { clients: test.clients, publishOptions: { backoffMs: 0, maxAttempts: 20 } },
-      config({ publish: 'true', eventBusName: 'ops-feed' }),
+      config({ publish: 'true', eventBus: 'ops-feed' }),
       NOW,
     );
     // Assess

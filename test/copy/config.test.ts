@@ -27,7 +27,7 @@ describe('parseCopyConfig', () => {
   it.each([
     [{ regions: 'us-east-1', drRegions: 'us-east-1' }, /DR region us-east-1 is also a source region/],
     [{ regions: 'us-east-7', drRegions: 'us-west-2' }, /"us-east-7" is not a known AWS region/],
-    [{ regions: 'useast1', drRegions: 'us-west-2' }, /source region "useast1" is not valid/],
+    [{ regions: 'useast1', drRegions: 'us-west-2' }, /source region value "useast1" is not valid/],
     [{ regions: 'us-east-1', drRegions: '' }, /no DR region given/],
     [{ regions: '', drRegions: 'us-west-2' }, /no source region given/],
     [{ regions: 'us-east-1,us-east-1', drRegions: 'us-west-2' }, /given more than once/],
@@ -47,7 +47,7 @@ describe('parseCopyConfig', () => {
     const attempt = () => parseCopyConfig({ regions: 'mars-1', drRegions: 'us-west-2', since: '-1d' });
 
     // Assess
-    expect(attempt).toThrow(/source region "mars-1".*; since "-1d"/);
+    expect(attempt).toThrow(/source region value "mars-1".*; since "-1d"/);
   });
 
   it('lets a caller accept a DR region that is also a source, for the plan to skip per backup', () => {

@@ -291,11 +291,14 @@ describe('cloudhsm-ops copy (CLI) against the sandbox', () => {
 
   it.each([
     [['--region', 'us-east-1', '--dr-region', 'us-east-1'], /--dr-region us-east-1 is also a source region/],
-    [['--region', 'us-east-9', '--dr-region', 'us-west-2'], /--region "us-east-9" is not a known AWS region/],
-    [['--region', 'us-east-1', '--dr-region', 'west'], /--dr-region "west" is not valid/],
+    [
+      ['--region', 'us-east-9', '--dr-region', 'us-west-2'],
+      /--region value "us-east-9" is not a known AWS region/,
+    ],
+    [['--region', 'us-east-1', '--dr-region', 'west'], /--dr-region value "west" is not valid/],
     [
       ['--region', 'us-east-1', '--dr-region', 'us-west-2', '--cluster-id', 'cluster-1'],
-      /cluster id "cluster-1" is not valid/,
+      /--cluster-id "cluster-1" is not valid/,
     ],
     [
       ['--region', 'us-east-1', '--dr-region', 'us-west-2', '--since', 'two days'],

@@ -4,18 +4,10 @@
  */
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AUDIT_HANDLER_VARIABLES,
-  ConfigurationError,
-  explainConfigError,
-  HANDLER_VARIABLES,
-  PROJECT_VARIABLES,
-} from '../../functions/shared/config.js';
+import { ConfigurationError, explainConfigError } from '../../functions/shared/config.js';
 import { planningTime } from '../../functions/shared/event.js';
 import { createRuntime } from '../../functions/shared/runtime.js';
-import { AUDIT_ENV, AUDIT_LAMBDA_VARIABLES, auditConfigFromEnv } from '../../lib/config/audit.js';
-import { COPY_LAMBDA_VARIABLES } from '../../lib/config/copy.js';
-import { PRUNE_LAMBDA_VARIABLES } from '../../lib/config/prune.js';
+import { AUDIT_ENV, auditConfigFromEnv } from '../../lib/config/audit.js';
 import type { UsageError } from '../../lib/errors.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { type Captured, captureOutput, loadHandler } from './harness.js';
@@ -213,17 +205,6 @@ describe('planningTime: an old event time is not believed (issue 18 §2)', () =>
 });
 
 describe('the project variable list the lookalike check exempts', () => {
-  it('is exactly every variable some function reads', () => {
-    const read = new Set([
-      ...PRUNE_LAMBDA_VARIABLES,
-      ...COPY_LAMBDA_VARIABLES,
-      ...AUDIT_LAMBDA_VARIABLES,
-      ...HANDLER_VARIABLES,
-      ...AUDIT_HANDLER_VARIABLES,
-    ]);
-    expect([...PROJECT_VARIABLES].sort()).toEqual([...read].sort());
-  });
-
   it('lets every function start with the environment serverless.yml gives it by default', async () => {
     // Prepare: provider-level variables reach every function (serverless.yml `provider.environment`)
     const provider = {

@@ -44,7 +44,7 @@ describe('prune CLI', () => {
       ['--older-than', '90d', '--cluster-id', 'cluster-paymentsprod', '--clusterID', 'cluster-drstandbywest'],
       /disagree/,
     ],
-    [['--older-than', '90d', '--event-bus', 'ops'], /need --publish/],
+    [['--older-than', '90d', '--event-bus', 'ops'], /--event-bus needs --publish/],
     [['--older-than', '90d', '--no-such-flag'], /unknown option/],
   ])('exits 2 on bad input %j, calling nothing', async (args, message) => {
     // Act

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parsePruneConfig, pruneConfigFromEnv } from '../../lib/config/prune.js';
+import { PRUNE_FLAG_NAMES, parsePruneConfig as parse, pruneConfigFromEnv } from '../../lib/config/prune.js';
 import { UsageError } from '../../lib/errors.js';
+
+/** The settings as the CLI gives them: messages name its flags. */
+const parsePruneConfig = (input: Record<string, string | undefined>) => parse(input, PRUNE_FLAG_NAMES);
 
 const CLUSTER = 'cluster-abcdefghijk';
 
@@ -86,10 +89,13 @@ describe('parsePruneConfig (CLI flags)', () => {
     [{ olderThan: 'soon' }, /--older-than "soon" is not valid/],
     [{ olderThan: '9d', maxDeletions: '0' }, /--max-deletions must be between 1/],
     [{ olderThan: '9d', keepLast: '-1' }, /--keep-last "-1" is not a whole number/],
-    [{ olderThan: '9d', clusterId: 'cluster-x' }, /cluster id "cluster-x" is not valid/],
+    [{ olderThan: '9d', clusterId: 'cluster-x' }, /--cluster-id "cluster-x" is not valid/],
     [{ olderThan: '9d', execute: 'yes' }, /--execute must be "true" or "false"/],
     [{ olderThan: '9d', holdTag: 'bad\ttag' }, /--hold-tag/],
-    [{ olderThan: '9d', eventSource: 'aws.cloudhsm' }, /must not start with "aws\."/],
+    [
+      { olderThan: '9d', eventSource: 'aws.cloudhsm' },
+      /--event-source "aws.cloudhsm" is not valid \(at most 256 characters, no spaces, not starting with "aws."\)/,
+    ],
     [{ deleteAll: 'true', clusterId: CLUSTER, copyRetentionDays: '30' }, /cannot be used together/],
   ])('rejects %j', (input, message) => {
     expect(() => parsePruneConfig({ regions: 'us-east-1', ...input })).toThrow(message);

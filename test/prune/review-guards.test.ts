@@ -1,5 +1,6 @@
 import { DeleteBackupCommand } from '@aws-sdk/client-cloudhsm-v2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RESTORE_FLAG_NAMES } from '../../lib/config/restore.js';
 import { UsageError } from '../../lib/errors.js';
 import type { FeedEvent, PublishResult } from '../../lib/events/types.js';
 import { planPrune } from '../../lib/prune/plan.js';
@@ -111,7 +112,8 @@ describe('restore with --publish', () => {
     [{ publish: 'true', eventSource: 'has space' }, /--event-source/],
     [{ publish: 'true', eventBus: 'bad bus!' }, /--event-bus "bad bus!"/],
   ])('refuses bad event settings before restoring anything: %j', (settings, message) => {
-    const parse = () => parseRestoreConfig({ region: 'us-east-1', deletedSince: '2h', ...settings });
+    const parse = () =>
+      parseRestoreConfig({ region: 'us-east-1', deletedSince: '2h', ...settings }, RESTORE_FLAG_NAMES);
     expect(parse).toThrow(UsageError);
     expect(parse).toThrow(message);
   });

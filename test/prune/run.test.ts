@@ -231,7 +231,7 @@ describe('runPrune --copy-retention source: reading the source clusters', () => 
     await expect(
       runPrune(deps(), config({ copyRetention: 'source', copyRetentionDays: '30', execute: 'true' }), NOW),
     ).rejects.toThrow(
-      /reading the source clusters cluster-aaaaaaaaaaa in eu-west-1 \(their backup retention policies, for copy retention source\) failed/,
+      /reading the source clusters cluster-aaaaaaaaaaa in eu-west-1 \(their backup retention policies, for copy retention "source"\) failed/,
     );
     expect(hsm.calls(DeleteBackupCommand)).toEqual([]);
   });

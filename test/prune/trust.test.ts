@@ -4,7 +4,7 @@
  * raised --max-deletions. CLI in-process against the demo sandbox.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parsePruneConfig } from '../../lib/config/prune.js';
+import { PRUNE_FLAG_NAMES, parsePruneConfig } from '../../lib/config/prune.js';
 import { DEMO_NOW } from '../../sandbox/index.js';
 import { runCli } from '../helpers/cli.js';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
@@ -45,9 +45,9 @@ describe('--cluster-id must name a cluster', () => {
   });
 
   it('a blank CLUSTER_ID in the Lambda environment is refused too', () => {
-    expect(() => parsePruneConfig({ regions: 'us-east-1', olderThan: '9d', clusterId: ' ' })).toThrow(
-      /--cluster-id is empty/,
-    );
+    expect(() =>
+      parsePruneConfig({ regions: 'us-east-1', olderThan: '9d', clusterId: ' ' }, PRUNE_FLAG_NAMES),
+    ).toThrow(/--cluster-id is empty/);
   });
 
   it.each([[[] as string[]], [['--execute']]])(

@@ -5,6 +5,7 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-cloudhsm-v2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RESTORE_FLAG_NAMES } from '../../lib/config/restore.js';
 import { UsageError } from '../../lib/errors.js';
 import { recordTagKey } from '../../lib/prune/record.js';
 import { restoredEvents } from '../../lib/restore/events.js';
@@ -32,7 +33,11 @@ const deleted = (hoursAgo: number, overrides = {}) =>
   });
 
 const restore = (settings: Record<string, string>) =>
-  runRestore({ clients: hsm.clients() }, parseRestoreConfig({ region: 'us-east-1', ...settings }), NOW);
+  runRestore(
+    { clients: hsm.clients() },
+    parseRestoreConfig({ region: 'us-east-1', ...settings }, RESTORE_FLAG_NAMES),
+    NOW,
+  );
 
 describe('restore by id', () => {
   it('restores PENDING_DELETION backups and reports the others without attempting them', async () => {
@@ -163,18 +168,24 @@ describe('parseRestoreConfig', () => {
   it.each([
     [{}, /say what to restore: --backup-id .* or --deleted-since <age>, or --run-id/],
     [{ backupIds: 'backup-aaaaaaaaaaa', deletedSince: '2h' }, /either --backup-id/],
-    [{ backupIds: 'backup-x' }, /backup id "backup-x" is not valid/],
+    [{ backupIds: 'backup-x' }, /--backup-id "backup-x" is not valid/],
     [{ deletedSince: 'lately' }, /--deleted-since "lately" is not valid/],
     [{ backupIds: 'backup-aaaaaaaaaaa', clusterId: CLUSTER_B }, /--cluster-id only narrows --deleted-since/],
-    [{ deletedSince: '2h', eventBus: 'ops' }, /need --publish/],
-    [{ deletedSince: '2h', bogus: 'x' }, /invalid restore settings/],
+    [{ deletedSince: '2h', eventBus: 'ops' }, /--event-bus needs --publish/],
+    [{ deletedSince: '2h', bogus: 'x' }, /unknown restore setting\(s\): bogus/],
   ])('rejects %j', (settings, message) => {
-    expect(() => parseRestoreConfig({ region: 'us-east-1', ...settings })).toThrow(message);
-    expect(() => parseRestoreConfig({ region: 'us-east-1', ...settings })).toThrow(UsageError);
+    expect(() => parseRestoreConfig({ region: 'us-east-1', ...settings }, RESTORE_FLAG_NAMES)).toThrow(
+      message,
+    );
+    expect(() => parseRestoreConfig({ region: 'us-east-1', ...settings }, RESTORE_FLAG_NAMES)).toThrow(
+      UsageError,
+    );
   });
 
   it('requires one valid region', () => {
-    expect(() => parseRestoreConfig({ deletedSince: '2h' })).toThrow(/--region is required/);
+    expect(() => parseRestoreConfig({ deletedSince: '2h' }, RESTORE_FLAG_NAMES)).toThrow(
+      /--region is required/,
+    );
     expect(() => parseRestoreConfig({ region: 'us-east-1,eu-west-1', deletedSince: '2h' })).toThrow(
       UsageError,
     );
@@ -285,6 +296,8 @@ describe('restore undoes only what prune did', () => {
     [{ runId: RUN, deletedSince: '2h' }, /give only one of --backup-id, --deleted-since or --run-id/],
     [{ runId: RUN, dryRun: 'true', hold: 'true' }, /--hold changes tags: it cannot go with --dry-run/],
   ])('rejects %j', (settings, message) => {
-    expect(() => parseRestoreConfig({ region: 'us-east-1', ...settings })).toThrow(message);
+    expect(() => parseRestoreConfig({ region: 'us-east-1', ...settings }, RESTORE_FLAG_NAMES)).toThrow(
+      message,
+    );
   });
 });

@@ -197,6 +197,8 @@ describe('Lambda handler against an endpoint that never answers', () => {
       REGIONS: 'us-east-1',
       REQUEST_TIMEOUT_SECONDS: 'forever',
     });
-    await expect(loading).rejects.toThrow(/REQUEST_TIMEOUT_SECONDS="forever": must be a number of seconds/);
+    await expect(loading).rejects.toThrow(
+      /REQUEST_TIMEOUT_SECONDS must be a number of seconds above 0 and at most 900, got "forever"/,
+    );
   });
 });

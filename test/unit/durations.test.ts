@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseDuration } from '../../lib/config/common.js';
-import { PRUNE_ENV_NAMES, parsePruneConfig, pruneConfigFromEnv } from '../../lib/config/prune.js';
+import {
+  PRUNE_ENV_NAMES,
+  PRUNE_FLAG_NAMES,
+  parsePruneConfig,
+  pruneConfigFromEnv,
+} from '../../lib/config/prune.js';
 import { UsageError } from '../../lib/errors.js';
 
 const DAY = 86_400_000;
@@ -37,11 +42,11 @@ describe('prune ages under one day are refused (a --timestamp is the way to go f
     ['PT23H', /--older-than "PT23H" is under one day/],
     ['86399s', /--older-than "86399s" is under one day/],
   ])('--older-than %s', (olderThan, message) => {
-    expect(() => parsePruneConfig({ regions: 'us-east-1', olderThan })).toThrow(message);
+    expect(() => parsePruneConfig({ regions: 'us-east-1', olderThan }, PRUNE_FLAG_NAMES)).toThrow(message);
   });
 
   it.each(['1d', '24h', '1440m', 'P6M', 'P1D', '90d'])('--older-than %s is accepted', (olderThan) => {
-    expect(parsePruneConfig({ regions: 'us-east-1', olderThan }).cutoff).toMatchObject({
+    expect(parsePruneConfig({ regions: 'us-east-1', olderThan }, PRUNE_FLAG_NAMES).cutoff).toMatchObject({
       kind: 'older-than',
       olderThan,
     });

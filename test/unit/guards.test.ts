@@ -38,9 +38,11 @@ describe('input that would widen a prune is refused before any call', () => {
     await expect(run).rejects.toThrow(/in the future/);
     await expect(run).rejects.toBeInstanceOf(UsageError);
     // The library names settings; a caller that passes its names gets them back (here the Lambda's).
-    await expect(run).rejects.toThrow(/check timestamp \(MM\/DD\/YY is month first;.*\), or use delete all$/);
+    await expect(run).rejects.toThrow(
+      /check timestamp \(MM\/DD\/YY is month first; 2-digit years 00-68 are 2000-2068\)$/,
+    );
     await expect(runPrune({ clients: untouchable, names: PRUNE_ENV_NAMES }, config, NOW)).rejects.toThrow(
-      /check TIMESTAMP \(MM\/DD\/YY .*\), or use DELETE_ALL$/,
+      /check TIMESTAMP \(MM\/DD\/YY is month first; 2-digit years 00-68 are 2000-2068\)$/,
     );
   });
 });
