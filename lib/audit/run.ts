@@ -160,7 +160,7 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
     skipped: evaluated.skipped,
     ...auditRunOutcome(evaluated.findings, errors, clusters.length, config.failOn),
   };
-  const failures = errors.length > 0 ? [`${errors.length} error(s) during the audit`] : [];
+  const failures = errorReasons(errors);
   const report: AuditReport = {
     runId,
     failures,
@@ -197,8 +197,7 @@ export function auditRunOutcome(
   failOn?: Severity,
 ): Pick<AuditRunSummary, 'dryRun' | 'counts' | 'exitCode' | 'exitStatus'> {
   const count = (status: Finding['status']) => findings.filter((f) => f.status === status).length;
-  const failed =
-    errors.length > 0 || (failOn !== undefined && failuresAtOrAbove(findings, failOn).length > 0);
+  const exitCode = exitCodeOf({ failures: [...errorReasons(errors), ...failOnReasons(findings, failOn)] });
   return {
     dryRun: false,
     counts: {
@@ -208,9 +207,21 @@ export function auditRunOutcome(
       notApplicable: count('NOT_APPLICABLE'),
       errors: errors.length,
     },
-    exitCode: failed ? 1 : 0,
-    exitStatus: failed ? 'failed' : 'succeeded',
+    exitCode,
+    exitStatus: exitCode === 0 ? 'succeeded' : 'failed',
   };
+}
+
+/** The run's own failure: regions or checks that could not be evaluated. */
+function errorReasons(errors: readonly unknown[]): string[] {
+  return errors.length > 0 ? [`${errors.length} error(s) during the audit`] : [];
+}
+
+/** FAILED findings at or above the fail-on severity, when one is set. */
+function failOnReasons(findings: readonly Finding[], failOn: Severity | undefined): string[] {
+  if (!failOn) return [];
+  const tripped = failuresAtOrAbove(findings, failOn);
+  return tripped.length > 0 ? [`${tripped.length} FAILED finding(s) at or above ${failOn}`] : [];
 }
 
 /** Every event an audit publishes, in order: the findings, then the run summary. */
@@ -230,9 +241,5 @@ export function failuresAtOrAbove(findings: readonly Finding[], threshold: Sever
 export function auditFailureReasons(report: AuditReport, failOn?: Severity): string[] {
   const reasons = [...report.failures];
   if (report.events?.lostCount) reasons.push(`${report.events.lostCount} event(s) not delivered`);
-  if (failOn) {
-    const tripped = failuresAtOrAbove(report.findings, failOn);
-    if (tripped.length) reasons.push(`${tripped.length} FAILED finding(s) at or above ${failOn}`);
-  }
-  return reasons;
+  return [...reasons, ...failOnReasons(report.findings, failOn)];
 }

@@ -175,11 +175,6 @@ export function copyRunFailed(result: CopyOutcomes & Pick<CopyResult, 'events'>)
   return exitCodeOf({ failures: copyRunFailures(result) }) !== 0;
 }
 
-/** True when the copying itself left something undone (events aside). */
-export function copyWorkFailed(result: CopyOutcomes): boolean {
-  return result.failed.length > 0 || result.notReady.length > 0 || result.deferred.length > 0;
-}
-
 /** A failed line: the error's code as the reason, and what was being done in the detail. */
 export function failure(line: CopyLine, error: unknown, what: string): CopyLine {
   return { ...line, reason: errorCode(error) ?? 'Error', detail: `${what}: ${describeError(error)}` };
