@@ -63,7 +63,7 @@ async function measureAudit(
       total: Object.values(calls).reduce((a, b) => a + b, 0),
       findings: report.findings.length,
       events: sandbox.events().length,
-      errors: report.errors.length + (report.publish?.failed.length ?? 0),
+      errors: report.errors.length + (report.events?.failed.length ?? 0),
     };
   } finally {
     clients.destroy();

@@ -8,11 +8,12 @@
  */
 import type { Context } from 'aws-lambda';
 import type { DateTime } from 'luxon';
-import { type AuditReport, type AuditSnapshot, auditFailureReasons, runAudit } from '../lib/audit/run.js';
+import { type AuditReport, type AuditSnapshot, runAudit } from '../lib/audit/run.js';
 import { AUDIT_LAMBDA_VARIABLES, auditConfigFromEnv } from '../lib/config/audit.js';
 import { SEVERITIES } from '../lib/config/common.js';
 import { describeError } from '../lib/errors.js';
 import type { FindingCounts } from '../lib/events/findings.js';
+import { runFailures } from '../lib/jobs/run.js';
 import { fleetReportOf } from '../lib/report/collect.js';
 import { renderHtml } from '../lib/report/html.js';
 import { putReport, s3Client } from '../lib/report/s3.js';
@@ -128,10 +129,10 @@ export async function handler(event: ScheduleEvent, context: Context) {
     // Checks that could not judge are counted apart: they are not passes.
     run.count(METRIC.findingsNotApplicable, report.summary.findings.byStatus.NOT_APPLICABLE);
     run.count(METRIC.clustersAudited, report.clusters.length);
-    run.count(METRIC.eventsPublished, report.publish?.published ?? 0);
-    run.count(METRIC.eventsLost, report.publish?.failed.length ?? 0);
+    run.count(METRIC.eventsPublished, report.events?.published ?? 0);
+    run.count(METRIC.eventsLost, report.events?.lostCount ?? 0);
     // FAIL_ON is a CLI exit-code rule; a Lambda failing on findings would be retried and republish them.
-    const failures = auditFailureReasons(report);
+    const failures = runFailures(report);
     let stored: AuditSummary['report'];
     if (reportBucket && snapshot) {
       try {
@@ -149,7 +150,7 @@ export async function handler(event: ScheduleEvent, context: Context) {
       summary: {
         clusters: report.clusters.length,
         findings: report.summary.findings,
-        published: report.publish?.published ?? 0,
+        published: report.events?.published ?? 0,
         errors: report.errors.map((e) => e.message),
         ...(stored ? { report: stored } : {}),
       },

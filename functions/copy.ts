@@ -9,7 +9,8 @@ import type { Context } from 'aws-lambda';
 import type { DateTime } from 'luxon';
 import { isLoopbackEndpoint } from '../lib/aws/clients.js';
 import { COPY_LAMBDA_VARIABLES, copyConfigFromEnv } from '../lib/config/copy.js';
-import { type CopyCounts, copyRunFailed, runCopy } from '../lib/copy/execute.js';
+import { type CopyCounts, runCopy } from '../lib/copy/execute.js';
+import { copyRunFailures } from '../lib/copy/result.js';
 import type { ScheduleEvent } from './shared/event.js';
 import { createRuntime, METRIC } from './shared/runtime.js';
 
@@ -73,18 +74,6 @@ export async function handler(event: ScheduleEvent, context: Context) {
     run.count(METRIC.copiesDeferred, result.counts.deferred);
     run.count(METRIC.eventsPublished, result.events?.published ?? 0);
     run.count(METRIC.eventsLost, result.events?.failed.length ?? 0);
-    const failures: string[] = [];
-    if (copyRunFailed(result)) {
-      if (result.failed.length) failures.push(`${result.failed.length} copy line(s) failed`);
-      if (result.notReady.length) failures.push(`${result.notReady.length} copy(ies) not READY in time`);
-      if (result.deferred.length)
-        failures.push(
-          `${result.deferred.length} copy(ies) deferred, not made yet (${deferredWhy(result.deferred)})`,
-        );
-      if (result.events?.failed.length)
-        failures.push(`${result.events.failed.length} event(s) not delivered`);
-      if (failures.length === 0) failures.push('the copy run reported a failure');
-    }
     return {
       summary: {
         dryRun: result.dryRun,
@@ -113,7 +102,7 @@ export async function handler(event: ScheduleEvent, context: Context) {
         })),
         eventsPublished: result.events?.published ?? 0,
       },
-      failures,
+      failures: copyRunFailures(result),
     };
   });
 }
@@ -127,11 +116,4 @@ function claimClock(planned: DateTime): (() => Date) | undefined {
   if (!isLoopbackEndpoint(runtime.clients.options.endpoint)) return undefined;
   const began = performance.now();
   return () => new Date(planned.toMillis() + (performance.now() - began));
-}
-
-/** Why copies were deferred, in a few words: each reason once, with the claim holders. */
-function deferredWhy(lines: readonly DeferredLine[]): string {
-  const reasons = [...new Set(lines.map((line) => line.reason ?? 'deferred'))];
-  const holders = [...new Set(lines.map((line) => line.holderRunId).filter(Boolean))];
-  return reasons.join(', ') + (holders.length > 0 ? `; claims held by run ${holders.join(', ')}` : '');
 }

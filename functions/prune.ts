@@ -13,9 +13,10 @@ import {
   PRUNE_LAMBDA_VARIABLES,
   pruneConfigFromEnv,
 } from '../lib/config/prune.js';
+import { runFailures } from '../lib/jobs/run.js';
 import type { PruneOutcome } from '../lib/prune/execute.js';
 import { deletions } from '../lib/prune/plan.js';
-import { leftToAnotherRun, runPrune } from '../lib/prune/run.js';
+import { runPrune } from '../lib/prune/run.js';
 import type { ScheduleEvent } from './shared/event.js';
 import { createRuntime, METRIC } from './shared/runtime.js';
 
@@ -101,13 +102,6 @@ export async function handler(event: ScheduleEvent, context: Context) {
     run.count(METRIC.backupsLeftForNextRun, left.length);
     run.count(METRIC.eventsPublished, result.events?.published ?? 0);
     run.count(METRIC.eventsLost, result.events?.lostCount ?? 0);
-    const failures: string[] = [];
-    if (outcome?.refused) failures.push(outcome.refused);
-    if (outcome?.failed.length) failures.push(`${outcome.failed.length} deletion(s) failed`);
-    const another = leftToAnotherRun(outcome);
-    if (another.length > 0)
-      failures.push(`${another.length} deletion(s) left to another prune run that recorded them too`);
-    failures.push(...(result.events?.lost ?? []));
     return {
       summary: {
         mode: result.mode,
@@ -122,7 +116,7 @@ export async function handler(event: ScheduleEvent, context: Context) {
         restoreCommands: outcome?.restoreCommands ?? [],
         eventsPublished: result.events?.published ?? 0,
       },
-      failures,
+      failures: runFailures(result),
     };
   });
 }

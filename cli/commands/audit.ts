@@ -4,7 +4,6 @@ import {
   action,
   type CommonOptions,
   clientsFrom,
-  EXIT,
   examples,
   nowFrom,
   type Output,
@@ -59,10 +58,11 @@ async function auditCommand(command: Command, options: AuditOptions, out: Output
   const now = nowFrom(options);
   const clients = await clientsFrom(options);
   try {
-    const [{ runAudit, auditFailureReasons }, report, publisher] = await Promise.all([
+    const [{ runAudit, auditFailureReasons }, report, publisher, { exitCodeOf }] = await Promise.all([
       import('../../lib/audit/run.js'),
       import('../../lib/audit/report.js'),
       import('../../lib/events/publisher.js'),
+      import('../../lib/jobs/run.js'),
     ]);
     const result = await runAudit({ clients }, config, now);
     const color = report.colorEnabled(process.stdout, process.env);
@@ -78,20 +78,20 @@ async function auditCommand(command: Command, options: AuditOptions, out: Output
     for (const skip of result.skipped) {
       out.warn(`skipped ${skip.checkId} on ${skip.clusterId} (${skip.region}): ${skip.reason}`);
     }
-    if (result.publish) {
-      const { target, published, calls, failed } = result.publish;
+    if (result.events) {
+      const { target, published, calls, failed } = result.events;
       out.say(
         `Published ${published} event(s) to EventBridge bus "${target.busName}" in ${target.region} ` +
           `(source ${target.source}, ${calls} PutEvents call(s)).`,
       );
+      // Refused entries, the first 20 named; a call that failed outright has its own report.
       if (failed.length) out.warn(`error: ${publisher.describeUndelivered(failed, target)}`);
+      else for (const lost of result.events.lost) out.warn(`error: ${lost}`);
     }
+    // --fail-on adds FAILED findings to the run's own failures: a CLI exit-code rule only.
     const reasons = auditFailureReasons(result, config.failOn);
-    if (reasons.length) {
-      out.warn(`audit failed: ${reasons.join('; ')}`);
-      return EXIT.FAILED;
-    }
-    return EXIT.OK;
+    if (reasons.length) out.warn(`audit failed: ${reasons.join('; ')}`);
+    return exitCodeOf({ failures: reasons });
   } finally {
     clients.destroy();
   }

@@ -6,7 +6,6 @@ import {
   type CommonOptions,
   clientsFrom,
   clockFrom,
-  EXIT,
   examples,
   nowFrom,
   type Output,
@@ -55,7 +54,11 @@ async function copyCommand(command: Command, options: CopyOptions, out: Output):
   const config = parseCopyConfig(settings, { sameRegion: 'error', names: COPY_FLAG_NAMES });
   const now = nowFrom(options);
   const clients = await clientsFrom(options);
-  const { runCopy, copyRunFailed } = await import('../../lib/copy/execute.js');
+  const [{ runCopy }, { copyRunFailures }, { exitCodeOf }] = await Promise.all([
+    import('../../lib/copy/execute.js'),
+    import('../../lib/copy/result.js'),
+    import('../../lib/jobs/run.js'),
+  ]);
   const progress = await progressReporter(out);
   try {
     const result = await runCopy({ clients, onProgress: progress.update, now: clockFrom(now) }, config, now);
@@ -63,7 +66,7 @@ async function copyCommand(command: Command, options: CopyOptions, out: Output):
     if (out.json) out.document({ ...result, plan: planSummary(result) });
     else await render(result, config, out);
     reportLost(result, config, out);
-    return copyRunFailed(result) ? EXIT.FAILED : EXIT.OK;
+    return exitCodeOf({ failures: copyRunFailures(result) });
   } finally {
     progress.stop();
     clients.destroy();

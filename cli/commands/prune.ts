@@ -8,7 +8,6 @@ import {
   action,
   type CommonOptions,
   clientsFrom,
-  EXIT,
   examples,
   nowFrom,
   type Output,
@@ -173,7 +172,7 @@ async function runPruneCommand(command: Command, options: PruneOptions, out: Out
     if (run.events && run.events.lost.length === 0 && !out.json && config.publish) {
       out.say(`published ${run.events.published} event(s) to ${config.eventBus}`);
     }
-    return run.exitCode === 0 ? EXIT.OK : EXIT.FAILED;
+    return run.exitCode;
   } finally {
     bar?.stop();
     clients.destroy();

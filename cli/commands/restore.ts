@@ -5,7 +5,6 @@ import {
   action,
   type CommonOptions,
   clientsFrom,
-  EXIT,
   examples,
   nowFrom,
   type Output,
@@ -62,7 +61,7 @@ async function runRestoreCommand(command: Command, options: RestoreOptions, out:
       out.warn(`error: ${run.result.failed.length} backup(s) could not be restored`);
     }
     for (const lost of run.events?.lost ?? []) out.warn(`error: ${lost}`);
-    return run.exitCode === 0 ? EXIT.OK : EXIT.FAILED;
+    return run.exitCode;
   } finally {
     clients.destroy();
   }

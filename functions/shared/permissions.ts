@@ -96,7 +96,7 @@ export const JOB_GRANTS: Record<Job, readonly Grant[]> = {
       scope: 'account-backups',
       why: 'remove the deletion record from a backup this run did not delete after all',
       onlyWhen:
-        'a DeleteBackup failed or found the backup deleted by another run (lib/prune/execute.ts removeRecord)',
+        'a DeleteBackup failed or found the backup deleted by another run (lib/prune/confirm.ts removeRecord)',
     },
     {
       action: 'events:PutEvents',

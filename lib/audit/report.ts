@@ -151,13 +151,13 @@ export function reportDocument(report: AuditReport) {
     findings: report.findings,
     errors: report.errors,
     skipped: report.skipped,
-    ...(report.publish
+    ...(report.events
       ? {
           publish: {
-            target: report.publish.target,
-            published: report.publish.published,
-            calls: report.publish.calls,
-            failed: report.publish.failed.map((f) => ({
+            target: report.events.target,
+            published: report.events.published,
+            calls: report.events.calls,
+            failed: report.events.failed.map((f) => ({
               event: describeEvent(f.event),
               errorCode: f.errorCode,
               errorMessage: f.errorMessage,

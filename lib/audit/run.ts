@@ -1,11 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { DateTime } from 'luxon';
-import { accountId } from '../aws/account.js';
 import type { AwsClients } from '../aws/clients.js';
 import { liveHsms, servingHsms } from '../checks/common.js';
-import { CHECKS } from '../checks/index.js';
-import { type LineageFacts, orphanDrCopies } from '../checks/orphan-dr-copies.js';
-import type { Check, CheckConfig, CheckFacts } from '../checks/types.js';
+import type { Check } from '../checks/types.js';
 import { mapSettled } from '../concurrency.js';
 import type { AuditConfig } from '../config/audit.js';
 import { severityAtLeast } from '../config/audit.js';
@@ -13,29 +10,33 @@ import type { Severity } from '../config/common.js';
 import { describeError } from '../errors.js';
 import {
   type AuditRunSummary,
-  buildFinding,
   countFindings,
   type Finding,
   findingEvent,
   runSummaryEvent,
 } from '../events/findings.js';
-import { publishEvents } from '../events/publisher.js';
-import {
-  type FeedEvent,
-  type FeedTarget,
-  FINDING_SCHEMA_VERSION,
-  type PublishOptions,
-  type PublishResult,
-} from '../events/types.js';
+import { type FeedEvent, type FeedTarget, FINDING_SCHEMA_VERSION } from '../events/types.js';
 import { gatherBackupsOnly, gatherRegion } from '../inventory/gather.js';
-import {
-  type BackupInfo,
-  type ClusterInfo,
-  isCopy,
-  lineageOf,
-  type RegionInventory,
-} from '../inventory/types.js';
+import type { BackupInfo, ClusterInfo, RegionInventory } from '../inventory/types.js';
+import { exitCodeOf, type JobRun, lookupAccount, type PublishDeps, publishRun } from '../jobs/run.js';
 import { newRunId } from '../run.js';
+import {
+  type AuditError,
+  auditedClusters,
+  checkConfigOf,
+  evaluateClusters,
+  type SkippedCheck,
+} from './evaluate.js';
+
+export {
+  type AuditError,
+  auditedClusters,
+  checkConfigOf,
+  evaluateClusters,
+  factsFor,
+  orphanLineages,
+  type SkippedCheck,
+} from './evaluate.js';
 
 /** Live HSMs that do not serve (being created, DEGRADED), when there are any. */
 function notServingCount(cluster: ClusterInfo): { notServing?: number } {
@@ -44,14 +45,13 @@ function notServingCount(cluster: ClusterInfo): { notServing?: number } {
 }
 
 /** What the audit needs from outside; tests pass clients pointed at mocks or the sandbox. */
-export interface AuditDeps {
+export interface AuditDeps extends PublishDeps {
   clients: AwsClients;
   /** The account id for finding ids and ARNs; looked up with STS when absent. */
   account?: string;
   runId?: string;
   /** The checks to run (default: every registered check). */
   checks?: readonly Check[];
-  publishOptions?: PublishOptions;
   /** Sees the gathered snapshot once, before the checks run: the fleet report (lib/report) draws it. */
   onGathered?(snapshot: AuditSnapshot): void;
 }
@@ -60,22 +60,6 @@ export interface AuditDeps {
 export interface AuditSnapshot {
   inventories: readonly RegionInventory[];
   drBackups: ReadonlyMap<string, BackupInfo[]>;
-}
-
-/** A region that could not be gathered, or a check that threw. */
-export interface AuditError {
-  region?: string;
-  clusterId?: string;
-  checkId?: string;
-  message: string;
-}
-
-/** A check not run on a cluster because facts it needs are missing. */
-export interface SkippedCheck {
-  region: string;
-  clusterId: string;
-  checkId: string;
-  reason: string;
 }
 
 /** A cluster as the report lists it. */
@@ -90,8 +74,8 @@ export interface AuditedCluster {
   notServing?: number;
 }
 
-export interface AuditReport {
-  runId: string;
+/** What an audit run reports; `failures` are regions or checks that could not be evaluated (FAILED findings are output, not failures). */
+export interface AuditReport extends JobRun {
   account: string;
   regions: string[];
   drRegions: string[];
@@ -103,210 +87,6 @@ export interface AuditReport {
   errors: AuditError[];
   skipped: SkippedCheck[];
   summary: AuditRunSummary;
-  /** Present when the config asked to publish. */
-  publish?: PublishResult & { target: FeedTarget };
-}
-
-/** The slice of the audit config the checks read. */
-export function checkConfigOf(config: AuditConfig): CheckConfig {
-  return {
-    drRegions: config.drRegions,
-    drRpoHours: config.drRpoHours,
-    freshnessGraceHours: config.freshnessGraceHours,
-    copyRetention: config.copyRetention,
-    copyRetentionDays: config.copyRetentionDays,
-    holdTag: config.holdTag,
-  };
-}
-
-/** The facts for one cluster, from its region's inventory and the DR regions' backups. */
-export function factsFor(
-  cluster: ClusterInfo,
-  inventory: RegionInventory,
-  drBackups: ReadonlyMap<string, BackupInfo[]>,
-  config: CheckConfig,
-  now: DateTime,
-): CheckFacts {
-  const drCopies: Record<string, BackupInfo[]> = {};
-  for (const region of config.drRegions) {
-    if (region === cluster.region) continue;
-    const backups = drBackups.get(region);
-    if (backups) drCopies[region] = backups.filter((b) => isCopy(b) && lineageOf(b) === cluster.id);
-  }
-  const subnetIds = new Set(Object.values(cluster.subnetMapping));
-  return {
-    cluster,
-    zones: inventory.zones ?? [],
-    subnets: (inventory.subnets ?? []).filter((s) => subnetIds.has(s.id)),
-    securityGroups: inventory.securityGroups ?? [],
-    backups: inventory.backups.filter((b) => b.clusterId === cluster.id && !isCopy(b)),
-    drCopies,
-    config,
-    now,
-  };
-}
-
-/**
- * Evaluates every check on every cluster of the gathered regions. Pure: no AWS, no clock.
- * A check whose facts are missing (a DR region that could not be gathered) is skipped
- * and reported, never guessed; a check that throws is reported as an error.
- */
-export function evaluateClusters(
-  inventories: readonly RegionInventory[],
-  drBackups: ReadonlyMap<string, BackupInfo[]>,
-  config: CheckConfig,
-  context: { account: string; runId: string; now: DateTime; checks?: readonly Check[] },
-): { findings: Finding[]; errors: AuditError[]; skipped: SkippedCheck[] } {
-  const checks = context.checks ?? CHECKS;
-  const findings: Finding[] = [];
-  const errors: AuditError[] = [];
-  const skipped: SkippedCheck[] = [];
-  for (const inventory of inventories) {
-    for (const cluster of auditedClusters(inventory)) {
-      const facts = factsFor(cluster, inventory, drBackups, config, context.now);
-      const missingDr = config.drRegions.filter((r) => r !== cluster.region && !drBackups.has(r));
-      for (const check of checks) {
-        if (check.needs?.includes('dr-backups') && missingDr.length > 0) {
-          skipped.push({
-            region: cluster.region,
-            clusterId: cluster.id,
-            checkId: check.id,
-            reason: `backups in ${missingDr.join(', ')} could not be listed`,
-          });
-          continue;
-        }
-        try {
-          const result = check.evaluate(facts);
-          findings.push(buildFinding(check, result, { ...context, cluster }));
-        } catch (error) {
-          errors.push({
-            region: cluster.region,
-            clusterId: cluster.id,
-            checkId: check.id,
-            message: `check ${check.id} failed: ${describeError(error)}`,
-          });
-        }
-      }
-    }
-  }
-  if (!context.checks) skipped.push(...deletedClustersWithBackups(inventories));
-  findings.push(...evaluateOrphans(inventories, drBackups, config, context, skipped));
-  return { findings, errors, skipped };
-}
-
-/**
- * DELETED clusters are not audited, but one that left READY backups is not silent either:
- * no retention policy expires those any more, so each is listed as skipped with the count.
- */
-function deletedClustersWithBackups(inventories: readonly RegionInventory[]): SkippedCheck[] {
-  const skipped: SkippedCheck[] = [];
-  for (const inventory of inventories) {
-    const deleted = inventory.clusters
-      .filter((c) => c.state === 'DELETED')
-      .sort((a, b) => a.id.localeCompare(b.id));
-    for (const cluster of deleted) {
-      const ready = inventory.backups.filter(
-        (b) => b.clusterId === cluster.id && !isCopy(b) && b.state === 'READY',
-      ).length;
-      if (ready === 0) continue;
-      skipped.push({
-        region: cluster.region,
-        clusterId: cluster.id,
-        checkId: '(every check)',
-        reason:
-          `cluster is DELETED, so it is not audited; it left ${ready} READY backup(s) in ${cluster.region} ` +
-          'that no retention policy expires',
-      });
-    }
-  }
-  return skipped;
-}
-
-/** The clusters of a region the audit judges, by id: DELETED ones are gone and not audited. */
-export function auditedClusters(inventory: RegionInventory): ClusterInfo[] {
-  return inventory.clusters.filter((c) => c.state !== 'DELETED').sort((a, b) => a.id.localeCompare(b.id));
-}
-
-/**
- * Lineages in the DR regions whose source cluster is gone: DELETED, or not listed in its
- * audited region. Judged only when the source region was gathered (else it is unknown whether
- * the cluster exists) and every DR region was listed (else copies would be undercounted).
- */
-export function orphanLineages(
-  inventories: readonly RegionInventory[],
-  drBackups: ReadonlyMap<string, BackupInfo[]>,
-  config: CheckConfig,
-  now: DateTime,
-): LineageFacts[] {
-  const gathered = new Map(inventories.map((inventory) => [inventory.region, inventory]));
-  const lineages = new Map<string, LineageFacts>();
-  for (const [region, backups] of [...drBackups].sort(([a], [b]) => a.localeCompare(b))) {
-    for (const backup of backups) {
-      if (!isCopy(backup) || !backup.sourceRegion || backup.sourceRegion === region) continue;
-      const source = gathered.get(backup.sourceRegion);
-      if (!source) continue;
-      const lineage = lineageOf(backup);
-      const cluster = source.clusters.find((c) => c.id === lineage);
-      if (cluster && cluster.state !== 'DELETED') continue;
-      const key = `${backup.sourceRegion}\u0000${lineage}`;
-      let facts = lineages.get(key);
-      if (!facts) {
-        facts = {
-          lineage,
-          sourceRegion: backup.sourceRegion,
-          sourceState: cluster?.state,
-          copies: {},
-          config,
-          now,
-        };
-        lineages.set(key, facts);
-      }
-      const copies = facts.copies[region] ?? [];
-      copies.push(backup);
-      facts.copies[region] = copies;
-    }
-  }
-  return [...lineages.values()].sort(
-    (a, b) => a.sourceRegion.localeCompare(b.sourceRegion) || a.lineage.localeCompare(b.lineage),
-  );
-}
-
-function evaluateOrphans(
-  inventories: readonly RegionInventory[],
-  drBackups: ReadonlyMap<string, BackupInfo[]>,
-  config: CheckConfig,
-  context: { account: string; runId: string; now: DateTime; checks?: readonly Check[] },
-  skipped: SkippedCheck[],
-): Finding[] {
-  // A custom check list (tests of one check) leaves the lineage check out too.
-  if (context.checks) return [];
-  const missing = config.drRegions.filter((region) => !drBackups.has(region));
-  if (missing.length > 0) {
-    for (const region of missing) {
-      skipped.push({
-        region,
-        clusterId: '(every lineage)',
-        checkId: orphanDrCopies.id,
-        reason: `backups in ${region} could not be listed`,
-      });
-    }
-    return [];
-  }
-  const findings: Finding[] = [];
-  for (const facts of orphanLineages(inventories, drBackups, config, context.now)) {
-    const result = orphanDrCopies.evaluate(facts);
-    if (!result) continue;
-    const cluster: ClusterInfo = {
-      id: facts.lineage,
-      region: facts.sourceRegion,
-      state: facts.sourceState ?? 'NOT_FOUND',
-      subnetMapping: {},
-      hsms: [],
-      tags: {},
-    };
-    findings.push(buildFinding(orphanDrCopies, result, { ...context, cluster }));
-  }
-  return findings;
 }
 
 /**
@@ -327,7 +107,7 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
   ];
 
   const [account, gathered] = await Promise.all([
-    deps.account ?? accountId(clients, config.regions[0]!),
+    deps.account ?? lookupAccount(deps, config.regions[0]!),
     mapSettled(targets, targets.length, ({ region, network }) =>
       network ? gatherRegion(clients, region, { network }) : gatherBackupsOnly(clients, region),
     ),
@@ -380,8 +160,11 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
     skipped: evaluated.skipped,
     ...auditRunOutcome(evaluated.findings, errors, clusters.length, config.failOn),
   };
+  const failures = errorReasons(errors);
   const report: AuditReport = {
     runId,
+    failures,
+    exitCode: exitCodeOf({ failures }),
     account,
     regions: config.regions,
     drRegions: config.drRegions,
@@ -399,13 +182,9 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
       source: config.eventSource,
       region: config.eventRegion,
     };
-    const result = await publishEvents(
-      clients.eventBridge(target.region),
-      auditEvents(report),
-      target,
-      deps.publishOptions,
-    );
-    report.publish = { ...result, target };
+    const events = auditEvents(report);
+    report.events = await publishRun(deps, target, () => events, { expected: events.length, account });
+    report.exitCode = exitCodeOf(report);
   }
   return report;
 }
@@ -418,8 +197,7 @@ export function auditRunOutcome(
   failOn?: Severity,
 ): Pick<AuditRunSummary, 'dryRun' | 'counts' | 'exitCode' | 'exitStatus'> {
   const count = (status: Finding['status']) => findings.filter((f) => f.status === status).length;
-  const failed =
-    errors.length > 0 || (failOn !== undefined && failuresAtOrAbove(findings, failOn).length > 0);
+  const exitCode = exitCodeOf({ failures: [...errorReasons(errors), ...failOnReasons(findings, failOn)] });
   return {
     dryRun: false,
     counts: {
@@ -429,9 +207,21 @@ export function auditRunOutcome(
       notApplicable: count('NOT_APPLICABLE'),
       errors: errors.length,
     },
-    exitCode: failed ? 1 : 0,
-    exitStatus: failed ? 'failed' : 'succeeded',
+    exitCode,
+    exitStatus: exitCode === 0 ? 'succeeded' : 'failed',
   };
+}
+
+/** The run's own failure: regions or checks that could not be evaluated. */
+function errorReasons(errors: readonly unknown[]): string[] {
+  return errors.length > 0 ? [`${errors.length} error(s) during the audit`] : [];
+}
+
+/** FAILED findings at or above the fail-on severity, when one is set. */
+function failOnReasons(findings: readonly Finding[], failOn: Severity | undefined): string[] {
+  if (!failOn) return [];
+  const tripped = failuresAtOrAbove(findings, failOn);
+  return tripped.length > 0 ? [`${tripped.length} FAILED finding(s) at or above ${failOn}`] : [];
 }
 
 /** Every event an audit publishes, in order: the findings, then the run summary. */
@@ -449,12 +239,7 @@ export function failuresAtOrAbove(findings: readonly Finding[], threshold: Sever
  * delivered, or a FAILED finding reached the fail-on severity.
  */
 export function auditFailureReasons(report: AuditReport, failOn?: Severity): string[] {
-  const reasons: string[] = [];
-  if (report.errors.length) reasons.push(`${report.errors.length} error(s) during the audit`);
-  if (report.publish?.failed.length) reasons.push(`${report.publish.failed.length} event(s) not delivered`);
-  if (failOn) {
-    const tripped = failuresAtOrAbove(report.findings, failOn);
-    if (tripped.length) reasons.push(`${tripped.length} FAILED finding(s) at or above ${failOn}`);
-  }
-  return reasons;
+  const reasons = [...report.failures];
+  if (report.events?.lostCount) reasons.push(`${report.events.lostCount} event(s) not delivered`);
+  return [...reasons, ...failOnReasons(report.findings, failOn)];
 }

@@ -3,9 +3,10 @@ import type { CopyConfig } from '../config/copy.js';
 import { describeError, errorCode } from '../errors.js';
 import { publishEvents } from '../events/publisher.js';
 import type { FeedEvent, FeedTarget, PublishResult } from '../events/types.js';
+import { exitCodeOf } from '../jobs/run.js';
 import { backupCopiedEvent, copyRunSummaryEvent, describeCopyEvent } from './events.js';
 import type { CopyPlan } from './plan.js';
-import { type CopyCounts, type CopyResult, copyWorkFailed } from './result.js';
+import { type CopyCounts, type CopyResult, copyRunFailures } from './result.js';
 
 /** What publishing needs from the run. */
 export interface CopyPublication {
@@ -58,7 +59,9 @@ export async function publishCopyRun(run: CopyPublication): Promise<NonNullable<
     }),
   );
   const first = copied.length > 0 ? await send(run, copied, target) : NOTHING;
-  const exitCode = copyWorkFailed(run.result) || first.failed.length > 0 ? 1 : 0;
+  // The summary's exit code counts the copy events just lost (the summary's own fate is unknown yet).
+  const lost = first.failed.map((f) => describeCopyEvent(f.event));
+  const exitCode = exitCodeOf({ failures: copyRunFailures(run.result), events: { lost } });
   const summary = copyRunSummaryEvent({
     runId: run.runId,
     account,

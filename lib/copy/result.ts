@@ -1,5 +1,6 @@
 import { describeError, errorCode } from '../errors.js';
 import type { BackupInfo } from '../inventory/types.js';
+import { exitCodeOf } from '../jobs/run.js';
 import type { CopyPlan, ExistingCopy } from './plan.js';
 
 /**
@@ -145,17 +146,33 @@ export function lineOf(source: BackupInfo, destinationRegion?: string): CopyLine
 type CopyOutcomes = Pick<CopyResult, 'failed' | 'notReady' | 'deferred'>;
 
 /**
- * True when the run must exit non-zero: a failure, a copy not READY in time, a backup
- * deferred (still uncopied), or an event lost. Deferred counts as failed so that no run
+ * Why the run failed, in words (empty when it did not): a failure, a copy not READY in time, a
+ * backup deferred (still uncopied), or an event lost. Deferred counts as failed so that no run
  * reports success while backups it was asked to copy have no copy.
  */
-export function copyRunFailed(result: CopyOutcomes & Pick<CopyResult, 'events'>): boolean {
-  return copyWorkFailed(result) || (result.events?.failed.length ?? 0) > 0;
+export function copyRunFailures(result: CopyOutcomes & Pick<CopyResult, 'events'>): string[] {
+  const failures: string[] = [];
+  if (result.failed.length) failures.push(`${result.failed.length} copy line(s) failed`);
+  if (result.notReady.length) failures.push(`${result.notReady.length} copy(ies) not READY in time`);
+  if (result.deferred.length) {
+    failures.push(
+      `${result.deferred.length} copy(ies) deferred, not made yet (${deferredWhy(result.deferred)})`,
+    );
+  }
+  if (result.events?.failed.length) failures.push(`${result.events.failed.length} event(s) not delivered`);
+  return failures;
 }
 
-/** True when the copying itself left something undone (events aside). */
-export function copyWorkFailed(result: CopyOutcomes): boolean {
-  return result.failed.length > 0 || result.notReady.length > 0 || result.deferred.length > 0;
+/** Why copies were deferred, in a few words: each reason once, with the claim holders. */
+function deferredWhy(lines: readonly CopyLine[]): string {
+  const reasons = [...new Set(lines.map((line) => line.reason ?? 'deferred'))];
+  const holders = [...new Set(lines.map((line) => line.holderRunId).filter(Boolean))];
+  return reasons.join(', ') + (holders.length > 0 ? `; claims held by run ${holders.join(', ')}` : '');
+}
+
+/** True when the run must exit non-zero: the one exit decision (lib/jobs/run.ts) on {@link copyRunFailures}. */
+export function copyRunFailed(result: CopyOutcomes & Pick<CopyResult, 'events'>): boolean {
+  return exitCodeOf({ failures: copyRunFailures(result) }) !== 0;
 }
 
 /** A failed line: the error's code as the reason, and what was being done in the detail. */

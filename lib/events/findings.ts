@@ -134,7 +134,7 @@ export interface AuditRunSummary {
    * How the run ends as far as it is known when the summary is sent: 1 for an error or a
    * tripped `--fail-on`, else 0 (an event of this run found lost afterwards is not in it).
    */
-  exitCode: 0 | 1;
+  exitCode: 0 | 1 | 2;
   exitStatus: 'succeeded' | 'failed';
 }
 

@@ -3,43 +3,29 @@
  * gather (list every backup of each region, and under `--copy-retention source` the copies'
  * source clusters) → plan → execute or dry run → publish events.
  */
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DateTime } from 'luxon';
-import { accountId as lookupAccountId } from '../aws/account.js';
 import type { AwsClients } from '../aws/clients.js';
 import { type CloudHsmClients, listClusters } from '../aws/cloudhsm.js';
 import type { PruneConfig } from '../config/prune.js';
 import { PRUNE_SETTING_NAMES, type PruneNames } from '../config/prune-table.js';
 import { describeError, OperationError, UsageError } from '../errors.js';
-import { describeUndelivered, publishEvents } from '../events/publisher.js';
 import { jobRunSummaryEvent, RUN_SUMMARY_SCHEMA_VERSION } from '../events/summary.js';
-import type { FeedEvent, FeedTarget, PublishOptions, PublishResult } from '../events/types.js';
+import type { FeedEvent, FeedTarget } from '../events/types.js';
 import { gatherBackupsOnly } from '../inventory/gather.js';
 import { type ClusterInfo, isCopy, lineageOf, type RegionInventory } from '../inventory/types.js';
+import { exitCodeOf, type JobRun, lookupAccount, type PublishDeps, publishRun } from '../jobs/run.js';
 import { newRunId } from '../run.js';
 import { deletedEvents, type EventContext, planEvents } from './events.js';
 import { type ExecuteProgress, executePrune, type PruneOutcome, type PruneResult } from './execute.js';
 import { type PrunePlan, planPrune, resolveCutoff } from './plan.js';
 
-/** `publishEvents` from lib/events/publisher.ts, or a stand-in in tests. */
-export type PublishFn = (
-  client: EventBridgeClient,
-  events: FeedEvent[],
-  target: FeedTarget,
-  options?: PublishOptions,
-) => Promise<PublishResult>;
-
 /** The clients a prune run uses; EventBridge and STS only when publishing. */
 export type PruneClients = CloudHsmClients & Partial<Pick<AwsClients, 'eventBridge' | 'sts'>>;
 
 /** Everything a run needs from outside; tests pass mocks. */
-export interface PruneDeps {
+export interface PruneDeps extends PublishDeps {
   clients: PruneClients;
   runId?: string;
-  /** The account id for events and ARNs; default: STS GetCallerIdentity (only when publishing). */
-  accountId?: () => Promise<string>;
-  publish?: PublishFn;
-  publishOptions?: PublishOptions;
   /** Called once the plan is made, before anything is deleted (the CLI prints it). */
   onPlan?: (plan: PrunePlan) => void;
   onProgress?: (progress: ExecuteProgress) => void;
@@ -55,26 +41,12 @@ export interface PruneDeps {
   names?: PruneNames;
 }
 
-/** What publishing the run's events did. */
-export interface PublishReport {
-  published: number;
-  calls: number;
-  /** What was lost, every event named (a lost deletion record must be traceable); non-empty fails the run. */
-  lost: string[];
-  /** How many events were lost. */
-  lostCount: number;
-}
-
 /** The outcome of one prune run. */
-export interface PruneRun {
-  runId: string;
+export interface PruneRun extends JobRun {
   mode: 'dry-run' | 'execute';
   plan: PrunePlan;
   /** Absent for a dry run. */
   result?: PruneResult;
-  events?: PublishReport;
-  /** 0 done (or a dry run), 1 when anything failed, the plan was refused, or an event was lost. */
-  exitCode: 0 | 1;
 }
 
 /** Lists every backup of every configured region (all pages, any cluster: copies can carry another id). */
@@ -144,44 +116,35 @@ export async function gatherSourceClusters(
   return perRegion.flat();
 }
 
-async function publishAll(deps: PruneDeps, config: PruneConfig, events: FeedEvent[]): Promise<PublishReport> {
-  const publish = deps.publish ?? publishEvents;
-  const report: PublishReport = { published: 0, calls: 0, lost: [], lostCount: 0 };
-  const target: FeedTarget = {
-    busName: config.eventBus,
-    source: config.eventSource,
-    region: config.eventRegion,
-  };
-  try {
-    if (!deps.clients.eventBridge) throw new Error('no EventBridge client was given');
-    const outcome = await publish(
-      deps.clients.eventBridge(target.region),
-      events,
-      target,
-      deps.publishOptions,
-    );
-    report.published = outcome.published;
-    report.calls = outcome.calls;
-    if (outcome.failed.length > 0) {
-      report.lost.push(describeUndelivered(outcome.failed, target, outcome.failed.length));
-      report.lostCount = outcome.failed.length;
-    }
-  } catch (error) {
-    report.lost.push(
-      `${events.length} event(s) were NOT delivered to EventBridge bus "${target.busName}" in ${target.region}: ` +
-        describeError(error),
-    );
-    report.lostCount = events.length;
-  }
-  return report;
+/** Where the run's events go. */
+function feedTarget(config: PruneConfig): FeedTarget {
+  return { busName: config.eventBus, source: config.eventSource, region: config.eventRegion };
+}
+
+/** Publishes the run's events with the account already known (looked up before anything was deleted). */
+function publishAll(deps: PruneDeps, config: PruneConfig, context: EventContext, events: FeedEvent[]) {
+  return publishRun(deps, feedTarget(config), () => events, {
+    expected: events.length,
+    account: context.account,
+  });
 }
 
 async function eventContext(deps: PruneDeps, config: PruneConfig, runId: string, now: DateTime) {
-  let account: string;
-  if (deps.accountId) account = await deps.accountId();
-  else if (deps.clients.sts) account = await lookupAccountId(deps.clients as AwsClients, config.regions[0]!);
-  else throw new OperationError('publishing needs the account id: no STS client or accountId() was given');
+  const account = await lookupAccount(deps, config.regions[0]!);
   return { runId, account, time: now.toJSDate() } satisfies EventContext;
+}
+
+/** Why an applied plan failed, in words (empty when it did not). */
+function resultFailures(result: PruneResult): string[] {
+  const failures: string[] = [];
+  if (result.refused) failures.push(result.refused);
+  if (result.failed.length > 0) failures.push(`${result.failed.length} deletion(s) failed`);
+  // Left to another run is work undone here: that run may have stopped (its record lapses).
+  const another = leftToAnotherRun(result);
+  if (another.length > 0) {
+    failures.push(`${another.length} deletion(s) left to another prune run that recorded them too`);
+  }
+  return failures;
 }
 
 /**
@@ -281,23 +244,26 @@ export async function runPrune(deps: PruneDeps, config: PruneConfig, now: DateTi
     plan = planPrune(inventories, config, now, sources);
   } catch (error) {
     if (context) {
-      const exitCode = error instanceof UsageError ? 2 : 1;
+      const exitCode = exitCodeOf({
+        badInput: error instanceof UsageError,
+        failures: [describeError(error)],
+      });
       const summary = runSummary(config, context, now, { exitCode, error: describeError(error) });
-      await publishAll(deps, config, [summary]);
+      await publishAll(deps, config, context, [summary]);
     }
     throw error;
   }
   deps.onPlan?.(plan);
 
   if (!config.execute) {
-    const run: PruneRun = { runId, mode: 'dry-run', plan, exitCode: 0 };
+    const run: PruneRun = { runId, mode: 'dry-run', plan, failures: [], exitCode: 0 };
     if (context) {
       const events = [
         ...planEvents(plan, context, deps.applyCommand?.(plan)),
-        runSummary(config, context, now, { plan, exitCode: 0 }),
+        runSummary(config, context, now, { plan, exitCode: run.exitCode }),
       ];
-      run.events = await publishAll(deps, config, events);
-      if (run.events.lost.length > 0) run.exitCode = 1;
+      run.events = await publishAll(deps, config, context, events);
+      run.exitCode = exitCodeOf(run);
     }
     return run;
   }
@@ -311,21 +277,22 @@ export async function runPrune(deps: PruneDeps, config: PruneConfig, now: DateTi
     commandArgs: deps.commandArgs,
     names,
   });
+  const failures = resultFailures(result);
   const run: PruneRun = {
     runId,
     mode: 'execute',
     plan,
     result,
-    // Left to another run is work undone here: that run may have stopped (its record lapses).
-    exitCode: result.refused || result.failed.length > 0 || leftToAnotherRun(result).length > 0 ? 1 : 0,
+    failures,
+    exitCode: exitCodeOf({ failures }),
   };
   if (context) {
     const events = [
       ...deletedEvents(result.succeeded, context),
       runSummary(config, context, now, { plan, result, exitCode: run.exitCode }),
     ];
-    run.events = await publishAll(deps, config, events);
-    if (run.events.lost.length > 0) run.exitCode = 1;
+    run.events = await publishAll(deps, config, context, events);
+    run.exitCode = exitCodeOf(run);
   }
   return run;
 }

@@ -8,9 +8,7 @@
  * can be named with `--backup-id`). Restoring removes the record; `--hold` adds the hold tag, since
  * the next prune would otherwise plan the backup again.
  */
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DateTime } from 'luxon';
-import { accountId as lookupAccountId } from '../aws/account.js';
 import type { AwsClients } from '../aws/clients.js';
 import {
   addTags,
@@ -22,14 +20,13 @@ import {
 import { mapSettled } from '../concurrency.js';
 import { DEFAULT_HOLD_TAG } from '../config/common.js';
 import type { RestoreConfig } from '../config/restore.js';
-import { describeError, errorCode, OperationError } from '../errors.js';
-import { describeUndelivered, publishEvents } from '../events/publisher.js';
+import { describeError, errorCode } from '../errors.js';
 import { jobRunSummaryEvent, RUN_SUMMARY_SCHEMA_VERSION } from '../events/summary.js';
-import type { FeedEvent, FeedTarget, PublishOptions } from '../events/types.js';
+import type { FeedEvent, FeedTarget } from '../events/types.js';
 import type { BackupInfo } from '../inventory/types.js';
+import { exitCodeOf, type JobRun, type PublishDeps, publishRun } from '../jobs/run.js';
 import { attemptsOf } from '../prune/gate.js';
 import { recordedRuns, recordTagKey } from '../prune/record.js';
-import type { PublishFn, PublishReport } from '../prune/run.js';
 import { newRunId } from '../run.js';
 import { restoredEvents } from './events.js';
 import {
@@ -196,60 +193,35 @@ export function nextPruneNote(hold: boolean): string {
         `restore with --hold (or tag them ${RESTORE_HOLD_TAG}) to keep them`;
 }
 
-export interface RestoreDeps {
+export interface RestoreDeps extends PublishDeps {
   clients: CloudHsmClients & Partial<Pick<AwsClients, 'eventBridge' | 'sts'>>;
   runId?: string;
-  accountId?: () => Promise<string>;
-  publish?: PublishFn;
-  publishOptions?: PublishOptions;
 }
 
-export interface RestoreRun {
-  runId: string;
+export interface RestoreRun extends JobRun {
   region: string;
   dryRun: boolean;
   result: RestoreResult;
   /** What the next prune does with what was restored (held or not). */
   nextPrune: string;
-  events?: PublishReport;
-  exitCode: 0 | 1;
 }
 
-async function publishRestored(
-  deps: RestoreDeps,
-  config: RestoreConfig,
-  run: RestoreRun,
-  now: DateTime,
-): Promise<PublishReport> {
+/** Publishes one `CloudHSM Backup Restored` per restored backup, then the run summary. */
+function publishRestored(deps: RestoreDeps, config: RestoreConfig, run: RestoreRun, now: DateTime) {
   const target: FeedTarget = { busName: config.eventBus, source: config.eventSource, region: config.region };
-  const report: PublishReport = { published: 0, calls: 0, lost: [], lostCount: 0 };
-  let events: FeedEvent[] = [];
-  try {
-    const account = deps.accountId
-      ? await deps.accountId()
-      : await lookupAccountId(deps.clients as AwsClients, config.region);
-    const context = { runId: run.runId, account, time: now.toJSDate() };
-    events = [
-      ...restoredEvents(run.result.succeeded, context, nextPruneNote(config.hold)),
+  return publishRun(
+    deps,
+    target,
+    (account) => [
+      ...restoredEvents(
+        run.result.succeeded,
+        { runId: run.runId, account, time: now.toJSDate() },
+        nextPruneNote(config.hold),
+      ),
       runSummaryEvent(config, run, account, now),
-    ];
-    if (!deps.clients.eventBridge) throw new OperationError('no EventBridge client was given');
-    const client: EventBridgeClient = deps.clients.eventBridge(config.region);
-    const outcome = await (deps.publish ?? publishEvents)(client, events, target, deps.publishOptions);
-    report.published = outcome.published;
-    report.calls = outcome.calls;
-    if (outcome.failed.length > 0) {
-      report.lost.push(describeUndelivered(outcome.failed, target, outcome.failed.length));
-      report.lostCount = outcome.failed.length;
-    }
-  } catch (error) {
-    report.lostCount = events.length || run.result.succeeded.length + 1;
-    report.lost.push(
-      `${report.lostCount} restore event(s) were NOT delivered to EventBridge bus ` +
-        `"${target.busName}" in ${target.region}: ${describeError(error)}`,
-    );
-  }
-  return report;
+    ],
+    { expected: run.result.succeeded.length + 1 },
+  );
 }
 
 /** The restore run's one `CloudHSM Run Summary`. */
@@ -291,18 +263,26 @@ export async function runRestore(
 ): Promise<RestoreRun> {
   const runId = deps.runId ?? newRunId();
   const result = await restoreBackups(deps.clients, config, now, runId);
+  // An unknown run id is bad input (exit 2): a mistyped id or the wrong region.
+  const badInput = result.unknownRun !== undefined;
+  const failures = badInput
+    ? [result.unknownRun!]
+    : result.failed.length > 0
+      ? [`${result.failed.length} backup(s) could not be restored`]
+      : [];
   const run: RestoreRun = {
     runId,
     region: config.region,
     dryRun: config.dryRun,
     result,
     nextPrune: nextPruneNote(config.hold),
-    exitCode: result.failed.length > 0 ? 1 : 0,
+    failures,
+    exitCode: exitCodeOf({ badInput, failures }),
   };
   // An unknown run id is bad input: nothing happened, so there is nothing to publish.
   if (config.publish && result.unknownRun === undefined) {
     run.events = await publishRestored(deps, config, run, now);
-    if (run.events.lost.length > 0) run.exitCode = 1;
+    run.exitCode = exitCodeOf(run);
   }
   return run;
 }

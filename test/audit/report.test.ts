@@ -31,6 +31,8 @@ function report(): AuditReport {
   });
   const base = {
     runId: 'run-1',
+    failures: [],
+    exitCode: 0 as const,
     account: '111122223333',
     regions: ['us-east-1'],
     drRegions: ['us-west-2'],

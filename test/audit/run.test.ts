@@ -244,6 +244,7 @@ describe('runAudit', () => {
     ]);
     expect(report.findings).toHaveLength(2 * CHECKS.length);
     expect(auditFailureReasons(report)).toEqual(['1 error(s) during the audit']);
+    expect(report.exitCode).toBe(1);
   });
 
   it('lists a DELETED cluster that left READY backups as skipped, with how many it left', async () => {
@@ -338,7 +339,7 @@ describe('runAudit', () => {
     });
     expect(JSON.parse(entries[0]!.Detail!)).toEqual(report.findings[0]);
     expect(entries[0]!.Resources).toEqual([report.findings[0]!.resource.arn]);
-    expect(report.publish).toMatchObject({
+    expect(report.events).toMatchObject({
       published: entries.length,
       failed: [],
       target: { busName: 'ops', region: 'us-east-1' },
@@ -360,13 +361,33 @@ describe('runAudit', () => {
       NOW,
     );
     // Assess
-    expect(report.publish?.failed).toHaveLength(auditEvents(report).length);
+    expect(report.events?.failed).toHaveLength(auditEvents(report).length);
+    expect(report.exitCode).toBe(1);
     expect(auditFailureReasons(report, 'HIGH')).toEqual([
       `${auditEvents(report).length} event(s) not delivered`,
       '2 FAILED finding(s) at or above HIGH',
     ]);
-    expect(auditFailureReasons({ ...report, publish: undefined }, 'CRITICAL')).toEqual([
+    expect(auditFailureReasons({ ...report, events: undefined }, 'CRITICAL')).toEqual([
       '1 FAILED finding(s) at or above CRITICAL',
     ]);
+  });
+
+  it('reports a PutEvents call that throws as every event lost, and exits 1, instead of throwing', async () => {
+    // Prepare
+    const aws = mockAws({ 'us-east-1': eastRegion(), 'us-west-2': westRegion() });
+    restore = aws.restore;
+    aws.events.on(PutEventsCommand).rejects(new Error('socket hang up'));
+    // Act
+    const report = await runAudit(
+      { clients: new AwsClients(), publishOptions: { backoffMs: 0, maxAttempts: 1 } },
+      config({ publish: 'true' }),
+      NOW,
+    );
+    // Assess
+    expect(report.events?.published).toBe(0);
+    expect(report.events?.lostCount).toBe(auditEvents(report).length);
+    expect(report.events?.lost[0]).toMatch(/event\(s\) were NOT delivered to EventBridge bus/);
+    expect(report.exitCode).toBe(1);
+    expect(auditFailureReasons(report)).toEqual([`${auditEvents(report).length} event(s) not delivered`]);
   });
 });

@@ -134,8 +134,8 @@ describe('runAudit against the sandbox', () => {
     );
     // Assess
     const received = test.sandbox.events();
-    expect(report.publish?.failed).toEqual([]);
-    expect(report.publish?.calls).toBeGreaterThan(Math.ceil(auditEvents(report).length / 10));
+    expect(report.events?.failed).toEqual([]);
+    expect(report.events?.calls).toBeGreaterThan(Math.ceil(auditEvents(report).length / 10));
     expect(received).toHaveLength(report.findings.length + 1);
     const ids = received
       .filter((e) => e.detailType === 'CloudHSM Finding')
@@ -159,7 +159,7 @@ describe('runAudit against the sandbox', () => {
     );
     // Assess
     expect(test.sandbox.events()).toHaveLength(0);
-    expect(report.publish?.published).toBe(0);
-    expect(report.publish?.failed).toHaveLength(report.findings.length + 1);
+    expect(report.events?.published).toBe(0);
+    expect(report.events?.failed).toHaveLength(report.findings.length + 1);
   });
 });

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { parseDuration, parseRegion } from '../../lib/config/common.js';
-import { pruneConfigFromEnv } from '../../lib/config/prune.js';
+import { PRUNE_ENV_NAMES, pruneConfigFromEnv } from '../../lib/config/prune.js';
 import { UsageError } from '../../lib/errors.js';
 import { runPrune } from '../../lib/prune/run.js';
 
@@ -37,5 +37,12 @@ describe('input that would widen a prune is refused before any call', () => {
     // Assess
     await expect(run).rejects.toThrow(/in the future/);
     await expect(run).rejects.toBeInstanceOf(UsageError);
+    // The library names settings; a caller that passes its names gets them back (here the Lambda's).
+    await expect(run).rejects.toThrow(
+      /check timestamp \(MM\/DD\/YY is month first; 2-digit years 00-68 are 2000-2068\)$/,
+    );
+    await expect(runPrune({ clients: untouchable, names: PRUNE_ENV_NAMES }, config, NOW)).rejects.toThrow(
+      /check TIMESTAMP \(MM\/DD\/YY is month first; 2-digit years 00-68 are 2000-2068\)$/,
+    );
   });
 });

@@ -5,7 +5,7 @@
  * started and ended, and how long it took.
  */
 import { DateTime } from 'luxon';
-import { auditFailureReasons, runAudit } from '../../lib/audit/run.js';
+import { runAudit } from '../../lib/audit/run.js';
 import { parseAuditConfig } from '../../lib/config/audit.js';
 import { parseCopyConfig } from '../../lib/config/copy.js';
 import { parsePruneConfig } from '../../lib/config/prune.js';
@@ -120,10 +120,10 @@ async function execute(world: World, job: JobRecord): Promise<void> {
       const report = await runAudit({ clients, runId: job.label, account }, config, now);
       job.audit = {
         findings: report.findings as { findingId?: string }[],
-        published: report.publish?.published ?? 0,
-        failed: report.publish?.failed.length ?? 0,
+        published: report.events?.published ?? 0,
+        failed: report.events?.failed.length ?? 0,
       };
-      job.exitCode = auditFailureReasons(report).length > 0 ? 1 : 0;
+      job.exitCode = report.exitCode;
       return;
     }
   }

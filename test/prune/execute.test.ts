@@ -6,6 +6,7 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-cloudhsm-v2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PRUNE_FLAG_NAMES } from '../../lib/config/prune.js';
 import type { BackupInfo } from '../../lib/inventory/types.js';
 import { executePrune, RECHECK_BATCH } from '../../lib/prune/execute.js';
 import { deletions, planPrune } from '../../lib/prune/plan.js';
@@ -311,21 +312,32 @@ describe('executePrune', () => {
     expect(result.failed[0]!.detail).toMatch(/CloudHsmAccessDeniedException: no/);
   });
 
-  it('refuses a plan over --max-deletions before any call, saying how to proceed', async () => {
+  it('refuses a plan over max deletions before any call, saying how to proceed in settings', async () => {
     // Prepare
     const { plan } = planned(7, { maxDeletions: '5' });
     // Act
     const result = await executePrune(hsm.clients(), plan);
     // Assess
     expect(hsm.mock.calls()).toHaveLength(0);
-    expect(result.refused).toMatch(
-      /the plan deletes 7 backups, more than max deletions 5; nothing was deleted/,
+    expect(result.refused).toBe(
+      'the plan deletes 7 backups, more than max deletions 5; nothing was deleted. Review the dry run, ' +
+        'then raise max deletions to 7 or narrow the cutoff (an earlier timestamp, a larger older than, ' +
+        'or one cluster id at a time)',
     );
-    expect(result.refused).toMatch(
-      /raise max deletions to 7 or narrow the cutoff \(an earlier timestamp, a larger older than, or one cluster id at a time\)/,
-    );
+    expect(result.skipped[0]!.detail).toBe('plan over max deletions');
     expect(result.counts).toEqual({ succeeded: 0, failed: 0, skipped: 7 });
     expect(result.skipped.every((o) => o.reason === 'over-limit')).toBe(true);
+  });
+
+  it('names the settings the way its caller does (the CLI passes flags, the Lambda variables)', async () => {
+    const { plan } = planned(7, { maxDeletions: '5' });
+    const result = await executePrune(hsm.clients(), plan, { names: PRUNE_FLAG_NAMES });
+    expect(result.refused).toBe(
+      'the plan deletes 7 backups, more than --max-deletions 5; nothing was deleted. Review the dry run, ' +
+        'then raise --max-deletions to 7 or narrow the cutoff (an earlier --timestamp, a larger --older-than, ' +
+        'or one --cluster-id at a time)',
+    );
+    expect(result.skipped[0]!.detail).toBe('plan over --max-deletions');
   });
 
   it('stops starting deletes once shouldStop() says so, reporting the rest as skipped "deadline"', async () => {

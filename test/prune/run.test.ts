@@ -120,7 +120,14 @@ describe('runPrune', () => {
         exitStatus: 'succeeded',
       },
     });
-    expect(run.events).toEqual({ published: 2, calls: 1, lost: [], lostCount: 0 });
+    expect(run.events).toEqual({
+      target: sent[0]!.target,
+      published: 2,
+      calls: 1,
+      failed: [],
+      lost: [],
+      lostCount: 0,
+    });
   });
 
   it('publishes one Backup Deleted event per deletion, and fails the run naming any lost event', async () => {
@@ -160,11 +167,12 @@ describe('runPrune', () => {
     expect(run.events?.lost[0]).toMatch(new RegExp(`CloudHSM Backup Deleted ${old[1]!.id}: InternalFailure`));
   });
 
-  it('exits 1 when a plan over --max-deletions is refused, having deleted nothing', async () => {
+  it('exits 1 when a plan over max deletions is refused, having deleted nothing', async () => {
     hsm.add(...Array.from({ length: 8 }, (_, i) => backup(100 + i)), backup(1));
     const run = await runPrune(deps(), config({ olderThan: '30d', execute: 'true', maxDeletions: '5' }), NOW);
     expect(run.exitCode).toBe(1);
     expect(run.result?.refused).toMatch(/raise max deletions to 8/);
+    expect(run.failures).toEqual([run.result?.refused]);
     expect(hsm.calls(DeleteBackupCommand)).toHaveLength(0);
   });
 });
@@ -222,7 +230,9 @@ describe('runPrune --copy-retention source: reading the source clusters', () => 
     hsm.mock.on(DescribeClustersCommand).rejects(new Error('AccessDenied: not in this region'));
     await expect(
       runPrune(deps(), config({ copyRetention: 'source', copyRetentionDays: '30', execute: 'true' }), NOW),
-    ).rejects.toThrow(/reading the source clusters cluster-aaaaaaaaaaa in eu-west-1 .* failed/);
+    ).rejects.toThrow(
+      /reading the source clusters cluster-aaaaaaaaaaa in eu-west-1 \(their backup retention policies, for copy retention "source"\) failed/,
+    );
     expect(hsm.calls(DeleteBackupCommand)).toEqual([]);
   });
 

@@ -237,6 +237,18 @@ describe('restore undoes only what prune did', () => {
     expect(hsm.state(ofOtherRun.id)).toBe('PENDING_DELETION');
   });
 
+  it('--run-id of no run is bad input: exit 2, nothing restored, the message says why', async () => {
+    // Prepare
+    hsm.add(deleted(1, { tags: { [recordTagKey('run-2')]: 'x' } }));
+    // Act
+    const run = await restore({ runId: 'run-typo' });
+    // Assess
+    expect(run.exitCode).toBe(2);
+    expect(run.failures).toEqual([run.result.unknownRun]);
+    expect(run.failures[0]).toMatch(/no backup in us-east-1 carries a deletion record of prune run run-typo/);
+    expect(hsm.calls(RestoreBackupCommand)).toEqual([]);
+  });
+
   it('--dry-run lists what it would restore and changes nothing', async () => {
     const pending = deleted(1);
     hsm.add(pending);
