@@ -225,9 +225,10 @@ export function validateRequest(
   operation: string,
   params: Record<string, unknown>,
 ): void {
-  const model = MODELS[service];
-  const input = model.operations[operation]?.input;
-  if (!input) return;
+  // A service the generator does not list yet (one added in another file) is not validated.
+  const model = MODELS[service] as ServiceModel | undefined;
+  const input = model?.operations[operation]?.input;
+  if (!model || !input) return;
   const found = checkStructure(model, '', params, model.shapes[input]!);
   if (!found) return;
   const codes = CODES[service];
@@ -244,9 +245,9 @@ export function decodeQuery(
   operation: string,
   params: Map<string, string>,
 ): Record<string, unknown> {
-  const model = MODELS[service];
-  const input = model.operations[operation]?.input;
-  if (!input) return {};
+  const model = MODELS[service] as ServiceModel | undefined;
+  const input = model?.operations[operation]?.input;
+  if (!model || !input) return {};
   const ec2 = service === 'ec2';
   return decodeStructure(model, model.shapes[input]!, params, '', ec2);
 }
