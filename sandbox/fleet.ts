@@ -89,7 +89,7 @@ const clusterSchema = z.strictObject({
   id: z.string(),
   state: z.enum(CLUSTER_STATES).default('ACTIVE'),
   hsmType: z.string().default('hsm2m.medium'),
-  mode: z.enum(['FIPS', 'NON_FIPS']).optional(),
+  mode: z.enum(['FIPS', 'NON_FIPS']).default('FIPS'),
   subnets: z.array(z.string()).min(1, 'a cluster needs at least one subnet'),
   securityGroup: z.string(),
   backupRetentionDays: z.number().int().min(7).max(379).optional(),
@@ -111,6 +111,9 @@ const backupSchema = z.strictObject({
   sourceCluster: z.string().optional(),
   copiedAt: isoTime.optional(),
   deleteAt: isoTime.optional(),
+  /** HSM type and mode of the cluster backed up; default: its cluster's (in any region of the fleet). */
+  hsmType: z.string().optional(),
+  mode: z.enum(['FIPS', 'NON_FIPS']).optional(),
 });
 
 const regionSchema = z.strictObject({

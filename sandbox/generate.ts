@@ -48,6 +48,7 @@ function cluster(spec: FleetRegion, ids: IdFactory, nowMs: number): FleetCluster
     id: ids.next('cluster'),
     state: 'ACTIVE',
     hsmType: 'hsm2m.medium',
+    mode: 'FIPS',
     subnets: spec.subnets.map((s) => s.id),
     securityGroup: spec.securityGroups[0]!.id,
     backupRetentionDays: 90,

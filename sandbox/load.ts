@@ -107,7 +107,7 @@ function loadClusters(state: SandboxState, target: RegionState, spec: FleetRegio
       region: target.name,
       state: cluster.state,
       hsmType: cluster.hsmType,
-      mode: cluster.mode ?? (cluster.hsmType.startsWith('hsm1') ? 'FIPS' : undefined),
+      mode: cluster.mode,
       subnetMapping,
       vpcId: target.subnets.get(cluster.subnets[0]!)?.vpc,
       securityGroup: cluster.securityGroup,
@@ -137,10 +137,19 @@ function loadClusters(state: SandboxState, target: RegionState, spec: FleetRegio
   }
 }
 
-function loadBackups(state: SandboxState, target: RegionState, spec: FleetRegion, nowMs: number): void {
+/** HSM type and mode of every cluster in the fleet, by id: a DR copy's cluster is in another region. */
+type ClusterKinds = Map<string, { hsmType: string; mode?: string }>;
+
+function loadBackups(
+  state: SandboxState,
+  target: RegionState,
+  spec: FleetRegion,
+  nowMs: number,
+  kinds: ClusterKinds,
+): void {
   const records: BackupRecord[] = [];
   for (const backup of spec.backups) {
-    const cluster = backup.cluster ? target.clusters.get(backup.cluster) : undefined;
+    const cluster = kinds.get(backup.cluster ?? backup.sourceCluster ?? '');
     const record: BackupRecord = {
       id: backup.id,
       region: target.name,
@@ -148,8 +157,8 @@ function loadBackups(state: SandboxState, target: RegionState, spec: FleetRegion
       state: backup.state,
       createdMs: Date.parse(backup.createdAt),
       neverExpires: backup.neverExpires,
-      hsmType: cluster?.hsmType,
-      mode: cluster?.mode,
+      hsmType: backup.hsmType ?? cluster?.hsmType,
+      mode: backup.mode ?? cluster?.mode,
       tags: new Map(Object.entries(backup.tags)),
     };
     if (backup.sourceBackup) {
@@ -191,10 +200,15 @@ export function buildState(
     loadNetwork(target, spec);
   }
   const nowMs = clock.nowMs();
+  const kinds: ClusterKinds = new Map(
+    Object.values(fleet.regions).flatMap((spec) =>
+      spec.clusters.map((c) => [c.id, { hsmType: c.hsmType, mode: c.mode }] as const),
+    ),
+  );
   for (const [name, spec] of Object.entries(fleet.regions)) {
     const target = state.region(name);
     loadClusters(state, target, spec, nowMs);
-    loadBackups(state, target, spec, nowMs);
+    loadBackups(state, target, spec, nowMs, kinds);
   }
   return state;
 }

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isLoopbackUrl } from '../lib/config/common.js';
 import { ApiError } from './errors.js';
 import type { FaultInjector } from './faults.js';
+import { decodeQuery, validateRequest } from './model.js';
 import { JSON_CONTENT_TYPE, jsonError, parseJsonBody } from './protocols/json.js';
 import {
   awsQueryError,
@@ -148,6 +149,11 @@ function run(call: Call, context: CallContext): unknown {
     const handler: QueryHandler | undefined = ec2Handlers[call.operation];
     if (!handler)
       throw new ApiError('InvalidAction', `The action ${call.operation} is not valid for this web service.`);
+    validateRequest(
+      'ec2',
+      call.operation,
+      decodeQuery('ec2', call.operation, call.params as Map<string, string>),
+    );
     return handler(context, call.params as Map<string, string>);
   }
   const table: Record<string, Handler> =
@@ -157,6 +163,12 @@ function run(call: Call, context: CallContext): unknown {
     const code = call.service === 'sts' ? 'InvalidAction' : 'UnknownOperationException';
     throw new ApiError(code, `Operation ${call.operation || '(none)'} is not supported by the sandbox`);
   }
+  // Every request is held to the service's own model first, as AWS's front end does.
+  const params =
+    call.service === 'sts'
+      ? decodeQuery('sts', call.operation, call.params as Map<string, string>)
+      : (call.params as Record<string, unknown>);
+  validateRequest(call.service as 'cloudhsm' | 'events' | 'sts', call.operation, params);
   return handler(context, call.params as Record<string, unknown>);
 }
 

@@ -26,6 +26,8 @@ export interface BackupRecord {
   hsmType?: string;
   mode?: string;
   tags: Map<string, string>;
+  /** Resource policy (PutResourcePolicy) as given. */
+  policy?: string;
 }
 
 export interface HsmRecord {
@@ -54,6 +56,12 @@ export interface ClusterRecord {
   sourceBackupId?: string;
   tags: Map<string, string>;
   hsms: HsmRecord[];
+  /** The HSM type before the last migration, while it can still be rolled back to. */
+  previousHsmType?: string;
+  /** Until when ModifyCluster may move back to `previousHsmType` (HsmTypeRollbackExpiration). */
+  rollbackExpiresMs?: number;
+  /** Resource policy (PutResourcePolicy) as given. */
+  policy?: string;
 }
 
 export interface ZoneRecord {

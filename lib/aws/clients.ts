@@ -6,6 +6,7 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { AdaptiveRetryStrategy, StandardRetryStrategy } from '@aws-sdk/middleware-retry';
 import { NodeHttpHandler } from '@aws-sdk/node-http-handler';
 import { DEFAULT_MAX_ATTEMPTS, isLoopbackUrl } from '../config/common.js';
+import { keepDroppedMembers } from './dropped-members.js';
 
 /** How to reach AWS: the real endpoints, or one override URL for every service and region (the sandbox). */
 export interface AwsOptions {
@@ -161,7 +162,7 @@ export class AwsClients {
   cloudHsm(region: string): CloudHSMV2Client {
     return this.cached('cloudhsm', region, () =>
       withNamedTimeouts(
-        new CloudHSMV2Client(clientConfig(region, this.options)),
+        keepDroppedMembers(new CloudHSMV2Client(clientConfig(region, this.options))),
         'CloudHSM',
         region,
         this.options,

@@ -2,8 +2,8 @@
  * CloudHSM's answers in the snapshot's shape (lib/inventory/types.ts): the one place an SDK
  * `Backup`, `Cluster` or tag list becomes cloudhsm-ops data. lib/aws/cloudhsm.ts makes the calls.
  */
-import type { Backup, Cluster } from '@aws-sdk/client-cloudhsm-v2';
 import type { BackupInfo, BackupState, ClusterInfo } from '../inventory/types.js';
+import type { BackupRead, ClusterRead } from './dropped-members.js';
 
 /** One tag as CloudHSM's TagResource and CopyBackupToRegion take it. */
 export interface Tag {
@@ -26,15 +26,20 @@ export function tagsToRecord(
  */
 const EARLIEST_PLAUSIBLE_BACKUP = Date.UTC(2017, 0, 1);
 
-function stateOf(backup: Backup): BackupState {
+function stateOf(backup: BackupRead): BackupState {
   const created = backup.CreateTimestamp?.getTime();
   if (!backup.BackupState || created === undefined || !(created >= EARLIEST_PLAUSIBLE_BACKUP))
     return 'UNKNOWN';
   return backup.BackupState as BackupState;
 }
 
+/** Only the keys whose value is defined, so answers without the dropped members read as before. */
+function definedOnly<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /** Converts an SDK Backup into the snapshot's shape; an entry missing its state or date is UNKNOWN. */
-export function toBackupInfo(backup: Backup, region: string): BackupInfo {
+export function toBackupInfo(backup: BackupRead, region: string): BackupInfo {
   return {
     id: backup.BackupId!,
     region,
@@ -48,11 +53,12 @@ export function toBackupInfo(backup: Backup, region: string): BackupInfo {
     sourceRegion: backup.SourceRegion,
     sourceBackupId: backup.SourceBackup,
     sourceClusterId: backup.SourceCluster,
+    ...definedOnly({ arn: backup.BackupArn, hsmType: backup.HsmType, mode: backup.Mode }),
   };
 }
 
 /** Converts an SDK Cluster into the snapshot's shape. */
-export function toClusterInfo(cluster: Cluster, region: string): ClusterInfo {
+export function toClusterInfo(cluster: ClusterRead, region: string): ClusterInfo {
   const retention = cluster.BackupRetentionPolicy;
   const retentionDays = retention?.Value !== undefined ? Number(retention.Value) : undefined;
   return {
@@ -74,5 +80,10 @@ export function toClusterInfo(cluster: Cluster, region: string): ClusterInfo {
     tags: tagsToRecord(cluster.TagList),
     createdAt: cluster.CreateTimestamp,
     sourceBackupId: cluster.SourceBackupId,
+    ...definedOnly({
+      mode: cluster.Mode,
+      networkType: cluster.NetworkType,
+      hsmTypeRollbackExpiration: cluster.HsmTypeRollbackExpiration,
+    }),
   };
 }

@@ -16,7 +16,7 @@ export const PATTERNS = {
   backupId: /^backup-[2-7a-zA-Z]{11,16}$/,
   hsmId: /^hsm-[2-7a-zA-Z]{11,16}$/,
   eventBusName:
-    /^[/.\-_A-Za-z0-9]{1,256}$|^arn:aws[\w-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[/.\-_A-Za-z0-9]{1,256}$/,
+    /^[.\-_A-Za-z0-9]{1,256}$|^arn:aws[\w-]*:events:[a-z0-9-]+:\d{12}:event-bus\/[.\-_A-Za-z0-9]{1,256}$/,
 } as const;
 
 /**

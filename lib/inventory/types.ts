@@ -25,6 +25,10 @@ export interface BackupInfo {
   sourceRegion?: string;
   sourceBackupId?: string;
   sourceClusterId?: string;
+  /** The backup's ARN, HSM type and mode (FIPS / NON_FIPS): the pinned SDK drops them (lib/aws/dropped-members.ts). */
+  arn?: string;
+  hsmType?: string;
+  mode?: string;
 }
 
 export interface HsmInfo {
@@ -50,6 +54,11 @@ export interface ClusterInfo {
   tags: Record<string, string>;
   createdAt?: Date;
   sourceBackupId?: string;
+  /** FIPS or NON_FIPS, and IPV4 or DUALSTACK: the pinned SDK drops them (lib/aws/dropped-members.ts). */
+  mode?: string;
+  networkType?: string;
+  /** While an HSM-type migration can be rolled back: until when. */
+  hsmTypeRollbackExpiration?: Date;
 }
 
 export interface ZoneInfo {

@@ -1,5 +1,5 @@
 /** CloudHSM v2 backup operations: describe (filtered, sorted, paged), copy, delete, restore, modify. */
-import { PATTERNS } from '../../lib/config/common.js';
+import { KNOWN_REGIONS, PATTERNS } from '../../lib/config/common.js';
 import { ApiError } from '../errors.js';
 import { decodeToken, encodeToken, fingerprint } from '../paging.js';
 import {
@@ -149,6 +149,10 @@ const copyBackupToRegion: Handler = ({ state, region }, input) => {
   const tags = r.objectList('TagList', { min: 1, max: 50 });
   if (destination === region) {
     throw new ApiError(INVALID, `Cannot copy backup ${source.id} to its own region ${region}`);
+  }
+  // A well-formed name is not enough: AWS copies only to regions it has (the fleet may add test regions).
+  if (!KNOWN_REGIONS.has(destination) && !state.regions.has(destination)) {
+    throw new ApiError(INVALID, `Destination region ${destination} does not exist`);
   }
   requireState(source, 'READY', 'copy');
   const now = state.clock.nowMs();

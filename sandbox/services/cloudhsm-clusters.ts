@@ -15,12 +15,20 @@ import {
   reader,
   retentionDays,
 } from './cloudhsm-common.js';
-import { clusterShape, hsmShape } from './cloudhsm-shapes.js';
+import { clusterShape, clusterStateMessage, hsmShape } from './cloudhsm-shapes.js';
 import { tagsFromList } from './cloudhsm-tags.js';
-import type { Handler } from './context.js';
+import type { CallContext, Handler } from './context.js';
 
 const HSM_TYPES = ['hsm1.medium', 'hsm2m.medium'];
+/** Types AWS no longer creates clusters of (docs/aws-api.md §2.6); clusters may still migrate back. */
+const END_OF_SUPPORT = ['hsm1.medium'];
 const MAX_HSMS_PER_CLUSTER = 28;
+/** How long the sandbox takes to migrate (or roll back) a cluster's HSM type: MODIFY_IN_PROGRESS. */
+export const MIGRATION_MS = 3600_000;
+/** How long after ModifyCluster HsmType the cluster may go back (HsmTypeRollbackExpiration). */
+export const ROLLBACK_WINDOW_MS = 7 * 86_400_000;
+/** How long InitializeCluster takes: INITIALIZE_IN_PROGRESS, then INITIALIZED. */
+const INITIALIZE_MS = 300_000;
 
 interface ClusterToken {
   f: string;
@@ -62,6 +70,51 @@ const describeClusters: Handler = ({ state, region }, input) => {
   return { Clusters: page.map(clusterShape) };
 };
 
+/** Sets the cluster's and its HSMs' type. */
+function setHsmType(cluster: ClusterRecord, hsmType: string): void {
+  cluster.hsmType = hsmType;
+  for (const hsm of cluster.hsms) hsm.hsmType = hsmType;
+}
+
+/**
+ * ModifyCluster HsmType: a migration (MODIFY_IN_PROGRESS for {@link MIGRATION_MS}, then ACTIVE on
+ * the new type, with a rollback window), or, inside that window, a rollback to the previous type
+ * (ROLLBACK_IN_PROGRESS, then ACTIVE on the old type, no window). Anything else is refused.
+ */
+function changeHsmType(state: CallContext['state'], cluster: ClusterRecord, hsmType: string): void {
+  if (!HSM_TYPES.includes(hsmType))
+    throw new ApiError(INVALID, `HsmType must be one of ${HSM_TYPES.join(', ')}`);
+  if (hsmType === cluster.hsmType) {
+    throw new ApiError(INVALID, `Cluster ${cluster.id} is already of HSM type ${hsmType}`);
+  }
+  if (cluster.state !== 'ACTIVE') {
+    throw new ApiError(
+      INVALID,
+      `Cluster ${cluster.id} is in state ${cluster.state}; only an ACTIVE cluster changes HSM type`,
+    );
+  }
+  const now = state.clock.nowMs();
+  const rollback = hsmType === cluster.previousHsmType;
+  if (rollback && (cluster.rollbackExpiresMs ?? 0) <= now) {
+    throw new ApiError(INVALID, `The rollback window to ${hsmType} for cluster ${cluster.id} has expired`);
+  }
+  if (!rollback && END_OF_SUPPORT.includes(hsmType)) {
+    throw new ApiError(
+      INVALID,
+      `HSM type ${hsmType} has reached end of support; a cluster can only roll back to it`,
+    );
+  }
+  const from = cluster.hsmType;
+  cluster.state = rollback ? 'ROLLBACK_IN_PROGRESS' : 'MODIFY_IN_PROGRESS';
+  cluster.previousHsmType = rollback ? undefined : from;
+  cluster.rollbackExpiresMs = rollback ? undefined : now + ROLLBACK_WINDOW_MS;
+  state.schedule(now + MIGRATION_MS, () => {
+    if (cluster.state !== 'MODIFY_IN_PROGRESS' && cluster.state !== 'ROLLBACK_IN_PROGRESS') return;
+    setHsmType(cluster, hsmType);
+    cluster.state = 'ACTIVE';
+  });
+}
+
 const modifyCluster: Handler = ({ state, region }, input) => {
   const r = reader(input);
   const cluster = findCluster(state.view(region), r.requiredString('ClusterId', { pattern: CLUSTER_ID }));
@@ -72,15 +125,25 @@ const modifyCluster: Handler = ({ state, region }, input) => {
   }
   checkClusterUsable(cluster);
   const days = policy ? retentionDays(policy) : undefined;
-  if (hsmType !== undefined && !HSM_TYPES.includes(hsmType)) {
-    throw new ApiError(INVALID, `HsmType must be one of ${HSM_TYPES.join(', ')}`);
-  }
+  if (hsmType !== undefined) changeHsmType(state, cluster, hsmType);
   if (days !== undefined) cluster.retentionDays = days;
-  if (hsmType !== undefined) {
-    cluster.hsmType = hsmType;
-    for (const hsm of cluster.hsms) hsm.hsmType = hsmType;
-  }
   return { Cluster: clusterShape(cluster) };
+};
+
+const initializeCluster: Handler = ({ state, region }, input) => {
+  const r = reader(input);
+  const cluster = findCluster(state.view(region), r.requiredString('ClusterId', { pattern: CLUSTER_ID }));
+  if (cluster.state !== 'UNINITIALIZED') {
+    throw new ApiError(
+      INVALID,
+      `Cluster ${cluster.id} is in state ${cluster.state}; only an UNINITIALIZED cluster can be initialized`,
+    );
+  }
+  cluster.state = 'INITIALIZE_IN_PROGRESS';
+  state.schedule(state.clock.nowMs() + INITIALIZE_MS, () => {
+    if (cluster.state === 'INITIALIZE_IN_PROGRESS') cluster.state = 'INITIALIZED';
+  });
+  return { State: cluster.state, StateMessage: clusterStateMessage(cluster.state) };
 };
 
 function clusterSubnets(region: RegionState, subnetIds: string[]): Record<string, string> {
@@ -118,6 +181,12 @@ const createCluster: Handler = ({ state, region: regionName }, input) => {
   const hsmType = r.requiredString('HsmType');
   if (!HSM_TYPES.includes(hsmType))
     throw new ApiError(INVALID, `HsmType must be one of ${HSM_TYPES.join(', ')}`);
+  if (END_OF_SUPPORT.includes(hsmType)) {
+    throw new ApiError(
+      INVALID,
+      `HSM type ${hsmType} has reached end of support; create clusters of type hsm2m.medium`,
+    );
+  }
   const subnetIds = r.stringList('SubnetIds', { min: 1, max: 10 });
   if (!subnetIds) throw new ApiError(INVALID, 'SubnetIds is required');
   const mapping = clusterSubnets(region, subnetIds);
@@ -133,8 +202,6 @@ const createCluster: Handler = ({ state, region: regionName }, input) => {
   }
   const mode = r.string('Mode') ?? 'FIPS';
   if (!['FIPS', 'NON_FIPS'].includes(mode)) throw new ApiError(INVALID, 'Mode must be FIPS or NON_FIPS');
-  if (hsmType === 'hsm1.medium' && mode !== 'FIPS')
-    throw new ApiError(INVALID, 'hsm1.medium supports FIPS mode only');
   const tags = tagsFromList(r.objectList('TagList', { min: 1, max: 50 }) ?? []);
 
   const id = state.ids.next('cluster');
@@ -242,6 +309,7 @@ const deleteCluster: Handler = ({ state, region }, input) => {
 export const clusterHandlers: Record<string, Handler> = {
   DescribeClusters: describeClusters,
   ModifyCluster: modifyCluster,
+  InitializeCluster: initializeCluster,
   CreateCluster: createCluster,
   CreateHsm: createHsm,
   DeleteHsm: deleteHsm,

@@ -38,9 +38,12 @@ export function backupIdParameter(value: string): string {
   throw new ApiError(INVALID, `Invalid backup id: ${value}`);
 }
 
-/** A cluster that has been deleted (or is going) accepts no changes. */
+/** States in which a cluster accepts no changes: deleted or going, or changing HSM type. */
+const BUSY_STATES = ['DELETED', 'DELETE_IN_PROGRESS', 'MODIFY_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS'];
+
+/** A cluster that has been deleted (or is going), or is migrating, accepts no changes. */
 export function checkClusterUsable(cluster: ClusterRecord): void {
-  if (cluster.state === 'DELETED' || cluster.state === 'DELETE_IN_PROGRESS') {
+  if (BUSY_STATES.includes(cluster.state)) {
     throw new ApiError(INVALID, `Cluster ${cluster.id} is in state ${cluster.state}`);
   }
 }

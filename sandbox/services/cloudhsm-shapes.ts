@@ -51,6 +51,24 @@ export function hsmShape(hsm: HsmRecord): Wire {
   });
 }
 
+/** The sandbox's StateMessage for each cluster state (AWS's wording is not documented). */
+const STATE_MESSAGES: Record<string, string> = {
+  CREATE_IN_PROGRESS: 'The cluster is being created.',
+  UNINITIALIZED: 'The cluster has been created and is waiting to be initialized.',
+  INITIALIZE_IN_PROGRESS: 'The cluster is being initialized.',
+  INITIALIZED: 'The cluster has been initialized; create an HSM to use it.',
+  ACTIVE: 'The cluster is ready for use.',
+  UPDATE_IN_PROGRESS: 'The cluster is being updated.',
+  MODIFY_IN_PROGRESS: 'The cluster is migrating to a new HSM type; it is in limited-write mode.',
+  ROLLBACK_IN_PROGRESS: 'The cluster is rolling back to its previous HSM type; it is in limited-write mode.',
+  DELETE_IN_PROGRESS: 'The cluster is being deleted.',
+  DELETED: 'The cluster has been deleted.',
+  DEGRADED: 'The cluster is degraded.',
+};
+
+/** The StateMessage of a cluster in this state. */
+export const clusterStateMessage = (state: string): string | undefined => STATE_MESSAGES[state];
+
 /** A Cluster as DescribeClusters returns it. */
 export function clusterShape(cluster: ClusterRecord): Wire {
   return defined({
@@ -66,6 +84,9 @@ export function clusterShape(cluster: ClusterRecord): Wire {
     SecurityGroup: cluster.securityGroup,
     SourceBackupId: cluster.sourceBackupId,
     State: cluster.state,
+    StateMessage: clusterStateMessage(cluster.state),
+    HsmTypeRollbackExpiration:
+      cluster.rollbackExpiresMs === undefined ? undefined : epochSeconds(cluster.rollbackExpiresMs),
     SubnetMapping: { ...cluster.subnetMapping },
     VpcId: cluster.vpcId,
     NetworkType: 'IPV4',

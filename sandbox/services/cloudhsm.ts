@@ -1,6 +1,7 @@
 /** The CloudHSM v2 service (JSON 1.1, `X-Amz-Target: BaldrApiService.<Operation>`). */
 import { backupHandlers } from './cloudhsm-backups.js';
 import { clusterHandlers } from './cloudhsm-clusters.js';
+import { policyHandlers } from './cloudhsm-policies.js';
 import { tagHandlers } from './cloudhsm-tags.js';
 import type { Handler } from './context.js';
 
@@ -9,6 +10,7 @@ export const cloudHsmHandlers: Record<string, Handler> = {
   ...backupHandlers,
   ...clusterHandlers,
   ...tagHandlers,
+  ...policyHandlers,
 };
 
 /** Operations that change state (the request log marks them; tests assert on them). */
@@ -24,4 +26,7 @@ export const CLOUDHSM_MUTATIONS = new Set([
   'CreateHsm',
   'DeleteHsm',
   'DeleteCluster',
+  'InitializeCluster',
+  'PutResourcePolicy',
+  'DeleteResourcePolicy',
 ]);

@@ -145,7 +145,30 @@ const SUBNET_FIELDS: Record<string, Field<SubnetRecord>> = {
   'default-for-az': () => 'false',
   defaultForAz: () => 'false',
   'owner-id': () => undefined,
+  // The other filters EC2 documents for DescribeSubnets, answered from what the sandbox models
+  // (no IPv6, no Outposts, no customer-owned pools, public IPs off, one fixed free-address count).
+  'available-ip-address-count': () => AVAILABLE_ADDRESSES,
+  'customer-owned-ipv4-pool': () => undefined,
+  'enable-dns64': () => false,
+  'enable-lni-at-device-index': () => undefined,
+  'ipv6-cidr-block-association.ipv6-cidr-block': () => undefined,
+  'ipv6-cidr-block-association.association-id': () => undefined,
+  'ipv6-cidr-block-association.state': () => undefined,
+  'ipv6-native': () => false,
+  'map-customer-owned-ip-on-launch': () => false,
+  'map-public-ip-on-launch': () => false,
+  'outpost-arn': () => undefined,
+  'private-dns-name-options-on-launch.hostname-type': () => 'ip-name',
+  'private-dns-name-options-on-launch.enable-resource-name-dns-a-record': () => false,
+  'private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record': () => false,
+  'subnet-arn': () => undefined,
 };
+
+/** The free-address count every subnet reports. */
+const AVAILABLE_ADDRESSES = 251;
+
+const subnetArn = (region: string, account: string, id: string) =>
+  `arn:aws:ec2:${region}:${account}:subnet/${id}`;
 
 function describeSubnets({ state, region }: CallContext, params: QueryParams): XmlValue {
   checkDryRun(params);
@@ -156,7 +179,11 @@ function describeSubnets({ state, region }: CallContext, params: QueryParams): X
       throw new ApiError('InvalidSubnetID.Malformed', `Invalid id: "${id}"`);
     if (!all.has(id)) throw new ApiError('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`);
   }
-  const fields = { ...SUBNET_FIELDS, 'owner-id': () => state.account };
+  const fields: Record<string, Field<SubnetRecord>> = {
+    ...SUBNET_FIELDS,
+    'owner-id': () => state.account,
+    'subnet-arn': (s) => subnetArn(region, state.account, s.id),
+  };
   let subnets = ids.length > 0 ? ids.map((id) => all.get(id)!) : [...all.values()];
   subnets = applyFilters(subnets, queryFilters(params), fields);
   const { page, nextToken } = paginate(
@@ -167,13 +194,13 @@ function describeSubnets({ state, region }: CallContext, params: QueryParams): X
   return {
     subnetSet: page.map((s) => ({
       subnetId: s.id,
-      subnetArn: `arn:aws:ec2:${region}:${state.account}:subnet/${s.id}`,
+      subnetArn: subnetArn(region, state.account, s.id),
       state: s.state,
       ownerId: state.account,
       vpcId: s.vpc,
       cidrBlock: s.cidr,
       ipv6CidrBlockAssociationSet: [],
-      availableIpAddressCount: 251,
+      availableIpAddressCount: AVAILABLE_ADDRESSES,
       availabilityZone: s.zone,
       availabilityZoneId: s.zoneId,
       defaultForAz: false,
@@ -223,6 +250,12 @@ function describeSecurityGroups({ state, region }: CallContext, params: QueryPar
   const all = state.view(region).securityGroups;
   const ids = numberedList(params, 'GroupId');
   const names = numberedList(params, 'GroupName');
+  if (ids.length > 0 && params.has('MaxResults')) {
+    throw new ApiError(
+      'InvalidParameterCombination',
+      'The parameter groupIds cannot be used with the parameter maxResults',
+    );
+  }
   for (const id of ids) {
     if (!/^sg-[0-9a-fA-F]+$/.test(id)) throw new ApiError('InvalidGroupId.Malformed', `Invalid id: "${id}"`);
     if (!all.has(id))

@@ -8,9 +8,11 @@ import type { CallContext, Handler, ReceivedEvent } from './context.js';
 import type { Input } from './input.js';
 
 const MAX_ENTRIES = 10;
+/** AWS: "The total entry size must be less than 256KB", so exactly 256 KB is refused. */
 const MAX_BYTES = 256 * 1024;
-const BUS_NAME = /^[/.\-_A-Za-z0-9]{1,256}$/;
-const BUS_ARN = /^arn:aws[\w-]*:events:[a-z0-9-]+:\d{12}:event-bus\/([/.\-_A-Za-z0-9]{1,256})$/;
+/** The model's NonPartnerEventBusNameOrArn: no `/` in a name (only partner buses have one). */
+const BUS_NAME = /^[.\-_A-Za-z0-9]{1,256}$/;
+const BUS_ARN = /^arn:aws[\w-]*:events:[a-z0-9-]+:\d{12}:event-bus\/([.\-_A-Za-z0-9]{1,256})$/;
 
 const bytes = (text: unknown) => (typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : 0);
 
@@ -105,9 +107,9 @@ const putEvents: Handler = (context, input) => {
   }
   const typed = entries as Input[];
   const total = typed.reduce((sum, e) => sum + entrySize(e), 0);
-  if (total > MAX_BYTES)
+  if (total >= MAX_BYTES)
     throw validation(
-      `Total size of the entries in the request is over the limit (${total} bytes > ${MAX_BYTES}).`,
+      `Total size of the entries in the request is over the limit (${total} bytes; it must be less than ${MAX_BYTES}).`,
     );
   const busNames = typed.map((e) => busNameOf(e.EventBusName));
   const checked = typed.map(checkEntry);

@@ -1,0 +1,333 @@
+/**
+ * The sandbox held to AWS's own service models (issue 16 §1), read from the installed botocore at
+ * test time (skipped with a warning where there is none):
+ * - the sandbox's generated copy (sandbox/models/aws-models.json) matches that botocore, and covers
+ *   exactly the operations the sandbox implements;
+ * - every constraint of every input shape of those operations (required, type, pattern, length,
+ *   range, enum) is tried once valid and once invalid: the invalid try gets AWS's validation error
+ *   naming the member, the valid one does not;
+ * - a scenario that makes every operation succeed has each response checked against its output
+ *   shape: no member the model lacks, every required member present, timestamps as the protocol
+ *   encodes them (JSON 1.1: epoch seconds; EC2/awsQuery: ISO 8601).
+ */
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../sandbox/index.js';
+import { MODELS } from '../../sandbox/model.js';
+import { cloudHsmHandlers } from '../../sandbox/services/cloudhsm.js';
+import { ec2Handlers } from '../../sandbox/services/ec2.js';
+import { eventsHandlers } from '../../sandbox/services/events.js';
+import { stsHandlers } from '../../sandbox/services/sts.js';
+import { CLUSTER_A, SUBNETS, seqId, smallFleet } from '../support/fleet.js';
+import { jsonCall, queryCall, type RawAnswer } from '../support/raw-aws.js';
+import {
+  applyCase,
+  botocoreDir,
+  type Case,
+  checkJsonOutput,
+  checkXmlOutput,
+  constraintCases,
+  loadModel,
+  type Model,
+  parseXml,
+  toQuery,
+  ValueMaker,
+  wholeMatch,
+} from './model-walk.js';
+
+const DIR = botocoreDir();
+const EAST = 'us-east-1';
+const ACCOUNT = '111122223333';
+const BACKUP = seqId('backup', 0);
+const BACKUP_ARN = `arn:aws:cloudhsm:${EAST}:${ACCOUNT}:backup/${BACKUP}`;
+const CERT = '-----BEGIN CERTIFICATE-----\nMIIBsandbox==\n-----END CERTIFICATE-----';
+
+type Service = 'cloudhsm' | 'events' | 'ec2' | 'sts';
+const BOTOCORE: Record<Service, string> = {
+  cloudhsm: 'cloudhsmv2',
+  events: 'events',
+  ec2: 'ec2',
+  sts: 'sts',
+};
+const HANDLERS: Record<Service, object> = {
+  cloudhsm: cloudHsmHandlers,
+  events: eventsHandlers,
+  ec2: ec2Handlers,
+  sts: stsHandlers,
+};
+/** AWS's validation error codes: [invalid value, missing member]. */
+const CODES: Record<Service, [string, string]> = {
+  cloudhsm: ['CloudHsmInvalidRequestException', 'CloudHsmInvalidRequestException'],
+  events: ['ValidationException', 'ValidationException'],
+  ec2: ['InvalidParameterValue', 'MissingParameter'],
+  sts: ['ValidationError', 'ValidationError'],
+};
+
+/** Valid values for the patterned shapes, naming things the test fleet has. */
+const EXAMPLES: Record<string, unknown> = {
+  BackupId: BACKUP,
+  BackupArn: BACKUP,
+  ClusterId: CLUSTER_A,
+  HsmId: seqId('hsm', 1),
+  Region: 'us-west-2',
+  ExternalAz: 'us-east-1a',
+  SubnetId: SUBNETS[0],
+  IpAddress: '10.0.0.99',
+  EniId: 'eni-0a000000000000001',
+  Cert: CERT,
+  HsmType: 'hsm2m.medium',
+  CloudHsmArn: BACKUP_ARN,
+  ResourceId: CLUSTER_A,
+  TagKey: 'env',
+  TagValue: 'prod',
+  Field: 'clusterIds',
+  BackupRetentionValue: '90',
+  NonPartnerEventBusNameOrArn: 'default',
+  EndpointId: 'abcde.veo',
+};
+
+const models = DIR
+  ? (Object.fromEntries(Object.entries(BOTOCORE).map(([s, b]) => [s, loadModel(DIR, b)])) as Record<
+      Service,
+      Model
+    >)
+  : undefined;
+
+const lowerFirst = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
+
+/** The member name an error message must mention for a case: the last named step of its path. */
+function memberOf(c: Case): string {
+  const named = c.path.filter((step): step is string => typeof step === 'string');
+  const last = named.at(-1) ?? '';
+  return last.startsWith('{') ? last.slice(1, -1) : lowerFirst(last);
+}
+
+/** `[code, message]` of an error answer, or undefined for a success. */
+function errorOf(service: Service, answer: RawAnswer): [string, string] | undefined {
+  if (answer.status === 200) return undefined;
+  if (service === 'cloudhsm' || service === 'events') {
+    return [String(answer.body.__type), String(answer.body.Message ?? '')];
+  }
+  const code = /<Code>([^<]*)<\/Code>/.exec(answer.text)?.[1] ?? '';
+  const message = /<Message>([^<]*)<\/Message>/.exec(answer.text)?.[1] ?? '';
+  return [
+    code,
+    message
+      .replace(/&apos;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&'),
+  ];
+}
+
+const isModelError = (error: [string, string] | undefined) =>
+  error?.[1].startsWith('1 validation error detected');
+
+function call(
+  sandbox: Sandbox,
+  service: Service,
+  model: Model,
+  operation: string,
+  request: Record<string, unknown>,
+) {
+  if (service === 'cloudhsm' || service === 'events') {
+    return jsonCall(sandbox.url, service, `${model.metadata.targetPrefix}.${operation}`, EAST, request);
+  }
+  const input = model.operations[operation]!.input?.shape;
+  const params = input ? toQuery(model, input, request, '', service === 'ec2', {}) : {};
+  const version = service === 'ec2' ? '2016-11-15' : '2011-06-15';
+  return queryCall(sandbox.url, service, EAST, { Action: operation, Version: version, ...params });
+}
+
+describe.skipIf(!DIR)('the sandbox against botocore’s service models', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ fleet: smallFleet(3) });
+  });
+  afterAll(() => sandbox?.close());
+
+  it('has a generated model copy that matches the installed botocore', () => {
+    // Act
+    const output = execFileSync('node', ['scripts/sandbox-models.mjs', '--check', '--botocore', DIR!], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    // Assess
+    expect(output).toMatch(/matches botocore/);
+  });
+
+  it.each(Object.keys(BOTOCORE) as Service[])(
+    'models exactly the %s operations the sandbox implements',
+    (service) => {
+      // Act
+      const modelled = Object.keys(MODELS[service].operations).sort();
+      // Assess
+      expect(modelled).toEqual(Object.keys(HANDLERS[service]).sort());
+      for (const operation of modelled) expect(models![service].operations[operation]).toBeDefined();
+    },
+  );
+
+  it('has an example for every patterned shape that matches its pattern', () => {
+    // Act
+    const wrong = Object.entries(EXAMPLES).filter(([shape, value]) => {
+      const found = Object.values(models!).find((m) => m.shapes[shape])?.shapes[shape];
+      return !found?.pattern || !wholeMatch(found.pattern).test(String(value));
+    });
+    // Assess
+    expect(wrong).toEqual([]);
+  });
+
+  const operations = (Object.keys(BOTOCORE) as Service[]).flatMap((service) =>
+    Object.keys(MODELS[service].operations).map((operation) => [service, operation] as const),
+  );
+
+  it.each(operations)('%s %s: each input constraint once valid, once invalid', async (service, operation) => {
+    // Prepare
+    const model = models![service];
+    const input = model.operations[operation]!.input?.shape;
+    const maker = new ValueMaker(model, EXAMPLES);
+    const cases = input ? constraintCases(model, input, maker, service === 'ec2' || service === 'sts') : [];
+    const base = input ? maker.required(input) : {};
+    const [invalidCode, missingCode] = CODES[service];
+    const failures: string[] = [];
+    // Act
+    for (const c of cases) {
+      const answer = await call(sandbox, service, model, operation, applyCase(base, maker, input!, c));
+      const error = errorOf(service, answer);
+      if (c.valid && isModelError(error)) failures.push(`${c.label}: valid value refused: ${error![1]}`);
+      if (!c.valid) {
+        const code = c.omit ? missingCode : invalidCode;
+        if (!error || error[0] !== code || !isModelError(error) || !error[1].includes(memberOf(c))) {
+          failures.push(
+            `${c.label}: expected ${code} naming ${memberOf(c)}, got ${error ? error.join(': ') : 'success'}`,
+          );
+        }
+      }
+    }
+    // Assess
+    expect(failures).toEqual([]);
+    expect(cases.length > 0 || !input || Object.keys(model.shapes[input]!.members ?? {}).length === 0).toBe(
+      true,
+    );
+  });
+});
+
+describe.skipIf(!DIR)('sandbox responses against the output shapes', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ fleet: smallFleet(3) });
+  });
+  afterAll(() => sandbox?.close());
+
+  /** Calls a JSON operation, expects success, and returns the problems the output shape finds. */
+  async function checked(service: 'cloudhsm' | 'events', operation: string, input: unknown, region = EAST) {
+    const model = models![service];
+    const answer = await jsonCall(
+      sandbox.url,
+      service,
+      `${model.metadata.targetPrefix}.${operation}`,
+      region,
+      input,
+    );
+    expect(answer.status, `${operation}: ${answer.text}`).toBe(200);
+    const shape = model.operations[operation]!.output?.shape;
+    return { body: answer.body, problems: shape ? checkJsonOutput(model, shape, answer.body) : [] };
+  }
+
+  it('answers every CloudHSM v2 operation with a response the model allows', async () => {
+    // Prepare
+    const problems: Record<string, string[]> = {};
+    const done = new Set<string>();
+    const run = async (operation: string, input: unknown, region = EAST) => {
+      const result = await checked('cloudhsm', operation, input, region);
+      done.add(operation);
+      if (result.problems.length > 0) problems[`${operation} ${JSON.stringify(input)}`] = result.problems;
+      return result.body;
+    };
+    // Act
+    await run('DescribeClusters', {});
+    await run('DescribeBackups', {});
+    await run('DescribeBackups', { MaxResults: 1, SortAscending: true });
+    await run('CopyBackupToRegion', {
+      BackupId: BACKUP,
+      DestinationRegion: 'us-west-2',
+      TagList: [{ Key: 'copy', Value: 'yes' }],
+    });
+    await run('DescribeBackups', {}, 'us-west-2');
+    await run('DeleteBackup', { BackupId: seqId('backup', 2) });
+    await run('DescribeBackups', { Filters: { states: ['PENDING_DELETION'] } });
+    await run('RestoreBackup', { BackupId: seqId('backup', 2) });
+    await run('ModifyBackupAttributes', { BackupId: seqId('backup', 2), NeverExpires: true });
+    await run('ModifyCluster', {
+      ClusterId: CLUSTER_A,
+      BackupRetentionPolicy: { Type: 'DAYS', Value: '30' },
+    });
+    await run('TagResource', { ResourceId: CLUSTER_A, TagList: [{ Key: 'team', Value: 'hsm' }] });
+    await run('ListTags', { ResourceId: CLUSTER_A, MaxResults: 1 });
+    await run('UntagResource', { ResourceId: CLUSTER_A, TagKeyList: ['team'] });
+    const created = await run('CreateCluster', {
+      HsmType: 'hsm2m.medium',
+      SubnetIds: [SUBNETS[0]],
+      Mode: 'NON_FIPS',
+      TagList: [{ Key: 'env', Value: 'test' }],
+    });
+    const newCluster = (created.Cluster as { ClusterId: string }).ClusterId;
+    await run('InitializeCluster', { ClusterId: newCluster, SignedCert: CERT, TrustAnchor: CERT });
+    const hsm = await run('CreateHsm', { ClusterId: CLUSTER_A, AvailabilityZone: 'us-east-1c' });
+    await run('DescribeClusters', { Filters: { clusterIds: [CLUSTER_A] } });
+    await run('DeleteHsm', { ClusterId: CLUSTER_A, HsmId: (hsm.Hsm as { HsmId: string }).HsmId });
+    await run('DeleteCluster', { ClusterId: newCluster });
+    await run('PutResourcePolicy', {
+      ResourceArn: BACKUP_ARN,
+      Policy: '{"Version":"2012-10-17","Statement":[]}',
+    });
+    await run('GetResourcePolicy', { ResourceArn: BACKUP_ARN });
+    await run('DeleteResourcePolicy', { ResourceArn: BACKUP_ARN });
+    // Assess
+    expect(problems).toEqual({});
+    expect([...done].sort()).toEqual(
+      Object.keys(models!.cloudhsm.operations)
+        .filter((op) => op in cloudHsmHandlers)
+        .sort(),
+    );
+  });
+
+  it('answers PutEvents (accepted and failed entries) with a response the model allows', async () => {
+    // Act
+    const { body, problems } = await checked('events', 'PutEvents', {
+      Entries: [
+        { Source: 'cloudhsm-ops', DetailType: 'CloudHSM Finding', Detail: '{"a":1}', Time: 1_795_000_000 },
+        { Source: 'cloudhsm-ops', DetailType: 'CloudHSM Finding' },
+      ],
+    });
+    // Assess
+    expect(problems).toEqual([]);
+    expect(body.FailedEntryCount).toBe(1);
+  });
+
+  it.each([
+    ['ec2', 'DescribeAvailabilityZones', {}],
+    ['ec2', 'DescribeSubnets', {}],
+    ['ec2', 'DescribeSubnets', { MaxResults: '5' }],
+    ['ec2', 'DescribeSecurityGroups', {}],
+    ['sts', 'GetCallerIdentity', {}],
+  ] as const)('answers %s %s %j with XML the model allows', async (service, operation, params) => {
+    // Prepare
+    const model = models![service];
+    const { shape, resultWrapper } = model.operations[operation]!.output!;
+    // Act
+    const answer = await call(sandbox, service, model, operation, {});
+    const withParams = await queryCall(sandbox.url, service, EAST, {
+      Action: operation,
+      Version: service === 'ec2' ? '2016-11-15' : '2011-06-15',
+      ...params,
+    });
+    // Assess
+    for (const { status, text } of [answer, withParams]) {
+      expect(status, text).toBe(200);
+      const root = parseXml(text)[`${operation}Response`]![0] as Record<string, unknown[]>;
+      const { requestId: _id, ResponseMetadata: _meta, ...rest } = root;
+      const node = resultWrapper ? (rest[resultWrapper]?.[0] ?? '') : rest;
+      expect(checkXmlOutput(model, shape, node, operation, service === 'ec2')).toEqual([]);
+    }
+  });
+});
