@@ -22,12 +22,13 @@ import { CLOUDHSM_MUTATIONS, cloudHsmHandlers } from './services/cloudhsm.js';
 import type { CallContext, EventSink, Handler } from './services/context.js';
 import { ec2Handlers, type QueryHandler } from './services/ec2.js';
 import { eventsHandlers } from './services/events.js';
+import { kmsHandlers } from './services/kms.js';
 import { handleS3, type StoredObject, s3Error, s3Operation } from './services/s3.js';
 import { stsHandlers } from './services/sts.js';
 import type { SandboxState } from './state.js';
 
 /** The services the sandbox speaks. */
-export type ServiceName = 'cloudhsm' | 'ec2' | 'events' | 'sts' | 's3';
+export type ServiceName = 'cloudhsm' | 'ec2' | 'events' | 'sts' | 's3' | 'kms' | 'securityhub';
 
 /** One AWS request as the sandbox saw it. */
 export interface RequestLogEntry {
@@ -97,6 +98,8 @@ const THROTTLE: Record<ServiceName, [string, number]> = {
   ec2: ['RequestLimitExceeded', 503],
   sts: ['Throttling', 400],
   s3: ['SlowDown', 503],
+  kms: ['ThrottlingException', 400],
+  securityhub: ['TooManyRequestsException', 429],
 };
 const INTERNAL: Record<ServiceName, string> = {
   cloudhsm: 'CloudHsmInternalFailureException',
@@ -104,6 +107,8 @@ const INTERNAL: Record<ServiceName, string> = {
   ec2: 'InternalError',
   sts: 'InternalFailure',
   s3: 'InternalError',
+  kms: 'KMSInternalException',
+  securityhub: 'InternalException',
 };
 
 interface Call {
@@ -126,7 +131,14 @@ function identify(request: IncomingMessage, url: URL, body: string): Call {
   const target = request.headers['x-amz-target'];
   if (typeof target === 'string' && target.includes('.')) {
     const [prefix, operation = ''] = target.split('.', 2);
-    const service = prefix === 'BaldrApiService' ? 'cloudhsm' : prefix === 'AWSEvents' ? 'events' : undefined;
+    const service =
+      prefix === 'BaldrApiService'
+        ? 'cloudhsm'
+        : prefix === 'AWSEvents'
+          ? 'events'
+          : prefix === 'TrentService'
+            ? 'kms'
+            : undefined;
     if (!service) throw new ApiError('UnknownOperationException', `Unknown target ${target}`);
     return { service, protocol: 'json', operation, region, params: parseJsonBody(body) };
   }
@@ -151,7 +163,13 @@ function run(call: Call, context: CallContext): unknown {
     return handler(context, call.params as Map<string, string>);
   }
   const table: Record<string, Handler> =
-    call.service === 'cloudhsm' ? cloudHsmHandlers : call.service === 'events' ? eventsHandlers : stsHandlers;
+    call.service === 'kms'
+      ? kmsHandlers
+      : call.service === 'cloudhsm'
+        ? cloudHsmHandlers
+        : call.service === 'events'
+          ? eventsHandlers
+          : stsHandlers;
   const handler = table[call.operation];
   if (!handler) {
     const code = call.service === 'sts' ? 'InvalidAction' : 'UnknownOperationException';

@@ -40,6 +40,11 @@ export const JOB_GRANTS: Record<Job, readonly Grant[]> = {
     { action: 'ec2:DescribeAvailabilityZones', scope: 'any', why: 'the zones HSMs should spread over' },
     { action: 'ec2:DescribeSubnets', scope: 'any', why: "the zones of each cluster's subnets" },
     { action: 'ec2:DescribeSecurityGroups', scope: 'any', why: "each cluster's security-group exposure" },
+    {
+      action: 'kms:DescribeCustomKeyStores',
+      scope: 'any',
+      why: 'the KMS custom key stores each cluster backs (key-store-connection, key-store-capacity)',
+    },
     { action: 'events:PutEvents', scope: 'event-bus', why: 'publish findings and the run summary' },
   ],
   copy: [

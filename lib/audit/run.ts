@@ -4,6 +4,7 @@ import { accountId } from '../aws/account.js';
 import type { AwsClients } from '../aws/clients.js';
 import { liveHsms, servingHsms } from '../checks/common.js';
 import { CHECKS } from '../checks/index.js';
+import { noteKeyStores } from '../checks/key-store-link.js';
 import { type LineageFacts, orphanDrCopies } from '../checks/orphan-dr-copies.js';
 import type { Check, CheckConfig, CheckFacts } from '../checks/types.js';
 import { mapSettled } from '../concurrency.js';
@@ -28,6 +29,7 @@ import {
   type PublishResult,
 } from '../events/types.js';
 import { gatherBackupsOnly, gatherRegion } from '../inventory/gather.js';
+import { addKeyStores, keyStoresOf, type WithKeyStores } from '../inventory/key-stores.js';
 import {
   type BackupInfo,
   type ClusterInfo,
@@ -141,6 +143,7 @@ export function factsFor(
     securityGroups: inventory.securityGroups ?? [],
     backups: inventory.backups.filter((b) => b.clusterId === cluster.id && !isCopy(b)),
     drCopies,
+    ...(inventory.keyStores ? { keyStores: keyStoresOf(cluster.id, inventory.keyStores) } : {}),
     config,
     now,
   };
@@ -175,8 +178,17 @@ export function evaluateClusters(
           });
           continue;
         }
+        if (check.needs?.includes('key-stores') && !inventory.keyStores) {
+          skipped.push({
+            region: cluster.region,
+            clusterId: cluster.id,
+            checkId: check.id,
+            reason: `KMS key stores in ${cluster.region} could not be read`,
+          });
+          continue;
+        }
         try {
-          const result = check.evaluate(facts);
+          const result = noteKeyStores(check.id, check.evaluate(facts), facts.keyStores);
           findings.push(buildFinding(check, result, { ...context, cluster }));
         } catch (error) {
           errors.push({
@@ -329,7 +341,11 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
   const [account, gathered] = await Promise.all([
     deps.account ?? accountId(clients, config.regions[0]!),
     mapSettled(targets, targets.length, ({ region, network }) =>
-      network ? gatherRegion(clients, region, { network }) : gatherBackupsOnly(clients, region),
+      network
+        ? gatherRegion(clients, region, { network }).then((inventory) =>
+            addKeyStores(clients.kms(region), inventory, describeError),
+          )
+        : gatherBackupsOnly(clients, region),
     ),
   ]);
 
@@ -343,6 +359,8 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
       return;
     }
     if (network) inventories.push(outcome.value);
+    const keyStoreError = (outcome.value as WithKeyStores<RegionInventory>).keyStoreError;
+    if (keyStoreError) errors.push({ region, message: keyStoreError });
     if (config.drRegions.includes(region)) drBackups.set(region, outcome.value.backups);
   });
 
