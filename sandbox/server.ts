@@ -24,6 +24,7 @@ import { ec2Handlers, type QueryHandler } from './services/ec2.js';
 import { eventsHandlers } from './services/events.js';
 import { kmsHandlers } from './services/kms.js';
 import { handleS3, type StoredObject, s3Error, s3Operation } from './services/s3.js';
+import { securityHubHandlers, securityHubOperation } from './services/securityhub.js';
 import { stsHandlers } from './services/sts.js';
 import type { SandboxState } from './state.js';
 
@@ -90,7 +91,7 @@ export interface ServerCore {
 
 const DEFAULT_REGION = 'us-east-1';
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
-const MUTATIONS = new Set([...CLOUDHSM_MUTATIONS, 'PutEvents', 'PutObject']);
+const MUTATIONS = new Set([...CLOUDHSM_MUTATIONS, 'PutEvents', 'PutObject', 'BatchImportFindings']);
 
 const THROTTLE: Record<ServiceName, [string, number]> = {
   cloudhsm: ['ThrottlingException', 400],
@@ -128,6 +129,11 @@ export function credentialScope(authorization: string | undefined): { region?: s
 function identify(request: IncomingMessage, url: URL, body: string): Call {
   const scope = credentialScope(request.headers.authorization);
   const region = scope.region ?? DEFAULT_REGION;
+  if (scope.service === 'securityhub') {
+    // REST-JSON: the operation is the method and path; errors answer like JSON 1.1 (x-amzn-errortype).
+    const operation = securityHubOperation(request.method ?? 'GET', url.pathname);
+    return { service: 'securityhub', protocol: 'json', operation, region, params: parseJsonBody(body) };
+  }
   const target = request.headers['x-amz-target'];
   if (typeof target === 'string' && target.includes('.')) {
     const [prefix, operation = ''] = target.split('.', 2);
@@ -165,11 +171,13 @@ function run(call: Call, context: CallContext): unknown {
   const table: Record<string, Handler> =
     call.service === 'kms'
       ? kmsHandlers
-      : call.service === 'cloudhsm'
-        ? cloudHsmHandlers
-        : call.service === 'events'
-          ? eventsHandlers
-          : stsHandlers;
+      : call.service === 'securityhub'
+        ? securityHubHandlers
+        : call.service === 'cloudhsm'
+          ? cloudHsmHandlers
+          : call.service === 'events'
+            ? eventsHandlers
+            : stsHandlers;
   const handler = table[call.operation];
   if (!handler) {
     const code = call.service === 'sts' ? 'InvalidAction' : 'UnknownOperationException';

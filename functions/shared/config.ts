@@ -71,6 +71,7 @@ export const PROJECT_VARIABLES: ReadonlySet<string> = new Set([
   'FAIL_ON',
   'FRESHNESS_GRACE_HOURS',
   'DR_RPO_HOURS',
+  'SECURITY_HUB',
   ...AUDIT_HANDLER_VARIABLES,
 ]);
 

@@ -38,6 +38,8 @@ import {
   type RegionInventory,
 } from '../inventory/types.js';
 import { newRunId } from '../run.js';
+import { archiveRule } from '../securityhub/archive.js';
+import { importFindings, type SecurityHubResult } from '../securityhub/import.js';
 
 /** Live HSMs that do not serve (being created, DEGRADED), when there are any. */
 function notServingCount(cluster: ClusterInfo): { notServing?: number } {
@@ -107,6 +109,8 @@ export interface AuditReport {
   summary: AuditRunSummary;
   /** Present when the config asked to publish. */
   publish?: PublishResult & { target: FeedTarget };
+  /** Present when the config asked to import the findings into Security Hub. */
+  securityHub?: SecurityHubResult;
 }
 
 /** The slice of the audit config the checks read. */
@@ -425,6 +429,13 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
     );
     report.publish = { ...result, target };
   }
+  if (config.securityHub) {
+    report.securityHub = await importFindings((region) => clients.securityHub(region), report.findings, {
+      account,
+      now: summary.startedAt,
+      mayArchive: archiveRule(report),
+    });
+  }
   return report;
 }
 
@@ -470,6 +481,9 @@ export function auditFailureReasons(report: AuditReport, failOn?: Severity): str
   const reasons: string[] = [];
   if (report.errors.length) reasons.push(`${report.errors.length} error(s) during the audit`);
   if (report.publish?.failed.length) reasons.push(`${report.publish.failed.length} event(s) not delivered`);
+  if (report.securityHub?.failed.length) {
+    reasons.push(`${report.securityHub.failed.length} finding(s) not imported into Security Hub`);
+  }
   if (failOn) {
     const tripped = failuresAtOrAbove(report.findings, failOn);
     if (tripped.length) reasons.push(`${tripped.length} FAILED finding(s) at or above ${failOn}`);

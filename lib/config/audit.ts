@@ -52,6 +52,8 @@ export interface AuditConfig {
   copyRetentionDays: number;
   /** A tag key that exempts a backup from pruning, besides `cloudhsm-ops:hold` which always does (stale-dr-copies ignores such copies). */
   holdTag: string;
+  /** Import every finding into Security Hub (BatchImportFindings) in the cluster's region. */
+  securityHub?: boolean;
 }
 
 /**
@@ -73,6 +75,8 @@ export interface AuditConfigInput {
   /** A whole number of days, or `source` (COPY_RETENTION_DAYS's one-variable form). */
   copyRetentionDays?: string;
   holdTag?: string;
+  /** `true`/`false` (the CLI's --security-hub, the Lambda's SECURITY_HUB). */
+  securityHub?: string;
 }
 
 /**
@@ -91,6 +95,7 @@ export const AUDIT_ENV: Record<Exclude<keyof AuditConfigInput, 'copyRetention'>,
   drRpoHours: 'DR_RPO_HOURS',
   copyRetentionDays: 'COPY_RETENTION_DAYS',
   holdTag: 'HOLD_TAG',
+  securityHub: 'SECURITY_HUB',
 };
 
 const blank = (value: string | undefined) => value === undefined || value.trim() === '';
@@ -210,6 +215,7 @@ export const AUDIT_SETTING_NAMES: AuditNames = {
   copyRetention: 'copy retention',
   copyRetentionDays: 'copy retention days',
   holdTag: 'hold tag',
+  securityHub: 'Security Hub',
 };
 
 /** The CLI's flags, for messages about input from the command line. */
@@ -226,6 +232,7 @@ export const AUDIT_FLAG_NAMES: AuditNames = {
   copyRetention: '--copy-retention',
   copyRetentionDays: '--copy-retention-days',
   holdTag: '--hold-tag',
+  securityHub: '--security-hub',
 };
 
 function schemaFor(names: AuditNames) {
@@ -251,6 +258,7 @@ function schemaFor(names: AuditNames) {
       AUDIT_DEFAULTS.copyRetentionDays as number | 'source',
     ),
     holdTag: field(holdTag(names.holdTag), AUDIT_DEFAULTS.holdTag as string),
+    securityHub: field(flag(names.securityHub), false),
   });
 }
 
@@ -310,6 +318,7 @@ export function parseAuditConfig(
     copyRetentionDays:
       value.copyRetentionDays === 'source' ? AUDIT_DEFAULTS.copyRetentionDays : value.copyRetentionDays,
     holdTag: value.holdTag,
+    ...(value.securityHub ? { securityHub: true } : {}),
   };
 }
 
@@ -340,6 +349,7 @@ export function auditConfigFromEnv(env: Record<string, string | undefined> = pro
   if (blank(input.regions) && env.AWS_REGION) input.regions = env.AWS_REGION;
   if (blank(input.eventRegion) && env.AWS_REGION) input.eventRegion = env.AWS_REGION;
   if (env.DRY_RUN?.trim() === 'true') input.publish = 'false';
+  if (env.DRY_RUN?.trim() === 'true') input.securityHub = 'false';
   return parseAuditConfig(input, {
     sameRegion: 'skip',
     names: {
