@@ -1,5 +1,8 @@
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AUDIT_FLAG_NAMES, type AuditConfig, parseAuditConfig } from '../../lib/config/audit.js';
+import { UsageError } from '../../lib/errors.js';
+import { toOcsfLines } from '../../lib/ocsf/compliance-finding.js';
 import {
   action,
   type CommonOptions,
@@ -26,6 +29,9 @@ interface AuditOptions extends CommonOptions {
   copyRetention?: string;
   copyRetentionDays?: string;
   holdTag?: string;
+  securityHub?: boolean;
+  format?: string;
+  output?: string;
   now?: string;
 }
 
@@ -75,6 +81,18 @@ export function registerAudit(program: Command): void {
       '--hold-tag <key>',
       'another tag key that exempts a backup from pruning (cloudhsm-ops:hold always does, as in prune)',
       'cloudhsm-ops:hold',
+    )
+    .option(
+      '--security-hub',
+      "import every finding into Security Hub (BatchImportFindings) in the audited account and the cluster's region",
+    )
+    .option(
+      '--format <format>',
+      'table (the default) or ocsf: OCSF 1.1.0 Compliance Finding events as JSON Lines',
+    )
+    .option(
+      '--output <file>',
+      'with --format ocsf: write the events to this file (the table stays on stdout)',
     );
   withNowOption(withCommonOptions(command))
     .addHelpText(
@@ -85,11 +103,14 @@ export function registerAudit(program: Command): void {
         'cloudhsm-ops audit --region us-east-1 --dr-region us-west-2 --publish --event-bus ops-feed',
         'cloudhsm-ops audit --region us-east-1 --dr-region us-west-2 --copy-retention source',
         'cloudhsm-ops audit --region us-east-1 --json | jq \'.findings[] | select(.status == "FAILED")\'',
+        'cloudhsm-ops audit --region us-east-1 --security-hub',
+        'cloudhsm-ops audit --region us-east-1 --format ocsf --output findings.jsonl',
         'cloudhsm-ops audit --endpoint http://127.0.0.1:4566 --region us-east-1 --now 2026-11-29T12:00:00Z',
       ]) +
         '\nSeverities: CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL.\n' +
         'Exit codes: 0 audited (findings alone do not fail the run unless --fail-on says so), ' +
-        '1 --fail-on tripped, a region could not be gathered or an event was not delivered, 2 bad input.\n' +
+        '1 --fail-on tripped, a region could not be gathered, an event was not delivered or a finding was not ' +
+        'imported into Security Hub, 2 bad input.\n' +
         'Colours are used on a terminal only; set NO_COLOR to turn them off.\n',
     )
     .action(action<AuditOptions>(auditCommand));
@@ -112,13 +133,37 @@ export function auditConfigFromFlags(options: AuditOptions): AuditConfig {
       copyRetention: options.copyRetention,
       copyRetentionDays: options.copyRetentionDays,
       holdTag: options.holdTag,
+      securityHub: String(Boolean(options.securityHub)),
     },
     { sameRegion: 'error', names: AUDIT_FLAG_NAMES },
   );
 }
 
+/** Where OCSF events go: nowhere (the table), stdout, or a file. */
+type OcsfTarget = { kind: 'none' } | { kind: 'stdout' } | { kind: 'file'; path: string };
+
+/** Checks --format and --output before any AWS call. */
+export function ocsfTargetFrom(options: Pick<AuditOptions, 'format' | 'output' | 'json'>): OcsfTarget {
+  const format = options.format?.trim().toLowerCase() ?? 'table';
+  if (format !== 'table' && format !== 'ocsf') {
+    throw new UsageError(`--format "${options.format}" is not valid (expected table or ocsf)`);
+  }
+  if (format === 'table') {
+    if (options.output !== undefined)
+      throw new UsageError('--output needs --format ocsf (it is where the events go)');
+    return { kind: 'none' };
+  }
+  if (options.json) {
+    throw new UsageError(
+      '--format ocsf and --json both claim stdout: give one, or --format ocsf --output FILE',
+    );
+  }
+  return options.output !== undefined ? { kind: 'file', path: options.output } : { kind: 'stdout' };
+}
+
 async function auditCommand(options: AuditOptions, out: Output): Promise<number> {
   const config = auditConfigFromFlags(options);
+  const ocsf = ocsfTargetFrom(options);
   const now = nowFrom(options);
   const clients = await clientsFrom(options);
   try {
@@ -129,14 +174,22 @@ async function auditCommand(options: AuditOptions, out: Output): Promise<number>
     ]);
     const result = await runAudit({ clients }, config, now);
     const color = report.colorEnabled(process.stdout, process.env);
-    if (out.json) {
+    // OCSF on stdout: the JSON Lines are all stdout carries; the summary and warnings go to stderr.
+    const say = ocsf.kind === 'stdout' ? (line = '') => out.warn(line) : (line?: string) => out.say(line);
+    if (ocsf.kind === 'stdout') {
+      process.stdout.write(toOcsfLines(result.findings));
+    } else if (out.json) {
       out.document(report.reportDocument(result));
     } else {
       if (result.clusters.length === 0) out.say(`No clusters in ${config.regions.join(', ')}.`);
       else out.say(report.renderFindings(result, { color, width: process.stdout.columns }));
       out.say();
     }
-    out.say(report.summaryLine(result, { color: out.json ? false : color }));
+    say(report.summaryLine(result, { color: out.json || ocsf.kind === 'stdout' ? false : color }));
+    if (ocsf.kind === 'file') {
+      writeFileSync(ocsf.path, toOcsfLines(result.findings));
+      say(`Wrote ${result.findings.length} OCSF Compliance Finding event(s) to ${ocsf.path}.`);
+    }
     for (const error of result.errors) out.warn(`error: ${error.message}`);
     for (const skip of result.skipped) {
       out.warn(`skipped ${skip.checkId} on ${skip.clusterId} (${skip.region}): ${skip.reason}`);
@@ -148,6 +201,17 @@ async function auditCommand(options: AuditOptions, out: Output): Promise<number>
           `(source ${target.source}, ${calls} PutEvents call(s)).`,
       );
       if (failed.length) out.warn(`error: ${publisher.describeUndelivered(failed, target)}`);
+    }
+    if (result.securityHub) {
+      const { imported, archived, calls, regions, failed } = result.securityHub;
+      say(
+        `Imported ${imported} finding(s) into Security Hub in ${regions.join(', ') || '(no region)'} ` +
+          `(${archived} archived as gone, ${calls} BatchImportFindings call(s)).`,
+      );
+      if (failed.length) {
+        const { describeNotImported } = await import('../../lib/securityhub/import.js');
+        out.warn(`error: ${describeNotImported(failed)}`);
+      }
     }
     const reasons = auditFailureReasons(result, config.failOn);
     if (reasons.length) {

@@ -39,7 +39,7 @@ import {
 } from '../inventory/types.js';
 import { newRunId } from '../run.js';
 import { archiveRule } from '../securityhub/archive.js';
-import { importFindings, type SecurityHubResult } from '../securityhub/import.js';
+import type { SecurityHubResult } from '../securityhub/import.js';
 
 /** Live HSMs that do not serve (being created, DEGRADED), when there are any. */
 function notServingCount(cluster: ClusterInfo): { notServing?: number } {
@@ -430,6 +430,8 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
     report.publish = { ...result, target };
   }
   if (config.securityHub) {
+    // Loaded only when asked: the Security Hub client is not part of every audit's cold start.
+    const { importFindings } = await import('../securityhub/import.js');
     report.securityHub = await importFindings((region) => clients.securityHub(region), report.findings, {
       account,
       now: summary.startedAt,

@@ -547,6 +547,7 @@ const AUDIT_ENV: EnvCase[] = [
     message: /DR_REGIONS us-west-2 is given more than once/,
   },
   { env: { ...AUDIT_BASE, PUBLISH: 'maybe' }, message: /PUBLISH "maybe" is not true or false/ },
+  { env: { ...AUDIT_BASE, SECURITY_HUB: 'maybe' }, message: /SECURITY_HUB "maybe" is not true or false/ },
   {
     env: { ...AUDIT_BASE, EVENT_BUS_NAME: 'ops feed!' },
     message: /EVENT_BUS_NAME "ops feed!" is not a valid event bus name/,
