@@ -31,13 +31,11 @@ describe('cloudhsm-ops audit --security-hub', () => {
     expect(run.stderr).not.toContain('not imported');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`Imported ${2 * CHECKS.length} finding(s) into Security Hub in eu-west-1`);
-    const found = await test.clients
-      .securityHub('eu-west-1')
-      .send(
-        new GetFindingsCommand({
-          Filters: { ComplianceStatus: [{ Value: 'FAILED', Comparison: 'EQUALS' }] },
-        }),
-      );
+    const found = await test.clients.securityHub('eu-west-1').send(
+      new GetFindingsCommand({
+        Filters: { ComplianceStatus: [{ Value: 'FAILED', Comparison: 'EQUALS' }] },
+      }),
+    );
     expect(found.Findings?.map((f) => f.GeneratorId)).toContain('cloudhsm-ops/degraded');
   }, 60_000);
 
