@@ -44,11 +44,12 @@ export function registerAudit(program: Command): void {
         'parked cluster with no HSM is reported once, as INFORMATIONAL) and Availability Zone spread, subnets in ' +
         'every zone, ports 2223-2225 open beyond private networks and the security group self rule, degraded ' +
         'state, backup freshness, copies in DR regions, retention policy, stale and duplicate DR copies, copies left by ' +
-        'deleted clusters, end-of-support HSM type and unfinished setup. DELETED clusters are not audited. ' +
+        'deleted clusters, end-of-support HSM type, unfinished setup, and the KMS custom key stores each cluster backs (connected, and 2 ACTIVE HSMs in 2 zones so KMS can create keys). DELETED clusters are not audited. ' +
         'Regions are gathered in parallel. A check that cannot judge a cluster (e.g. az-spread with one ACTIVE ' +
         'HSM) reports NOT_APPLICABLE, which is not a pass. ' +
         'With --publish, every result (PASSED and NOT_APPLICABLE too) goes to EventBridge as a ' +
-        '"CloudHSM Finding" event, then a "CloudHSM Run Summary".',
+        '"CloudHSM Finding" event, then a "CloudHSM Run Summary". With --security-hub, every finding is ' +
+        'imported into Security Hub (ASFF); with --format ocsf, written as OCSF Compliance Finding events.',
     )
     .option(
       '--region <region>',

@@ -330,8 +330,8 @@ export const AUDIT_LAMBDA_VARIABLES: readonly string[] = [...Object.values(AUDIT
  * REGIONS, DR_REGIONS, PUBLISH, EVENT_BUS_NAME, EVENT_SOURCE, EVENT_REGION, FAIL_ON,
  * FRESHNESS_GRACE_HOURS, DR_RPO_HOURS, COPY_RETENTION_DAYS (days, or `source`: each lineage's
  * copies are kept as long as its source cluster's backup retention policy, 90 days where the
- * cluster is gone or has none), HOLD_TAG, DRY_RUN (`true`: publish
- * nothing, whatever PUBLISH says). REGIONS falls back to AWS_REGION, and EVENT_REGION to
+ * cluster is gone or has none), HOLD_TAG, SECURITY_HUB (`true`: import the findings into
+ * Security Hub), DRY_RUN (`true`: publish and import nothing, whatever PUBLISH and SECURITY_HUB say). REGIONS falls back to AWS_REGION, and EVENT_REGION to
  * AWS_REGION, then the first audited region. A set-but-blank variable is refused: a blank
  * DR_REGIONS would turn every HIGH DR finding into PASSED; leave it unset to audit without DR.
  */
