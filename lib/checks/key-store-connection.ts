@@ -69,8 +69,10 @@ function judge(store: KeyStoreInfo): Verdict {
       store,
       severity: 'HIGH',
       text: `${name} FAILED (${code})${known ? `: ${known.meaning}` : ''}`,
+      // AWS: disconnect it, correct the error (UpdateCustomKeyStore where a property is wrong), connect again.
       fix:
-        `${known?.fix ?? 'See the KMS troubleshooting page for this error code'}; then reconnect ` +
+        `Disconnect it (aws kms disconnect-custom-key-store --custom-key-store-id ${store.id}); ` +
+        `${known?.fix ?? 'see the KMS troubleshooting page for this error code'}; then connect it again ` +
         `(aws kms connect-custom-key-store --custom-key-store-id ${store.id}).`,
     };
   }

@@ -91,7 +91,7 @@ describe('audit joins KMS custom key stores to their clusters', () => {
     // Prepare
     test = await startTestSandbox({
       fleet: fleet(),
-      faults: { rules: [{ operation: 'DescribeCustomKeyStores', internalFailureRate: 1 }] },
+      faults: { rules: [{ service: 'kms', internalFailureRate: 1 }] },
     });
     // Act
     const report = await runAudit({ clients: test.clients }, parseAuditConfig({ regions: 'us-east-1' }), NOW);
