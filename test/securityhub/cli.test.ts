@@ -39,6 +39,29 @@ describe('cloudhsm-ops audit --security-hub', () => {
     expect(found.Findings?.map((f) => f.GeneratorId)).toContain('cloudhsm-ops/degraded');
   }, 60_000);
 
+  it('puts the import in the --json document', async () => {
+    test = await startTestSandbox({ fleet: 'demo' });
+    const run = await runCli([
+      'audit',
+      '--endpoint',
+      test.sandbox.url,
+      '--region',
+      'eu-west-1',
+      '--now',
+      NOW,
+      '--security-hub',
+      '--json',
+    ]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).securityHub).toEqual({
+      imported: 2 * CHECKS.length,
+      archived: 0,
+      calls: 1,
+      regions: ['eu-west-1'],
+      failed: [],
+    });
+  }, 60_000);
+
   it('exits 1 naming the findings Security Hub did not take', async () => {
     // Prepare
     test = await startTestSandbox({
