@@ -1,3 +1,6 @@
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DateTime } from 'luxon';
 import type { AwsClients } from '../lib/aws/clients.js';
@@ -245,4 +248,19 @@ export function jsonError(kind: 'usage' | 'failed', message: string, exitCode: n
 /** Help text appended to a command: examples a user can copy. */
 export function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}
+
+/** A file the command will write that cannot be written is bad input, found before any AWS call. */
+export async function refuseUnwritable(flag: string, file: string): Promise<void> {
+  const found = await stat(file).catch(() => undefined);
+  if (found?.isDirectory()) throw new UsageError(`${flag}: ${file} is a folder: give a file name`);
+  const folder = dirname(file);
+  const where = await stat(folder).catch(() => undefined);
+  if (!where?.isDirectory())
+    throw new UsageError(`${flag}: cannot write ${file}: the folder ${folder} does not exist`);
+  try {
+    await access(found ? file : folder, constants.W_OK);
+  } catch {
+    throw new UsageError(`${flag}: cannot write ${file}: permission denied`);
+  }
 }

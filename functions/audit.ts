@@ -66,6 +66,8 @@ export interface AuditSummary {
   errors: string[];
   /** Where the fleet report was stored (REPORT_BUCKET set). */
   report?: { bucket: string; keys: string[] };
+  /** The Security Hub import (SECURITY_HUB=true): findings imported, archived as gone, and not imported. */
+  securityHub?: { imported: number; archived: number; failed: number };
 }
 
 /** The S3 client, built on first use in the function's own region (where the stack's bucket is). */
@@ -117,6 +119,9 @@ export async function handler(event: ScheduleEvent, context: Context) {
       });
     }
     for (const error of report.errors) run.logger.error('audit error', { ...error });
+    for (const lost of report.securityHub?.failed ?? []) {
+      run.logger.error('finding not imported into Security Hub', { ...lost });
+    }
     for (const severity of SEVERITIES) {
       run.countBy(
         METRIC.findingsFailed,
@@ -153,6 +158,15 @@ export async function handler(event: ScheduleEvent, context: Context) {
         published: report.events?.published ?? 0,
         errors: report.errors.map((e) => e.message),
         ...(stored ? { report: stored } : {}),
+        ...(report.securityHub
+          ? {
+              securityHub: {
+                imported: report.securityHub.imported,
+                archived: report.securityHub.archived,
+                failed: report.securityHub.failed.length,
+              },
+            }
+          : {}),
       },
       failures,
     };

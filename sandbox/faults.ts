@@ -12,7 +12,7 @@ const rate = z.number().min(0).max(1);
 export const faultRuleSchema = z.strictObject({
   operation: z.string().optional(),
   region: z.string().optional(),
-  service: z.enum(['cloudhsm', 'ec2', 'events', 'sts']).optional(),
+  service: z.enum(['cloudhsm', 'ec2', 'events', 'sts', 'kms', 'securityhub']).optional(),
   throttleRps: z.number().positive().optional(),
   internalFailureRate: rate.optional(),
   latencyMs: z.number().min(0).max(60_000).optional(),

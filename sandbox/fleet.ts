@@ -116,12 +116,32 @@ const backupSchema = z.strictObject({
   mode: z.enum(['FIPS', 'NON_FIPS']).optional(),
 });
 
+/** KMS custom key store connection states (KMS API reference, CustomKeyStoresListEntry). */
+export const KEY_STORE_STATES = [
+  'CONNECTED',
+  'CONNECTING',
+  'DISCONNECTED',
+  'DISCONNECTING',
+  'FAILED',
+] as const;
+
+/** A KMS custom key store backed by a CloudHSM cluster (`AWS_CLOUDHSM`), as DescribeCustomKeyStores lists it. */
+const customKeyStoreSchema = z.strictObject({
+  id: z.string().regex(/^cks-[0-9a-f]{17}$/, 'expected a custom key store id like cks-1234567890abcdef0'),
+  name: z.string().min(1).max(256),
+  clusterId: z.string(),
+  state: z.enum(KEY_STORE_STATES).default('CONNECTED'),
+  errorCode: z.string().optional(),
+  createdAt: isoTime.optional(),
+});
+
 const regionSchema = z.strictObject({
   zones: z.array(zoneSchema).default([]),
   subnets: z.array(subnetSchema).default([]),
   securityGroups: z.array(securityGroupSchema).default([]),
   clusters: z.array(clusterSchema).default([]),
   backups: z.array(backupSchema).default([]),
+  customKeyStores: z.array(customKeyStoreSchema).default([]),
 });
 
 /** The fleet file's schema (zod, strict: unknown keys are errors). */
@@ -142,6 +162,7 @@ export type FleetSubnet = z.output<typeof subnetSchema>;
 export type FleetSecurityGroup = z.output<typeof securityGroupSchema>;
 export type FleetRule = z.output<typeof ruleSchema>;
 export type FleetZone = z.output<typeof zoneSchema>;
+export type FleetKeyStore = z.output<typeof customKeyStoreSchema>;
 
 /** A fleet file that failed validation; `issues` holds one line per problem, each starting with its path. */
 export class FleetError extends UsageError {

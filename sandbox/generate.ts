@@ -40,6 +40,7 @@ function network(region: string, ids: IdFactory): FleetRegion {
     securityGroups: [{ id: group, vpc, ingress: [{ protocol: 'tcp', from: 2223, to: 2225, group }] }],
     clusters: [],
     backups: [],
+    customKeyStores: [],
   };
 }
 

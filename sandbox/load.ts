@@ -180,6 +180,20 @@ function loadBackups(
   target.addBackups(records);
 }
 
+function loadKeyStores(target: RegionState, spec: FleetRegion, nowMs: number): void {
+  for (const store of spec.customKeyStores) {
+    target.keyStores.push({
+      id: store.id,
+      name: store.name,
+      clusterId: store.clusterId,
+      state: store.state,
+      ...(store.errorCode ? { errorCode: store.errorCode } : {}),
+      createdMs: store.createdAt ? Date.parse(store.createdAt) : nowMs - 180 * 86_400_000,
+    });
+  }
+  target.keyStores.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
 /** Builds a {@link SandboxState} holding everything in `fleet`. */
 export function buildState(
   fleet: Fleet,
@@ -209,6 +223,7 @@ export function buildState(
     const target = state.region(name);
     loadClusters(state, target, spec, nowMs);
     loadBackups(state, target, spec, nowMs, kinds);
+    loadKeyStores(target, spec, nowMs);
   }
   return state;
 }

@@ -23,12 +23,14 @@ import { CLOUDHSM_MUTATIONS, cloudHsmHandlers } from './services/cloudhsm.js';
 import type { CallContext, EventSink, Handler } from './services/context.js';
 import { ec2Handlers, type QueryHandler } from './services/ec2.js';
 import { eventsHandlers } from './services/events.js';
+import { kmsHandlers } from './services/kms.js';
 import { handleS3, type StoredObject, s3Error, s3Operation } from './services/s3.js';
+import { securityHubHandlers, securityHubOperation } from './services/securityhub.js';
 import { stsHandlers } from './services/sts.js';
 import type { SandboxState } from './state.js';
 
 /** The services the sandbox speaks. */
-export type ServiceName = 'cloudhsm' | 'ec2' | 'events' | 'sts' | 's3';
+export type ServiceName = 'cloudhsm' | 'ec2' | 'events' | 'sts' | 's3' | 'kms' | 'securityhub';
 
 /** One AWS request as the sandbox saw it. */
 export interface RequestLogEntry {
@@ -90,7 +92,7 @@ export interface ServerCore {
 
 const DEFAULT_REGION = 'us-east-1';
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
-const MUTATIONS = new Set([...CLOUDHSM_MUTATIONS, 'PutEvents', 'PutObject']);
+const MUTATIONS = new Set([...CLOUDHSM_MUTATIONS, 'PutEvents', 'PutObject', 'BatchImportFindings']);
 
 const THROTTLE: Record<ServiceName, [string, number]> = {
   cloudhsm: ['ThrottlingException', 400],
@@ -98,6 +100,8 @@ const THROTTLE: Record<ServiceName, [string, number]> = {
   ec2: ['RequestLimitExceeded', 503],
   sts: ['Throttling', 400],
   s3: ['SlowDown', 503],
+  kms: ['ThrottlingException', 400],
+  securityhub: ['TooManyRequestsException', 429],
 };
 const INTERNAL: Record<ServiceName, string> = {
   cloudhsm: 'CloudHsmInternalFailureException',
@@ -105,6 +109,8 @@ const INTERNAL: Record<ServiceName, string> = {
   ec2: 'InternalError',
   sts: 'InternalFailure',
   s3: 'InternalError',
+  kms: 'KMSInternalException',
+  securityhub: 'InternalException',
 };
 
 interface Call {
@@ -124,10 +130,22 @@ export function credentialScope(authorization: string | undefined): { region?: s
 function identify(request: IncomingMessage, url: URL, body: string): Call {
   const scope = credentialScope(request.headers.authorization);
   const region = scope.region ?? DEFAULT_REGION;
+  if (scope.service === 'securityhub') {
+    // REST-JSON: the operation is the method and path; errors answer like JSON 1.1 (x-amzn-errortype).
+    const operation = securityHubOperation(request.method ?? 'GET', url.pathname);
+    return { service: 'securityhub', protocol: 'json', operation, region, params: parseJsonBody(body) };
+  }
   const target = request.headers['x-amz-target'];
   if (typeof target === 'string' && target.includes('.')) {
     const [prefix, operation = ''] = target.split('.', 2);
-    const service = prefix === 'BaldrApiService' ? 'cloudhsm' : prefix === 'AWSEvents' ? 'events' : undefined;
+    const service =
+      prefix === 'BaldrApiService'
+        ? 'cloudhsm'
+        : prefix === 'AWSEvents'
+          ? 'events'
+          : prefix === 'TrentService'
+            ? 'kms'
+            : undefined;
     if (!service) throw new ApiError('UnknownOperationException', `Unknown target ${target}`);
     return { service, protocol: 'json', operation, region, params: parseJsonBody(body) };
   }
@@ -157,7 +175,15 @@ function run(call: Call, context: CallContext): unknown {
     return handler(context, call.params as Map<string, string>);
   }
   const table: Record<string, Handler> =
-    call.service === 'cloudhsm' ? cloudHsmHandlers : call.service === 'events' ? eventsHandlers : stsHandlers;
+    call.service === 'kms'
+      ? kmsHandlers
+      : call.service === 'securityhub'
+        ? securityHubHandlers
+        : call.service === 'cloudhsm'
+          ? cloudHsmHandlers
+          : call.service === 'events'
+            ? eventsHandlers
+            : stsHandlers;
   const handler = table[call.operation];
   if (!handler) {
     const code = call.service === 'sts' ? 'InvalidAction' : 'UnknownOperationException';

@@ -101,6 +101,16 @@ export interface SecurityGroupRecord {
   tags: Map<string, string>;
 }
 
+/** A KMS custom key store (sandbox/services/kms.ts answers DescribeCustomKeyStores from these). */
+export interface KeyStoreRecord {
+  id: string;
+  name: string;
+  clusterId: string;
+  state: string;
+  errorCode?: string;
+  createdMs: number;
+}
+
 /** Creation order, ties broken by id: the stable order DescribeBackups pages through. */
 export function compareByCreation(
   a: { createdMs: number; id: string },
@@ -153,6 +163,10 @@ export class RegionState {
   readonly orderedBackups: BackupRecord[] = [];
   readonly backupsByCluster = new Map<string, BackupRecord[]>();
   readonly backupsBySource = new Map<string, BackupRecord[]>();
+  /** KMS custom key stores, by id order (DescribeCustomKeyStores pages through them). */
+  readonly keyStores: KeyStoreRecord[] = [];
+  /** Security Hub findings imported in this region, by finding Id (sandbox/services/securityhub.ts). */
+  readonly securityHubFindings = new Map<string, Record<string, unknown>>();
 
   constructor(readonly name: string) {}
 

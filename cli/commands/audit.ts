@@ -1,5 +1,7 @@
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { AUDIT_FLAG_NAMES, AUDIT_SETTINGS, parseAuditConfig } from '../../lib/config/audit.js';
+import { UsageError } from '../../lib/errors.js';
 import {
   action,
   type CommonOptions,
@@ -7,6 +9,7 @@ import {
   examples,
   nowFrom,
   type Output,
+  refuseUnwritable,
   withCommonOptions,
   withNowOption,
 } from '../common.js';
@@ -14,6 +17,8 @@ import { addSettingOptions, settingsFrom } from '../settings.js';
 
 /** The options the command reads itself; its settings are read through {@link AUDIT_SETTINGS}. */
 interface AuditOptions extends CommonOptions {
+  format?: string;
+  output?: string;
   now?: string;
 }
 
@@ -30,9 +35,19 @@ export function registerAudit(program: Command): void {
         'Regions are gathered in parallel. A check that cannot judge a cluster (e.g. az-spread with one ACTIVE ' +
         'HSM) reports NOT_APPLICABLE, which is not a pass. ' +
         'With --publish, every result (PASSED and NOT_APPLICABLE too) goes to EventBridge as a ' +
-        '"CloudHSM Finding" event, then a "CloudHSM Run Summary".',
+        '"CloudHSM Finding" event, then a "CloudHSM Run Summary". With --security-hub, every finding is ' +
+        'imported into Security Hub (ASFF); with --format ocsf, written as OCSF Compliance Finding events.',
     );
   addSettingOptions(command, AUDIT_SETTINGS);
+  command
+    .option(
+      '--format <format>',
+      'table (the default) or ocsf: OCSF 1.1.0 Compliance Finding events as JSON Lines',
+    )
+    .option(
+      '--output <file>',
+      'with --format ocsf: write the events to this file (the table stays on stdout)',
+    );
   withNowOption(withCommonOptions(command))
     .addHelpText(
       'after',
@@ -46,15 +61,40 @@ export function registerAudit(program: Command): void {
       ]) +
         '\nSeverities: CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL.\n' +
         'Exit codes: 0 audited (findings alone do not fail the run unless --fail-on says so), ' +
-        '1 --fail-on tripped, a region could not be gathered or an event was not delivered, 2 bad input.\n' +
+        '1 --fail-on tripped, a region could not be gathered, an event was not delivered or a finding was not ' +
+        'imported into Security Hub, 2 bad input.\n' +
         'Colours are used on a terminal only; set NO_COLOR to turn them off.\n',
     )
     .action(action<AuditOptions>((options, out) => auditCommand(command, options, out)));
 }
 
+/** Where OCSF events go: nowhere (the table), stdout, or a file. */
+type OcsfTarget = { kind: 'none' } | { kind: 'stdout' } | { kind: 'file'; path: string };
+
+/** Checks --format and --output before any AWS call. */
+export function ocsfTargetFrom(options: Pick<AuditOptions, 'format' | 'output' | 'json'>): OcsfTarget {
+  const format = options.format?.trim().toLowerCase() ?? 'table';
+  if (format !== 'table' && format !== 'ocsf') {
+    throw new UsageError(`--format "${options.format}" is not valid (expected table or ocsf)`);
+  }
+  if (format === 'table') {
+    if (options.output !== undefined)
+      throw new UsageError('--output needs --format ocsf (it is where the events go)');
+    return { kind: 'none' };
+  }
+  if (options.json) {
+    throw new UsageError(
+      '--format ocsf and --json both claim stdout: give one, or --format ocsf --output FILE',
+    );
+  }
+  return options.output !== undefined ? { kind: 'file', path: options.output } : { kind: 'stdout' };
+}
+
 async function auditCommand(command: Command, options: AuditOptions, out: Output): Promise<number> {
   const settings = settingsFrom(command, AUDIT_SETTINGS);
   const config = parseAuditConfig(settings, { sameRegion: 'error', names: AUDIT_FLAG_NAMES });
+  const ocsf = ocsfTargetFrom(options);
+  if (ocsf.kind === 'file') await refuseUnwritable('--output', ocsf.path);
   const now = nowFrom(options);
   const clients = await clientsFrom(options);
   try {
@@ -66,27 +106,47 @@ async function auditCommand(command: Command, options: AuditOptions, out: Output
     ]);
     const result = await runAudit({ clients }, config, now);
     const color = report.colorEnabled(process.stdout, process.env);
-    if (out.json) {
+    // OCSF on stdout: the JSON Lines are all stdout carries; the summary and warnings go to stderr.
+    const say = ocsf.kind === 'stdout' ? (line = '') => out.warn(line) : (line?: string) => out.say(line);
+    const { toOcsfLines } = await import('../../lib/ocsf/compliance-finding.js');
+    if (ocsf.kind === 'stdout') {
+      process.stdout.write(toOcsfLines(result.findings));
+    } else if (out.json) {
       out.document(report.reportDocument(result));
     } else {
       if (result.clusters.length === 0) out.say(`No clusters in ${config.regions.join(', ')}.`);
       else out.say(report.renderFindings(result, { color, width: process.stdout.columns }));
       out.say();
     }
-    out.say(report.summaryLine(result, { color: out.json ? false : color }));
+    say(report.summaryLine(result, { color: out.json || ocsf.kind === 'stdout' ? false : color }));
+    if (ocsf.kind === 'file') {
+      await writeFile(ocsf.path, toOcsfLines(result.findings));
+      say(`Wrote ${result.findings.length} OCSF Compliance Finding event(s) to ${ocsf.path}.`);
+    }
     for (const error of result.errors) out.warn(`error: ${error.message}`);
     for (const skip of result.skipped) {
       out.warn(`skipped ${skip.checkId} on ${skip.clusterId} (${skip.region}): ${skip.reason}`);
     }
     if (result.events) {
       const { target, published, calls, failed } = result.events;
-      out.say(
+      say(
         `Published ${published} event(s) to EventBridge bus "${target.busName}" in ${target.region} ` +
           `(source ${target.source}, ${calls} PutEvents call(s)).`,
       );
       // Refused entries, the first 20 named; a call that failed outright has its own report.
       if (failed.length) out.warn(`error: ${publisher.describeUndelivered(failed, target)}`);
       else for (const lost of result.events.lost) out.warn(`error: ${lost}`);
+    }
+    if (result.securityHub) {
+      const { imported, archived, calls, regions, failed } = result.securityHub;
+      say(
+        `Imported ${imported} finding(s) into Security Hub in ${regions.join(', ') || '(no region)'} ` +
+          `(${archived} archived as gone, ${calls} BatchImportFindings call(s)).`,
+      );
+      if (failed.length) {
+        const { describeNotImported } = await import('../../lib/securityhub/import.js');
+        out.warn(`error: ${describeNotImported(failed)}`);
+      }
     }
     // --fail-on adds FAILED findings to the run's own failures: a CLI exit-code rule only.
     const reasons = auditFailureReasons(result, config.failOn);

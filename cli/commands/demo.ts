@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import type { Command } from 'commander';
 import { action, type CommonOptions, examples, type Output } from '../common.js';
 
@@ -24,8 +25,17 @@ function steps(): Step[] {
   return [
     { title: 'Inventory of every region', args: ['inventory', ...regions, '--region', DR_REGION] },
     {
-      title: `Audit against best practice, findings published to the "${EVENT_BUS}" bus`,
-      args: ['audit', ...regions, '--dr-region', DR_REGION, '--publish', '--event-bus', EVENT_BUS],
+      title: `Audit against best practice, findings published to the "${EVENT_BUS}" bus and imported into Security Hub`,
+      args: [
+        'audit',
+        ...regions,
+        '--dr-region',
+        DR_REGION,
+        '--publish',
+        '--event-bus',
+        EVENT_BUS,
+        '--security-hub',
+      ],
     },
     {
       title: `Copy the latest backups to ${DR_REGION} and wait until the copies are READY`,
@@ -90,6 +100,46 @@ async function settled(done: () => boolean, seconds: number): Promise<void> {
   while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
+/**
+ * What a security team sees in Security Hub after the audit: per region, the findings by
+ * compliance status, and the FAILED HIGH and CRITICAL ones (read back with GetFindings).
+ */
+async function securityHubLines(endpoint: string): Promise<string[]> {
+  const [{ AwsClients }, { paginateGetFindings }] = await Promise.all([
+    import('../../lib/aws/clients.js'),
+    import('@aws-sdk/client-securityhub'),
+  ]);
+  const clients = new AwsClients({ endpoint, maxAttempts: 1 });
+  const lines: string[] = [];
+  try {
+    for (const region of PRIMARY) {
+      const findings: AwsSecurityFinding[] = [];
+      for await (const page of paginateGetFindings(
+        { client: clients.securityHub(region) },
+        { MaxResults: 100 },
+      )) {
+        findings.push(...(page.Findings ?? []));
+      }
+      const count = (status: string) => findings.filter((f) => f.Compliance?.Status === status).length;
+      const archived = findings.filter((f) => f.RecordState === 'ARCHIVED').length;
+      lines.push(
+        `  ${region}: ${findings.length} findings (${count('FAILED')} FAILED, ${count('PASSED')} PASSED, ` +
+          `${archived} ARCHIVED: the checks that do not apply)`,
+      );
+      const serious = findings.filter(
+        (f) => f.Compliance?.Status === 'FAILED' && ['CRITICAL', 'HIGH'].includes(f.Severity?.Label ?? ''),
+      );
+      for (const f of serious) {
+        const [, , cluster = '', check = ''] = (f.Id ?? '').split('/');
+        lines.push(`    ${(f.Severity?.Label ?? '').padEnd(9)} ${check.padEnd(21)} ${cluster}`);
+      }
+    }
+  } finally {
+    clients.destroy();
+  }
+  return lines;
+}
+
 /** Runs one CLI command line (without `node cloudhsm-ops`) and returns its exit code. */
 export type CommandRunner = (args: string[]) => Promise<number>;
 
@@ -126,6 +176,9 @@ async function runDemo(run: CommandRunner, options: DemoOptions, out: Output): P
       byType.set(event.detailType, (byType.get(event.detailType) ?? 0) + 1);
     for (const [type, count] of [...byType].sort()) out.say(`  ${String(count).padStart(4)}  ${type}`);
     out.say('');
+    out.say(`━━ Security Hub: what the audit imported into the sandbox's Security Hub (ASFF)`);
+    for (const line of await securityHubLines(sandbox.url)) out.say(line);
+    out.say('');
     out.say('━━ The fleet report: one HTML page to open in a browser or mail');
     const report = ['report', ...PRIMARY.flatMap((r) => ['--region', r]), '--dr-region', DR_REGION];
     report.push('--prune-older-than', '90d', '--html', options.reportFile);
@@ -155,7 +208,7 @@ export function registerDemo(program: Command, run: CommandRunner): void {
     .command('demo')
     .description(
       'Start the embedded sandbox with the demo fleet and run every job against it: inventory, ' +
-        'audit with the findings feed, copy (twice), prune of the duplicate DR copies the audit found ' +
+        'audit with the findings feed and a Security Hub import, copy (twice), prune of the duplicate DR copies the audit found ' +
         '(dry run), prune (dry run, then for real) and restore; then write the fleet report (HTML) and print its path. ' +
         'This is what `npm start` runs.',
     )

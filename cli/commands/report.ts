@@ -1,6 +1,4 @@
-import { constants } from 'node:fs';
-import { access, stat, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { AUDIT_FLAG_NAMES, AUDIT_SETTINGS, parseAuditConfig } from '../../lib/config/audit.js';
 import { parseCount } from '../../lib/config/common.js';
@@ -14,6 +12,7 @@ import {
   examples,
   nowFrom,
   type Output,
+  refuseUnwritable,
   withCommonOptions,
   withNowOption,
 } from '../common.js';
@@ -82,21 +81,6 @@ export function commandLine(options: ReportOptions): string {
   return words.join(' ');
 }
 
-/** A page that cannot be written is bad input, found before the fleet is read. */
-async function refuseUnwritable(file: string): Promise<void> {
-  const found = await stat(file).catch(() => undefined);
-  if (found?.isDirectory()) throw new UsageError(`--html: ${file} is a folder: give a file name`);
-  const folder = dirname(file);
-  const where = await stat(folder).catch(() => undefined);
-  if (!where?.isDirectory())
-    throw new UsageError(`--html: cannot write ${file}: the folder ${folder} does not exist`);
-  try {
-    await access(found ? file : folder, constants.W_OK);
-  } catch {
-    throw new UsageError(`--html: cannot write ${file}: permission denied`);
-  }
-}
-
 async function reportCommand(command: Command, options: ReportOptions, out: Output): Promise<number> {
   if (!options.html && !options.json) {
     throw new UsageError(
@@ -110,7 +94,7 @@ async function reportCommand(command: Command, options: ReportOptions, out: Outp
   const days = parseCount(options.days, '--days', { min: 1, max: MAX_DAYS });
   const prune = options.pruneOlderThan ? parseAge(options.pruneOlderThan, '--prune-older-than') : undefined;
   const now = nowFrom(options);
-  if (options.html) await refuseUnwritable(options.html);
+  if (options.html) await refuseUnwritable('--html', options.html);
   const clients = await clientsFrom(options);
   try {
     const [{ collectFleetReport }, { renderHtml }] = await Promise.all([

@@ -14,7 +14,11 @@ export type ResourceScope =
   /** The feed's event bus (infra/event-bus.yml) and nothing else. */
   | 'event-bus'
   /** Objects under the fleet report's prefix in the report bucket (infra/report.yml). */
-  | 'report-prefix';
+  | 'report-prefix'
+  /** The account's own default Security Hub product, any region: `arn:…:securityhub:*:ACCOUNT:product/ACCOUNT/default`. */
+  | 'security-hub-product'
+  /** The account's Security Hub, any region: `arn:…:securityhub:*:ACCOUNT:hub/default`. */
+  | 'security-hub';
 
 /** One granted action. */
 export interface Grant {
@@ -40,6 +44,11 @@ export const JOB_GRANTS: Record<Job, readonly Grant[]> = {
     { action: 'ec2:DescribeAvailabilityZones', scope: 'any', why: 'the zones HSMs should spread over' },
     { action: 'ec2:DescribeSubnets', scope: 'any', why: "the zones of each cluster's subnets" },
     { action: 'ec2:DescribeSecurityGroups', scope: 'any', why: "each cluster's security-group exposure" },
+    {
+      action: 'kms:DescribeCustomKeyStores',
+      scope: 'any',
+      why: 'the KMS custom key stores each cluster backs (key-store-connection, key-store-capacity)',
+    },
     { action: 'events:PutEvents', scope: 'event-bus', why: 'publish findings and the run summary' },
   ],
   copy: [
@@ -116,6 +125,24 @@ export const REPORT_GRANTS: readonly Grant[] = [
     action: 's3:PutObject',
     scope: 'report-prefix',
     why: 'store the fleet report (functions/audit.ts storeReport), only when REPORT_BUCKET is set',
+  },
+];
+
+/**
+ * Grants of the audit's Security Hub import, off by default (the `securityHub` parameter,
+ * SECURITY_HUB). infra/security-hub.yml grants them in a policy of its own that exists only
+ * when the feature is on.
+ */
+export const SECURITY_HUB_GRANTS: readonly Grant[] = [
+  {
+    action: 'securityhub:GetFindings',
+    scope: 'security-hub',
+    why: "read this tool's earlier findings: CreatedAt is kept, a gone cluster's findings archived",
+  },
+  {
+    action: 'securityhub:BatchImportFindings',
+    scope: 'security-hub-product',
+    why: "import the findings under the account's own default product (lib/securityhub/import.ts)",
   },
 ];
 

@@ -4,11 +4,13 @@
  */
 import type { DateTime } from 'luxon';
 import { CHECKS } from '../checks/index.js';
+import { noteKeyStores } from '../checks/key-store-link.js';
 import { type LineageFacts, orphanDrCopies } from '../checks/orphan-dr-copies.js';
 import type { Check, CheckConfig, CheckFacts } from '../checks/types.js';
 import type { AuditConfig } from '../config/audit.js';
 import { describeError } from '../errors.js';
 import { buildFinding, type Finding } from '../events/findings.js';
+import { keyStoresOf } from '../inventory/key-stores.js';
 import {
   type BackupInfo,
   type ClusterInfo,
@@ -67,6 +69,7 @@ export function factsFor(
     securityGroups: inventory.securityGroups ?? [],
     backups: inventory.backups.filter((b) => b.clusterId === cluster.id && !isCopy(b)),
     drCopies,
+    ...(inventory.keyStores ? { keyStores: keyStoresOf(cluster.id, inventory.keyStores) } : {}),
     config,
     now,
   };
@@ -101,8 +104,17 @@ export function evaluateClusters(
           });
           continue;
         }
+        if (check.needs?.includes('key-stores') && !inventory.keyStores) {
+          skipped.push({
+            region: cluster.region,
+            clusterId: cluster.id,
+            checkId: check.id,
+            reason: `KMS key stores in ${cluster.region} could not be read`,
+          });
+          continue;
+        }
         try {
-          const result = check.evaluate(facts);
+          const result = noteKeyStores(check.id, check.evaluate(facts), facts.keyStores);
           findings.push(buildFinding(check, result, { ...context, cluster }));
         } catch (error) {
           errors.push({

@@ -165,5 +165,6 @@ export function reportDocument(report: AuditReport) {
           },
         }
       : {}),
+    ...(report.securityHub ? { securityHub: report.securityHub } : {}),
   };
 }

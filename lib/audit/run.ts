@@ -17,9 +17,12 @@ import {
 } from '../events/findings.js';
 import { type FeedEvent, type FeedTarget, FINDING_SCHEMA_VERSION } from '../events/types.js';
 import { gatherBackupsOnly, gatherRegion } from '../inventory/gather.js';
+import { addKeyStores, type WithKeyStores } from '../inventory/key-stores.js';
 import type { BackupInfo, ClusterInfo, RegionInventory } from '../inventory/types.js';
 import { exitCodeOf, type JobRun, lookupAccount, type PublishDeps, publishRun } from '../jobs/run.js';
 import { newRunId } from '../run.js';
+import { archiveRule } from '../securityhub/archive.js';
+import type { SecurityHubResult } from '../securityhub/import.js';
 import {
   type AuditError,
   auditedClusters,
@@ -87,6 +90,8 @@ export interface AuditReport extends JobRun {
   errors: AuditError[];
   skipped: SkippedCheck[];
   summary: AuditRunSummary;
+  /** Present when the config asked to import the findings into Security Hub. */
+  securityHub?: SecurityHubResult;
 }
 
 /**
@@ -109,7 +114,11 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
   const [account, gathered] = await Promise.all([
     deps.account ?? lookupAccount(deps, config.regions[0]!),
     mapSettled(targets, targets.length, ({ region, network }) =>
-      network ? gatherRegion(clients, region, { network }) : gatherBackupsOnly(clients, region),
+      network
+        ? gatherRegion(clients, region, { network }).then((inventory) =>
+            addKeyStores(clients.kms(region), inventory, describeError),
+          )
+        : gatherBackupsOnly(clients, region),
     ),
   ]);
 
@@ -123,6 +132,8 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
       return;
     }
     if (network) inventories.push(outcome.value);
+    const keyStoreError = (outcome.value as WithKeyStores<RegionInventory>).keyStoreError;
+    if (keyStoreError) errors.push({ region, message: keyStoreError });
     if (config.drRegions.includes(region)) drBackups.set(region, outcome.value.backups);
   });
 
@@ -134,6 +145,12 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
     checks: deps.checks,
   });
   errors.push(...evaluated.errors);
+  const startedAt = now.toUTC().toISO({ suppressMilliseconds: true })!;
+  // Imported before the Run Summary is built, so that the summary's exit code counts a finding
+  // Security Hub refused.
+  const securityHub = config.securityHub
+    ? await importToSecurityHub(clients, evaluated, { account, startedAt, regions: config.regions, errors })
+    : undefined;
   const clusters = inventories.flatMap((inventory) =>
     auditedClusters(inventory).map((c) => ({
       region: c.region,
@@ -152,15 +169,15 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
     account,
     regions: config.regions,
     drRegions: config.drRegions,
-    startedAt: now.toUTC().toISO({ suppressMilliseconds: true })!,
+    startedAt,
     durationMs,
     clusters: clusters.length,
     findings: countFindings(evaluated.findings),
     errors,
     skipped: evaluated.skipped,
-    ...auditRunOutcome(evaluated.findings, errors, clusters.length, config.failOn),
+    ...auditRunOutcome(evaluated.findings, errors, clusters.length, config.failOn, hubReasons(securityHub)),
   };
-  const failures = errorReasons(errors);
+  const failures = [...errorReasons(errors), ...hubReasons(securityHub)];
   const report: AuditReport = {
     runId,
     failures,
@@ -175,6 +192,7 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
     errors,
     skipped: evaluated.skipped,
     summary,
+    ...(securityHub ? { securityHub } : {}),
   };
   if (config.publish) {
     const target: FeedTarget = {
@@ -189,15 +207,36 @@ export async function runAudit(deps: AuditDeps, config: AuditConfig, now: DateTi
   return report;
 }
 
+/**
+ * Imports the findings into Security Hub (loaded only when asked: its client is not part of
+ * every audit's cold start).
+ */
+async function importToSecurityHub(
+  clients: AwsClients,
+  evaluated: Pick<ReturnType<typeof evaluateClusters>, 'findings' | 'skipped'>,
+  run: { account: string; startedAt: string; regions: string[]; errors: AuditError[] },
+): Promise<SecurityHubResult> {
+  const { importFindings } = await import('../securityhub/import.js');
+  const result = await importFindings((region) => clients.securityHub(region), evaluated.findings, {
+    account: run.account,
+    now: run.startedAt,
+    mayArchive: archiveRule({ errors: run.errors, skipped: evaluated.skipped, regions: run.regions }),
+  });
+  return result;
+}
+
 /** The summary fields every job shares: counts and how the run ends (before publishing). */
 export function auditRunOutcome(
   findings: readonly Finding[],
   errors: readonly unknown[],
   clusters: number,
   failOn?: Severity,
+  otherFailures: readonly string[] = [],
 ): Pick<AuditRunSummary, 'dryRun' | 'counts' | 'exitCode' | 'exitStatus'> {
   const count = (status: Finding['status']) => findings.filter((f) => f.status === status).length;
-  const exitCode = exitCodeOf({ failures: [...errorReasons(errors), ...failOnReasons(findings, failOn)] });
+  const exitCode = exitCodeOf({
+    failures: [...errorReasons(errors), ...otherFailures, ...failOnReasons(findings, failOn)],
+  });
   return {
     dryRun: false,
     counts: {
@@ -210,6 +249,11 @@ export function auditRunOutcome(
     exitCode,
     exitStatus: exitCode === 0 ? 'succeeded' : 'failed',
   };
+}
+
+/** Findings Security Hub did not take fail the run. */
+function hubReasons(result: SecurityHubResult | undefined): string[] {
+  return result?.failed.length ? [`${result.failed.length} finding(s) not imported into Security Hub`] : [];
 }
 
 /** The run's own failure: regions or checks that could not be evaluated. */

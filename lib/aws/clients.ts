@@ -1,6 +1,8 @@
 import { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { decorateDefaultCredentialProvider, STSClient } from '@aws-sdk/client-sts';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { AdaptiveRetryStrategy, StandardRetryStrategy } from '@aws-sdk/middleware-retry';
@@ -181,6 +183,23 @@ export class AwsClients {
       withNamedTimeouts(
         new EventBridgeClient(clientConfig(region, this.options)),
         'EventBridge',
+        region,
+        this.options,
+      ),
+    );
+  }
+
+  kms(region: string): KMSClient {
+    return this.cached('kms', region, () =>
+      withNamedTimeouts(new KMSClient(clientConfig(region, this.options)), 'KMS', region, this.options),
+    );
+  }
+
+  securityHub(region: string): SecurityHubClient {
+    return this.cached('securityhub', region, () =>
+      withNamedTimeouts(
+        new SecurityHubClient(clientConfig(region, this.options)),
+        'Security Hub',
         region,
         this.options,
       ),

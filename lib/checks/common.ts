@@ -19,6 +19,13 @@ export const DOCS = {
   bestPractices: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/bp-cluster-management.html',
   manageBackups: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/manage-backups.html',
   migrateHsm2: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/hsm1-to-hsm2-migration.html',
+  /** AWS KMS Developer Guide: "Troubleshooting a custom key store". */
+  kmsFixKeyStore:
+    'https://docs.aws.amazon.com/kms/latest/developerguide/fix-keystore.html#fix-keystore-failed',
+  /** AWS KMS Developer Guide: "Connecting and disconnecting an AWS CloudHSM key store". */
+  kmsConnectKeyStore: 'https://docs.aws.amazon.com/kms/latest/developerguide/connect-keystore.html',
+  /** AWS KMS Developer Guide: "Create an AWS CloudHSM key store" (its prerequisites: two active HSMs in two zones). */
+  kmsCreateKeyStore: 'https://docs.aws.amazon.com/kms/latest/developerguide/create-keystore.html',
 } as const;
 
 /** States in which a cluster serves (or is meant to serve) requests, so HSM and backup checks apply. */

@@ -1,3 +1,4 @@
+import { describeKeyStore } from '../inventory/key-stores.js';
 import { isCopy } from '../inventory/types.js';
 import {
   DOCS,
@@ -5,6 +6,7 @@ import {
   describeTime,
   isInService,
   isParked,
+  listOf,
   newestReady,
   notApplicable,
   plural,
@@ -14,17 +16,24 @@ import type { Check, CheckFacts, CheckResult } from './types.js';
 
 const EXPECTED = 'at least 2 ACTIVE HSMs, in different Availability Zones (or a parked cluster with no HSM)';
 
-/** A parked cluster is reported once, here, as information: parking is a cost choice AWS documents. */
-function parked({ cluster, backups, now }: CheckFacts): CheckResult {
+/**
+ * A parked cluster is reported once, here, as information: parking is a cost choice AWS
+ * documents. Behind a KMS key store it is HIGH: the key store cannot connect to a cluster
+ * without an active HSM (INSUFFICIENT_CLOUDHSM_HSMS), so its keys cannot be used.
+ */
+function parked({ cluster, backups, now, keyStores = [] }: CheckFacts): CheckResult {
   const newest = newestReady(backups.filter((b) => b.clusterId === cluster.id && !isCopy(b)));
   const observed = newest
     ? `parked: no HSMs since about ${describeTime(newest.createdAt, now)}, the time of its newest backup ` +
       `${newest.id}; a new HSM restores that backup`
     : 'parked: no HSMs, and no READY backup, so when it was parked is unknown and a new HSM has no backup to restore';
+  const stores = listOf(keyStores.map(describeKeyStore));
   return {
     status: 'FAILED',
-    severity: 'INFORMATIONAL',
-    observed,
+    severity: keyStores.length ? 'HIGH' : 'INFORMATIONAL',
+    observed: keyStores.length
+      ? `${observed}; it backs KMS key store ${stores}, which cannot connect without an active HSM`
+      : observed,
     expected: EXPECTED,
     remediation: {
       text:

@@ -1,4 +1,5 @@
-import { DOCS, isGone, notApplicable } from './common.js';
+import { describeKeyStore } from '../inventory/key-stores.js';
+import { DOCS, isGone, listOf, notApplicable } from './common.js';
 import type { Check } from './types.js';
 
 const EXPECTED = 'a current HSM type (hsm2m.medium)';
@@ -11,9 +12,14 @@ export const hsmType: Check = {
   id: 'hsm-type',
   title: 'Cluster does not use an end-of-support HSM type',
   severity: 'MEDIUM',
-  evaluate({ cluster }) {
+  evaluate({ cluster, keyStores = [] }) {
+    const backs = keyStores.length
+      ? `This cluster backs KMS key store ${listOf(keyStores.map(describeKeyStore))}: confirm AWS KMS supports ` +
+        'hsm2m.medium key stores before migrating it. '
+      : '';
     const remediation = {
       text:
+        backs +
         'Warning before migrating: AWS KMS custom key stores (CloudHSM key stores) may not support hsm2m.medium ' +
         'clusters; do not migrate a cluster behind one until AWS says it is supported. The whole cluster runs in ' +
         'limited-write mode while it migrates (one HSM at a time, about 30 minutes each), and you can roll back ' +

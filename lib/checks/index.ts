@@ -6,6 +6,8 @@ import { drCopies } from './dr-copies.js';
 import { duplicateDrCopies } from './duplicate-dr-copies.js';
 import { hsmCount } from './hsm-count.js';
 import { hsmType } from './hsm-type.js';
+import { keyStoreCapacity } from './key-store-capacity.js';
+import { keyStoreConnection } from './key-store-connection.js';
 import { retentionPolicy } from './retention-policy.js';
 import { sgExposure } from './sg-exposure.js';
 import { sgSelfRule } from './sg-self-rule.js';
@@ -34,4 +36,6 @@ export const CHECKS: readonly Check[] = [
   staleDrCopies,
   duplicateDrCopies,
   hsmType,
+  keyStoreConnection,
+  keyStoreCapacity,
 ];

@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { Severity } from '../config/common.js';
 import type { CopyRetentionMode } from '../copies/retention.js';
+import type { KeyStoreInfo } from '../inventory/key-stores.js';
 import type { BackupInfo, ClusterInfo, SecurityGroupInfo, SubnetInfo, ZoneInfo } from '../inventory/types.js';
 
 /**
@@ -48,6 +49,11 @@ export interface CheckFacts {
   backups: BackupInfo[];
   /** Copies of this cluster's backups (its lineage), per DR region, every state. */
   drCopies: Record<string, BackupInfo[]>;
+  /**
+   * The KMS custom key stores this cluster backs (usually none or one); absent when the region's
+   * key stores could not be read, so checks that need them are skipped, never guessed.
+   */
+  keyStores?: KeyStoreInfo[];
   config: CheckConfig;
   now: DateTime;
 }
@@ -65,7 +71,7 @@ export interface CheckResult {
 }
 
 /** Facts a check needs beyond the cluster's own region; the audit skips the check when they are missing. */
-export type FactNeed = 'dr-backups';
+export type FactNeed = 'dr-backups' | 'key-stores';
 
 /** A best-practice check: pure, one file each under lib/checks/, listed in lib/checks/index.ts. */
 export interface Check {

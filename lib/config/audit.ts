@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
 import { checkEnvForm, DEFAULT_HOLD_TAG, SEVERITIES, type Severity } from './common.js';
 import {
+  bool,
   COPY_RETENTION_FALLBACK_DAYS,
   copyRetentionDays,
   copyRetentionMode,
@@ -67,6 +68,8 @@ export interface AuditConfig {
   copyRetentionDays: number;
   /** A tag key that exempts a backup from pruning, besides `cloudhsm-ops:hold` which always does (stale-dr-copies ignores such copies). */
   holdTag: string;
+  /** Import every finding into Security Hub (BatchImportFindings) in the cluster's region. */
+  securityHub?: boolean;
 }
 
 /** Every audit setting: flag, variable, default, parser and help line. */
@@ -140,6 +143,13 @@ export const AUDIT_SETTINGS = defineTable({
     doc: 'another tag key that exempts a backup from pruning (cloudhsm-ops:hold always does, as in prune)',
     parse: holdTag,
   },
+  securityHub: {
+    name: 'Security Hub',
+    flag: '--security-hub',
+    env: 'SECURITY_HUB',
+    doc: "import every finding into Security Hub (BatchImportFindings) in the audited account and the cluster's region",
+    parse: bool,
+  },
 });
 
 /** Settings as plain strings, the way flags and environment variables arrive. */
@@ -204,6 +214,7 @@ export function parseAuditConfig(
     copyRetention: retention?.mode ?? AUDIT_DEFAULTS.copyRetention,
     copyRetentionDays: retention?.days ?? AUDIT_DEFAULTS.copyRetentionDays,
     holdTag: value.holdTag!,
+    ...(value.securityHub ? { securityHub: true } : {}),
   };
 }
 
@@ -218,7 +229,7 @@ export const AUDIT_LAMBDA_VARIABLES: readonly string[] = AUDIT_ENV_FORM.variable
  * variables: REGIONS, DR_REGIONS, PUBLISH, EVENT_BUS_NAME, EVENT_SOURCE, EVENT_REGION, FAIL_ON,
  * FRESHNESS_GRACE_HOURS, DR_RPO_HOURS, COPY_RETENTION_DAYS (days, or `source`: each lineage's
  * copies are kept as long as its source cluster's backup retention policy, 90 days where the
- * cluster is gone or has none), HOLD_TAG, and DRY_RUN (`true`: publish nothing, whatever
+ * cluster is gone or has none), HOLD_TAG, SECURITY_HUB, and DRY_RUN (`true`: publish and import nothing, whatever
  * PUBLISH says). REGIONS falls back to AWS_REGION, and EVENT_REGION to AWS_REGION, then the
  * first audited region. A set-but-blank variable is refused: a blank DR_REGIONS would turn
  * every HIGH DR finding into PASSED; leave it unset to audit without DR.
@@ -229,6 +240,7 @@ export function auditConfigFromEnv(env: Record<string, string | undefined> = pro
   if (!given(input.regions) && env.AWS_REGION) input.regions = env.AWS_REGION;
   if (!given(input.eventRegion) && env.AWS_REGION) input.eventRegion = env.AWS_REGION;
   if (env.DRY_RUN?.trim() === 'true') input.publish = 'false';
+  if (env.DRY_RUN?.trim() === 'true') input.securityHub = 'false';
   return parseAuditConfig(input, {
     sameRegion: 'skip',
     eventsNeedPublish: false,

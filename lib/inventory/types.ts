@@ -2,6 +2,7 @@
  * The fleet snapshot every planner and check works from. Plain data, no SDK types,
  * so the decide step is pure and property tests can generate it freely.
  */
+import type { KeyStoreInfo } from './key-stores.js';
 
 /**
  * AWS's backup states, plus `UNKNOWN` for a listing entry that cannot be trusted (no state,
@@ -98,6 +99,8 @@ export interface RegionInventory {
   zones?: ZoneInfo[];
   subnets?: SubnetInfo[];
   securityGroups?: SecurityGroupInfo[];
+  /** The region's CloudHSM key stores (KMS); absent when not gathered or KMS could not be read. */
+  keyStores?: KeyStoreInfo[];
 }
 
 /**

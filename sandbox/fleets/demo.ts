@@ -190,6 +190,29 @@ function primary(b: DemoBuilder): Record<string, Backup[]> {
   partial[20]!.state = 'PENDING_DELETION';
   partial[20]!.deleteAt = new Date(NOW_MS + 3 * DAY_MS).toISOString();
   const archive = b.daily(r, 'cluster-nohsmsarchive', range(10, 40, 3), 23);
+  // KMS custom key stores: a healthy one, one FAILED (kmsuser locked out), and one whose cluster
+  // has its two HSMs in one zone, so KMS cannot create keys in it.
+  b.regions[r]!.customKeyStores = [
+    {
+      id: 'cks-0a1b2c3d4e5f60001',
+      name: 'payments-keys',
+      clusterId: 'cluster-paymentsprod',
+      state: 'CONNECTED',
+    },
+    {
+      id: 'cks-0a1b2c3d4e5f60002',
+      name: 'partner-keys',
+      clusterId: 'cluster-partialsubnet',
+      state: 'FAILED',
+      errorCode: 'USER_LOCKED_OUT',
+    },
+    {
+      id: 'cks-0a1b2c3d4e5f60003',
+      name: 'ledger-keys',
+      clusterId: 'cluster-sameazledger',
+      state: 'CONNECTED',
+    },
+  ];
   return { payments, single, ledger, partial, archive };
 }
 

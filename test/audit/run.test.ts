@@ -110,11 +110,18 @@ describe('runAudit', () => {
     const notApplicable = report.findings
       .filter((f) => f.status === 'NOT_APPLICABLE')
       .map((f) => `${f.resource.id} ${f.checkId}`);
-    expect(notApplicable).toEqual(['cluster-bbbbbbbbbbb az-spread']);
+    // Neither cluster backs a KMS key store: the key-store checks do not apply to them.
+    expect(notApplicable).toEqual([
+      'cluster-aaaaaaaaaaa key-store-connection',
+      'cluster-aaaaaaaaaaa key-store-capacity',
+      'cluster-bbbbbbbbbbb az-spread',
+      'cluster-bbbbbbbbbbb key-store-connection',
+      'cluster-bbbbbbbbbbb key-store-capacity',
+    ]);
     expect(report.summary.findings.byStatus).toEqual({
       FAILED: 2,
-      PASSED: 2 * CHECKS.length - 3,
-      NOT_APPLICABLE: 1,
+      PASSED: 2 * CHECKS.length - 7,
+      NOT_APPLICABLE: 5,
     });
     expect(report.summary.findings.failedBySeverity).toMatchObject({ CRITICAL: 1, HIGH: 1, MEDIUM: 0 });
     expect(report.clusters.map((c) => c.id)).toEqual(['cluster-aaaaaaaaaaa', 'cluster-bbbbbbbbbbb']);
@@ -311,7 +318,7 @@ describe('runAudit', () => {
     const strict = await runAudit({ clients: new AwsClients() }, config({ failOn: 'HIGH' }), NOW);
     // Assess
     expect(clean.summary).toMatchObject({ exitCode: 0, exitStatus: 'succeeded' });
-    expect(clean.summary.counts).toMatchObject({ clusters: 2, failed: 2, notApplicable: 1 });
+    expect(clean.summary.counts).toMatchObject({ clusters: 2, failed: 2, notApplicable: 5 });
     expect(strict.summary).toMatchObject({ exitCode: 1, exitStatus: 'failed' });
   });
 

@@ -549,6 +549,10 @@ const AUDIT_ENV: EnvCase[] = [
   },
   { env: { ...AUDIT_BASE, PUBLISH: 'maybe' }, message: /PUBLISH must be "true" or "false", got "maybe"/ },
   {
+    env: { ...AUDIT_BASE, SECURITY_HUB: 'maybe' },
+    message: /SECURITY_HUB must be "true" or "false", got "maybe"/,
+  },
+  {
     env: { ...AUDIT_BASE, EVENT_BUS_NAME: 'ops feed!' },
     message: /EVENT_BUS_NAME "ops feed!" is not a valid event bus name/,
   },

@@ -26,6 +26,7 @@ describe('hsm-count', () => {
     // Prepare
     const facts = healthyFacts({
       cluster: cluster({ hsms: [] }),
+      keyStores: [],
       backups: [
         backup({ id: 'backup-lastaaaaaaa', createdAt: daysAgo(12) }),
         backup({ id: 'backup-olderaaaaaa', createdAt: daysAgo(13) }),
@@ -43,7 +44,9 @@ describe('hsm-count', () => {
   });
 
   it('says when a parked cluster has no backup to restore', () => {
-    const result = hsmCount.evaluate(healthyFacts({ cluster: cluster({ hsms: [] }), backups: [] }));
+    const result = hsmCount.evaluate(
+      healthyFacts({ cluster: cluster({ hsms: [] }), backups: [], keyStores: [] }),
+    );
     expect(result.severity).toBe('INFORMATIONAL');
     expect(result.observed).toContain('no READY backup');
   });

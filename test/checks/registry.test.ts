@@ -26,6 +26,8 @@ describe('the check registry', () => {
         'dr-copies',
         'retention-policy',
         'stale-dr-copies',
+        'key-store-connection',
+        'key-store-capacity',
       ]),
     );
   });
@@ -39,7 +41,7 @@ describe('the check registry', () => {
       expect(result.expected).not.toBe('');
       expect(result.remediation.text).not.toBe('');
       expect(result.remediation.url).toMatch(
-        /^https:\/\/docs\.aws\.amazon\.com\/cloudhsm\/latest\/userguide\/[a-z0-9-]+\.html$/,
+        /^https:\/\/docs\.aws\.amazon\.com\/(cloudhsm\/latest\/userguide|kms\/latest\/developerguide)\/[a-z0-9-]+\.html(#[a-z0-9-]+)?$/,
       );
     },
   );

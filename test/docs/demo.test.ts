@@ -32,6 +32,16 @@ describe('the demo (npm start)', () => {
     expect(run.stdout).toMatch(/CloudHSM Finding/);
     // The audit step shows the duplicate DR copies another script made (issue 17).
     expect(run.stdout).toMatch(/│ MEDIUM\s+│ FAILED\s+│ duplicate-dr-copies\s+│ us-west-2: 2 source backups/);
+    // The audit step shows the KMS key stores: one FAILED (with its error code), one on too few zones (issue 14).
+    const audit = stepOutput(run.stdout, 'Audit against best practice');
+    expect(audit).toContain('--security-hub');
+    expect(audit).toMatch(/│ HIGH\s+│ FAILED\s+│ key-store-connection\s+│ cks-0a1b2c3d4e5f60002/);
+    expect(audit).toMatch(/│ HIGH\s+│ FAILED\s+│ key-store-capacity\s+│ cluster cluster-sameazledger/);
+    expect(audit).toMatch(/Imported \d+ finding\(s\) into Security Hub in us-east-1, eu-west-1/);
+    // ... and what the sandbox's Security Hub then holds.
+    const hub = run.stdout.slice(run.stdout.indexOf('━━ Security Hub'));
+    expect(hub).toMatch(/us-east-1: \d+ findings? \(\d+ FAILED, \d+ PASSED/);
+    expect(hub).toMatch(/HIGH\s+key-store-connection\s+cluster-partialsubnet/);
     // ... and its prune (issue 17): the three extra copies, nothing else, then deleted and restored.
     const dedupe = stepOutput(run.stdout, 'Prune the duplicate DR copies the audit found');
     expect(dedupe).toContain('$ cloudhsm-ops prune --region us-west-2 --duplicate-copies ');

@@ -15,11 +15,15 @@ const context = { account: '111122223333', cluster: cluster(), runId: 'run-1', n
 describe('findings', () => {
   it('identifies a finding by account, region, resource and check only', () => {
     const a = buildFinding(hsmCount, hsmCount.evaluate(healthyFacts()), context);
-    const b = buildFinding(hsmCount, hsmCount.evaluate(healthyFacts({ cluster: cluster({ hsms: [] }) })), {
-      ...context,
-      runId: 'run-2',
-      now: NOW.plus({ days: 3 }),
-    });
+    const b = buildFinding(
+      hsmCount,
+      hsmCount.evaluate(healthyFacts({ cluster: cluster({ hsms: [] }), keyStores: [] })),
+      {
+        ...context,
+        runId: 'run-2',
+        now: NOW.plus({ days: 3 }),
+      },
+    );
     expect(a.findingId).toBe('111122223333/us-east-1/cluster-abcdefghijk/hsm-count');
     expect(b.findingId).toBe(a.findingId);
     expect(findingId('111122223333', 'eu-west-1', 'cluster-abcdefghijk', 'hsm-count')).not.toBe(a.findingId);
@@ -28,7 +32,7 @@ describe('findings', () => {
   it('takes the severity from the result when it overrides the check default', () => {
     const failed = buildFinding(
       hsmCount,
-      hsmCount.evaluate(healthyFacts({ cluster: cluster({ hsms: [] }) })),
+      hsmCount.evaluate(healthyFacts({ cluster: cluster({ hsms: [] }), keyStores: [] })),
       context,
     );
     const passed = buildFinding(hsmCount, hsmCount.evaluate(healthyFacts()), context);
@@ -50,7 +54,11 @@ describe('findings', () => {
 
   it('counts findings by status and severity', () => {
     const findings = [
-      buildFinding(hsmCount, hsmCount.evaluate(healthyFacts({ cluster: cluster({ hsms: [] }) })), context),
+      buildFinding(
+        hsmCount,
+        hsmCount.evaluate(healthyFacts({ cluster: cluster({ hsms: [] }), keyStores: [] })),
+        context,
+      ),
       buildFinding(hsmCount, hsmCount.evaluate(healthyFacts()), context),
     ];
     expect(countFindings(findings)).toEqual({

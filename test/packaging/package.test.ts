@@ -13,6 +13,7 @@ import {
   JOB_GRANTS,
   PLATFORM_ACTIONS,
   REPORT_GRANTS,
+  SECURITY_HUB_GRANTS,
 } from '../../functions/shared/permissions.js';
 import type { Job } from '../../functions/shared/runtime.js';
 import { REPORT_PREFIX } from '../../lib/report/s3.js';
@@ -425,6 +426,28 @@ describe('the fleet report bucket (issue 15)', () => {
       expect(statement.Resource).toEqual({ 'Fn::Sub': '${ReportBucket.Arn}/cloudhsm-ops/fleet-report/*' });
     }
     expect(REPORT_PREFIX).toBe('cloudhsm-ops/fleet-report/');
+  });
+
+  it('grants the audit role exactly SECURITY_HUB_GRANTS when securityHub is on, on its own product and hub only', () => {
+    const policy = resource('AuditSecurityHubPolicy') as Resource & { Condition?: string };
+    expect(policy.Condition).toBe('HasSecurityHub');
+    const properties = policy.Properties as { Roles: unknown[]; PolicyDocument: { Statement: Statement[] } };
+    expect(properties.Roles).toEqual([{ Ref: 'AuditRole' }]);
+    const statements = properties.PolicyDocument.Statement;
+    expect(statements.flatMap(actionsOf).sort()).toEqual(SECURITY_HUB_GRANTS.map((g) => g.action).sort());
+    const resourceOf = (action: string) => statements.find((s) => actionsOf(s).includes(action))?.Resource;
+    expect(resourceOf('securityhub:BatchImportFindings')).toEqual({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation substitution syntax
+      'Fn::Sub': 'arn:${AWS::Partition}:securityhub:*:${AWS::AccountId}:product/${AWS::AccountId}/default',
+    });
+    expect(resourceOf('securityhub:GetFindings')).toEqual({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation substitution syntax
+      'Fn::Sub': 'arn:${AWS::Partition}:securityhub:*:${AWS::AccountId}:hub/default',
+    });
+    const audit = resource('AuditLambdaFunction').Properties.Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(audit.Variables.SECURITY_HUB).toBe('false');
   });
 
   it('keeps the bucket private, encrypted and reachable over TLS only', () => {

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { CheckConfig, CheckFacts } from '../../lib/checks/types.js';
+import type { KeyStoreInfo } from '../../lib/inventory/key-stores.js';
 import type {
   BackupInfo,
   ClusterInfo,
@@ -111,8 +112,24 @@ export function healthyFacts(overrides: Partial<CheckFacts> = {}): CheckFacts {
         copy({ id: 'backup-copyaaaaaaa', sourceBackupId: 'backup-newestaaaaa', createdAt: hoursAgo(3) }),
       ],
     },
+    keyStores: [keyStore()],
     config,
     now: NOW,
+    ...overrides,
+  };
+}
+
+export const KEY_STORE_ID = 'cks-1234567890abcdef0';
+
+/** A CONNECTED KMS custom key store backed by the test cluster. */
+export function keyStore(overrides: Partial<KeyStoreInfo> = {}): KeyStoreInfo {
+  return {
+    id: KEY_STORE_ID,
+    name: 'payments',
+    region: 'us-east-1',
+    clusterId: CLUSTER_ID,
+    state: 'CONNECTED',
+    createdAt: daysAgo(300),
     ...overrides,
   };
 }

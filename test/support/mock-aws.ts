@@ -8,6 +8,11 @@ import {
   type Subnet,
 } from '@aws-sdk/client-ec2';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import {
+  type CustomKeyStoresListEntry,
+  DescribeCustomKeyStoresCommand,
+  KMSClient,
+} from '@aws-sdk/client-kms';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { FakeCloudHsm } from './fake-cloudhsm.js';
@@ -19,6 +24,8 @@ export interface MockRegion {
   zones?: string[];
   subnets?: Subnet[];
   securityGroups?: SecurityGroup[];
+  /** KMS custom key stores (DescribeCustomKeyStores). */
+  keyStores?: CustomKeyStoresListEntry[];
   /** Makes every CloudHSM call in the region fail with this error. */
   fail?: Error;
 }
@@ -46,6 +53,7 @@ export function mockAws(regions: Record<string, MockRegion>, options: { delayMs?
   const ec2 = mockClient(EC2Client);
   const sts = mockClient(STSClient);
   const events = mockClient(EventBridgeClient);
+  const kms = mockClient(KMSClient);
   for (const [region, data] of Object.entries(regions)) {
     fake.clusters.set(region, data.clusters ?? []);
     for (const backup of data.backups ?? []) fake.put(region, backup as Backup & { BackupId: string });
@@ -87,13 +95,16 @@ export function mockAws(regions: Record<string, MockRegion>, options: { delayMs?
   ec2.on(DescribeSecurityGroupsCommand).callsFake(async (_input, getClient) => ({
     SecurityGroups: (await regionData(getClient)).securityGroups ?? [],
   }));
+  kms.on(DescribeCustomKeyStoresCommand).callsFake(async (_input, getClient) => ({
+    CustomKeyStores: (await regionData(getClient)).keyStores ?? [],
+  }));
   sts.on(GetCallerIdentityCommand).resolves({ Account: '111122223333' });
   events.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => ({
     Entries: input.Entries.map((_, i) => ({ EventId: `event-${i}` })),
     FailedEntryCount: 0,
   }));
   const restore = () => {
-    for (const mock of [hsm, ec2, sts, events]) mock.restore();
+    for (const mock of [hsm, ec2, sts, events, kms]) mock.restore();
   };
-  return { hsm, ec2, sts, events, tracker, restore };
+  return { hsm, ec2, sts, events, kms, tracker, restore };
 }
