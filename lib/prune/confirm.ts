@@ -20,8 +20,9 @@ const INVALID_REQUEST = 'CloudHsmInvalidRequestException';
  *   attempt, someone else deleted it, and this run claims nothing.
  * - Any other error (no answer in time, 5xx, throttling after a lost answer): the outcome is
  *   unknown. PENDING_DELETION with this run's record is this run's deletion.
- * - The state cannot be read: the record stays, so `restore --run-id` finds the backup if the
- *   delete did happen.
+ * - The state cannot be read, or reads READY after a request that may still apply (no answer in
+ *   time, a server error): the record stays, so `restore --run-id` finds the backup if the delete
+ *   does happen. Only a client error answered to the one attempt removes it.
  */
 export async function confirmAfterError(
   entry: PlanEntry,
@@ -70,11 +71,45 @@ export async function confirmAfterError(
   if (!fresh || fresh.state === 'DELETED') {
     return outcome(entry, 'succeeded', 'already-gone', 'already deleted');
   }
+  if (mayStillApply(error)) {
+    // A request that timed out or met a server error may still be applied after this read (the
+    // service does not know the client gave up): the record stays, so the deletion is found.
+    return outcome(
+      entry,
+      'failed',
+      'error',
+      `${describeError(error)}; outcome unknown: the backup reads ${fresh.state} now, but the request may ` +
+        `still apply, so its deletion record stays for restore --run-id ${runId}`,
+      { errorCode: code },
+    );
+  }
   await removeRecord(context, entry);
   return outcome(entry, 'failed', 'error', `${describeError(error)} (state is ${fresh.state})`, {
     errorCode: code,
   });
 }
+
+/**
+ * Whether a failed DeleteBackup may yet take effect: anything but a client error answered to
+ * the one and only attempt (a timeout, a server error, or a retry after such an attempt).
+ */
+function mayStillApply(error: unknown): boolean {
+  const { name, $fault, $metadata } = (error ?? {}) as {
+    name?: string;
+    $fault?: string;
+    $metadata?: { attempts?: number };
+  };
+  const clientError = $fault === 'client' || CLIENT_REFUSALS.has(name ?? '');
+  return !(clientError && ($metadata?.attempts ?? 1) <= 1);
+}
+
+/** CloudHSM's client errors: the request was judged and refused, never applied. */
+const CLIENT_REFUSALS = new Set([
+  'CloudHsmAccessDeniedException',
+  'CloudHsmInvalidRequestException',
+  'CloudHsmResourceNotFoundException',
+  'CloudHsmTagException',
+]);
 
 /** Reads after a failed delete can fail too: {@link CONFIRM_READS} tries before the outcome is called unknown. */
 const CONFIRM_READS = 3;

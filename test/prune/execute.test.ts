@@ -239,16 +239,52 @@ describe('executePrune', () => {
     expect(result.failed).toEqual([]);
   });
 
-  it('removes the record when a failed delete left the backup READY', async () => {
+  it('removes the record when the service refused the delete outright (a client error at the first attempt)', async () => {
     const { old, plan } = planned(1);
     hsm.beforeDelete = () => {
-      throw Object.assign(new Error('internal'), { name: 'InternalFailure', $metadata: { attempts: 8 } });
+      throw Object.assign(new Error('denied'), {
+        name: 'CloudHsmAccessDeniedException',
+        $fault: 'client',
+        $metadata: { attempts: 1, httpStatusCode: 400 },
+      });
     };
     const result = await executePrune(hsm.clients(), plan, { runId: 'run-1' });
     expect(hsm.state(old[0]!.id)).toBe('READY');
     expect(result.failed).toHaveLength(1);
     expect(hsm.tags(old[0]!.id)).toEqual({});
   });
+
+  it.each([
+    ['no answer in time', { name: 'TimeoutError', $metadata: { attempts: 2 } }],
+    [
+      'a server error',
+      { name: 'InternalFailure', $fault: 'server', $metadata: { attempts: 8, httpStatusCode: 500 } },
+    ],
+    [
+      'throttling after an attempt that may have applied',
+      { name: 'ThrottlingException', $fault: 'client', $metadata: { attempts: 3, httpStatusCode: 400 } },
+    ],
+  ])(
+    'keeps the record when the backup still reads READY after %s: the request may apply later',
+    async (_, error) => {
+      // Prepare: a delete slower than the client's timeout reads READY right after, and is applied later.
+      const { old, plan } = planned(1);
+      hsm.beforeDelete = () => {
+        throw Object.assign(new Error('slow'), error);
+      };
+      // Act
+      const result = await executePrune(hsm.clients(), plan, { runId: 'run-1' });
+      // Assess
+      expect(hsm.state(old[0]!.id)).toBe('READY');
+      expect(result.failed).toEqual([
+        expect.objectContaining({
+          backupId: old[0]!.id,
+          detail: expect.stringMatching(/outcome unknown: .*READY.* may still apply.*restore --run-id run-1/),
+        }),
+      ]);
+      expect(Object.keys(hsm.tags(old[0]!.id))).toEqual(['cloudhsm-ops:deleted-by:run-1']);
+    },
+  );
 
   it('keeps the next newest when the kept newest went away, even while an older NeverExpires backup is READY', async () => {
     // Prepare: newest (kept), then a planned deletion, then an old NeverExpires backup (kept too).
