@@ -19,6 +19,7 @@ export const DOCS = {
   bestPractices: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/bp-cluster-management.html',
   manageBackups: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/manage-backups.html',
   migrateHsm2: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/hsm1-to-hsm2-migration.html',
+  clusterModes: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/cluster-hsm-types.html',
 } as const;
 
 /** States in which a cluster serves (or is meant to serve) requests, so HSM and backup checks apply. */

@@ -1,5 +1,6 @@
 import { azSpread } from './az-spread.js';
 import { backupFreshness } from './backup-freshness.js';
+import { clusterMode } from './cluster-mode.js';
 import { clusterState } from './cluster-state.js';
 import { degraded } from './degraded.js';
 import { drCopies } from './dr-copies.js';
@@ -34,4 +35,5 @@ export const CHECKS: readonly Check[] = [
   staleDrCopies,
   duplicateDrCopies,
   hsmType,
+  clusterMode,
 ];

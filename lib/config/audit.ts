@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_EVENT_SOURCE } from '../events/types.js';
 import { checkEnvForm, DEFAULT_HOLD_TAG, SEVERITIES, type Severity } from './common.js';
 import {
+  bool,
   COPY_RETENTION_FALLBACK_DAYS,
   copyRetentionDays,
   copyRetentionMode,
@@ -67,6 +68,8 @@ export interface AuditConfig {
   copyRetentionDays: number;
   /** A tag key that exempts a backup from pruning, besides `cloudhsm-ops:hold` which always does (stale-dr-copies ignores such copies). */
   holdTag: string;
+  /** cluster-mode fails a NON_FIPS cluster (HIGH); off: the mode is reported, PASSED. */
+  requireFips: boolean;
 }
 
 /** Every audit setting: flag, variable, default, parser and help line. */
@@ -140,6 +143,13 @@ export const AUDIT_SETTINGS = defineTable({
     doc: 'another tag key that exempts a backup from pruning (cloudhsm-ops:hold always does, as in prune)',
     parse: holdTag,
   },
+  requireFips: {
+    name: 'require FIPS',
+    flag: '--require-fips',
+    env: 'REQUIRE_FIPS',
+    doc: 'report a cluster in NON_FIPS mode as a FAILED cluster-mode finding (HIGH); without it the mode is reported as PASSED',
+    parse: bool,
+  },
 });
 
 /** Settings as plain strings, the way flags and environment variables arrive. */
@@ -204,6 +214,7 @@ export function parseAuditConfig(
     copyRetention: retention?.mode ?? AUDIT_DEFAULTS.copyRetention,
     copyRetentionDays: retention?.days ?? AUDIT_DEFAULTS.copyRetentionDays,
     holdTag: value.holdTag!,
+    requireFips: value.requireFips ?? false,
   };
 }
 
@@ -218,7 +229,7 @@ export const AUDIT_LAMBDA_VARIABLES: readonly string[] = AUDIT_ENV_FORM.variable
  * variables: REGIONS, DR_REGIONS, PUBLISH, EVENT_BUS_NAME, EVENT_SOURCE, EVENT_REGION, FAIL_ON,
  * FRESHNESS_GRACE_HOURS, DR_RPO_HOURS, COPY_RETENTION_DAYS (days, or `source`: each lineage's
  * copies are kept as long as its source cluster's backup retention policy, 90 days where the
- * cluster is gone or has none), HOLD_TAG, and DRY_RUN (`true`: publish nothing, whatever
+ * cluster is gone or has none), HOLD_TAG, REQUIRE_FIPS (`true`: a NON_FIPS cluster fails cluster-mode), and DRY_RUN (`true`: publish nothing, whatever
  * PUBLISH says). REGIONS falls back to AWS_REGION, and EVENT_REGION to AWS_REGION, then the
  * first audited region. A set-but-blank variable is refused: a blank DR_REGIONS would turn
  * every HIGH DR finding into PASSED; leave it unset to audit without DR.
