@@ -7,6 +7,7 @@ import { drCopies } from './dr-copies.js';
 import { duplicateDrCopies } from './duplicate-dr-copies.js';
 import { hsmCount } from './hsm-count.js';
 import { hsmType } from './hsm-type.js';
+import { hsmTypeMigration } from './hsm-type-migration.js';
 import { retentionPolicy } from './retention-policy.js';
 import { sgExposure } from './sg-exposure.js';
 import { sgSelfRule } from './sg-self-rule.js';
@@ -36,4 +37,5 @@ export const CHECKS: readonly Check[] = [
   duplicateDrCopies,
   hsmType,
   clusterMode,
+  hsmTypeMigration,
 ];
