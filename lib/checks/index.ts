@@ -4,7 +4,7 @@ import { clusterMode } from './cluster-mode.js';
 import { clusterState } from './cluster-state.js';
 import { degraded } from './degraded.js';
 import { drCopies } from './dr-copies.js';
-import { drRestoreCompatibility } from './dr-restore-compatibility.js';
+import { drRestoreCompat } from './dr-restore-compat.js';
 import { duplicateDrCopies } from './duplicate-dr-copies.js';
 import { hsmCount } from './hsm-count.js';
 import { hsmType } from './hsm-type.js';
@@ -39,5 +39,5 @@ export const CHECKS: readonly Check[] = [
   hsmType,
   clusterMode,
   hsmTypeMigration,
-  drRestoreCompatibility,
+  drRestoreCompat,
 ];

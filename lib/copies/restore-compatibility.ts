@@ -7,7 +7,7 @@
  * a migration ("Migrating from hsm1.medium to hsm2m.medium"); restoring it gives back that type,
  * which, for hsm1.medium, AWS no longer creates. So a backup restores the cluster as it runs now
  * only when both its HSM type and its mode are the cluster's. One rule, here, for the audit
- * (`dr-restore-compatibility`) and anything else that asks.
+ * (`dr-restore-compat`) and anything else that asks.
  */
 
 /** The HSM type and mode of a cluster or a backup, as far as they are known. */

@@ -83,13 +83,21 @@ describe('audit report rendering', () => {
     const rows = zero.split('\n').filter((line) => /^│ [A-Z]/.test(line) && !line.includes('Severity'));
     const azRow = rows.find((row) => row.includes('az-spread'))!;
     expect(azRow).toMatch(/│ NOT_APPLICABLE\s+│ az-spread\s+│ not applicable: /);
-    expect(rows.at(-1)).toBe(azRow);
+    // This fixture's DR region holds no copy: dr-restore-compat has nothing to judge (dr-copies fails it).
+    const notApplicable = rows.filter((row) => row.includes('│ NOT_APPLICABLE'));
+    expect(notApplicable).toHaveLength(2);
+    expect(notApplicable).toContain(azRow);
+    expect(notApplicable.some((row) => /│ dr-restore-compat\s+│ not applicable: /.test(row))).toBe(true);
+    expect(rows.slice(-notApplicable.length)).toEqual(notApplicable);
     // Check ids are never cut, the longest included.
     const ids = text.split('\n').flatMap((line) => line.match(/^│ [A-Z]+\s+│ [A-Z_]+\s+│ (\S+)/)?.[1] ?? []);
     expect(ids).toContain('duplicate-dr-copies');
     expect(ids.some((id) => id.endsWith('…'))).toBe(false);
-    // The healthy cluster's block has nothing the audit could not judge.
-    expect(text.slice(0, text.indexOf('cluster-zerohsmsaaaa'))).not.toContain('NOT_APPLICABLE');
+    // The healthy cluster's block has nothing else the audit could not judge.
+    const healthy = text.slice(0, text.indexOf('cluster-zerohsmsaaaa'));
+    expect(healthy.split('\n').filter((line) => line.includes('NOT_APPLICABLE'))).toEqual([
+      expect.stringMatching(/│ dr-restore-compat\s+│ not applicable: no READY copy in any DR region/),
+    ]);
   });
 
   it('colours severities and statuses when asked to', () => {
@@ -100,7 +108,7 @@ describe('audit report rendering', () => {
 
   it('summarises findings by status and FAILED ones by severity', () => {
     expect(summaryLine(report(), { color: false })).toBe(
-      'Audited 2 clusters in 1 region (us-east-1) in 1.2s: 26 findings, 3 FAILED (1 CRITICAL, 2 HIGH), 22 PASSED, 1 NOT_APPLICABLE',
+      'Audited 2 clusters in 1 region (us-east-1) in 1.2s: 32 findings, 3 FAILED (1 CRITICAL, 2 HIGH), 26 PASSED, 3 NOT_APPLICABLE',
     );
   });
 
@@ -114,8 +122,8 @@ describe('audit report rendering', () => {
 
   it('puts the findings and the counts in the JSON document', () => {
     const document = reportDocument(report());
-    expect(document.findings).toHaveLength(26);
-    expect(document.summary.byStatus).toEqual({ FAILED: 3, PASSED: 22, NOT_APPLICABLE: 1 });
+    expect(document.findings).toHaveLength(32);
+    expect(document.summary.byStatus).toEqual({ FAILED: 3, PASSED: 26, NOT_APPLICABLE: 3 });
     const azSpread = document.findings.find(
       (f) => f.resource.id === 'cluster-zerohsmsaaaa' && f.checkId === 'az-spread',
     );

@@ -64,8 +64,8 @@ function judgeRegion(region: string, copies: readonly BackupInfo[], facts: Check
  * cluster changes type (MODIFY_/ROLLBACK_IN_PROGRESS) the type it will run is not settled, so it is
  * judged once ACTIVE.
  */
-export const drRestoreCompatibility: Check = {
-  id: 'dr-restore-compatibility',
+export const drRestoreCompat: Check = {
+  id: 'dr-restore-compat',
   title: "DR copies restore the cluster's HSM type and mode",
   severity: 'HIGH',
   needs: ['dr-backups'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drRestoreCompatibility } from '../../lib/checks/dr-restore-compatibility.js';
+import { drRestoreCompat } from '../../lib/checks/dr-restore-compat.js';
 import { restoreFit } from '../../lib/copies/restore-compatibility.js';
 import { CLUSTER_ID, cluster, config, copy, healthyFacts, hoursAgo } from '../support/facts.js';
 
@@ -28,12 +28,12 @@ describe('restoreFit', () => {
   });
 });
 
-describe('dr-restore-compatibility', () => {
+describe('dr-restore-compat', () => {
   it('passes when each DR region holds a READY copy of the HSM type and mode the cluster runs', () => {
-    const result = drRestoreCompatibility.evaluate(healthyFacts());
+    const result = drRestoreCompat.evaluate(healthyFacts());
     expect(result.status).toBe('PASSED');
     expect(result.observed).toBe('us-west-2: backup-copyaaaaaaa restores hsm2m.medium FIPS');
-    expect(drRestoreCompatibility.needs).toEqual(['dr-backups']);
+    expect(drRestoreCompat.needs).toEqual(['dr-backups']);
   });
 
   it('fails HIGH when every DR copy is of the HSM type the cluster migrated away from', () => {
@@ -42,10 +42,10 @@ describe('dr-restore-compatibility', () => {
       drCopies: { 'us-west-2': [hsm1Copy('backup-copyhsm1aaaa', 30), hsm1Copy('backup-copyhsm1bbbb', 54)] },
     });
     // Act
-    const result = drRestoreCompatibility.evaluate(facts);
+    const result = drRestoreCompat.evaluate(facts);
     // Assess
     expect(result.status).toBe('FAILED');
-    expect(drRestoreCompatibility.severity).toBe('HIGH');
+    expect(drRestoreCompat.severity).toBe('HIGH');
     expect(result.observed).toBe(
       'us-west-2: 2 READY copies, all hsm1.medium FIPS; none restores the cluster as it runs (hsm2m.medium FIPS)',
     );
@@ -63,7 +63,7 @@ describe('dr-restore-compatibility', () => {
         ],
       },
     });
-    const result = drRestoreCompatibility.evaluate(facts);
+    const result = drRestoreCompat.evaluate(facts);
     expect(result.status).toBe('FAILED');
     expect(result.observed).toBe(
       'us-west-2: 1 READY copy, all hsm2m.medium NON_FIPS; none restores the cluster as it runs (hsm2m.medium FIPS)',
@@ -80,7 +80,7 @@ describe('dr-restore-compatibility', () => {
         ],
       },
     });
-    const result = drRestoreCompatibility.evaluate(facts);
+    const result = drRestoreCompat.evaluate(facts);
     expect(result.status).toBe('PASSED');
     expect(result.observed).toBe(
       'us-west-2: backup-copyaaaaaaa restores hsm2m.medium FIPS (1 other READY copy is hsm1.medium FIPS)',
@@ -92,7 +92,7 @@ describe('dr-restore-compatibility', () => {
       config: { ...config, drRegions: ['us-west-2', 'eu-west-1'] },
       drCopies: { 'us-west-2': [hsm1Copy('backup-copyhsm1aaaa', 30)], 'eu-west-1': [] },
     });
-    const result = drRestoreCompatibility.evaluate(facts);
+    const result = drRestoreCompat.evaluate(facts);
     expect(result.status).toBe('FAILED');
     expect(result.observed).toBe(
       'us-west-2: 1 READY copy, all hsm1.medium FIPS; none restores the cluster as it runs (hsm2m.medium FIPS); ' +
@@ -108,7 +108,7 @@ describe('dr-restore-compatibility', () => {
         ],
       },
     });
-    const result = drRestoreCompatibility.evaluate(facts);
+    const result = drRestoreCompat.evaluate(facts);
     expect(result.status).toBe('NOT_APPLICABLE');
     expect(result.observed).toBe(
       'not applicable: us-west-2: 1 READY copy whose HSM type or mode is not reported',
@@ -117,14 +117,14 @@ describe('dr-restore-compatibility', () => {
 
   it('is not applicable while the cluster changes HSM type, without DR regions, or with no READY copy anywhere', () => {
     const migrating = healthyFacts({ cluster: cluster({ state: 'MODIFY_IN_PROGRESS' }) });
-    expect(drRestoreCompatibility.evaluate(migrating).observed).toBe(
+    expect(drRestoreCompat.evaluate(migrating).observed).toBe(
       'not applicable: the cluster is MODIFY_IN_PROGRESS (hsm-type-migration reports it); judged once it is ACTIVE',
     );
     const noDr = healthyFacts({ config: { ...config, drRegions: [] }, drCopies: {} });
-    expect(drRestoreCompatibility.evaluate(noDr).status).toBe('NOT_APPLICABLE');
+    expect(drRestoreCompat.evaluate(noDr).status).toBe('NOT_APPLICABLE');
     const none = healthyFacts({ drCopies: { 'us-west-2': [] } });
-    expect(drRestoreCompatibility.evaluate(none).status).toBe('NOT_APPLICABLE');
+    expect(drRestoreCompat.evaluate(none).status).toBe('NOT_APPLICABLE');
     const unknownType = healthyFacts({ cluster: cluster({ hsmType: undefined }) });
-    expect(drRestoreCompatibility.evaluate(unknownType).status).toBe('NOT_APPLICABLE');
+    expect(drRestoreCompat.evaluate(unknownType).status).toBe('NOT_APPLICABLE');
   });
 });
