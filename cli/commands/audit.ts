@@ -56,6 +56,7 @@ export function registerAudit(program: Command): void {
         'cloudhsm-ops audit --region us-east-1,eu-west-1 --dr-region us-west-2 --fail-on HIGH',
         'cloudhsm-ops audit --region us-east-1 --dr-region us-west-2 --publish --event-bus ops-feed',
         'cloudhsm-ops audit --region us-east-1 --dr-region us-west-2 --copy-retention source',
+        'cloudhsm-ops audit --region us-east-1 --dr-region us-west-2 --require-fips --fail-on HIGH',
         'cloudhsm-ops audit --region us-east-1 --json | jq \'.findings[] | select(.status == "FAILED")\'',
         'cloudhsm-ops audit --endpoint http://127.0.0.1:4566 --region us-east-1 --now 2026-11-29T12:00:00Z',
       ]) +

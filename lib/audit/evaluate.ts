@@ -44,6 +44,7 @@ export function checkConfigOf(config: AuditConfig): CheckConfig {
     copyRetention: config.copyRetention,
     copyRetentionDays: config.copyRetentionDays,
     holdTag: config.holdTag,
+    requireFips: config.requireFips,
   };
 }
 

@@ -26,6 +26,7 @@ export const DOCS = {
   kmsConnectKeyStore: 'https://docs.aws.amazon.com/kms/latest/developerguide/connect-keystore.html',
   /** AWS KMS Developer Guide: "Create an AWS CloudHSM key store" (its prerequisites: two active HSMs in two zones). */
   kmsCreateKeyStore: 'https://docs.aws.amazon.com/kms/latest/developerguide/create-keystore.html',
+  clusterModes: 'https://docs.aws.amazon.com/cloudhsm/latest/userguide/cluster-hsm-types.html',
 } as const;
 
 /** States in which a cluster serves (or is meant to serve) requests, so HSM and backup checks apply. */

@@ -1,13 +1,16 @@
 import { azSpread } from './az-spread.js';
 import { backupFreshness } from './backup-freshness.js';
+import { clusterMode } from './cluster-mode.js';
 import { clusterState } from './cluster-state.js';
 import { degraded } from './degraded.js';
 import { drCopies } from './dr-copies.js';
+import { drRestoreCompat } from './dr-restore-compat.js';
 import { duplicateDrCopies } from './duplicate-dr-copies.js';
 import { hsmCount } from './hsm-count.js';
 import { hsmType } from './hsm-type.js';
 import { keyStoreCapacity } from './key-store-capacity.js';
 import { keyStoreConnection } from './key-store-connection.js';
+import { hsmTypeMigration } from './hsm-type-migration.js';
 import { retentionPolicy } from './retention-policy.js';
 import { sgExposure } from './sg-exposure.js';
 import { sgSelfRule } from './sg-self-rule.js';
@@ -38,4 +41,7 @@ export const CHECKS: readonly Check[] = [
   hsmType,
   keyStoreConnection,
   keyStoreCapacity,
+  clusterMode,
+  hsmTypeMigration,
+  drRestoreCompat,
 ];

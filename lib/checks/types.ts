@@ -34,6 +34,8 @@ export interface CheckConfig {
   copyRetentionDays: number;
   /** Tag key that exempts a backup from pruning. */
   holdTag: string;
+  /** A cluster in NON_FIPS mode fails `cluster-mode` (--require-fips / REQUIRE_FIPS). */
+  requireFips: boolean;
 }
 
 /** Everything a check may look at for one cluster. Plain data: checks never call AWS or read the clock. */

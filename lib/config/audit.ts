@@ -70,6 +70,8 @@ export interface AuditConfig {
   holdTag: string;
   /** Import every finding into Security Hub (BatchImportFindings) in the cluster's region. */
   securityHub?: boolean;
+  /** cluster-mode fails a NON_FIPS cluster (HIGH); off: the mode is reported, PASSED. */
+  requireFips: boolean;
 }
 
 /** Every audit setting: flag, variable, default, parser and help line. */
@@ -150,6 +152,13 @@ export const AUDIT_SETTINGS = defineTable({
     doc: "import every finding into Security Hub (BatchImportFindings) in the audited account and the cluster's region",
     parse: bool,
   },
+  requireFips: {
+    name: 'require FIPS',
+    flag: '--require-fips',
+    env: 'REQUIRE_FIPS',
+    doc: 'report a cluster in NON_FIPS mode as a FAILED cluster-mode finding (HIGH); without it the mode is reported as PASSED',
+    parse: bool,
+  },
 });
 
 /** Settings as plain strings, the way flags and environment variables arrive. */
@@ -215,6 +224,7 @@ export function parseAuditConfig(
     copyRetentionDays: retention?.days ?? AUDIT_DEFAULTS.copyRetentionDays,
     holdTag: value.holdTag!,
     ...(value.securityHub ? { securityHub: true } : {}),
+    requireFips: value.requireFips ?? false,
   };
 }
 
@@ -230,6 +240,7 @@ export const AUDIT_LAMBDA_VARIABLES: readonly string[] = AUDIT_ENV_FORM.variable
  * FRESHNESS_GRACE_HOURS, DR_RPO_HOURS, COPY_RETENTION_DAYS (days, or `source`: each lineage's
  * copies are kept as long as its source cluster's backup retention policy, 90 days where the
  * cluster is gone or has none), HOLD_TAG, SECURITY_HUB, and DRY_RUN (`true`: publish and import nothing, whatever
+ * cluster is gone or has none), HOLD_TAG, REQUIRE_FIPS (`true`: a NON_FIPS cluster fails cluster-mode), and DRY_RUN (`true`: publish nothing, whatever
  * PUBLISH says). REGIONS falls back to AWS_REGION, and EVENT_REGION to AWS_REGION, then the
  * first audited region. A set-but-blank variable is refused: a blank DR_REGIONS would turn
  * every HIGH DR finding into PASSED; leave it unset to audit without DR.

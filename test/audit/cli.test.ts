@@ -65,7 +65,7 @@ describe('cloudhsm-ops audit', () => {
     expect(run.stdout).toContain('cluster-degradedeuro  eu-west-1  DEGRADED');
     expect(run.stdout).toMatch(/│ HIGH\s+│ FAILED\s+│ degraded\s+│ cluster is DEGRADED/);
     expect(run.stdout).toMatch(
-      /Audited 2 clusters in 1 region \(eu-west-1\) in \d+\.\ds: 30 findings, 6 FAILED \(1 CRITICAL, 4 HIGH, 1 MEDIUM\), 19 PASSED, 5 NOT_APPLICABLE/,
+      /Audited 2 clusters in 1 region \(eu-west-1\) in \d+\.\ds: 36 findings, 6 FAILED \(1 CRITICAL, 4 HIGH, 1 MEDIUM\), 23 PASSED, 7 NOT_APPLICABLE/,
     );
   });
 

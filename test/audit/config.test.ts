@@ -21,6 +21,7 @@ describe('parseAuditConfig', () => {
       copyRetention: 'fixed',
       copyRetentionDays: AUDIT_DEFAULTS.copyRetentionDays,
       holdTag: 'cloudhsm-ops:hold',
+      requireFips: false,
     });
   });
 
@@ -152,6 +153,19 @@ describe('auditConfigFromEnv', () => {
       regions: ['eu-west-1'],
       eventRegion: 'eu-west-1',
     });
+  });
+});
+
+describe('require FIPS (cluster-mode)', () => {
+  it('is off unless asked for, on the command line or in the Lambda environment', () => {
+    expect(parseAuditConfig({ regions: 'us-east-1', requireFips: 'true' }).requireFips).toBe(true);
+    expect(auditConfigFromEnv({ REGIONS: 'us-east-1', REQUIRE_FIPS: 'true' }).requireFips).toBe(true);
+    expect(auditConfigFromEnv({ REGIONS: 'us-east-1', REQUIRE_FIPS: 'false' }).requireFips).toBe(false);
+    expect(auditConfigFromEnv({ REGIONS: 'us-east-1' }).requireFips).toBe(false);
+  });
+
+  it('refuses anything but true or false, naming the variable', () => {
+    expect(() => auditConfigFromEnv({ REGIONS: 'us-east-1', REQUIRE_FIPS: 'yes' })).toThrow(/REQUIRE_FIPS/);
   });
 });
 

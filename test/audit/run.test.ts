@@ -1,9 +1,9 @@
-import type { Backup, Cluster } from '@aws-sdk/client-cloudhsm-v2';
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditEvents, auditFailureReasons, runAudit } from '../../lib/audit/run.js';
 import { AwsClients } from '../../lib/aws/clients.js';
+import type { BackupRead, ClusterRead } from '../../lib/aws/dropped-members.js';
 import { CHECKS } from '../../lib/checks/index.js';
 import { parseAuditConfig } from '../../lib/config/audit.js';
 import { type MockRegion, mockAws } from '../support/mock-aws.js';
@@ -11,11 +11,12 @@ import { type MockRegion, mockAws } from '../support/mock-aws.js';
 const NOW = DateTime.fromISO('2026-11-29T12:00:00Z', { zone: 'utc' });
 const hoursAgo = (h: number) => new Date(NOW.toMillis() - h * 3_600_000);
 
-function cluster(id: string, overrides: Partial<Cluster> = {}): Cluster {
+function cluster(id: string, overrides: Partial<ClusterRead> = {}): ClusterRead {
   return {
     ClusterId: id,
     State: 'ACTIVE',
     HsmType: 'hsm2m.medium',
+    Mode: 'FIPS',
     VpcId: 'vpc-0a1',
     SecurityGroup: 'sg-0a110000',
     SubnetMapping: { 'us-east-1a': 'subnet-0a110000', 'us-east-1b': 'subnet-0b110000' },
@@ -29,11 +30,18 @@ function cluster(id: string, overrides: Partial<Cluster> = {}): Cluster {
   };
 }
 
-const backup = (id: string, clusterId: string, hours: number, extra: Partial<Backup> = {}): Backup => ({
+const backup = (
+  id: string,
+  clusterId: string,
+  hours: number,
+  extra: Partial<BackupRead> = {},
+): BackupRead => ({
   BackupId: id,
   ClusterId: clusterId,
   BackupState: 'READY',
   CreateTimestamp: hoursAgo(hours),
+  HsmType: 'hsm2m.medium',
+  Mode: 'FIPS',
   ...extra,
 });
 
@@ -106,7 +114,8 @@ describe('runAudit', () => {
       .filter((f) => f.status === 'FAILED')
       .map((f) => `${f.resource.id} ${f.checkId} ${f.severity}`);
     expect(failed).toEqual(['cluster-bbbbbbbbbbb hsm-count CRITICAL', 'cluster-bbbbbbbbbbb dr-copies HIGH']);
-    // One ACTIVE HSM: az-spread cannot judge the spread and says so (hsm-count fails it).
+    // One ACTIVE HSM: az-spread cannot judge the spread and says so (hsm-count fails it); no DR
+    // copy: dr-restore-compat has nothing to judge (dr-copies fails it).
     const notApplicable = report.findings
       .filter((f) => f.status === 'NOT_APPLICABLE')
       .map((f) => `${f.resource.id} ${f.checkId}`);
@@ -117,11 +126,12 @@ describe('runAudit', () => {
       'cluster-bbbbbbbbbbb az-spread',
       'cluster-bbbbbbbbbbb key-store-connection',
       'cluster-bbbbbbbbbbb key-store-capacity',
+      'cluster-bbbbbbbbbbb dr-restore-compat',
     ]);
     expect(report.summary.findings.byStatus).toEqual({
       FAILED: 2,
-      PASSED: 2 * CHECKS.length - 7,
-      NOT_APPLICABLE: 5,
+      PASSED: 2 * CHECKS.length - 8,
+      NOT_APPLICABLE: 6,
     });
     expect(report.summary.findings.failedBySeverity).toMatchObject({ CRITICAL: 1, HIGH: 1, MEDIUM: 0 });
     expect(report.clusters.map((c) => c.id)).toEqual(['cluster-aaaaaaaaaaa', 'cluster-bbbbbbbbbbb']);
@@ -294,7 +304,7 @@ describe('runAudit', () => {
     // Act
     const report = await runAudit({ clients: new AwsClients() }, config(), NOW);
     // Assess
-    const needDr = ['dr-copies', 'stale-dr-copies', 'duplicate-dr-copies'];
+    const needDr = ['dr-copies', 'stale-dr-copies', 'duplicate-dr-copies', 'dr-restore-compat'];
     expect(CHECKS.filter((c) => c.needs?.includes('dr-backups')).map((c) => c.id)).toEqual(needDr);
     expect(report.findings.some((f) => needDr.includes(f.checkId))).toBe(false);
     expect(report.findings).toHaveLength(2 * (CHECKS.length - needDr.length));
@@ -318,7 +328,7 @@ describe('runAudit', () => {
     const strict = await runAudit({ clients: new AwsClients() }, config({ failOn: 'HIGH' }), NOW);
     // Assess
     expect(clean.summary).toMatchObject({ exitCode: 0, exitStatus: 'succeeded' });
-    expect(clean.summary.counts).toMatchObject({ clusters: 2, failed: 2, notApplicable: 5 });
+    expect(clean.summary.counts).toMatchObject({ clusters: 2, failed: 2, notApplicable: 6 });
     expect(strict.summary).toMatchObject({ exitCode: 1, exitStatus: 'failed' });
   });
 

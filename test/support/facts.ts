@@ -26,6 +26,7 @@ export const config: CheckConfig = {
   copyRetention: 'fixed',
   copyRetentionDays: 90,
   holdTag: 'cloudhsm-ops:hold',
+  requireFips: false,
 };
 
 export function zones(names = ['us-east-1a', 'us-east-1b', 'us-east-1c']): ZoneInfo[] {
@@ -43,6 +44,7 @@ export function cluster(overrides: Partial<ClusterInfo> = {}): ClusterInfo {
     region: 'us-east-1',
     state: 'ACTIVE',
     hsmType: 'hsm2m.medium',
+    mode: 'FIPS',
     vpcId: 'vpc-0a1',
     securityGroupId: SG_ID,
     subnetMapping: Object.fromEntries(subnets.map((s) => [s.zone, s.id])),
@@ -65,6 +67,8 @@ export function backup(overrides: Partial<BackupInfo> & { id: string }): BackupI
     createdAt: hoursAgo(3),
     neverExpires: false,
     tags: {},
+    hsmType: 'hsm2m.medium',
+    mode: 'FIPS',
     ...overrides,
   };
 }
