@@ -1,21 +1,7 @@
 import type { Command } from 'commander';
 import { AUDIT_FLAG_NAMES, AUDIT_SETTINGS, parseAuditConfig } from '../../lib/config/audit.js';
-import {
-  action,
-  type CommonOptions,
-  clientsFrom,
-  examples,
-  nowFrom,
-  type Output,
-  withCommonOptions,
-  withNowOption,
-} from '../common.js';
-import { addSettingOptions, settingsFrom } from '../settings.js';
-
-/** The options the command reads itself; its settings are read through {@link AUDIT_SETTINGS}. */
-interface AuditOptions extends CommonOptions {
-  now?: string;
-}
+import { action, examples, type Output, withCommonOptions, withNowOption } from '../common.js';
+import { addSettingOptions, type JobOptions, startJob } from '../settings.js';
 
 /** Registers `cloudhsm-ops audit`. */
 export function registerAudit(program: Command): void {
@@ -49,14 +35,13 @@ export function registerAudit(program: Command): void {
         '1 --fail-on tripped, a region could not be gathered or an event was not delivered, 2 bad input.\n' +
         'Colours are used on a terminal only; set NO_COLOR to turn them off.\n',
     )
-    .action(action<AuditOptions>((options, out) => auditCommand(command, options, out)));
+    .action(action<JobOptions>((options, out) => auditCommand(command, options, out)));
 }
 
-async function auditCommand(command: Command, options: AuditOptions, out: Output): Promise<number> {
-  const settings = settingsFrom(command, AUDIT_SETTINGS);
-  const config = parseAuditConfig(settings, { sameRegion: 'error', names: AUDIT_FLAG_NAMES });
-  const now = nowFrom(options);
-  const clients = await clientsFrom(options);
+async function auditCommand(command: Command, options: JobOptions, out: Output): Promise<number> {
+  const { config, now, clients } = await startJob(command, options, AUDIT_SETTINGS, (input) =>
+    parseAuditConfig(input, { sameRegion: 'error', names: AUDIT_FLAG_NAMES }),
+  );
   try {
     const [{ runAudit, auditFailureReasons }, report, publisher, { exitCodeOf }] = await Promise.all([
       import('../../lib/audit/run.js'),
