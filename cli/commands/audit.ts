@@ -4,22 +4,18 @@ import { AUDIT_FLAG_NAMES, AUDIT_SETTINGS, parseAuditConfig } from '../../lib/co
 import { UsageError } from '../../lib/errors.js';
 import {
   action,
-  type CommonOptions,
-  clientsFrom,
   examples,
-  nowFrom,
   type Output,
   refuseUnwritable,
   withCommonOptions,
   withNowOption,
 } from '../common.js';
-import { addSettingOptions, settingsFrom } from '../settings.js';
+import { addSettingOptions, type JobOptions, startJob } from '../settings.js';
 
 /** The options the command reads itself; its settings are read through {@link AUDIT_SETTINGS}. */
-interface AuditOptions extends CommonOptions {
+interface AuditOptions extends JobOptions {
   format?: string;
   output?: string;
-  now?: string;
 }
 
 /** Registers `cloudhsm-ops audit`. */
@@ -92,12 +88,14 @@ export function ocsfTargetFrom(options: Pick<AuditOptions, 'format' | 'output' |
 }
 
 async function auditCommand(command: Command, options: AuditOptions, out: Output): Promise<number> {
-  const settings = settingsFrom(command, AUDIT_SETTINGS);
-  const config = parseAuditConfig(settings, { sameRegion: 'error', names: AUDIT_FLAG_NAMES });
   const ocsf = ocsfTargetFrom(options);
-  if (ocsf.kind === 'file') await refuseUnwritable('--output', ocsf.path);
-  const now = nowFrom(options);
-  const clients = await clientsFrom(options);
+  const { config, now, clients } = await startJob(
+    command,
+    options,
+    AUDIT_SETTINGS,
+    (input) => parseAuditConfig(input, { sameRegion: 'error', names: AUDIT_FLAG_NAMES }),
+    { check: async () => (ocsf.kind === 'file' ? refuseUnwritable('--output', ocsf.path) : undefined) },
+  );
   try {
     const [{ runAudit, auditFailureReasons }, report, publisher, { exitCodeOf }] = await Promise.all([
       import('../../lib/audit/run.js'),

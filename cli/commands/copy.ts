@@ -1,23 +1,8 @@
 import type { Command } from 'commander';
 import { COPY_FLAG_NAMES, COPY_SETTINGS, type CopyConfig, parseCopyConfig } from '../../lib/config/copy.js';
 import type { CopyLine, CopyProgress, CopyResult } from '../../lib/copy/execute.js';
-import {
-  action,
-  type CommonOptions,
-  clientsFrom,
-  clockFrom,
-  examples,
-  nowFrom,
-  type Output,
-  withCommonOptions,
-  withNowOption,
-} from '../common.js';
-import { addSettingOptions, settingsFrom } from '../settings.js';
-
-/** The options the command reads itself; its settings are read through {@link COPY_SETTINGS}. */
-interface CopyOptions extends CommonOptions {
-  now?: string;
-}
+import { action, clockFrom, examples, type Output, withCommonOptions, withNowOption } from '../common.js';
+import { addSettingOptions, type JobOptions, startJob } from '../settings.js';
 
 /** Progress bars only pay off past a handful of copies. */
 const PROGRESS_THRESHOLD = 8;
@@ -46,14 +31,13 @@ export function registerCopy(program: Command): void {
         '(another run holds the source backup, or this run had to stop: run again later), 2 bad input (nothing copied).\n' +
         'Two regions that back each other up need two runs, one per direction.\n',
     )
-    .action(action<CopyOptions>((options, out) => copyCommand(command, options, out)));
+    .action(action<JobOptions>((options, out) => copyCommand(command, options, out)));
 }
 
-async function copyCommand(command: Command, options: CopyOptions, out: Output): Promise<number> {
-  const settings = settingsFrom(command, COPY_SETTINGS);
-  const config = parseCopyConfig(settings, { sameRegion: 'error', names: COPY_FLAG_NAMES });
-  const now = nowFrom(options);
-  const clients = await clientsFrom(options);
+async function copyCommand(command: Command, options: JobOptions, out: Output): Promise<number> {
+  const { config, now, clients } = await startJob(command, options, COPY_SETTINGS, (input) =>
+    parseCopyConfig(input, { sameRegion: 'error', names: COPY_FLAG_NAMES }),
+  );
   const [{ runCopy }, { copyRunFailures }, { exitCodeOf }] = await Promise.all([
     import('../../lib/copy/execute.js'),
     import('../../lib/copy/result.js'),

@@ -4,27 +4,16 @@ import { DEFAULT_MAX_ATTEMPTS } from '../../lib/config/common.js';
 import { PRUNE_FLAG_NAMES, PRUNE_SETTINGS, parsePruneConfig } from '../../lib/config/prune.js';
 import { UsageError } from '../../lib/errors.js';
 import type { PlanEntry } from '../../lib/prune/plan.js';
-import {
-  action,
-  type CommonOptions,
-  clientsFrom,
-  examples,
-  nowFrom,
-  type Output,
-  regionsFrom,
-  withCommonOptions,
-  withNowOption,
-} from '../common.js';
-import { addSettingOptions, settingsFrom } from '../settings.js';
+import { action, examples, type Output, regionsFrom, withCommonOptions, withNowOption } from '../common.js';
+import { addSettingOptions, type JobOptions, startJob } from '../settings.js';
 
 /** The options the command reads itself; its settings are read through {@link PRUNE_SETTINGS}. */
-interface PruneOptions extends CommonOptions {
+interface PruneOptions extends JobOptions {
   all?: boolean;
   region?: string[];
   clusterId?: string;
   clusterID?: string;
   dryrun?: boolean;
-  now?: string;
 }
 
 /** Commander's two spellings of one option; both given and different is bad input. */
@@ -44,7 +33,7 @@ function refuseFutureCopiesAsOf(copiesAsOf: string | undefined, now: DateTime): 
 }
 
 /** Common options that must reappear in printed commands so they reach the same endpoint. */
-export function passThroughArgs(options: CommonOptions & { now?: string }): string[] {
+export function passThroughArgs(options: JobOptions): string[] {
   const args: string[] = [];
   if (options.endpoint) args.push('--endpoint', options.endpoint);
   if (options.maxAttempts && options.maxAttempts !== String(DEFAULT_MAX_ATTEMPTS))
@@ -57,19 +46,22 @@ export function passThroughArgs(options: CommonOptions & { now?: string }): stri
 }
 
 async function runPruneCommand(command: Command, options: PruneOptions, out: Output): Promise<number> {
-  const input = settingsFrom(command, PRUNE_SETTINGS);
-  const config = parsePruneConfig(
-    {
-      ...input,
-      regions: regionsFrom(options.region).join(','),
-      clusterId: either(options.clusterId, options.clusterID, '--cluster-id and --clusterID'),
-      ...(options.dryrun ? { dryRun: 'true' } : {}),
-    },
-    PRUNE_FLAG_NAMES,
+  const { config, now, clients } = await startJob(
+    command,
+    options,
+    PRUNE_SETTINGS,
+    (input) =>
+      parsePruneConfig(
+        {
+          ...input,
+          regions: regionsFrom(options.region).join(','),
+          clusterId: either(options.clusterId, options.clusterID, '--cluster-id and --clusterID'),
+          ...(options.dryrun ? { dryRun: 'true' } : {}),
+        },
+        PRUNE_FLAG_NAMES,
+      ),
+    { nowIs: 'date and time', check: (settings, at) => refuseFutureCopiesAsOf(settings.copiesAsOf, at) },
   );
-  const now = nowFrom(options, 'date and time');
-  refuseFutureCopiesAsOf(config.copiesAsOf, now);
-  const clients = await clientsFrom(options);
   const [{ runPrune }, report, { default: cliProgress }] = await Promise.all([
     import('../../lib/prune/run.js'),
     import('../../lib/prune/report.js'),

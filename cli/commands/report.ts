@@ -6,19 +6,16 @@ import { UsageError } from '../../lib/errors.js';
 import { parseAge } from '../../lib/time/cutoff.js';
 import {
   action,
-  type CommonOptions,
-  clientsFrom,
   EXIT,
   examples,
-  nowFrom,
   type Output,
   refuseUnwritable,
   withCommonOptions,
   withNowOption,
 } from '../common.js';
-import { addSettingOptions, settingsFrom } from '../settings.js';
+import { addSettingOptions, type JobOptions, startJob } from '../settings.js';
 
-interface ReportOptions extends CommonOptions {
+interface ReportOptions extends JobOptions {
   region?: string[];
   drRegion?: string[];
   html?: string;
@@ -29,7 +26,6 @@ interface ReportOptions extends CommonOptions {
   copyRetention?: string;
   copyRetentionDays?: string;
   holdTag?: string;
-  now?: string;
 }
 
 /** Longest timeline: a year and a bit, beyond which one mark per day is no longer readable. */
@@ -87,21 +83,24 @@ async function reportCommand(command: Command, options: ReportOptions, out: Outp
       'say where the report goes: --html <file> for the page, --json for the data (or both)',
     );
   }
-  const config = parseAuditConfig(settingsFrom(command, AUDIT_SETTINGS), {
-    sameRegion: 'error',
-    names: AUDIT_FLAG_NAMES,
-  });
-  const days = parseCount(options.days, '--days', { min: 1, max: MAX_DAYS });
-  const prune = options.pruneOlderThan ? parseAge(options.pruneOlderThan, '--prune-older-than') : undefined;
-  const now = nowFrom(options);
-  if (options.html) await refuseUnwritable('--html', options.html);
-  const clients = await clientsFrom(options);
+  const { config, now, clients } = await startJob(
+    command,
+    options,
+    AUDIT_SETTINGS,
+    (input) => ({
+      audit: parseAuditConfig(input, { sameRegion: 'error', names: AUDIT_FLAG_NAMES }),
+      days: parseCount(options.days, '--days', { min: 1, max: MAX_DAYS }),
+      prune: options.pruneOlderThan ? parseAge(options.pruneOlderThan, '--prune-older-than') : undefined,
+    }),
+    { check: async () => (options.html ? refuseUnwritable('--html', options.html) : undefined) },
+  );
+  const { days, prune } = config;
   try {
     const [{ collectFleetReport }, { renderHtml }] = await Promise.all([
       import('../../lib/report/collect.js'),
       import('../../lib/report/html.js'),
     ]);
-    const report = await collectFleetReport(clients, config, now, {
+    const report = await collectFleetReport(clients, config.audit, now, {
       command: commandLine(options),
       days,
       ...(prune ? { pruneOlderThanDays: prune.as('days') } : {}),

@@ -1,34 +1,24 @@
 import type { Command } from 'commander';
 import { parseRestoreConfig, RESTORE_FLAG_NAMES, RESTORE_SETTINGS } from '../../lib/config/restore.js';
 import { UsageError } from '../../lib/errors.js';
-import {
-  action,
-  type CommonOptions,
-  clientsFrom,
-  examples,
-  nowFrom,
-  type Output,
-  regionsFrom,
-  withCommonOptions,
-  withNowOption,
-} from '../common.js';
-import { addSettingOptions, settingsFrom } from '../settings.js';
+import { action, examples, type Output, regionsFrom, withCommonOptions, withNowOption } from '../common.js';
+import { addSettingOptions, type JobOptions, startJob } from '../settings.js';
 
 /** The options the command reads itself; its settings are read through RESTORE_SETTINGS. */
-interface RestoreOptions extends CommonOptions {
+interface RestoreOptions extends JobOptions {
   region?: string[];
-  now?: string;
 }
 
 async function runRestoreCommand(command: Command, options: RestoreOptions, out: Output): Promise<number> {
   const { runRestore } = await import('../../lib/restore/restore.js');
-  const regions = regionsFrom(options.region);
-  const config = parseRestoreConfig(
-    { ...settingsFrom(command, RESTORE_SETTINGS), region: regions.join(',') },
-    RESTORE_FLAG_NAMES,
+  const { config, now, clients } = await startJob(
+    command,
+    options,
+    RESTORE_SETTINGS,
+    (input) =>
+      parseRestoreConfig({ ...input, region: regionsFrom(options.region).join(',') }, RESTORE_FLAG_NAMES),
+    { nowIs: 'date and time' },
   );
-  const now = nowFrom(options, 'date and time');
-  const clients = await clientsFrom(options);
   try {
     const run = await runRestore({ clients }, config, now);
     if (run.result.unknownRun) throw new UsageError(run.result.unknownRun);

@@ -104,5 +104,14 @@ export function describeCopyEvent(event: FeedEvent): string {
     destinationRegion?: string;
     sourceRegion?: string;
   };
-  return `${event.detailType} ${detail.sourceBackupId ?? '?'} (${detail.sourceRegion ?? '?'}) → ${detail.destinationRegion ?? '?'}`;
+  return copiedEventName(detail.sourceBackupId, detail.sourceRegion, detail.destinationRegion);
+}
+
+/** Names a `CloudHSM Backup Copied` event by its copy, also before (or without) building it. */
+export function copiedEventName(
+  sourceBackupId?: string,
+  sourceRegion?: string,
+  destinationRegion?: string,
+): string {
+  return `CloudHSM Backup Copied ${sourceBackupId ?? '?'} (${sourceRegion ?? '?'}) → ${destinationRegion ?? '?'}`;
 }

@@ -1,5 +1,4 @@
 import type { DateTime } from 'luxon';
-import { accountId } from '../aws/account.js';
 import type { AwsClients } from '../aws/clients.js';
 import { singleAttemptClients } from '../aws/cloudhsm.js';
 import type { CopyConfig } from '../config/copy.js';
@@ -121,7 +120,7 @@ async function publishStep(
     result: lines,
     counts: countLines(lines),
     copiedAt: ctx.now(),
-    account: deps.account ?? (() => accountId(ctx.clients, config.eventRegion)),
+    account: deps.account,
     publish: deps.publish,
   });
   ctx.progress('publish', events.published, total);

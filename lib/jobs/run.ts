@@ -6,8 +6,8 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { accountId as lookupAccountId } from '../aws/account.js';
 import type { AwsClients } from '../aws/clients.js';
-import { describeError, OperationError } from '../errors.js';
-import { describeUndelivered, publishEvents } from '../events/publisher.js';
+import { describeError, errorCode, OperationError } from '../errors.js';
+import { describeEvent, publishEvents } from '../events/publisher.js';
 import type {
   FeedEvent,
   FeedTarget,
@@ -27,10 +27,19 @@ export interface PublishReport {
   calls: number;
   /** The events the bus refused after every retry (empty when the call itself failed: see `lost`). */
   failed: UndeliveredEvent[];
-  /** What was lost, every event named (a lost deletion record must be traceable); non-empty fails the run. */
+  /** What was lost, one message per call (or account lookup) that lost events, each event named; non-empty fails the run. */
   lost: string[];
   /** How many events were lost. */
   lostCount: number;
+  /** Every lost event by name, with why: refused by the bus, in a call that threw, or never built. */
+  lostEvents: LostEvent[];
+}
+
+/** One lost event, named (a lost deletion record must be traceable). */
+export interface LostEvent {
+  event: string;
+  errorCode: string;
+  errorMessage: string;
 }
 
 /** The shape every job's run result shares. */
@@ -86,42 +95,117 @@ export async function lookupAccount(deps: PublishDeps, region: string): Promise<
   throw new OperationError('publishing needs the account id: no STS client or accountId() was given');
 }
 
+/** How {@link publishRun} builds, names and orders the events. */
+export interface PublishRunOptions {
+  /** How many events `build` makes (counted lost when none could be built). */
+  expected: number;
+  /** The account id when it is already known (no lookup). */
+  account?: string;
+  /** Names an event in the lost-event report (default: its detail type and backup, finding or run). */
+  describe?: (event: FeedEvent) => string;
+  /** Names every event the run would publish, so that each is named lost when none could be built. */
+  names?: () => string[];
+  /**
+   * An event sent in a call of its own after the others, so it arrives last (a Run Summary),
+   * built knowing which of them were lost; sent even when there are no others.
+   */
+  last?: (account: string, lost: readonly LostEvent[]) => FeedEvent;
+}
+
 /**
  * Publishes the events `build` makes for the account (looked up in the target's region unless
- * `options.account` gives it). Never throws: an account that cannot be read, a missing client
- * or a failed call counts every event lost (`options.expected` of them when none could be built).
+ * `options.account` gives it), then `options.last` on its own. Never throws: an account that
+ * cannot be read, a missing client or a failed call counts every event lost, by name where it
+ * can (`options.expected` of them when none could be built and no `names` were given).
  */
 export async function publishRun(
   deps: PublishDeps,
   target: FeedTarget,
   build: (account: string) => FeedEvent[],
-  options: { expected: number; account?: string },
+  options: PublishRunOptions,
 ): Promise<PublishReport> {
-  const report: PublishReport = { target, published: 0, calls: 0, failed: [], lost: [], lostCount: 0 };
-  let events: FeedEvent[] | undefined;
+  const report: PublishReport = {
+    target,
+    published: 0,
+    calls: 0,
+    failed: [],
+    lost: [],
+    lostCount: 0,
+    lostEvents: [],
+  };
+  let account: string;
+  let events: FeedEvent[];
   try {
-    const account = options.account ?? (await lookupAccount(deps, target.region));
+    account = options.account ?? (await lookupAccount(deps, target.region));
+  } catch (error) {
+    noneBuilt(report, options, error, `could not read the account id: ${describeError(error)}`);
+    return report;
+  }
+  try {
     events = build(account);
+  } catch (error) {
+    noneBuilt(report, options, error, `could not build the events: ${describeError(error)}`);
+    return report;
+  }
+  if (events.length > 0) await send(deps, report, events, options);
+  if (options.last) await send(deps, report, [options.last(account, report.lostEvents)], options);
+  return report;
+}
+
+/** One PutEvents batch (lib/events/publisher.ts retries within it); what it loses goes into the report. */
+async function send(
+  deps: PublishDeps,
+  report: PublishReport,
+  events: FeedEvent[],
+  options: PublishRunOptions,
+): Promise<void> {
+  const name = options.describe ?? describeEvent;
+  try {
     if (!deps.clients.eventBridge) throw new OperationError('no EventBridge client was given');
     const outcome = await (deps.publish ?? publishEvents)(
-      deps.clients.eventBridge(target.region),
+      deps.clients.eventBridge(report.target.region),
       events,
-      target,
+      report.target,
       deps.publishOptions,
     );
-    report.published = outcome.published;
-    report.calls = outcome.calls;
-    report.failed = outcome.failed;
-    if (outcome.failed.length > 0) {
-      report.lost.push(describeUndelivered(outcome.failed, target, outcome.failed.length));
-      report.lostCount = outcome.failed.length;
-    }
+    report.published += outcome.published;
+    report.calls += outcome.calls;
+    report.failed.push(...outcome.failed);
+    const refused = outcome.failed.map((f) => ({
+      event: name(f.event),
+      errorCode: f.errorCode,
+      errorMessage: f.errorMessage,
+    }));
+    if (refused.length > 0) addLoss(report, refused, refused.length);
   } catch (error) {
-    report.lostCount = events?.length ?? options.expected;
-    report.lost.push(
-      `${report.lostCount} event(s) were NOT delivered to EventBridge bus "${target.busName}" in ${target.region}: ` +
-        describeError(error),
-    );
+    const message = describeError(error);
+    const lost = events.map((event) => ({
+      event: name(event),
+      errorCode: errorCode(error) ?? 'Error',
+      errorMessage: message,
+    }));
+    addLoss(report, lost, lost.length, message);
   }
-  return report;
+}
+
+/** No event could be built: every one the run would publish is lost, named when `options.names` says. */
+function noneBuilt(report: PublishReport, options: PublishRunOptions, error: unknown, why: string): void {
+  const names = options.names?.() ?? [];
+  const lost = names.map((event) => ({ event, errorCode: errorCode(error) ?? 'Error', errorMessage: why }));
+  addLoss(report, lost, names.length > 0 ? names.length : options.expected, why);
+}
+
+/**
+ * Files a loss: the named events, the count, and one message naming each event — with its own
+ * error when the bus refused it, or after the one `cause` shared by all of them.
+ */
+function addLoss(report: PublishReport, lost: LostEvent[], count: number, cause?: string): void {
+  report.lostEvents.push(...lost);
+  report.lostCount += count;
+  const bus = report.target.busName || 'default';
+  const head = `${count} event(s) were NOT delivered to EventBridge bus "${bus}" in ${report.target.region}:`;
+  const lines = lost.map((l) =>
+    cause ? `  - ${l.event}` : `  - ${l.event}: ${l.errorCode}: ${l.errorMessage}`,
+  );
+  report.lost.push([cause ? `${head} ${cause}` : head, ...lines].join('\n'));
 }

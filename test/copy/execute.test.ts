@@ -571,4 +571,56 @@ describe('runCopy against a mocked CloudHSM', () => {
     expect(sent[1]?.events[0]?.detail).toMatchObject({ job: 'copy', exitCode: 1, exitStatus: 'failed' });
     expect(result.events?.published).toBe(2);
   });
+  it('names every event lost when the PutEvents call throws, and still sends the summary last', async () => {
+    // Prepare
+    const sent: FeedEvent[][] = [];
+    const publish = async (events: FeedEvent[]) => {
+      sent.push(events);
+      if (events[0]?.detailType === 'CloudHSM Backup Copied') throw new Error('socket hang up');
+      return { published: events.length, calls: 1, failed: [] };
+    };
+
+    // Act
+    const result = await runCopy(deps({ publish }), config({ publish: 'true' }), NOW);
+
+    // Assess
+    expect(result.events?.failed).toEqual([
+      {
+        event: `CloudHSM Backup Copied ${SOURCE} (us-east-1) → us-west-2`,
+        errorCode: 'Error',
+        errorMessage: 'socket hang up',
+      },
+    ]);
+    expect(sent.map((batch) => batch.map((e) => e.detailType))).toEqual([
+      ['CloudHSM Backup Copied'],
+      ['CloudHSM Run Summary'],
+    ]);
+    expect(sent[1]?.[0]?.detail).toMatchObject({ exitCode: 1, exitStatus: 'failed' });
+    expect(result.events?.published).toBe(1);
+    expect(copyRunFailed(result)).toBe(true);
+  });
+
+  it('names every event, the summary too, when the account cannot be read', async () => {
+    // Prepare
+    const sent: FeedEvent[][] = [];
+    const account = async () => {
+      throw new Error('AccessDenied');
+    };
+    const publish = async (events: FeedEvent[]) => {
+      sent.push(events);
+      return { published: events.length, calls: 1, failed: [] };
+    };
+
+    // Act
+    const result = await runCopy(deps({ account, publish }), config({ publish: 'true' }), NOW);
+
+    // Assess
+    expect(sent).toEqual([]);
+    expect(result.events?.failed.map((f) => f.event)).toEqual([
+      `CloudHSM Backup Copied ${SOURCE} (us-east-1) → us-west-2`,
+      'CloudHSM Run Summary (run run-1)',
+    ]);
+    expect(result.events?.failed[0]?.errorMessage).toBe('could not read the account id: AccessDenied');
+    expect(copyRunFailed(result)).toBe(true);
+  });
 });

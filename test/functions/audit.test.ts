@@ -3,48 +3,33 @@
  * scheduled event in, one finding per check per cluster and a run summary out on the bus,
  * FindingsFailed counted by severity.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AuditSummary } from '../../functions/audit.js';
 import { SEVERITIES } from '../../lib/config/common.js';
 import {
-  type Captured,
-  captureOutput,
   lambdaContext,
   loadHandler,
   metricTotal,
   scheduledEvent,
+  useHandlerSandbox,
 } from '../support/lambda.js';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
-let s: TestSandbox;
-let out: Captured;
-
-beforeEach(async () => {
-  s = await startTestSandbox({ fleet: 'demo' });
-  out = captureOutput();
-});
-afterEach(async () => {
-  out.restore();
-  await s.close();
-});
-
-const env = (extra: Record<string, string> = {}) => ({
-  AWS_REGION: 'us-east-1',
-  ENDPOINT_URL: s.sandbox.url,
-  REGIONS: 'us-east-1,eu-west-1',
-  DR_REGIONS: 'us-west-2',
-  PUBLISH: 'true',
-  EVENT_BUS_NAME: 'cloudhsm-ops',
-  ...extra,
+const lambda = useHandlerSandbox({
+  env: {
+    REGIONS: 'us-east-1,eu-west-1',
+    DR_REGIONS: 'us-west-2',
+    PUBLISH: 'true',
+    EVENT_BUS_NAME: 'cloudhsm-ops',
+  },
 });
 
 describe('audit handler', () => {
   it('publishes every finding and the run summary, and counts failures by severity', async () => {
     // Prepare
-    const audit = await loadHandler('audit', env());
+    const audit = await loadHandler('audit', lambda.env());
     // Act
     const summary = (await audit.handler(
-      scheduledEvent(s.sandbox.clock.now()),
+      scheduledEvent(lambda.sandbox.clock.now()),
       lambdaContext(),
     )) as unknown as AuditSummary & { runId: string };
     // Assess: the summary
@@ -54,7 +39,7 @@ describe('audit handler', () => {
     expect(summary.findings.byStatus.PASSED).toBeGreaterThan(0);
     expect(summary.published).toBe(summary.findings.total + 1);
     // Assess: what the bus received
-    const events = s.sandbox.events();
+    const events = lambda.sandbox.events();
     const findings = events.filter((e) => e.detailType === 'CloudHSM Finding');
     expect(findings).toHaveLength(summary.findings.total);
     expect(events.at(-1)?.detailType).toBe('CloudHSM Run Summary');
@@ -71,17 +56,17 @@ describe('audit handler', () => {
     );
     // Assess: metrics and per-finding log lines
     for (const severity of SEVERITIES) {
-      expect(metricTotal(out, 'FindingsFailed', ['severity', severity])).toBe(
+      expect(metricTotal(lambda.out, 'FindingsFailed', ['severity', severity])).toBe(
         summary.findings.failedBySeverity[severity],
       );
     }
     // A check that could not judge is counted apart, never as a pass.
     expect(summary.findings.byStatus.NOT_APPLICABLE).toBeGreaterThan(0);
-    expect(metricTotal(out, 'FindingsNotApplicable')).toBe(summary.findings.byStatus.NOT_APPLICABLE);
-    expect(metricTotal(out, 'FindingsPassed')).toBe(summary.findings.byStatus.PASSED);
-    expect(out.metrics().every((m) => m.namespace === 'CloudHSMOps')).toBe(true);
-    expect(metricTotal(out, 'Failures')).toBe(0);
-    const failedLines = out.logs().filter((l) => l.message === 'finding FAILED');
+    expect(metricTotal(lambda.out, 'FindingsNotApplicable')).toBe(summary.findings.byStatus.NOT_APPLICABLE);
+    expect(metricTotal(lambda.out, 'FindingsPassed')).toBe(summary.findings.byStatus.PASSED);
+    expect(lambda.out.metrics().every((m) => m.namespace === 'CloudHSMOps')).toBe(true);
+    expect(metricTotal(lambda.out, 'Failures')).toBe(0);
+    const failedLines = lambda.out.logs().filter((l) => l.message === 'finding FAILED');
     expect(failedLines).toHaveLength(summary.findings.byStatus.FAILED);
     expect(failedLines[0]).toMatchObject({ job: 'audit', runId: summary.runId, dryRun: false });
     expect(failedLines[0]?.clusterId).toMatch(/^cluster-/);
@@ -89,35 +74,35 @@ describe('audit handler', () => {
 
   it('fails the invocation when a region cannot be gathered, and still reports the rest', async () => {
     // Prepare: every DescribeClusters in eu-west-1 fails.
-    s.sandbox.setFaults({
+    lambda.sandbox.setFaults({
       rules: [{ operation: 'DescribeClusters', region: 'eu-west-1', internalFailureRate: 1 }],
     });
-    const audit = await loadHandler('audit', env({ MAX_ATTEMPTS: '2' }));
+    const audit = await loadHandler('audit', lambda.env({ MAX_ATTEMPTS: '2' }));
     // Act
-    const outcome = audit.handler(scheduledEvent(s.sandbox.clock.now()), lambdaContext());
+    const outcome = audit.handler(scheduledEvent(lambda.sandbox.clock.now()), lambdaContext());
     // Assess
     await expect(outcome).rejects.toThrow(/audit run .* failed: 1 error\(s\) during the audit/);
-    expect(s.sandbox.events().some((e) => e.detailType === 'CloudHSM Finding')).toBe(true);
-    expect(metricTotal(out, 'Failures')).toBe(1);
+    expect(lambda.sandbox.events().some((e) => e.detailType === 'CloudHSM Finding')).toBe(true);
+    expect(metricTotal(lambda.out, 'Failures')).toBe(1);
   });
 
   it('with REPORT_BUCKET, stores the fleet report in S3 under the snapshot key and as latest.html', async () => {
     // Prepare
-    const audit = await loadHandler('audit', env({ REPORT_BUCKET: 'ops-fleet-reports' }));
+    const audit = await loadHandler('audit', lambda.env({ REPORT_BUCKET: 'ops-fleet-reports' }));
     // Act
     const summary = (await audit.handler(
-      scheduledEvent(s.sandbox.clock.now()),
+      scheduledEvent(lambda.sandbox.clock.now()),
       lambdaContext(),
     )) as unknown as AuditSummary & { runId: string };
     // Assess
-    const stamp = s.sandbox.clock
+    const stamp = lambda.sandbox.clock
       .now()
       .toISOString()
       .replace(/\.\d{3}Z$/, 'Z')
       .replace(/:/g, '-');
     const keys = [`cloudhsm-ops/fleet-report/${stamp}.html`, 'cloudhsm-ops/fleet-report/latest.html'];
     expect(summary.report).toEqual({ bucket: 'ops-fleet-reports', keys });
-    const objects = s.sandbox.objects();
+    const objects = lambda.sandbox.objects();
     expect(objects.map((o) => [o.bucket, o.key, o.contentType])).toEqual(
       keys.map((key) => ['ops-fleet-reports', key, 'text/html; charset=utf-8']),
     );
@@ -130,23 +115,26 @@ describe('audit handler', () => {
   });
 
   it('without REPORT_BUCKET, writes nothing to S3 (the report is off by default)', async () => {
-    const audit = await loadHandler('audit', env());
-    const summary = await audit.handler(scheduledEvent(s.sandbox.clock.now()), lambdaContext());
+    const audit = await loadHandler('audit', lambda.env());
+    const summary = await audit.handler(scheduledEvent(lambda.sandbox.clock.now()), lambdaContext());
     expect(summary.report).toBeUndefined();
-    expect(s.sandbox.requests().filter((r) => r.service === 's3')).toEqual([]);
+    expect(lambda.sandbox.requests().filter((r) => r.service === 's3')).toEqual([]);
   });
 
   it('fails the invocation, after publishing, when the report cannot be stored', async () => {
-    s.sandbox.setFaults({ rules: [{ operation: 'PutObject', internalFailureRate: 1 }] });
-    const audit = await loadHandler('audit', env({ REPORT_BUCKET: 'ops-fleet-reports', MAX_ATTEMPTS: '2' }));
-    const outcome = audit.handler(scheduledEvent(s.sandbox.clock.now()), lambdaContext());
+    lambda.sandbox.setFaults({ rules: [{ operation: 'PutObject', internalFailureRate: 1 }] });
+    const audit = await loadHandler(
+      'audit',
+      lambda.env({ REPORT_BUCKET: 'ops-fleet-reports', MAX_ATTEMPTS: '2' }),
+    );
+    const outcome = audit.handler(scheduledEvent(lambda.sandbox.clock.now()), lambdaContext());
     await expect(outcome).rejects.toThrow(/the fleet report could not be stored in s3:\/\/ops-fleet-reports/);
-    expect(s.sandbox.events().at(-1)?.detailType).toBe('CloudHSM Run Summary');
+    expect(lambda.sandbox.events().at(-1)?.detailType).toBe('CloudHSM Run Summary');
   });
 
   it('refuses to start with a REPORT_BUCKET that is not a bucket name, naming it', async () => {
-    await expect(loadHandler('audit', env({ REPORT_BUCKET: 's3://ops-fleet-reports' }))).rejects.toThrow(
-      /REPORT_BUCKET="s3:\/\/ops-fleet-reports" is not an S3 bucket name/,
-    );
+    await expect(
+      loadHandler('audit', lambda.env({ REPORT_BUCKET: 's3://ops-fleet-reports' })),
+    ).rejects.toThrow(/REPORT_BUCKET="s3:\/\/ops-fleet-reports" is not an S3 bucket name/);
   });
 });

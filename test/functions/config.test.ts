@@ -3,33 +3,22 @@
  * with a message naming the variable, before any AWS call; and the planning instant.
  */
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigurationError, explainConfigError } from '../../functions/shared/config.js';
 import { planningTime } from '../../functions/shared/event.js';
 import { createRuntime } from '../../functions/shared/runtime.js';
 import { AUDIT_ENV, auditConfigFromEnv } from '../../lib/config/audit.js';
 import type { UsageError } from '../../lib/errors.js';
-import { type Captured, captureOutput, loadHandler } from '../support/lambda.js';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+import { loadHandler, useHandlerSandbox } from '../support/lambda.js';
 
-let s: TestSandbox;
-let out: Captured;
-beforeAll(async () => {
-  s = await startTestSandbox({ fleet: 'demo' });
-  out = captureOutput();
-});
-afterAll(async () => {
-  out.restore();
-  await s.close();
-});
+const lambda = useHandlerSandbox({ scope: 'file' });
 
-const base = () => ({
-  AWS_REGION: 'us-east-1',
-  ENDPOINT_URL: s.sandbox.url,
-  REGIONS: 'us-east-1',
-  DR_REGIONS: 'us-west-2',
-  COPY_RETENTION_DAYS: '90',
-});
+const base = () =>
+  lambda.env({
+    REGIONS: 'us-east-1',
+    DR_REGIONS: 'us-west-2',
+    COPY_RETENTION_DAYS: '90',
+  });
 
 describe('a bad environment fails at module load, naming the variable', () => {
   const cases = [
@@ -47,15 +36,15 @@ describe('a bad environment fails at module load, naming the variable', () => {
   for (const { job, variable, value } of cases) {
     it(`${job}: ${variable}=${value}`, async () => {
       // Prepare
-      s.sandbox.clearRequests();
+      lambda.sandbox.clearRequests();
       // Act
       const loading = loadHandler(job, { ...base(), [variable]: value });
       // Assess
       // A fresh module graph per load: compare by name, not by class identity.
       await expect(loading).rejects.toMatchObject({ name: ConfigurationError.name });
       await expect(loading).rejects.toThrow(new RegExp(`cloudhsm-ops-${job}: .*${variable}`));
-      expect(s.sandbox.requests()).toEqual([]);
-      const logged = out.logs().at(-1);
+      expect(lambda.sandbox.requests()).toEqual([]);
+      const logged = lambda.out.logs().at(-1);
       expect(logged).toMatchObject({
         level: 'ERROR',
         message: 'invalid configuration: the function cannot start',
@@ -81,7 +70,7 @@ describe('a bad environment fails at module load, naming the variable', () => {
     for (const job of ['audit', 'copy', 'prune'] as const) loaded.push(await loadHandler(job, base()));
     // Assess
     expect(loaded.map((m) => typeof m.handler)).toEqual(['function', 'function', 'function']);
-    expect(s.sandbox.requests()).toEqual([]);
+    expect(lambda.sandbox.requests()).toEqual([]);
   });
 });
 
@@ -182,7 +171,7 @@ describe('planningTime: an old event time is not believed (issue 18 §2)', () =>
       env: { AWS_REGION: 'us-east-1', REGIONS: 'us-east-1' },
       clock,
     });
-    const before = out.logs().length;
+    const before = lambda.out.logs().length;
     let plannedFor: string | undefined;
     // Act: the body makes no AWS call, it only records the instant it was given
     await runtime.invoke(
@@ -196,7 +185,7 @@ describe('planningTime: an old event time is not believed (issue 18 §2)', () =>
     );
     // Assess
     expect(plannedFor).toBe(clock().toISO());
-    const warning = out
+    const warning = lambda.out
       .logs()
       .slice(before)
       .find((line) => line.level === 'WARN');
@@ -238,12 +227,10 @@ describe('the project variable list the lookalike check exempts', () => {
     } as const;
     for (const [job, own] of Object.entries(functions)) {
       // Act
-      const loading = loadHandler(job as keyof typeof functions, {
-        ...platform,
-        ...provider,
-        ...own,
-        ENDPOINT_URL: s.sandbox.url,
-      });
+      const loading = loadHandler(
+        job as keyof typeof functions,
+        lambda.env({ ...platform, ...provider, ...own }),
+      );
       // Assess
       await expect(loading).resolves.toHaveProperty('handler');
     }

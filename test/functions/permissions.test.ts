@@ -4,28 +4,12 @@
  * handler runs against the sandbox with every feature on, and the sandbox's request log
  * says which API calls it made, in which regions.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { actionOf, grantedActions, JOB_GRANTS, REPORT_GRANTS } from '../../functions/shared/permissions.js';
 import type { Job } from '../../functions/shared/runtime.js';
-import {
-  type Captured,
-  captureOutput,
-  lambdaContext,
-  loadHandler,
-  scheduledEvent,
-} from '../support/lambda.js';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+import { lambdaContext, loadHandler, scheduledEvent, useHandlerSandbox } from '../support/lambda.js';
 
-let s: TestSandbox;
-let out: Captured;
-beforeEach(async () => {
-  s = await startTestSandbox({ fleet: 'demo' });
-  out = captureOutput();
-});
-afterEach(async () => {
-  out.restore();
-  await s.close();
-});
+const lambda = useHandlerSandbox();
 
 /** Each job configured to do everything it can: publish, execute, several regions. */
 const ENV: Record<Job, Record<string, string>> = {
@@ -45,14 +29,9 @@ const ENV: Record<Job, Record<string, string>> = {
 };
 
 async function callsOf(job: Job) {
-  const module = await loadHandler(job, {
-    AWS_REGION: 'us-east-1',
-    ENDPOINT_URL: s.sandbox.url,
-    EVENT_BUS_NAME: 'cloudhsm-ops',
-    ...ENV[job],
-  });
-  await module.handler(scheduledEvent(s.sandbox.clock.now()), lambdaContext());
-  return s.sandbox.requests();
+  const module = await loadHandler(job, lambda.env({ EVENT_BUS_NAME: 'cloudhsm-ops', ...ENV[job] }));
+  await module.handler(scheduledEvent(lambda.sandbox.clock.now()), lambdaContext());
+  return lambda.sandbox.requests();
 }
 
 describe('granted IAM actions equal the actions each handler calls', () => {

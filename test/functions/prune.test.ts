@@ -2,46 +2,34 @@
  * The prune handler against the sandbox (demo fleet: us-west-2 holds DR copies older than
  * 90 days): a scheduled event in, backups deleted and events out, the deadline honoured.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { PruneSummary } from '../../functions/prune.js';
 import {
-  type Captured,
-  captureOutput,
   lambdaContext,
   loadHandler,
   metricTotal,
   scheduledEvent,
+  useHandlerSandbox,
 } from '../support/lambda.js';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const DR = 'us-west-2';
-let s: TestSandbox;
-let out: Captured;
+const lambda = useHandlerSandbox({
+  env: {
+    REGIONS: DR,
+    COPY_RETENTION_DAYS: '90',
+    MAX_DELETIONS: '1000',
+    EVENT_BUS_NAME: 'cloudhsm-ops',
+  },
+});
 let pendingAtStart: Set<string>;
 
-beforeEach(async () => {
-  s = await startTestSandbox({ fleet: 'demo' });
+beforeEach(() => {
   pendingAtStart = pendingIds();
-  out = captureOutput();
-});
-afterEach(async () => {
-  out.restore();
-  await s.close();
-});
-
-const env = (extra: Record<string, string> = {}) => ({
-  AWS_REGION: 'us-east-1',
-  ENDPOINT_URL: s.sandbox.url,
-  REGIONS: DR,
-  COPY_RETENTION_DAYS: '90',
-  MAX_DELETIONS: '1000',
-  EVENT_BUS_NAME: 'cloudhsm-ops',
-  ...extra,
 });
 
 const pendingIds = () =>
   new Set(
-    s.sandbox
+    lambda.sandbox
       .backups(DR)
       .filter((b) => b.BackupState === 'PENDING_DELETION')
       .map((b) => String(b.BackupId)),
@@ -53,20 +41,20 @@ const invoke = async (
   module: Awaited<ReturnType<typeof loadHandler>>,
   remaining?: number | (() => number),
 ): Promise<PruneSummary & { runId: string }> =>
-  (await module.handler(scheduledEvent(s.sandbox.clock.now()), lambdaContext(remaining))) as never;
+  (await module.handler(scheduledEvent(lambda.sandbox.clock.now()), lambdaContext(remaining))) as never;
 
 describe('prune handler', () => {
   it('by default plans only: no mutating call, a Prune Plan event, the plan in the summary', async () => {
     // Prepare
-    const prune = await loadHandler('prune', env());
+    const prune = await loadHandler('prune', lambda.env());
     // Act
     const summary = await invoke(prune);
     // Assess
     expect(summary.mode).toBe('dry-run');
     expect(summary.planned).toBeGreaterThan(5);
     expect(summary.deleted).toEqual([]);
-    expect(s.sandbox.requests().filter((r) => r.mutating && r.operation !== 'PutEvents')).toEqual([]);
-    const events = s.sandbox.events();
+    expect(lambda.sandbox.requests().filter((r) => r.mutating && r.operation !== 'PutEvents')).toEqual([]);
+    const events = lambda.sandbox.events();
     expect(events.map((e) => e.detailType)).toContain('CloudHSM Prune Plan');
     expect(events.every((e) => e.busName === 'cloudhsm-ops' && e.source === 'cloudhsm-ops')).toBe(true);
     expect(pending().size).toBe(0);
@@ -74,7 +62,7 @@ describe('prune handler', () => {
 
   it('with PRUNE_EXECUTE=true deletes the plan, publishes one event per deletion and counts them', async () => {
     // Prepare
-    const prune = await loadHandler('prune', env({ PRUNE_EXECUTE: 'true' }));
+    const prune = await loadHandler('prune', lambda.env({ PRUNE_EXECUTE: 'true' }));
     // Act
     const summary = await invoke(prune);
     // Assess
@@ -83,11 +71,11 @@ describe('prune handler', () => {
     expect(pending()).toEqual(new Set(summary.deleted.map((d) => d.backupId)));
     expect(summary.leftForNextRun).toEqual([]);
     expect(summary.restoreCommands.join(' ')).toContain('cloudhsm-ops restore');
-    const deletedEvents = s.sandbox.events().filter((e) => e.detailType === 'CloudHSM Backup Deleted');
+    const deletedEvents = lambda.sandbox.events().filter((e) => e.detailType === 'CloudHSM Backup Deleted');
     expect(deletedEvents).toHaveLength(summary.planned);
-    expect(metricTotal(out, 'BackupsDeleted')).toBe(summary.planned);
-    expect(metricTotal(out, 'Failures')).toBe(0);
-    const perItem = out.logs().filter((l) => l.message === 'backup deleted');
+    expect(metricTotal(lambda.out, 'BackupsDeleted')).toBe(summary.planned);
+    expect(metricTotal(lambda.out, 'Failures')).toBe(0);
+    const perItem = lambda.out.logs().filter((l) => l.message === 'backup deleted');
     expect(perItem).toHaveLength(summary.planned);
     expect(perItem[0]).toMatchObject({ runId: summary.runId, job: 'prune', dryRun: false, region: DR });
     expect(perItem[0]?.backupId).toMatch(/^backup-/);
@@ -96,7 +84,7 @@ describe('prune handler', () => {
   it('stops before the deadline, reports what it left, and the next invocation finishes', async () => {
     // Prepare: 30 s above the 60 s margin, one second less at each look (before each record
     // written and each delete sent): the run stops part-way.
-    const prune = await loadHandler('prune', env({ PRUNE_EXECUTE: 'true' }));
+    const prune = await loadHandler('prune', lambda.env({ PRUNE_EXECUTE: 'true' }));
     let remaining = 90_000;
     // Act
     const first = await invoke(prune, () => (remaining -= 1_000));
@@ -107,8 +95,10 @@ describe('prune handler', () => {
     expect(first.leftForNextRun).toHaveLength(first.planned - done);
     expect(first.failed).toEqual([]);
     expect(pending().size).toBe(done);
-    expect(metricTotal(out, 'BackupsLeftForNextRun')).toBe(first.planned - done);
-    expect(out.logs().some((l) => l.level === 'WARN' && String(l.message).includes('deadline'))).toBe(true);
+    expect(metricTotal(lambda.out, 'BackupsLeftForNextRun')).toBe(first.planned - done);
+    expect(lambda.out.logs().some((l) => l.level === 'WARN' && String(l.message).includes('deadline'))).toBe(
+      true,
+    );
 
     // Act: the next scheduled run, with time to spare.
     const second = await invoke(prune);
@@ -122,7 +112,7 @@ describe('prune handler', () => {
 
   it('refuses a plan over MAX_DELETIONS and fails the invocation', async () => {
     // Prepare
-    const prune = await loadHandler('prune', env({ PRUNE_EXECUTE: 'true', MAX_DELETIONS: '2' }));
+    const prune = await loadHandler('prune', lambda.env({ PRUNE_EXECUTE: 'true', MAX_DELETIONS: '2' }));
     // Act
     const outcome = invoke(prune);
     // Assess
@@ -132,21 +122,21 @@ describe('prune handler', () => {
       /more than MAX_DELETIONS 2; .*raise MAX_DELETIONS to \d+ .*an earlier TIMESTAMP, a larger OLDER_THAN, or one CLUSTER_ID/,
     );
     expect(pending().size).toBe(0);
-    expect(metricTotal(out, 'Failures')).toBe(1);
+    expect(metricTotal(lambda.out, 'Failures')).toBe(1);
   });
 
   it('DRY_RUN=true wins over PRUNE_EXECUTE=true: nothing is deleted, and the log says why', async () => {
     // Prepare
-    const prune = await loadHandler('prune', env({ PRUNE_EXECUTE: 'true', DRY_RUN: 'true' }));
+    const prune = await loadHandler('prune', lambda.env({ PRUNE_EXECUTE: 'true', DRY_RUN: 'true' }));
     // Act
     const summary = await invoke(prune);
     // Assess
     expect(summary.mode).toBe('dry-run');
     expect(summary.deleted).toEqual([]);
     expect(pending().size).toBe(0);
-    expect(s.sandbox.requests().filter((r) => r.operation === 'DeleteBackup')).toEqual([]);
+    expect(lambda.sandbox.requests().filter((r) => r.operation === 'DeleteBackup')).toEqual([]);
     expect(
-      out
+      lambda.out
         .logs()
         .some(
           (l) => l.level === 'WARN' && /DRY_RUN=true wins over PRUNE_EXECUTE=true/.test(String(l.message)),
@@ -156,12 +146,15 @@ describe('prune handler', () => {
 
   it('a lookalike variable (CLUSTER_IDS) fails the cold start, naming the one meant, before any call', async () => {
     // Act
-    const loading = loadHandler('prune', env({ PRUNE_EXECUTE: 'true', CLUSTER_IDS: 'cluster-paymentsprod' }));
+    const loading = loadHandler(
+      'prune',
+      lambda.env({ PRUNE_EXECUTE: 'true', CLUSTER_IDS: 'cluster-paymentsprod' }),
+    );
     // Assess
     await expect(loading).rejects.toThrow(
       /CLUSTER_IDS is not a variable this function reads: did you mean CLUSTER_ID\?/,
     );
-    expect(s.sandbox.requests()).toEqual([]);
+    expect(lambda.sandbox.requests()).toEqual([]);
     expect(pending().size).toBe(0);
   });
 });

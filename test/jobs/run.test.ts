@@ -55,7 +55,15 @@ describe('publishRun', () => {
       { expected: 2 },
     );
     expect(sent).toEqual([[event('111122223333'), event('b')]]);
-    expect(report).toEqual({ target: TARGET, published: 2, calls: 1, failed: [], lost: [], lostCount: 0 });
+    expect(report).toEqual({
+      target: TARGET,
+      published: 2,
+      calls: 1,
+      failed: [],
+      lost: [],
+      lostCount: 0,
+      lostEvents: [],
+    });
   });
 
   it('uses the account it is given without looking it up', async () => {
@@ -84,16 +92,19 @@ describe('publishRun', () => {
       }),
       TARGET,
       () => [event('a'), event('b')],
-      { expected: 2 },
+      { expected: 2, describe: (e) => `deleted ${String(e.detail.id)}` },
     );
     expect(report.lostCount).toBe(1);
     expect(report.failed).toHaveLength(1);
+    expect(report.lostEvents).toEqual([
+      { event: 'deleted b', errorCode: 'InternalFailure', errorMessage: 'boom' },
+    ]);
     expect(report.lost).toHaveLength(1);
     expect(report.lost[0]).toMatch(/1 event\(s\) were NOT delivered to EventBridge bus "ops" in us-east-1/);
-    expect(report.lost[0]).toMatch(/InternalFailure: boom/);
+    expect(report.lost[0]).toContain('  - deleted b: InternalFailure: boom');
   });
 
-  it('counts every event lost when publishing throws', async () => {
+  it('names every event lost when publishing throws', async () => {
     const report = await publishRun(
       deps({
         publish: async () => {
@@ -102,27 +113,40 @@ describe('publishRun', () => {
       }),
       TARGET,
       () => [event('a'), event('b'), event('c')],
-      { expected: 3 },
+      { expected: 3, describe: (e) => `deleted ${String(e.detail.id)}` },
     );
     expect(report).toMatchObject({ published: 0, calls: 0, lostCount: 3 });
     expect(report.lost).toEqual([
-      '3 event(s) were NOT delivered to EventBridge bus "ops" in us-east-1: socket hang up',
+      '3 event(s) were NOT delivered to EventBridge bus "ops" in us-east-1: socket hang up\n' +
+        '  - deleted a\n  - deleted b\n  - deleted c',
     ]);
+    expect(report.lostEvents.map((lost) => lost.event)).toEqual(['deleted a', 'deleted b', 'deleted c']);
+    expect(report.lostEvents[0]).toMatchObject({ errorCode: 'Error', errorMessage: 'socket hang up' });
   });
 
-  it('counts the expected events lost when the account cannot be read', async () => {
-    const report = await publishRun(
-      deps({
-        accountId: async () => {
-          throw new Error('AccessDenied');
-        },
-      }),
-      TARGET,
-      () => [event('a')],
-      { expected: 4 },
+  it('counts the expected events lost when the account cannot be read, naming those it is told of', async () => {
+    const noAccount = deps({
+      accountId: async () => {
+        throw new Error('AccessDenied');
+      },
+    });
+    const unnamed = await publishRun(noAccount, TARGET, () => [event('a')], { expected: 4 });
+    expect(unnamed.lostCount).toBe(4);
+    expect(unnamed.lost[0]).toMatch(/^4 event\(s\) were NOT delivered .*AccessDenied/);
+
+    const named = await publishRun(noAccount, TARGET, () => [event('a')], {
+      expected: 2,
+      names: () => ['copied a', 'summary'],
+    });
+    const why = 'could not read the account id: AccessDenied';
+    expect(named.lostCount).toBe(2);
+    expect(named.lostEvents).toEqual([
+      { event: 'copied a', errorCode: 'Error', errorMessage: why },
+      { event: 'summary', errorCode: 'Error', errorMessage: why },
+    ]);
+    expect(named.lost[0]).toMatch(
+      /^2 event\(s\) were NOT delivered .*AccessDenied\n {2}- copied a\n {2}- summary$/,
     );
-    expect(report.lostCount).toBe(4);
-    expect(report.lost[0]).toMatch(/^4 event\(s\) were NOT delivered .*AccessDenied/);
   });
 
   it('reports a missing EventBridge client as lost events, not a crash', async () => {
@@ -131,5 +155,66 @@ describe('publishRun', () => {
     });
     expect(report.lostCount).toBe(1);
     expect(report.lost[0]).toMatch(/no EventBridge client was given/);
+  });
+
+  describe('with a last event (a Run Summary)', () => {
+    const summary = (lost: readonly { event: string }[]): FeedEvent => ({
+      detailType: 'CloudHSM Run Summary',
+      detail: { lost: lost.map((l) => l.event) },
+      resources: [],
+    });
+
+    it('sends it in a call of its own after the others, built knowing what they lost', async () => {
+      const sent: FeedEvent[][] = [];
+      const report = await publishRun(
+        deps({
+          publish: async (_client, events) => {
+            sent.push(events);
+            const failed =
+              events.length > 1
+                ? [{ event: events[1]!, errorCode: 'InternalFailure', errorMessage: 'boom' }]
+                : [];
+            return { published: events.length - failed.length, failed, calls: 1 };
+          },
+        }),
+        TARGET,
+        () => [event('a'), event('b')],
+        {
+          expected: 3,
+          describe: (e) => String(e.detail.id ?? 'summary'),
+          last: (_account, lost) => summary(lost),
+        },
+      );
+      expect(sent).toEqual([[event('a'), event('b')], [summary([{ event: 'b' }])]]);
+      expect(report).toMatchObject({ published: 2, calls: 2, lostCount: 1 });
+      expect(report.lostEvents.map((l) => l.event)).toEqual(['b']);
+    });
+
+    it('still sends it when the first call throws, and sends it alone when there is nothing else', async () => {
+      const sent: FeedEvent[][] = [];
+      const publish: PublishDeps['publish'] = async (_client, events) => {
+        sent.push(events);
+        if (events.length > 1) throw new Error('socket hang up');
+        return { published: 1, failed: [], calls: 1 };
+      };
+      const describeIt = (e: FeedEvent) => String(e.detail.id ?? 'summary');
+      const last = (_account: string, lost: readonly { event: string }[]) => summary(lost);
+      const report = await publishRun(deps({ publish }), TARGET, () => [event('a'), event('b')], {
+        expected: 3,
+        describe: describeIt,
+        last,
+      });
+      expect(sent).toEqual([[event('a'), event('b')], [summary([{ event: 'a' }, { event: 'b' }])]]);
+      expect(report).toMatchObject({ published: 1, calls: 1, lostCount: 2 });
+
+      sent.length = 0;
+      const alone = await publishRun(deps({ publish }), TARGET, () => [], {
+        expected: 1,
+        describe: describeIt,
+        last,
+      });
+      expect(sent).toEqual([[summary([])]]);
+      expect(alone).toMatchObject({ published: 1, calls: 1, lostCount: 0, lost: [] });
+    });
   });
 });

@@ -127,6 +127,7 @@ describe('runPrune', () => {
       failed: [],
       lost: [],
       lostCount: 0,
+      lostEvents: [],
     });
   });
 

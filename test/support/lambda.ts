@@ -4,8 +4,10 @@
  * wrote to stdout: Powertools' JSON log lines and its CloudWatch EMF metric blobs.
  */
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 import type { Job } from '../../functions/shared/runtime.js';
+import type { Sandbox } from '../../sandbox/index.js';
+import { startTestSandbox, type TestSandbox } from './sandbox.js';
 
 /** Every variable any handler reads; each test sets exactly the ones it means. */
 const VARIABLES = [
@@ -78,6 +80,63 @@ async function loadAlone(job: Job, env: Record<string, string>): Promise<Handler
   } finally {
     vi.unstubAllEnvs();
   }
+}
+
+/** A handler test's sandbox (the demo fleet) and captured output, live between its hooks. */
+export interface HandlerSandbox {
+  /** The running sandbox (only inside a test). */
+  readonly sandbox: Sandbox;
+  /** SDK clients pointed at the sandbox, for a test's own setup calls. */
+  readonly clients: TestSandbox['clients'];
+  /** What the handler wrote to stdout and stderr so far. */
+  readonly out: Captured;
+  /** What every handler needs to reach the sandbox (AWS_REGION us-east-1, ENDPOINT_URL), the file's job variables, then `vars`. */
+  env(vars?: Record<string, string>): Record<string, string>;
+}
+
+/** How {@link useHandlerSandbox} sets up a file. */
+export interface HandlerSandboxOptions {
+  /** A sandbox (and capture) per test, or one for the whole file. Default: per test. */
+  scope?: 'each' | 'file';
+  /** The job's own variables, which every `env()` of the file includes. */
+  env?: Record<string, string>;
+}
+
+/**
+ * Registers the hooks every handler test file needs: start the demo-fleet sandbox and capture
+ * stdout/stderr before each test (or once for the file, `scope: 'file'`), and restore the
+ * output and stop the sandbox after. Call once at the top of the file; read the returned
+ * handle inside tests.
+ */
+export function useHandlerSandbox({ scope = 'each', env = {} }: HandlerSandboxOptions = {}): HandlerSandbox {
+  let running: { test: TestSandbox; out: Captured } | undefined;
+  const [before, after] = scope === 'each' ? [beforeEach, afterEach] : [beforeAll, afterAll];
+  before(async () => {
+    const test = await startTestSandbox({ fleet: 'demo' });
+    running = { test, out: captureOutput() };
+  });
+  after(async () => {
+    const done = running;
+    running = undefined;
+    done?.out.restore();
+    await done?.test.close();
+  });
+  const live = () => {
+    if (!running) throw new Error('the handler sandbox runs only inside a test (between its hooks)');
+    return running;
+  };
+  return {
+    get sandbox() {
+      return live().test.sandbox;
+    },
+    get clients() {
+      return live().test.clients;
+    },
+    get out() {
+      return live().out;
+    },
+    env: (vars = {}) => ({ AWS_REGION: 'us-east-1', ENDPOINT_URL: live().test.sandbox.url, ...env, ...vars }),
+  };
 }
 
 /** An EventBridge Scheduled Event for `time` (what serverless.yml has the scheduler send). */
