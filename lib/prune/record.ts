@@ -63,3 +63,31 @@ export function liveRecords(tags: Readonly<Record<string, string>>, runId: strin
     return !Number.isNaN(at) && at >= nowMs - RECORD_LIVE_MS;
   });
 }
+
+/** Clocks that disagree: a record may read up to this long (ms) after the deletion it made. */
+const CLOCK_SLACK_MS = 5 * 60_000;
+
+/**
+ * Whether run `runId`'s record on a deleted backup can be the record of that deletion: a run
+ * deletes within {@link RECORD_ACT_WITHIN_MS} of writing its record, so a record written more
+ * than {@link RECORD_LIVE_MS} before the deletion (or after it) belongs to a run that stopped
+ * or stood back, and someone else deleted the backup. Without the deletion time (or a record
+ * that is not an instant) the record is taken at its word.
+ */
+export function recordFitsDeletion(
+  tags: Readonly<Record<string, string>>,
+  runId: string,
+  deletedAt: Date | undefined,
+): boolean {
+  const value = tags[recordTagKey(runId)];
+  if (value === undefined) return false;
+  const at = Date.parse(value);
+  if (!deletedAt || Number.isNaN(at)) return true;
+  const gap = deletedAt.getTime() - at;
+  return gap <= RECORD_LIVE_MS && gap >= -CLOCK_SLACK_MS;
+}
+
+/** The runs whose record on a deleted backup can be the record of its deletion. */
+export function deletingRuns(tags: Readonly<Record<string, string>>, deletedAt: Date | undefined): string[] {
+  return recordedRuns(tags).filter((id) => recordFitsDeletion(tags, id, deletedAt));
+}

@@ -8,10 +8,19 @@ import { parseDuration } from '../config/common.js';
 import type { RestoreConfig } from '../config/restore.js';
 import type { BackupInfo } from '../inventory/types.js';
 import { lineageOf } from '../inventory/types.js';
-import { recordedRuns, recordTagKey } from '../prune/record.js';
+import {
+  deletingRuns,
+  RECORD_LIVE_MS,
+  recordedRuns,
+  recordFitsDeletion,
+  recordTagKey,
+} from '../prune/record.js';
 import type { RunCounts } from '../run.js';
 
 /** How long CloudHSM keeps a deleted backup restorable (docs/aws-api.md §2.2). */
+/** The live span of a deletion record, in minutes, for messages. */
+const RECORD_LIVE_MINUTES = RECORD_LIVE_MS / 60_000;
+
 export const RESTORE_WINDOW = Duration.fromObject({ days: 7 });
 
 export type RestoreReason =
@@ -85,11 +94,21 @@ export function outcomeFor(
   };
 }
 
+/** When a PENDING_DELETION backup was deleted (DeleteTimestamp − 7 days), when known. */
+export function deletionTime(backup: BackupInfo): Date | undefined {
+  return backup.deleteAt ? DateTime.fromJSDate(backup.deleteAt).minus(RESTORE_WINDOW).toJSDate() : undefined;
+}
+
 /** True when a PENDING_DELETION backup was deleted within `age` of `now` (DeleteTimestamp − 7 days). */
 export function deletedWithin(backup: BackupInfo, age: Duration, now: DateTime): boolean {
-  if (backup.state !== 'PENDING_DELETION' || !backup.deleteAt) return false;
-  const deletedAt = DateTime.fromJSDate(backup.deleteAt).minus(RESTORE_WINDOW);
-  return deletedAt.toMillis() >= now.minus(age).toMillis();
+  const deletedAt = deletionTime(backup);
+  if (backup.state !== 'PENDING_DELETION' || !deletedAt) return false;
+  return deletedAt.getTime() >= now.minus(age).toMillis();
+}
+
+/** Deleted by cloudhsm-ops prune: a deletion record that fits the deletion's time (lib/prune/record.ts). */
+function deletedByPrune(backup: BackupInfo): boolean {
+  return deletingRuns(backup.tags, deletionTime(backup)).length > 0;
 }
 
 /** Sorts backups named by id: PENDING_DELETION ones are restorable, the rest are reported. */
@@ -159,10 +178,10 @@ async function runAlreadyRestored(
         b,
         'skipped',
         'already-restored',
-        `already READY: restored since run ${runId} deleted it`,
+        `READY with run ${runId}'s record: that run did not delete it (it stopped or stood back), or it was restored since`,
       ),
     ),
-    alreadyRestored: `the backups of prune run ${runId} in ${region} were already restored`,
+    alreadyRestored: `no backup of prune run ${runId} in ${region} is deleted now: its records are on READY backups (restored since, or never deleted by it)`,
   };
 }
 
@@ -185,16 +204,30 @@ export async function selectDeleted(
     await listBackups(clients.cloudHsm(region), region, { states: ['PENDING_DELETION'] })
   ).filter((b) => config.clusterId === undefined || lineageOf(b) === config.clusterId);
   if (selection.kind === 'run') {
-    const key = recordTagKey(selection.runId);
-    const restorable = pending.filter((b) => Object.hasOwn(b.tags, key));
-    return restorable.length > 0
-      ? { restorable, reported: [] }
-      : await runAlreadyRestored(clients, config, key);
+    const { runId } = selection;
+    const key = recordTagKey(runId);
+    const carrying = pending.filter((b) => Object.hasOwn(b.tags, key));
+    const restorable = carrying.filter((b) => recordFitsDeletion(b.tags, runId, deletionTime(b)));
+    const notThisRun = carrying
+      .filter((b) => !restorable.includes(b))
+      .map((b) =>
+        outcomeFor(
+          b.id,
+          region,
+          b,
+          'skipped',
+          'not-deleted-by-prune',
+          `run ${runId} recorded it at ${b.tags[key]}, over ${RECORD_LIVE_MINUTES} minutes before it was deleted: not ` +
+            "this run's deletion (that run stopped or stood back); name it with --backup-id to restore it",
+        ),
+      );
+    if (restorable.length > 0 || notThisRun.length > 0) return { restorable, reported: notThisRun };
+    return await runAlreadyRestored(clients, config, key);
   }
   if (selection.kind !== 'deleted-since') return { restorable: [], reported: [] };
   const age = parseDuration(selection.deletedSince, '--deleted-since');
   const inWindow = pending.filter((b) => deletedWithin(b, age, now));
-  const recorded = (b: BackupInfo) => recordedRuns(b.tags).length > 0;
+  const recorded = deletedByPrune;
   return {
     restorable: inWindow.filter(recorded),
     reported: inWindow
@@ -206,7 +239,10 @@ export async function selectDeleted(
           b,
           'skipped',
           'not-deleted-by-prune',
-          'deleted in the window, but not by cloudhsm-ops prune (no deletion record); name it with --backup-id to restore it',
+          recordedRuns(b.tags).length > 0
+            ? 'deleted in the window, but not by cloudhsm-ops prune (its deletion record is older than the deletion ' +
+                `by over ${RECORD_LIVE_MINUTES} minutes: that run stopped); name it with --backup-id to restore it`
+            : 'deleted in the window, but not by cloudhsm-ops prune (no deletion record); name it with --backup-id to restore it',
         ),
       ),
   };

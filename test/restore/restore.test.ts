@@ -23,14 +23,22 @@ afterEach(() => {
 
 const RUN = 'run-1';
 
-/** A backup prune run `RUN` deleted `hoursAgo` before NOW (DeleteTimestamp = deletion + 7 days; the run's record). */
+/**
+ * A backup prune run `RUN` deleted `hoursAgo` before NOW (DeleteTimestamp = deletion + 7 days;
+ * the run's record, written a minute before the delete).
+ */
 const deleted = (hoursAgo: number, overrides = {}) =>
   backup(30, {
     state: 'PENDING_DELETION',
     deleteAt: NOW.minus({ hours: hoursAgo }).plus({ days: 7 }).toJSDate(),
-    tags: { [recordTagKey(RUN)]: NOW.toISO()! },
+    tags: { [recordTagKey(RUN)]: NOW.minus({ hours: hoursAgo, minutes: 1 }).toISO()! },
     ...overrides,
   });
+
+/** A record of `runId` written `hoursAgo` before NOW. */
+const recordAt = (runId: string, hoursAgo: number) => ({
+  [recordTagKey(runId)]: NOW.minus({ hours: hoursAgo }).toISO()!,
+});
 
 const restore = (settings: Record<string, string>) =>
   runRestore(
@@ -235,6 +243,72 @@ describe('restore undoes only what prune did', () => {
     expect(run.result.counts).toEqual({ succeeded: 2, failed: 0, skipped: 0 });
     for (const b of ofRun) expect(hsm.tags(b.id)).toEqual({});
     expect(hsm.state(ofOtherRun.id)).toBe('PENDING_DELETION');
+  });
+
+  it('--run-id leaves a backup whose record is older than its deletion by over 15 minutes: that run did not delete it', async () => {
+    // Prepare: run-1 recorded it 3 h ago and stopped; someone deleted it 1 h ago (found by an operator pass).
+    const stale = deleted(1, { tags: recordAt(RUN, 3) });
+    const fresh = deleted(2);
+    hsm.add(stale, fresh);
+    // Act
+    const run = await restore({ runId: RUN });
+    // Assess
+    expect(hsm.calls(RestoreBackupCommand).map((i) => i.BackupId)).toEqual([fresh.id]);
+    expect(hsm.state(stale.id)).toBe('PENDING_DELETION');
+    expect(run.result.skipped).toEqual([
+      expect.objectContaining({
+        backupId: stale.id,
+        reason: 'not-deleted-by-prune',
+        detail: expect.stringMatching(
+          /run run-1 recorded it .* before it was deleted: not this run's deletion/,
+        ),
+      }),
+    ]);
+  });
+
+  it("--run-id leaves a backup another run deleted later, though it still carries this run's lapsed record", async () => {
+    // Prepare: run-1 recorded it 3 h ago and stopped; run-2 recorded and deleted it 1 h ago.
+    const both = deleted(1, { tags: { ...recordAt(RUN, 3), ...recordAt('run-2', 1.01) } });
+    hsm.add(both);
+    // Act
+    const first = await restore({ runId: RUN, dryRun: 'true' });
+    const second = await restore({ runId: 'run-2', dryRun: 'true' });
+    // Assess
+    expect(first.result.skipped.map((o) => [o.backupId, o.reason])).toEqual([
+      [both.id, 'not-deleted-by-prune'],
+    ]);
+    expect(second.result.skipped.map((o) => [o.backupId, o.reason])).toEqual([[both.id, 'dry-run']]);
+  });
+
+  it("--deleted-since restores only backups whose record fits the deletion (a dead run's record does not count)", async () => {
+    // Prepare
+    const dead = deleted(1, { tags: recordAt(RUN, 3) });
+    const mine = deleted(2);
+    hsm.add(dead, mine);
+    // Act
+    const run = await restore({ deletedSince: '1d' });
+    // Assess
+    expect(hsm.calls(RestoreBackupCommand).map((i) => i.BackupId)).toEqual([mine.id]);
+    expect(run.result.skipped).toEqual([
+      expect.objectContaining({ backupId: dead.id, reason: 'not-deleted-by-prune' }),
+    ]);
+  });
+
+  it('--run-id on READY backups that carry its record says the run did not delete them, or they were restored', async () => {
+    // Prepare: a run killed between record and delete (found by an operator pass).
+    const ready = backup(31, { tags: recordAt(RUN, 1) });
+    hsm.add(ready);
+    // Act
+    const run = await restore({ runId: RUN });
+    // Assess
+    expect(hsm.calls(RestoreBackupCommand)).toEqual([]);
+    expect(run.result.skipped).toEqual([
+      expect.objectContaining({
+        backupId: ready.id,
+        detail:
+          "READY with run run-1's record: that run did not delete it (it stopped or stood back), or it was restored since",
+      }),
+    ]);
   });
 
   it('--run-id of no run is bad input: exit 2, nothing restored, the message says why', async () => {

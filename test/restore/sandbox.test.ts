@@ -109,8 +109,11 @@ describe('restore after prune', () => {
     const again = await cli('restore', '--run-id', runId);
     // Assess
     expect(again.code, again.stderr).toBe(0);
-    for (const id of deleted) expect(again.stdout).toContain(`not attempted ${id}: already READY`);
-    expect(again.stdout).toContain(`the backups of prune run ${runId} in ${REGION} were already restored`);
+    for (const id of deleted)
+      expect(again.stdout).toContain(
+        `not attempted ${id}: READY with run ${runId}'s record: that run did not delete it`,
+      );
+    expect(again.stdout).toContain(`no backup of prune run ${runId} in ${REGION} is deleted now`);
   });
 
   it('--deleted-since never restores a backup cloudhsm-ops did not delete', async () => {
