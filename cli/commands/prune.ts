@@ -4,6 +4,7 @@ import { DEFAULT_MAX_ATTEMPTS } from '../../lib/config/common.js';
 import { PRUNE_FLAG_NAMES, PRUNE_SETTINGS, parsePruneConfig } from '../../lib/config/prune.js';
 import { UsageError } from '../../lib/errors.js';
 import type { PlanEntry } from '../../lib/prune/plan.js';
+import { newRunId } from '../../lib/run.js';
 import { action, examples, type Output, regionsFrom, withCommonOptions, withNowOption } from '../common.js';
 import { addSettingOptions, type JobOptions, startJob } from '../settings.js';
 
@@ -70,6 +71,8 @@ async function runPruneCommand(command: Command, options: PruneOptions, out: Out
   const extraArgs = passThroughArgs(options);
   if (config.dryRunOverrode) out.warn('note: --dry-run wins over --execute: nothing will be deleted');
 
+  // Known before the first delete and said then, so that a run killed midway can be undone.
+  const runId = newRunId();
   let bar: InstanceType<typeof cliProgress.SingleBar> | undefined;
   const paint = (entry: { decision: string }, text: string) =>
     entry.decision === 'delete' ? out.colors.red(text) : out.colors.green(text);
@@ -77,10 +80,16 @@ async function runPruneCommand(command: Command, options: PruneOptions, out: Out
     const run = await runPrune(
       {
         clients,
+        runId,
         commandArgs: extraArgs,
         names: PRUNE_FLAG_NAMES,
         applyCommand: (plan) => report.applyCommand(plan, config, extraArgs),
         onPlan: (plan) => {
+          if (config.execute && plan.counts.delete > 0 && !plan.overLimit) {
+            out.warn(
+              `prune run ${runId}: deleting up to ${plan.counts.delete} backup(s); restore --run-id ${runId} undoes it`,
+            );
+          }
           if (out.json) return;
           out.say(
             `${config.execute ? 'Prune' : 'Prune plan (dry run)'}: ${plan.regions.join(', ')}` +

@@ -108,6 +108,11 @@ describe('prune CLI', () => {
     const deleted = [...run.stdout.matchAll(/^deleted (backup-\S+)/gm)].map((m) => m[1]!);
     expect(deleted.length).toBeGreaterThan(0);
     expect(deleted.every((id) => state(id) === 'PENDING_DELETION')).toBe(true);
+    // The run id is said before the first delete (a run killed midway can still be undone) and at the end.
+    const runId = /^run id (\S+)$/m.exec(run.stdout)![1]!;
+    expect(run.stderr).toContain(
+      `prune run ${runId}: deleting up to ${deleted.length} backup(s); restore --run-id ${runId} undoes it`,
+    );
     const undo = run.stdout.split('\n').find((line) => line.trim().startsWith('cloudhsm-ops restore'))!;
     expect(
       words(undo.trim())
