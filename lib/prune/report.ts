@@ -83,6 +83,18 @@ function lineageLine(
   );
 }
 
+/** Entries grouped by region and lineage, in plan order. */
+function byLineage(entries: readonly PlanEntry[]): Map<string, PlanEntry[]> {
+  const groups = new Map<string, PlanEntry[]>();
+  for (const entry of entries) {
+    const key = `${entry.region}\u0000${entry.lineage}`;
+    const group = groups.get(key);
+    if (group) group.push(entry);
+    else groups.set(key, [entry]);
+  }
+  return groups;
+}
+
 /**
  * The plan for people: per lineage and region a summary line, then a table of the first
  * {@link ROWS_PER_DECISION} rows of each decision per lineage (every row with `all`), then
@@ -91,19 +103,15 @@ function lineageLine(
 export function planLines(plan: PrunePlan, options: PlanViewOptions): string[] {
   const listed = plan.entries.filter(options.include);
   const time = timeFormatter(plan, listed);
-  const groups = new Map<string, PlanEntry[]>();
-  for (const entry of listed) {
-    const key = `${entry.region}\u0000${entry.lineage}`;
-    const group = groups.get(key);
-    if (group) group.push(entry);
-    else groups.set(key, [entry]);
-  }
+  const groups = byLineage(listed);
+  // The summary line counts the whole lineage, listed or not (an execute run lists only deletions).
+  const whole = byLineage(plan.entries);
   const lines: string[] = [];
   const rows: PlanEntry[] = [];
   let omitted = 0;
   for (const [key, entries] of groups) {
     const [region, lineage] = key.split('\u0000') as [string, string];
-    lines.push(lineageLine(region, lineage, entries, time));
+    lines.push(lineageLine(region, lineage, whole.get(key) ?? entries, time));
     const shown = { delete: 0, keep: 0 };
     for (const entry of entries) {
       const decision = entry.decision === 'delete' ? 'delete' : 'keep';

@@ -34,6 +34,18 @@ describe('planLines', () => {
     );
   });
 
+  it('counts the kept backups of a lineage even when only the deletions are listed (an execute run)', () => {
+    // Prepare
+    const plan = bigPlan(5);
+    // Act
+    const lines = planLines(plan, { ...plain, all: true, include: (e) => e.decision === 'delete' });
+    // Assess (found by an operator pass: an execute run said "0 kept")
+    expect(lines.find((l) => l.includes(CLUSTER_A))).toMatch(
+      /4 to delete \(created .*\), 1 kept \(keep-last 1\)/,
+    );
+    expect(lines.filter((l) => l.includes('KEEP'))).toEqual([]);
+  });
+
   it('lists every row with all', () => {
     // Prepare
     const plan = bigPlan(10_000);
