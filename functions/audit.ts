@@ -9,7 +9,7 @@
 import type { Context } from 'aws-lambda';
 import type { DateTime } from 'luxon';
 import { type AuditReport, type AuditSnapshot, runAudit } from '../lib/audit/run.js';
-import { AUDIT_LAMBDA_VARIABLES, auditConfigFromEnv } from '../lib/config/audit.js';
+import { AUDIT_LAMBDA_REFUSED, AUDIT_LAMBDA_VARIABLES, auditConfigFromEnv } from '../lib/config/audit.js';
 import { SEVERITIES } from '../lib/config/common.js';
 import { describeError } from '../lib/errors.js';
 import type { FindingCounts } from '../lib/events/findings.js';
@@ -25,6 +25,7 @@ const runtime = createRuntime({
   job: 'audit',
   parse: auditConfigFromEnv,
   variables: [...AUDIT_LAMBDA_VARIABLES, ...AUDIT_HANDLER_VARIABLES],
+  refused: AUDIT_LAMBDA_REFUSED,
   required: ['REGIONS'],
   deadlineMarginSeconds: 30,
 });
@@ -136,7 +137,7 @@ export async function handler(event: ScheduleEvent, context: Context) {
     run.count(METRIC.clustersAudited, report.clusters.length);
     run.count(METRIC.eventsPublished, report.events?.published ?? 0);
     run.count(METRIC.eventsLost, report.events?.lostCount ?? 0);
-    // FAIL_ON is a CLI exit-code rule; a Lambda failing on findings would be retried and republish them.
+    // FAILED findings are output, not failures (FAIL_ON is refused at the cold start: AUDIT_LAMBDA_REFUSED).
     const failures = runFailures(report);
     let stored: AuditSummary['report'];
     if (reportBucket && snapshot) {

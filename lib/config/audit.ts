@@ -74,6 +74,16 @@ export interface AuditConfig {
   requireFips: boolean;
 }
 
+/**
+ * Variables the audit function refuses, with the reason. FAIL_ON is the CLI's exit-code rule: a
+ * function failing on findings would be retried and publish every finding again.
+ */
+export const AUDIT_LAMBDA_REFUSED: Readonly<Record<string, string>> = {
+  FAIL_ON:
+    'FAILED findings do not fail the audit function (a failed invocation is retried and publishes ' +
+    "every finding again): route them with an EventBridge rule (infra/event-rules), or use the CLI's --fail-on",
+};
+
 /** Every audit setting: flag, variable, default, parser and help line. */
 export const AUDIT_SETTINGS = defineTable({
   regions: regionsField(
@@ -96,8 +106,7 @@ export const AUDIT_SETTINGS = defineTable({
     name: 'fail-on severity',
     flag: '--fail-on',
     arg: '<severity>',
-    env: 'FAIL_ON',
-    doc: `exit 1 when a FAILED finding is at or above this severity (${SEVERITIES.join(', ')})`,
+    doc: `exit 1 when a FAILED finding is at or above this severity (${SEVERITIES.join(', ')}); CLI only`,
     parse: severity,
   },
   freshnessGraceHours: {

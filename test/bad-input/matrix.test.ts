@@ -558,7 +558,6 @@ const AUDIT_ENV: EnvCase[] = [
   },
   { env: { ...AUDIT_BASE, EVENT_SOURCE: 'aws.audit' }, message: /EVENT_SOURCE "aws.audit" is not valid/ },
   { env: { ...AUDIT_BASE, EVENT_REGION: 'eu' }, message: /EVENT_REGION \(or AWS_REGION\) "eu" is not valid/ },
-  { env: { ...AUDIT_BASE, FAIL_ON: 'SEVERE' }, message: /severity "SEVERE" is not one of/ },
   {
     env: { ...AUDIT_BASE, FRESHNESS_GRACE_HOURS: '200' },
     message: /FRESHNESS_GRACE_HOURS must be between 0 and 168, got 200/,
@@ -739,7 +738,6 @@ describe('bad Lambda environment: a UsageError naming the value, before any clie
       // lib/config/audit.ts AUDIT_ENV
       'PUBLISH',
       'EVENT_REGION',
-      'FAIL_ON',
       'FRESHNESS_GRACE_HOURS',
       'DR_RPO_HOURS',
     ];

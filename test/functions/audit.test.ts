@@ -137,4 +137,11 @@ describe('audit handler', () => {
       loadHandler('audit', lambda.env({ REPORT_BUCKET: 's3://ops-fleet-reports' })),
     ).rejects.toThrow(/REPORT_BUCKET="s3:\/\/ops-fleet-reports" is not an S3 bucket name/);
   });
+
+  it('refuses FAIL_ON at the cold start rather than ignore it: findings do not fail the function', async () => {
+    // A set FAIL_ON that changed nothing misled (found by an operator pass).
+    await expect(loadHandler('audit', lambda.env({ FAIL_ON: 'HIGH' }))).rejects.toThrow(
+      /FAIL_ON is not read by this function: .*EventBridge rule/,
+    );
+  });
 });
