@@ -2,6 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { AUDIT_FLAG_NAMES, AUDIT_SETTINGS, parseAuditConfig } from '../../lib/config/audit.js';
 import { parseCount } from '../../lib/config/common.js';
+import { PRUNE_FLAG_NAMES } from '../../lib/config/prune.js';
+import { atLeastOneDay } from '../../lib/config/prune-rules.js';
 import { UsageError } from '../../lib/errors.js';
 import { parseAge } from '../../lib/time/cutoff.js';
 import {
@@ -30,6 +32,21 @@ interface ReportOptions extends JobOptions {
 
 /** Longest timeline: a year and a bit, beyond which one mark per day is no longer readable. */
 const MAX_DAYS = 400;
+
+/** The age `prune --older-than` would take: the same parser and the same one-day floor. */
+function pruneAge(text: string) {
+  const age = parseAge(text, '--prune-older-than');
+  atLeastOneDay(age, text, { ...PRUNE_FLAG_NAMES, olderThan: '--prune-older-than' });
+  return age;
+}
+
+/** `-` is not standard output here: the page is a file to open or mail. */
+function refuseDash(file: string | undefined): void {
+  if (file?.trim() === '-')
+    throw new UsageError(
+      '--html -: give a file name (the page is not written to standard output; --json prints the data)',
+    );
+}
 
 /** Registers `cloudhsm-ops report`. */
 export function registerReport(program: Command): void {
@@ -78,6 +95,7 @@ export function commandLine(options: ReportOptions): string {
 }
 
 async function reportCommand(command: Command, options: ReportOptions, out: Output): Promise<number> {
+  refuseDash(options.html);
   if (!options.html && !options.json) {
     throw new UsageError(
       'say where the report goes: --html <file> for the page, --json for the data (or both)',
@@ -90,7 +108,7 @@ async function reportCommand(command: Command, options: ReportOptions, out: Outp
     (input) => ({
       audit: parseAuditConfig(input, { sameRegion: 'error', names: AUDIT_FLAG_NAMES }),
       days: parseCount(options.days, '--days', { min: 1, max: MAX_DAYS }),
-      prune: options.pruneOlderThan ? parseAge(options.pruneOlderThan, '--prune-older-than') : undefined,
+      prune: options.pruneOlderThan ? pruneAge(options.pruneOlderThan) : undefined,
     }),
     { check: async () => (options.html ? refuseUnwritable('--html', options.html) : undefined) },
   );

@@ -124,4 +124,15 @@ describe('cloudhsm-ops report', () => {
     expect(folder.stderr).toContain(`error: --html: ${dir} is a folder: give a file name`);
     expect(test.sandbox.requests().length).toBe(before);
   });
+
+  it.each([
+    [['--prune-older-than', '12h', '--json'], /--prune-older-than "12h" is under one day/],
+    [['--html', '-'], /--html -: give a file name/],
+  ])('refuses %j as bad input before any AWS call (found by an operator pass)', async (args, message) => {
+    const before = test.sandbox.requests().length;
+    const run = await runCli(['report', ...common(), ...args]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(test.sandbox.requests().length).toBe(before);
+  });
 });
