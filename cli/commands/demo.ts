@@ -185,7 +185,6 @@ async function runDemo(run: CommandRunner, options: DemoOptions, out: Output): P
     out.say(`$ cloudhsm-ops ${report.join(' ')} --endpoint ${sandbox.url}`);
     const code = await run([...report, '--endpoint', sandbox.url]);
     if (code !== 0) failures.push(`the report exited ${code}`);
-    else out.say(`The demo fleet's report: ${options.reportFile}`);
   } finally {
     await sandbox.close();
   }
@@ -196,6 +195,8 @@ async function runDemo(run: CommandRunner, options: DemoOptions, out: Output): P
   out.say('');
   out.say('Done. Try the commands yourself: `npx cloudhsm-ops sandbox --fleet demo --clock real` in one');
   out.say('terminal, then any command above with --endpoint http://127.0.0.1:4566 in another.');
+  // The last line: where the report is, to open it.
+  out.say(`The demo fleet's report: ${options.reportFile}`);
   return 0;
 }
 
