@@ -47,10 +47,13 @@ async function copyCommand(command: Command, options: JobOptions, out: Output): 
   try {
     const result = await runCopy({ clients, onProgress: progress.update, now: clockFrom(now) }, config, now);
     progress.stop();
-    if (out.json) out.document({ ...result, plan: planSummary(result) });
+    // The exit decision once, carried in the document like prune's and restore's.
+    const failures = copyRunFailures(result);
+    const exitCode = exitCodeOf({ failures });
+    if (out.json) out.document({ ...result, plan: planSummary(result), failures, exitCode });
     else await render(result, config, out);
     reportLost(result, config, out);
-    return exitCodeOf({ failures: copyRunFailures(result) });
+    return exitCode;
   } finally {
     progress.stop();
     clients.destroy();

@@ -152,6 +152,21 @@ export async function findCopies(
   return describeByIds(client, region, 'sourceBackupIds', sourceIds);
 }
 
+/**
+ * Whether the client's region knows cluster `clusterId`: DescribeClusters lists it, or one of its
+ * backups is listed (a deleted cluster's backups outlive it). One small call each.
+ */
+export async function clusterKnown(client: CloudHSMV2Client, clusterId: string): Promise<boolean> {
+  const clusters = await client.send(
+    new DescribeClustersCommand({ Filters: { clusterIds: [clusterId] }, MaxResults: 1 }),
+  );
+  if ((clusters.Clusters ?? []).length > 0) return true;
+  const backups = await client.send(
+    new DescribeBackupsCommand({ Filters: { clusterIds: [clusterId] }, MaxResults: 1 }),
+  );
+  return (backups.Backups ?? []).length > 0;
+}
+
 /** Every cluster matching `filters` in the client's region, all pages. */
 export async function listClusters(
   client: CloudHSMV2Client,

@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
-import { findCopies, listRecentBackups } from '../aws/cloudhsm.js';
+import { clusterKnown, findCopies, listRecentBackups } from '../aws/cloudhsm.js';
 import { mapSettled } from '../concurrency.js';
+import { UsageError } from '../errors.js';
 import type { BackupInfo, RegionInventory } from '../inventory/types.js';
 import type { PendingCopy } from './claim-step.js';
 import type { CopyContext } from './context.js';
@@ -46,6 +47,7 @@ export async function gatherAndPlan(ctx: CopyContext, planTime: DateTime): Promi
     else failed.push(failure({ sourceRegion: region }, listing.reason, 'could not list backups'));
   });
 
+  await refuseUnknownClusters(ctx, sources, failed.length === 0);
   const candidates = copyCandidates(sources, config, planTime);
   const candidateIds = [...new Set(candidates.map((c) => c.source.id))];
   const lookups = await mapSettled(config.drRegions, config.concurrency, async (region) => {
@@ -71,6 +73,25 @@ export async function gatherAndPlan(ctx: CopyContext, planTime: DateTime): Promi
   });
   const plan = planCopies(sources, destinations, { ...config, drRegions: reachable }, planTime);
   return { plan: { ...plan, drRegions: [...config.drRegions] }, failed, listedAt };
+}
+
+/**
+ * A cluster id that no source region knows is a mistake (a typo in a schedule's setting would
+ * otherwise copy nothing, silently): bad input. Judged only when every source was listed.
+ */
+async function refuseUnknownClusters(ctx: CopyContext, sources: RegionInventory[], complete: boolean) {
+  const { clusterIds, sourceRegions } = ctx.config;
+  if (!complete || clusterIds.length === 0) return;
+  const seen = new Set(sources.flatMap((s) => s.backups.map((b) => b.clusterId)));
+  for (const id of clusterIds.filter((c) => !seen.has(c))) {
+    const known = await Promise.all(sourceRegions.map((r) => clusterKnown(ctx.clients.cloudHsm(r), id)));
+    if (!known.includes(true)) {
+      throw new UsageError(
+        `no cluster ${id} (nor any backup of it) in ${sourceRegions.join(', ')}: check the cluster id and the ` +
+          'source regions; nothing was copied',
+      );
+    }
+  }
 }
 
 /** Files the plan's lines that need no action, and returns the copies to make. */

@@ -38,7 +38,7 @@ afterEach(async () => {
 describe('prune under chaos', () => {
   it.each([
     { attempts: 8, seed: 11, runs: 3 },
-    { attempts: 2, seed: 5, runs: 10 },
+    { attempts: 2, seed: 5, runs: 20 },
   ])(
     'with $attempts attempts per call: deletes exactly its plan, nothing guarded, and reports honestly what it could not do',
     async ({ attempts, seed, runs: maxRuns }) => {

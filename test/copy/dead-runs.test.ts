@@ -175,6 +175,8 @@ describe('a copy run killed between claiming and copying', () => {
     expect(document.counts).toMatchObject({ copied: 0, deferred: 4 });
     expect(document.deferred[0]).toMatchObject({ holderRunId: 'run-killed' });
     expect(document.deferred[0].claimUntil).toMatch(/^2026-11-29T12:0\dZ?/);
+    // The exit decision is in the document too (found by an operator pass: it was missing).
+    expect(document).toMatchObject({ exitCode: 1, failures: [expect.stringMatching(/deferred/)] });
   });
 });
 

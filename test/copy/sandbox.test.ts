@@ -6,7 +6,7 @@ import { parseCopyConfig } from '../../lib/config/copy.js';
 import { type CopyDeps, runCopy } from '../../lib/copy/execute.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { runCli } from '../support/cli.js';
-import { copyFleet, NOW as FLEET_NOW } from '../support/fleet.js';
+import { copyFleet, NOW as FLEET_NOW, idOf } from '../support/fleet.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const NOW = DateTime.fromISO(FLEET_NOW, { zone: 'utc' });
@@ -321,6 +321,22 @@ describe('cloudhsm-ops copy (CLI) against the sandbox', () => {
     expect(run.stderr).toMatch(message);
     expect(run.stderr).toMatch(/nothing was changed/);
     expect(sandbox.requests()).toEqual([]);
+  });
+
+  it('refuses a --cluster-id no source region knows (exit 2, nothing copied); one of another region is unknown here too', async () => {
+    // Prepare: a typo in a schedule's CLUSTER_ID would otherwise copy nothing, silently (operator pass).
+    const { sandbox } = await start();
+    const base = ['--region', 'us-east-1', '--dr-region', 'us-west-2'];
+    // Act
+    const unknown = await cli([...base, '--cluster-id', 'cluster-abcdefghijk']);
+    // Assess
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no cluster cluster-abcdefghijk \(nor any backup of it\) in us-east-1/);
+    const elsewhere = await cli([...base, '--cluster-id', idOf('cluster', 2)]);
+    expect(elsewhere.code).toBe(2);
+    expect(sandbox.requests().filter((r) => r.operation === 'CopyBackupToRegion')).toEqual([]);
+    const known = await cli([...base, '--cluster-id', idOf('cluster', 1)]);
+    expect(known.code, known.stderr).toBe(0);
   });
 
   it('copies with --json, then finds everything present', async () => {
