@@ -81,8 +81,15 @@ export const SCRIPT = `
       row.hidden=!show;
       if(show)shown++;
     });
-    if(count)count.textContent=shown+' of '+rows.length+' findings shown';
+    if(count)count.textContent=shown===rows.length?'':'('+shown+' of '+rows.length+' findings shown)';
   }
+  // Printing opens every closed "as a table" section (browsers without details::details-content
+  // print only its summary), and closes them again after.
+  var opened=[];
+  window.addEventListener('beforeprint',function(){
+    document.querySelectorAll('details:not([open])').forEach(function(d){d.open=true;opened.push(d);});
+  });
+  window.addEventListener('afterprint',function(){opened.forEach(function(d){d.open=false;});opened=[];});
   form.addEventListener('change',apply);
   apply();
 })();

@@ -135,8 +135,7 @@ function filterForm(): string {
   return (
     '<form id="filters" class="filters" hidden aria-label="Filter findings">' +
     `<fieldset><legend>Severity</legend>${boxes('severity', WORST_FIRST)}</fieldset>` +
-    `<fieldset><legend>Status</legend>${boxes('status', CHECK_STATUSES)}</fieldset>` +
-    '<output id="shown" aria-live="polite"></output></form>'
+    `<fieldset><legend>Status</legend>${boxes('status', CHECK_STATUSES)}</fieldset></form>`
   );
 }
 
@@ -159,7 +158,10 @@ function findingsSection(report: FleetReport): string {
   return (
     '<section aria-labelledby="findings-h"><h2 id="findings-h">Findings, worst first</h2>' +
     filterForm() +
-    '<table id="findings" class="data"><thead><tr><th scope="col">Severity</th><th scope="col">Status</th>' +
+    // The count of rows shown sits in the caption, not the form: a filtered printout says so.
+    `<table id="findings" class="data"><caption>${report.findings.length} findings, worst first ` +
+    '<output id="shown" aria-live="polite"></output></caption>' +
+    '<thead><tr><th scope="col">Severity</th><th scope="col">Status</th>' +
     '<th scope="col">Check</th><th scope="col">Where</th><th scope="col">Observed</th>' +
     '<th scope="col">Remediation</th></tr></thead><tbody>' +
     report.findings.map(findingRow).join('') +

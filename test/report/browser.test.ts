@@ -132,7 +132,7 @@ describe.skipIf(!executable)('the demo fleet report in headless Chromium', () =>
     expect(shown).not.toContain('CRITICAL');
     expect(shown).toHaveLength(report.findings.length - critical);
     await expect(page.locator('#shown').textContent()).resolves.toBe(
-      `${report.findings.length - critical} of ${report.findings.length} findings shown`,
+      `(${report.findings.length - critical} of ${report.findings.length} findings shown)`,
     );
     await page.getByLabel('CRITICAL', { exact: true }).check();
     expect(await shownSeverities(page)).toHaveLength(report.findings.length);
@@ -155,8 +155,12 @@ describe.skipIf(!executable)('the demo fleet report in headless Chromium', () =>
 
   it('prints without the filter form, with each chart beside its table', { timeout: 60_000 }, async () => {
     const { page } = await open();
+    await page.getByLabel('CRITICAL', { exact: true }).uncheck();
     await page.emulateMedia({ media: 'print' });
     await expect(page.locator('#filters').isVisible()).resolves.toBe(false);
+    // A filtered printout says so: the count is in the findings table's caption, not in the form.
+    await expect(page.locator('#findings caption').isVisible()).resolves.toBe(true);
+    await expect(page.locator('#findings caption').textContent()).resolves.toMatch(/findings shown\)$/);
     const table = page.locator('article.cluster table[id$="-t"]').first();
     await expect(table.isVisible()).resolves.toBe(true);
     await page.pdf({ path: join(OUTPUT, 'demo-report.pdf') });
