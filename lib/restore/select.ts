@@ -106,6 +106,18 @@ export function deletedWithin(backup: BackupInfo, age: Duration, now: DateTime):
   return deletedAt.getTime() >= now.minus(age).toMillis();
 }
 
+/** A deleted backup this selection leaves: reported, with how to restore it anyway. */
+function notByPrune(region: string, backup: BackupInfo, why: string): RestoreOutcome {
+  return outcomeFor(
+    backup.id,
+    region,
+    backup,
+    'skipped',
+    'not-deleted-by-prune',
+    `${why}; name it with --backup-id to restore it`,
+  );
+}
+
 /** Deleted by cloudhsm-ops prune: a deletion record that fits the deletion's time (lib/prune/record.ts). */
 function deletedByPrune(backup: BackupInfo): boolean {
   return deletingRuns(backup.tags, deletionTime(backup)).length > 0;
@@ -211,14 +223,11 @@ export async function selectDeleted(
     const notThisRun = carrying
       .filter((b) => !restorable.includes(b))
       .map((b) =>
-        outcomeFor(
-          b.id,
+        notByPrune(
           region,
           b,
-          'skipped',
-          'not-deleted-by-prune',
-          `run ${runId} recorded it at ${b.tags[key]}, over ${RECORD_LIVE_MINUTES} minutes before it was deleted: not ` +
-            "this run's deletion (that run stopped or stood back); name it with --backup-id to restore it",
+          `run ${runId} recorded it at ${b.tags[key]}, over ${RECORD_LIVE_MINUTES} minutes before it was deleted: ` +
+            "not this run's deletion (that run stopped or stood back)",
         ),
       );
     if (restorable.length > 0 || notThisRun.length > 0) return { restorable, reported: notThisRun };
@@ -233,16 +242,13 @@ export async function selectDeleted(
     reported: inWindow
       .filter((b) => !recorded(b))
       .map((b) =>
-        outcomeFor(
-          b.id,
+        notByPrune(
           region,
           b,
-          'skipped',
-          'not-deleted-by-prune',
           recordedRuns(b.tags).length > 0
             ? 'deleted in the window, but not by cloudhsm-ops prune (its deletion record is older than the deletion ' +
-                `by over ${RECORD_LIVE_MINUTES} minutes: that run stopped); name it with --backup-id to restore it`
-            : 'deleted in the window, but not by cloudhsm-ops prune (no deletion record); name it with --backup-id to restore it',
+                `by over ${RECORD_LIVE_MINUTES} minutes: that run stopped)`
+            : 'deleted in the window, but not by cloudhsm-ops prune (no deletion record)',
         ),
       ),
   };
