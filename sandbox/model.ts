@@ -44,7 +44,7 @@ export interface ServiceModel {
 }
 
 /** The services the sandbox validates, by the sandbox's service name. */
-export type ModelledService = 'cloudhsm' | 'events' | 'ec2' | 'sts';
+export type ModelledService = 'cloudhsm' | 'events' | 'ec2' | 'sts' | 'kms';
 
 /** The generated models, by the sandbox's service name. */
 export const MODELS = data.services as unknown as Record<ModelledService, ServiceModel>;
@@ -58,6 +58,7 @@ const CODES: Record<ModelledService, { invalid: string; missing: string }> = {
   events: { invalid: 'ValidationException', missing: 'ValidationException' },
   ec2: { invalid: 'InvalidParameterValue', missing: 'MissingParameter' },
   sts: { invalid: 'ValidationError', missing: 'ValidationError' },
+  kms: { invalid: 'ValidationException', missing: 'ValidationException' },
 };
 
 const patterns = new Map<string, RegExp>();

@@ -194,7 +194,7 @@ function run(call: Call, context: CallContext): unknown {
     call.service === 'sts'
       ? decodeQuery('sts', call.operation, call.params as Map<string, string>)
       : (call.params as Record<string, unknown>);
-  validateRequest(call.service as 'cloudhsm' | 'events' | 'sts', call.operation, params);
+  validateRequest(call.service as 'cloudhsm' | 'events' | 'sts' | 'kms', call.operation, params);
   return handler(context, call.params as Record<string, unknown>);
 }
 

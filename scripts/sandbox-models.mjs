@@ -48,6 +48,7 @@ export const SERVICES = {
     operations: ['DescribeAvailabilityZones', 'DescribeSecurityGroups', 'DescribeSubnets'],
   },
   sts: { botocore: 'sts', operations: ['GetCallerIdentity'] },
+  kms: { botocore: 'kms', operations: ['DescribeCustomKeyStores'] },
 };
 
 const OUTPUT = new URL('../sandbox/models/aws-models.json', import.meta.url);

@@ -17,6 +17,7 @@ import { MODELS } from '../../sandbox/model.js';
 import { cloudHsmHandlers } from '../../sandbox/services/cloudhsm.js';
 import { ec2Handlers } from '../../sandbox/services/ec2.js';
 import { eventsHandlers } from '../../sandbox/services/events.js';
+import { kmsHandlers } from '../../sandbox/services/kms.js';
 import { stsHandlers } from '../../sandbox/services/sts.js';
 import { CLUSTER_A, SUBNETS, seqId, smallFleet } from '../support/fleet.js';
 import { jsonCall, queryCall, type RawAnswer } from '../support/raw-aws.js';
@@ -42,18 +43,20 @@ const BACKUP = seqId('backup', 0);
 const BACKUP_ARN = `arn:aws:cloudhsm:${EAST}:${ACCOUNT}:backup/${BACKUP}`;
 const CERT = '-----BEGIN CERTIFICATE-----\nMIIBsandbox==\n-----END CERTIFICATE-----';
 
-type Service = 'cloudhsm' | 'events' | 'ec2' | 'sts';
+type Service = 'cloudhsm' | 'events' | 'ec2' | 'sts' | 'kms';
 const BOTOCORE: Record<Service, string> = {
   cloudhsm: 'cloudhsmv2',
   events: 'events',
   ec2: 'ec2',
   sts: 'sts',
+  kms: 'kms',
 };
 const HANDLERS: Record<Service, object> = {
   cloudhsm: cloudHsmHandlers,
   events: eventsHandlers,
   ec2: ec2Handlers,
   sts: stsHandlers,
+  kms: kmsHandlers,
 };
 /** AWS's validation error codes: [invalid value, missing member]. */
 const CODES: Record<Service, [string, string]> = {
@@ -61,6 +64,7 @@ const CODES: Record<Service, [string, string]> = {
   events: ['ValidationException', 'ValidationException'],
   ec2: ['InvalidParameterValue', 'MissingParameter'],
   sts: ['ValidationError', 'ValidationError'],
+  kms: ['ValidationException', 'ValidationException'],
 };
 
 /** Valid values for the patterned shapes, naming things the test fleet has. */
@@ -105,7 +109,7 @@ function memberOf(c: Case): string {
 /** `[code, message]` of an error answer, or undefined for a success. */
 function errorOf(service: Service, answer: RawAnswer): [string, string] | undefined {
   if (answer.status === 200) return undefined;
-  if (service === 'cloudhsm' || service === 'events') {
+  if (isJson(service)) {
     return [String(answer.body.__type), String(answer.body.Message ?? '')];
   }
   const code = /<Code>([^<]*)<\/Code>/.exec(answer.text)?.[1] ?? '';
@@ -119,6 +123,10 @@ function errorOf(service: Service, answer: RawAnswer): [string, string] | undefi
   ];
 }
 
+/** The services that speak JSON 1.1 (the others speak the query protocols). */
+const isJson = (service: Service): service is 'cloudhsm' | 'events' | 'kms' =>
+  service === 'cloudhsm' || service === 'events' || service === 'kms';
+
 const isModelError = (error: [string, string] | undefined) =>
   error?.[1].startsWith('1 validation error detected');
 
@@ -129,7 +137,7 @@ function call(
   operation: string,
   request: Record<string, unknown>,
 ) {
-  if (service === 'cloudhsm' || service === 'events') {
+  if (isJson(service)) {
     return jsonCall(sandbox.url, service, `${model.metadata.targetPrefix}.${operation}`, EAST, request);
   }
   const input = model.operations[operation]!.input?.shape;
@@ -302,6 +310,53 @@ describe.skipIf(!DIR)('sandbox responses against the output shapes', () => {
     // Assess
     expect(problems).toEqual([]);
     expect(body.FailedEntryCount).toBe(1);
+  });
+
+  it('answers KMS DescribeCustomKeyStores (all, one page, by name) with a response the model allows', async () => {
+    // Prepare
+    const fleet = smallFleet(3);
+    fleet.regions[EAST]!.customKeyStores = [
+      {
+        id: 'cks-0a000000000000001',
+        name: 'primary',
+        clusterId: CLUSTER_A,
+        createdAt: '2026-01-01T00:00:00Z',
+      },
+      {
+        id: 'cks-0a000000000000002',
+        name: 'broken',
+        clusterId: CLUSTER_A,
+        state: 'FAILED',
+        errorCode: 'NETWORK_ERRORS',
+      },
+    ];
+    const kms = await startSandbox({ fleet });
+    const model = models!.kms;
+    const shape = model.operations.DescribeCustomKeyStores!.output!.shape;
+    try {
+      // Act
+      const answers = [];
+      for (const input of [{}, { Limit: 1 }, { CustomKeyStoreName: 'broken' }]) {
+        answers.push(
+          await jsonCall(
+            kms.url,
+            'kms',
+            `${model.metadata.targetPrefix}.DescribeCustomKeyStores`,
+            EAST,
+            input,
+          ),
+        );
+      }
+      // Assess
+      for (const answer of answers) {
+        expect(answer.status, answer.text).toBe(200);
+        expect(checkJsonOutput(model, shape, answer.body)).toEqual([]);
+      }
+      expect(answers.map((a) => (a.body.CustomKeyStores as unknown[]).length)).toEqual([2, 1, 1]);
+      expect(answers[1]!.body.NextMarker).toEqual(expect.any(String));
+    } finally {
+      await kms.close();
+    }
   });
 
   it.each([
