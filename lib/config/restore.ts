@@ -44,9 +44,11 @@ export interface RestoreConfig {
   publish: boolean;
   eventBus: string;
   eventSource: string;
+  /** Region of the event bus (default: the backups' region). */
+  eventRegion: string;
 }
 
-const { eventRegion: _noEventRegion, ...publishing } = publishFields(
+const publishing = publishFields(
   {},
   'publish each restore as a `CloudHSM Backup Restored` event, then one `CloudHSM Run Summary`',
 );
@@ -181,5 +183,6 @@ export function parseRestoreConfig(
     publish: value.publish ?? false,
     eventBus: value.eventBus!,
     eventSource: value.eventSource!,
+    eventRegion: value.eventRegion ?? value.region!,
   };
 }

@@ -208,7 +208,11 @@ export interface RestoreRun extends JobRun {
 
 /** Publishes one `CloudHSM Backup Restored` per restored backup, then the run summary. */
 function publishRestored(deps: RestoreDeps, config: RestoreConfig, run: RestoreRun, now: DateTime) {
-  const target: FeedTarget = { busName: config.eventBus, source: config.eventSource, region: config.region };
+  const target: FeedTarget = {
+    busName: config.eventBus,
+    source: config.eventSource,
+    region: config.eventRegion,
+  };
   return publishRun(
     deps,
     target,

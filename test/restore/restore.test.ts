@@ -173,6 +173,14 @@ describe('restore --deleted-since', () => {
 });
 
 describe('parseRestoreConfig', () => {
+  it("publishes to the backups' region unless --event-region names the bus's (found by an operator pass)", () => {
+    const base = { region: 'us-east-1', deletedSince: '2h', publish: 'true' };
+    expect(parseRestoreConfig(base, RESTORE_FLAG_NAMES).eventRegion).toBe('us-east-1');
+    expect(parseRestoreConfig({ ...base, eventRegion: 'eu-west-1' }, RESTORE_FLAG_NAMES).eventRegion).toBe(
+      'eu-west-1',
+    );
+  });
+
   it.each([
     [{}, /say what to restore: --backup-id .* or --deleted-since <age>, or --run-id/],
     [{ backupIds: 'backup-aaaaaaaaaaa', deletedSince: '2h' }, /either --backup-id/],
@@ -180,6 +188,8 @@ describe('parseRestoreConfig', () => {
     [{ deletedSince: 'lately' }, /--deleted-since "lately" is not valid/],
     [{ backupIds: 'backup-aaaaaaaaaaa', clusterId: CLUSTER_B }, /--cluster-id only narrows --deleted-since/],
     [{ deletedSince: '2h', eventBus: 'ops' }, /--event-bus needs --publish/],
+    [{ deletedSince: '2h', eventRegion: 'eu-west-1' }, /--event-region needs --publish/],
+    [{ deletedSince: '2h', publish: 'true', eventRegion: 'mars-1' }, /--event-region "mars-1" is not valid/],
     [{ deletedSince: '2h', bogus: 'x' }, /unknown restore setting\(s\): bogus/],
   ])('rejects %j', (settings, message) => {
     expect(() => parseRestoreConfig({ region: 'us-east-1', ...settings }, RESTORE_FLAG_NAMES)).toThrow(
