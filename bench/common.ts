@@ -4,6 +4,7 @@
  */
 import { basename } from 'node:path';
 import type { FleetFile } from '../sandbox/index.js';
+import { idOf } from '../test/support/fleet.js';
 
 /** One line of the bench table: a measured ratio (or figure) beside its target. */
 export interface BenchRow {
@@ -40,18 +41,8 @@ export function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 }
 
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
-
-/** A valid id (`<prefix>-` + 11 letters) made from a number, distinct for each `n`. */
-export function idOf(prefix: 'backup' | 'cluster' | 'hsm', n: number): string {
-  let text = '';
-  let rest = n;
-  for (let i = 0; i < 11; i++) {
-    text += ALPHABET[rest % 26];
-    rest = Math.floor(rest / 26);
-  }
-  return `${prefix}-${text}`;
-}
+/** Ids made from numbers: the test fleets' own (one definition). */
+export { idOf };
 
 export const BENCH_NOW = '2026-11-29T12:00:00Z';
 const DAY_MS = 86_400_000;

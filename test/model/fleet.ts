@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import type { FleetFile } from '../../sandbox/index.js';
+import { emptyRegion } from '../support/fleet.js';
 
 export const NOW = '2026-11-29T12:00:00Z';
 export const NOW_MS = Date.parse(NOW);
@@ -67,22 +68,7 @@ export const fleetSpec: fc.Arbitrary<FleetSpec> = fc.tuple(
 );
 
 function region(name: string, index: number): FleetFile['regions'][string] {
-  return {
-    zones: [`${name}a`, `${name}b`],
-    subnets: ['a', 'b'].map((zone, i) => ({
-      id: `subnet-${(0x1000 + index * 16 + i).toString(16)}`,
-      zone: `${name}${zone}`,
-      vpc: `vpc-${(0x100 + index).toString(16)}`,
-    })),
-    securityGroups: [
-      {
-        id: `sg-${(0x2000 + index).toString(16)}`,
-        ingress: [{ protocol: 'tcp', from: 2223, to: 2225, cidr: '10.0.0.0/16' }],
-      },
-    ],
-    clusters: [],
-    backups: [],
-  };
+  return emptyRegion(name, index, ['a', 'b']);
 }
 
 /** The fleet file for a spec. */

@@ -26,6 +26,29 @@ export function idOf(prefix: 'backup' | 'cluster' | 'hsm', n: number): string {
 }
 
 type FleetRegion = FleetFile['regions'][string];
+
+/**
+ * A region with no cluster and no backup yet: one subnet per zone letter in one VPC, and a
+ * security group admitting the HSM ports from private addresses. Ids follow `index`.
+ */
+export function emptyRegion(name: string, index: number, zones: readonly string[]): FleetRegion {
+  return {
+    zones: zones.map((zone) => `${name}${zone}`),
+    subnets: zones.map((zone, i) => ({
+      id: `subnet-${(0x1000 + index * 16 + i).toString(16)}`,
+      zone: `${name}${zone}`,
+      vpc: `vpc-${(0x100 + index).toString(16)}`,
+    })),
+    securityGroups: [
+      {
+        id: `sg-${(0x2000 + index).toString(16)}`,
+        ingress: [{ protocol: 'tcp', from: 2223, to: 2225, cidr: '10.0.0.0/16' }],
+      },
+    ],
+    clusters: [],
+    backups: [],
+  };
+}
 type FleetBackup = NonNullable<FleetRegion['backups']>[number];
 
 interface ClusterSpec {
@@ -55,22 +78,7 @@ export function chaosFleet(): FleetFile {
   ];
   const regions: FleetFile['regions'] = {};
   const region = (name: string, index: number): FleetRegion => {
-    regions[name] ??= {
-      zones: [`${name}a`, `${name}b`, `${name}c`],
-      subnets: ['a', 'b', 'c'].map((zone, i) => ({
-        id: `subnet-${(0x1000 + index * 16 + i).toString(16)}`,
-        zone: `${name}${zone}`,
-        vpc: `vpc-${(0x100 + index).toString(16)}`,
-      })),
-      securityGroups: [
-        {
-          id: `sg-${(0x2000 + index).toString(16)}`,
-          ingress: [{ protocol: 'tcp', from: 2223, to: 2225, cidr: '10.0.0.0/16' }],
-        },
-      ],
-      clusters: [],
-      backups: [],
-    };
+    regions[name] ??= emptyRegion(name, index, ['a', 'b', 'c']);
     return regions[name]!;
   };
   let next = 1000;
