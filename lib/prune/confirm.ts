@@ -94,22 +94,9 @@ export async function confirmAfterError(
  * the one and only attempt (a timeout, a server error, or a retry after such an attempt).
  */
 function mayStillApply(error: unknown): boolean {
-  const { name, $fault, $metadata } = (error ?? {}) as {
-    name?: string;
-    $fault?: string;
-    $metadata?: { attempts?: number };
-  };
-  const clientError = $fault === 'client' || CLIENT_REFUSALS.has(name ?? '');
-  return !(clientError && ($metadata?.attempts ?? 1) <= 1);
+  const { $fault, $metadata } = (error ?? {}) as { $fault?: string; $metadata?: { attempts?: number } };
+  return !($fault === 'client' && ($metadata?.attempts ?? 1) <= 1);
 }
-
-/** CloudHSM's client errors: the request was judged and refused, never applied. */
-const CLIENT_REFUSALS = new Set([
-  'CloudHsmAccessDeniedException',
-  'CloudHsmInvalidRequestException',
-  'CloudHsmResourceNotFoundException',
-  'CloudHsmTagException',
-]);
 
 /** Reads after a failed delete can fail too: {@link CONFIRM_READS} tries before the outcome is called unknown. */
 const CONFIRM_READS = 3;

@@ -1,5 +1,6 @@
 import {
   CloudHsmAccessDeniedException,
+  CloudHsmInvalidRequestException,
   CloudHsmServiceException,
   CloudHsmTagException,
   DeleteBackupCommand,
@@ -321,7 +322,7 @@ describe('executePrune', () => {
     const { old, plan } = planned(1);
     hsm.mock
       .on(DeleteBackupCommand)
-      .rejects(Object.assign(new Error('state is wrong'), { name: 'CloudHsmInvalidRequestException' }));
+      .rejects(new CloudHsmInvalidRequestException({ message: 'state is wrong', $metadata: {} }));
     const result = await executePrune(hsm.clients(), plan);
     expect(result.failed).toHaveLength(1);
     expect(result.failed[0]).toMatchObject({
