@@ -9,11 +9,6 @@ import type { KeyStoreRecord } from '../state.js';
 import type { Handler } from './context.js';
 
 const DEFAULT_LIMIT = 100;
-const MAX_LIMIT = 1000;
-
-function validation(message: string): ApiError {
-  return new ApiError('ValidationException', `1 validation error detected: ${message}`);
-}
 
 function entry(store: KeyStoreRecord) {
   return {
@@ -28,27 +23,12 @@ function entry(store: KeyStoreRecord) {
   };
 }
 
-function optionalString(input: Record<string, unknown>, field: string): string | undefined {
-  const value = input[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value.length < 1) {
-    throw validation(
-      `Value at '${field[0]!.toLowerCase()}${field.slice(1)}' failed to satisfy constraint: Member must have length greater than or equal to 1`,
-    );
-  }
-  return value;
-}
-
+// Types, lengths and the Limit range are checked from KMS's model before this runs (sandbox/model.ts).
 const describeCustomKeyStores: Handler = (context, input) => {
-  const id = optionalString(input, 'CustomKeyStoreId');
-  const name = optionalString(input, 'CustomKeyStoreName');
-  const marker = optionalString(input, 'Marker');
-  const limit = input.Limit ?? DEFAULT_LIMIT;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    throw validation(
-      `Value '${String(limit)}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${MAX_LIMIT}`,
-    );
-  }
+  const id = input.CustomKeyStoreId as string | undefined;
+  const name = input.CustomKeyStoreName as string | undefined;
+  const marker = input.Marker as string | undefined;
+  const limit = (input.Limit as number | undefined) ?? DEFAULT_LIMIT;
   const all = context.state.view(context.region).keyStores;
   const matching = all.filter(
     (s) => (id === undefined || s.id === id) && (name === undefined || s.name === name),
