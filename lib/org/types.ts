@@ -1,0 +1,67 @@
+/**
+ * Organization scale: the unit of work and what crosses the queue. A unit is one job in one
+ * region of one account. The CLI runs units in-process (lib/org/runner.ts); on AWS the dispatch
+ * Lambda sends them to SQS and the worker Lambda runs one per message, through the same
+ * {@link runUnit} (lib/org/run-unit.ts), so both paths judge alike.
+ */
+import type { ExitCode } from '../jobs/run.js';
+
+/** The jobs that run per account: the ones that read or change one account's CloudHSM. */
+export type OrgJob = 'audit' | 'copy' | 'prune' | 'inventory';
+
+/** The default name of the role each member account carries for the tool (infra/member-role.yml). */
+export const DEFAULT_MEMBER_ROLE = 'cloudhsm-ops-member';
+
+/** An account to work in. */
+export interface OrgAccount {
+  /** 12 digits. */
+  id: string;
+  /** From Organizations where it was discovered; absent for an explicit `--accounts` list. */
+  name?: string;
+}
+
+/** Which accounts a run covers. `self` is today's behaviour: the caller's own account only. */
+export type AccountScope =
+  | { kind: 'self' }
+  | { kind: 'list'; accounts: string[]; exclude: string[] }
+  | { kind: 'organization'; ou?: string; exclude: string[] };
+
+/** How the hub reaches into a member account. */
+export interface MemberAccess {
+  /** Role name in every member account (default {@link DEFAULT_MEMBER_ROLE}). */
+  roleName: string;
+  /** Sent as sts:ExternalId when set. */
+  externalId?: string;
+}
+
+/** One (account, region, job). */
+export interface Unit {
+  job: OrgJob;
+  account: OrgAccount;
+  region: string;
+}
+
+/**
+ * One SQS message: a unit and the run it belongs to. The job's own settings are not in the
+ * message: the worker reads them from its environment, as the single-account Lambdas do.
+ */
+export interface UnitMessage {
+  /** Message format version: a worker refuses versions it does not know. */
+  version: 1;
+  /** The dispatching run's id; an audit keeps it (findings de-duplicate on findingId + runId). */
+  runId: string;
+  /** The instant the dispatch planned for (ISO 8601): every unit of a run judges at the same instant. */
+  plannedAt: string;
+  unit: Unit;
+  access: MemberAccess;
+}
+
+/** What one unit did. */
+export interface UnitResult {
+  unit: Unit;
+  exitCode: ExitCode;
+  /** Why the unit failed, each reason naming what failed (AccessDenied on AssumeRole, a region not enabled, ...). */
+  failures: string[];
+  /** The job's own result (its `--json` document) when the job ran. */
+  result?: unknown;
+}
