@@ -2,11 +2,14 @@ import { CloudHSMV2Client } from '@aws-sdk/client-cloudhsm-v2';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { decorateDefaultCredentialProvider, STSClient } from '@aws-sdk/client-sts';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { AdaptiveRetryStrategy, StandardRetryStrategy } from '@aws-sdk/middleware-retry';
 import { NodeHttpHandler } from '@aws-sdk/node-http-handler';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { DEFAULT_MAX_ATTEMPTS, isLoopbackUrl } from '../config/common.js';
 import { keepDroppedMembers } from './dropped-members.js';
 
@@ -27,6 +30,11 @@ export interface AwsOptions {
   requestTimeoutMs?: number;
   /** How long opening a connection may take (default 5 s, never more than the request timeout). */
   connectTimeoutMs?: number;
+  /**
+   * The credentials every client signs with, e.g. a member account's assumed role
+   * (lib/org/credentials.ts); absent: the standard chain, or the sandbox's dummy keys.
+   */
+  credentials?: AwsCredentialIdentityProvider;
 }
 
 export { DEFAULT_MAX_ATTEMPTS };
@@ -137,8 +145,14 @@ function clientConfig(region: string, options: AwsOptions) {
     retryStrategy: retryStrategy(options),
     requestHandler: requestHandler(options),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(local ? { credentials: SANDBOX_CREDENTIALS } : {}),
-    ...(!local && options.profile ? { credentialDefaultProvider: profileProvider(options.profile) } : {}),
+    ...(options.credentials
+      ? { credentials: options.credentials }
+      : local
+        ? { credentials: SANDBOX_CREDENTIALS }
+        : {}),
+    ...(!local && !options.credentials && options.profile
+      ? { credentialDefaultProvider: profileProvider(options.profile) }
+      : {}),
   };
 }
 
@@ -203,6 +217,24 @@ export class AwsClients {
         region,
         this.options,
       ),
+    );
+  }
+
+  /** AWS Organizations answers in one region per partition (us-east-1 in `aws`). */
+  organizations(region: string): OrganizationsClient {
+    return this.cached('organizations', region, () =>
+      withNamedTimeouts(
+        new OrganizationsClient(clientConfig(region, this.options)),
+        'Organizations',
+        region,
+        this.options,
+      ),
+    );
+  }
+
+  sqs(region: string): SQSClient {
+    return this.cached('sqs', region, () =>
+      withNamedTimeouts(new SQSClient(clientConfig(region, this.options)), 'SQS', region, this.options),
     );
   }
 

@@ -65,3 +65,10 @@ export interface UnitResult {
   /** The job's own result (its `--json` document) when the job ran. */
   result?: unknown;
 }
+
+/**
+ * Signature of `runUnit` (lib/org/run-unit.ts), shared by the CLI's in-process runner and the
+ * worker Lambda. `deps` is defined there (the hub's clients, the member credentials cache, each
+ * job's settings); it never throws for a unit's own failure: that is in the result.
+ */
+export type RunUnit<Deps> = (deps: Deps, message: UnitMessage) => Promise<UnitResult>;
