@@ -282,24 +282,21 @@ describe('the fleet generator', () => {
     expect(() => parseFleet(a)).not.toThrow();
   });
 
-  it('loads 100,000 backups in a couple of seconds and pages them quickly', async () => {
+  // How fast it loads and pages is bench/sandbox-throughput.ts's to measure, not a test's.
+  it('loads 100,000 backups and pages deep into them', async () => {
     // Prepare
-    const started = performance.now();
     const t = await startTestSandbox({ fleet: { generate: { backups: 100_000, seed: 1 } } });
-    const loadMs = performance.now() - started;
     try {
       const client = t.clients.cloudHsm('us-east-1');
       const first = await client.send(new DescribeBackupsCommand({ MaxResults: 50 }));
       // Act
-      const pageStarted = performance.now();
       const deep = await client.send(
         new DescribeBackupsCommand({ MaxResults: 50, NextToken: first.NextToken }),
       );
-      const pageMs = performance.now() - pageStarted;
       // Assess
-      expect(loadMs).toBeLessThan(3_000);
-      expect(pageMs).toBeLessThan(100);
       expect(deep.Backups).toHaveLength(50);
+      const firstIds = new Set(first.Backups?.map((b) => b.BackupId));
+      expect(deep.Backups?.some((b) => firstIds.has(b.BackupId))).toBe(false);
       const total = t.sandbox.regions().reduce((n, r) => n + t.sandbox.backups(r).length, 0);
       expect(total).toBe(100_000);
     } finally {
