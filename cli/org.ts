@@ -128,6 +128,8 @@ export async function runOrgJob(run: OrgJobRun): Promise<number> {
     } finally {
       progress.stop();
     }
+    // Read by account, then region (the run itself went region by region).
+    results.sort((a, b) => byAccountThenRegion(a.unit, b.unit));
     const failed = runner.failedUnits(results);
     const exitCode = runner.orgExitCode(results);
     if (out.json) {
@@ -148,6 +150,15 @@ export async function runOrgJob(run: OrgJobRun): Promise<number> {
   } finally {
     members.destroy();
   }
+}
+
+function byAccountThenRegion(a: UnitMessage['unit'], b: UnitMessage['unit']): number {
+  return a.account.id.localeCompare(b.account.id) || a.region.localeCompare(b.region);
+}
+
+/** A long reason cut for a table cell (the failed units are named in full on stderr). */
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
 }
 
 /** One unit in `--json`. */
@@ -180,7 +191,7 @@ async function printUnits(results: readonly UnitResult[], view: UnitView, out: O
       r.unit.account.name ?? '',
       r.unit.region,
       r.exitCode === 0 ? 'ok' : 'FAILED',
-      r.result !== undefined ? view.counts(r) : (r.failures[0] ?? ''),
+      r.result !== undefined ? view.counts(r) : shorten(r.failures[0] ?? '', 100),
     ]),
     (row, column, padded) =>
       column === 3 ? (results[row]!.exitCode === 0 ? c.green : c.red)(padded) : padded,
