@@ -142,6 +142,36 @@ describe('audit --organization', () => {
     expect(assumed()).toEqual([PAYMENTS]);
   });
 
+  it('a unit whose calls keep failing (retries exhausted) is named with its account and region; the rest complete', async () => {
+    sandbox.setFaults({
+      rules: [{ account: PAYMENTS, region: 'us-west-2', service: 'cloudhsm', internalFailureRate: 1 }],
+    });
+    try {
+      const run = await cli([
+        'audit',
+        '--region',
+        'us-east-1,us-west-2',
+        '--accounts',
+        `${MANAGEMENT},${PAYMENTS}`,
+        '--max-attempts',
+        '2',
+        '--json',
+      ]);
+      const doc = JSON.parse(run.stdout) as OrgDoc;
+      expect(run.code).toBe(1);
+      expect(doc.failedUnits).toEqual([expect.stringMatching(/^222222222222 us-west-2: .*error/)]);
+      expect(doc.units.filter((u) => u.exitCode === 0).map((u) => `${u.account}/${u.region}`)).toEqual([
+        `${MANAGEMENT}/us-east-1`,
+        `${MANAGEMENT}/us-west-2`,
+        `${PAYMENTS}/us-east-1`,
+      ]);
+      const failed = doc.units.find((u) => u.exitCode !== 0)!;
+      expect(JSON.stringify(failed.result)).toMatch(/could not gather us-west-2/);
+    } finally {
+      sandbox.setFaults({ rules: [] });
+    }
+  });
+
   it('an unknown OU is bad input: exit 2, named, nothing changed', async () => {
     const run = await cli(['audit', '--region', 'us-east-1', '--organization', '--ou', 'ou-ab12-zzzzzzzz']);
     expect(run.code).toBe(2);
