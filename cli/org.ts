@@ -32,12 +32,13 @@ export { isOrgRun };
 /** The help lines every organization-capable command appends. */
 export function orgHelp(command: string, example: string): string {
   return (
-    '\nOrganization: with --accounts or --organization the job runs once per (account, region), as the ' +
-    'role --role-name in each member account (sts:AssumeRole, once per account per run; your own account ' +
-    'needs no role). Events go to the event bus of the account you run in; findings, events and --json ' +
-    `name each member account. --ou and --exclude-accounts only narrow a scope. Exit 1 names every failed unit.\n` +
+    '\nOrganization: with --accounts or --organization the job runs once per (account, region), as the role\n' +
+    '--role-name in each member account (sts:AssumeRole once per account per run; your own account needs no\n' +
+    'role). Events go to the event bus of the account you run in; findings, events and --json name each\n' +
+    'member account. --ou and --exclude-accounts only narrow a scope. Exit 0 every unit done, 1 a unit failed\n' +
+    '(each one named on stderr, the others still run), 2 bad input (nothing run).\n' +
     `  $ cloudhsm-ops ${command} ${example} --organization --ou ou-ab12-cdef3456 --exclude-accounts 444444444444\n` +
-    `  $ cloudhsm-ops ${command} ${example} --accounts 111111111111,222222222222 --role-name ops-member --external-id ops-2026\n`
+    `  $ cloudhsm-ops ${command} ${example} --accounts 111111111111,222222222222 --external-id ops-2026\n`
   );
 }
 
