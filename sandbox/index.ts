@@ -10,7 +10,13 @@ import { type ClockMode, createClock, type SandboxClock } from './clock.js';
 import { type FaultConfig, FaultInjector, parseFaultConfig } from './faults.js';
 import { type Fleet, type FleetFile, type OrganizationFleetFile, parseFleet } from './fleet.js';
 import { demoFleet } from './fleets/demo.js';
-import { type GenerateOptions, generateFleet } from './generate.js';
+import { demoOrganizationFleet } from './fleets/demo-organization.js';
+import {
+  type GenerateOptions,
+  type GenerateOrganizationOptions,
+  generateFleet,
+  generateOrganization,
+} from './generate.js';
 import { buildWorld } from './load.js';
 import { createSandboxServer, type RequestLogEntry, type SandboxHooks } from './server.js';
 import { backupShape, clusterShape } from './services/cloudhsm-shapes.js';
@@ -32,7 +38,15 @@ export {
   parseFleet,
 } from './fleet.js';
 export { DEMO_ACCOUNT, DEMO_NOW, demoFleet } from './fleets/demo.js';
-export { type GenerateOptions, generateFleet, MAX_GENERATED_BACKUPS } from './generate.js';
+export { DEMO_ORGANIZATION, demoOrganizationFleet } from './fleets/demo-organization.js';
+export {
+  type GenerateOptions,
+  type GenerateOrganizationOptions,
+  generateFleet,
+  generateOrganization,
+  MAX_GENERATED_ACCOUNTS,
+  MAX_GENERATED_BACKUPS,
+} from './generate.js';
 export { rebaseFleet } from './rebase.js';
 export type { RequestLogEntry, SandboxCall, SandboxHooks } from './server.js';
 export type { ReceivedEvent } from './services/context.js';
@@ -43,7 +57,9 @@ export type FleetSource =
   | FleetFile
   | OrganizationFleetFile
   | 'demo'
+  | 'demo-organization'
   | { generate: GenerateOptions }
+  | { generateOrganization: GenerateOrganizationOptions }
   | { validated: Fleet };
 
 export interface SandboxOptions {
@@ -117,7 +133,9 @@ export interface NewBackup {
 
 function resolveFleet(source: FleetSource): Fleet {
   if (source === 'demo') return parseFleet(demoFleet(), 'demo fleet');
+  if (source === 'demo-organization') return parseFleet(demoOrganizationFleet(), 'demo organization fleet');
   if ('generate' in source) return generateFleet(source.generate);
+  if ('generateOrganization' in source) return generateOrganization(source.generateOrganization);
   if ('validated' in source) return source.validated;
   return parseFleet(source, 'fleet');
 }
