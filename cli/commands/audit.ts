@@ -205,10 +205,11 @@ async function auditOrganization(
       },
       lines: (result) => {
         const audit = auditOf(result);
+        // A region without clusters is said once, by the summary line ("Audited 0 clusters ...").
         return [
-          audit.clusters.length === 0
-            ? `No clusters in ${result.unit.region}.`
-            : report.renderFindings(audit, { color, width: process.stdout.columns }),
+          ...(audit.clusters.length > 0
+            ? [report.renderFindings(audit, { color, width: process.stdout.columns })]
+            : []),
           report.summaryLine(audit, { color }),
           ...audit.errors.map((error) => `error: ${error.message}`),
         ];
