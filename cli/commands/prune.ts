@@ -66,14 +66,18 @@ async function runPruneCommand(command: Command, options: PruneOptions, out: Out
       ),
     {
       nowIs: 'date and time',
-      check: (settings, at) => {
+      check: async (settings, at) => {
         refuseFutureCopiesAsOf(settings.copiesAsOf, at);
-        if (isOrgRun(org) && settings.clusterId !== undefined) {
+        if (!isOrgRun(org)) return;
+        if (settings.clusterId !== undefined) {
           throw new UsageError(
             '--cluster-id names one cluster of one account and region: leave out --accounts and --organization ' +
               "(run prune with that account's credentials), or leave out --cluster-id",
           );
         }
+        // Each unit would refuse it too, but only after the accounts were listed and their roles assumed.
+        const { refuseFutureCutoff } = await import('../../lib/prune/run.js');
+        refuseFutureCutoff(settings, at, PRUNE_FLAG_NAMES);
       },
     },
   );

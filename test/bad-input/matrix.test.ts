@@ -432,7 +432,7 @@ describe('bad input on the command line: exit 2, a clear message, no change', ()
       await refused([command, '--endpoint', test.sandbox.url, ...base, ...args], message);
     });
   }
-  it('prune refuses --cluster-id across accounts; audit refuses --format ocsf across accounts', async () => {
+  it('prune refuses --cluster-id and a future cutoff across accounts before any call; audit refuses --format ocsf across accounts', async () => {
     await refused(
       [
         'prune',
@@ -444,6 +444,19 @@ describe('bad input on the command line: exit 2, a clear message, no change', ()
         '--organization',
       ],
       /--cluster-id names one cluster of one account and region/,
+    );
+    await refused(
+      [
+        'prune',
+        '--endpoint',
+        test.sandbox.url,
+        '--region',
+        'us-east-1',
+        '--timestamp',
+        '01/01/2099',
+        '--organization',
+      ],
+      /the cutoff 2099-01-01T00:00:00.000Z is in the future/,
     );
     await refused(
       [
