@@ -112,13 +112,11 @@ describe('accounts of a scope', () => {
   });
 
   it('Organizations refusing the caller says where to run from instead (exit 1, not bad input)', async () => {
-    orgs
-      .on(ListAccountsCommand)
-      .rejects(
-        Object.assign(new Error('You don’t have permissions to access this resource.'), {
-          name: 'AccessDeniedException',
-        }),
-      );
+    orgs.on(ListAccountsCommand).rejects(
+      Object.assign(new Error('You don’t have permissions to access this resource.'), {
+        name: 'AccessDeniedException',
+      }),
+    );
     const run = resolveAccounts({ kind: 'organization', exclude: [] }, deps());
     await expect(run).rejects.toThrow(
       /--organization: Organizations refused to list the accounts \(AccessDeniedException: .*\): run from the management account or a delegated administrator, or name the accounts with --accounts/,
