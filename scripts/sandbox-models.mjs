@@ -49,6 +49,7 @@ export const SERVICES = {
   },
   sts: { botocore: 'sts', operations: ['GetCallerIdentity'] },
   kms: { botocore: 'kms', operations: ['DescribeCustomKeyStores'] },
+  securityhub: { botocore: 'securityhub', operations: ['BatchImportFindings', 'GetFindings'] },
 };
 
 const OUTPUT = new URL('../sandbox/models/aws-models.json', import.meta.url);
