@@ -1,90 +1,29 @@
 import type { Command } from 'commander';
 import { uniqueRegions } from '../../lib/config/common.js';
-import type { RegionInventory } from '../../lib/inventory/types.js';
+import { type RegionSummary, summarizeRegion } from '../../lib/inventory/summary.js';
 import {
   action,
   type CommonOptions,
   clientsFrom,
   collect,
   examples,
+  nowFrom,
   type Output,
   regionsFrom,
   withCommonOptions,
 } from '../common.js';
+import { addOrgOptions, isOrgRun, orgFrom, orgHelp, runOrgJob } from '../org.js';
 
 interface InventoryOptions extends CommonOptions {
   region?: string[];
 }
 
-/** One cluster in the inventory. */
-export interface ClusterSummary {
-  id: string;
-  state: string;
-  /** ACTIVE HSMs: only they serve. */
-  hsms: number;
-  /** Availability Zone → ACTIVE HSMs in it. */
-  hsmsByZone: Record<string, number>;
-  /** State → HSMs that exist but do not serve (CREATE_IN_PROGRESS, DEGRADED, DELETE_IN_PROGRESS); DELETED ones are gone. */
-  notServing: Record<string, number>;
-  retentionDays?: number;
-}
-
-/** DR copies held in a region, for one source region. */
-export interface CopySummary {
-  count: number;
-  /** CreateTimestamp of the oldest and newest copied backup (ISO 8601). */
-  oldest: string;
-  newest: string;
-}
-
-/** What `inventory` reports per region. */
-export interface RegionSummary {
-  region: string;
-  clusters: ClusterSummary[];
-  backups: { total: number; byState: Record<string, number> };
-  /** Source region → copies held here. */
-  copies: Record<string, CopySummary>;
-}
-
-function count<K extends string>(keys: K[]): Record<K, number> {
-  const counts = {} as Record<K, number>;
-  for (const key of keys) counts[key] = (counts[key] ?? 0) + 1;
-  return counts;
-}
-
-/** Summarizes a gathered region (pure: no calls, no clock). */
-export function summarizeRegion(inventory: RegionInventory): RegionSummary {
-  const copies: Record<string, CopySummary> = {};
-  for (const backup of inventory.backups) {
-    if (!backup.sourceRegion) continue;
-    const created = backup.createdAt.toISOString();
-    const entry = copies[backup.sourceRegion];
-    if (!entry) {
-      copies[backup.sourceRegion] = { count: 1, oldest: created, newest: created };
-    } else {
-      entry.count += 1;
-      if (created < entry.oldest) entry.oldest = created;
-      if (created > entry.newest) entry.newest = created;
-    }
-  }
-  return {
-    region: inventory.region,
-    clusters: inventory.clusters.map((cluster) => {
-      const active = cluster.hsms.filter((h) => h.state === 'ACTIVE');
-      const others = cluster.hsms.filter((h) => h.state !== 'ACTIVE' && h.state !== 'DELETED');
-      return {
-        id: cluster.id,
-        state: cluster.state,
-        hsms: active.length,
-        hsmsByZone: count(active.map((h) => h.zone ?? 'unknown')),
-        notServing: count(others.map((h) => h.state ?? 'unknown')),
-        retentionDays: cluster.retentionDays,
-      };
-    }),
-    backups: { total: inventory.backups.length, byState: count(inventory.backups.map((b) => b.state)) },
-    copies,
-  };
-}
+export {
+  type ClusterSummary,
+  type CopySummary,
+  type RegionSummary,
+  summarizeRegion,
+} from '../../lib/inventory/summary.js';
 
 const byKey = (record: Record<string, number>) =>
   Object.entries(record)
@@ -114,9 +53,32 @@ export function formatRegion(summary: RegionSummary): string[] {
   return lines;
 }
 
-async function run(options: InventoryOptions, out: Output): Promise<number> {
+async function run(command: Command, options: InventoryOptions, out: Output): Promise<number> {
+  const org = orgFrom(command);
   const regions = uniqueRegions(regionsFrom(options.region));
   const clients = await clientsFrom(options);
+  if (isOrgRun(org)) {
+    try {
+      return await runOrgJob({
+        job: 'inventory',
+        org,
+        regions,
+        settings: {},
+        now: nowFrom(options),
+        clients,
+        out,
+        view: {
+          counts: (result) => {
+            const summary = result.result as RegionSummary;
+            return `${summary.clusters.length} cluster(s), ${summary.backups.total} backup(s)`;
+          },
+          lines: (result) => formatRegion(result.result as RegionSummary).slice(1),
+        },
+      });
+    } finally {
+      clients.destroy();
+    }
+  }
   try {
     const { gatherRegion } = await import('../../lib/inventory/gather.js');
     const gathered = await Promise.all(regions.map((region) => gatherRegion(clients, region)));
@@ -134,9 +96,9 @@ async function run(options: InventoryOptions, out: Output): Promise<number> {
 
 /** Registers `cloudhsm-ops inventory`. */
 export function registerInventory(program: Command): void {
-  withCommonOptions(
-    program
-      .command('inventory')
+  const command = program.command('inventory');
+  addOrgOptions(
+    command
       .description(
         'Show what each region holds: clusters (state, ACTIVE HSMs by Availability Zone and the HSMs that do ' +
           'not serve yet, retention), backups ' +
@@ -147,14 +109,15 @@ export function registerInventory(program: Command): void {
         'region to list (repeatable or comma-separated; default AWS_REGION)',
         collect,
       ),
-  )
+  );
+  withCommonOptions(command)
     .addHelpText(
       'after',
       examples([
         'cloudhsm-ops inventory --region us-east-1 --region us-west-2',
         'cloudhsm-ops inventory --endpoint http://127.0.0.1:4566 --region us-east-1,eu-west-1,us-west-2',
         'cloudhsm-ops inventory --region us-east-1 --json | jq ".regions[0].backups"',
-      ]),
+      ]) + orgHelp('inventory', '--region us-east-1,us-west-2'),
     )
-    .action(action<InventoryOptions>(run));
+    .action(action<InventoryOptions>((options, out) => run(command, options, out)));
 }
