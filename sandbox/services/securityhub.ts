@@ -211,7 +211,8 @@ function matchesOne(value: string, filter: Input): boolean {
     case 'NOT_CONTAINS':
       return !value.includes(wanted);
     default:
-      throw invalid(`Comparison ${String(filter.Comparison)} is not valid for a string filter.`);
+      // The model has held Comparison to its enum: what is left (CONTAINS_WORD) is valid in AWS.
+      throw invalid(`The sandbox does not support the GetFindings comparison ${String(filter.Comparison)}.`);
   }
 }
 

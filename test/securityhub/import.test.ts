@@ -292,3 +292,29 @@ describe('the sandbox Security Hub judges the batch as a request and each findin
     expect((await hub.send(new GetFindingsCommand({}))).Findings?.map((f) => f.Id)).toEqual(['multi-line']);
   });
 });
+
+describe('the sandbox Security Hub GetFindings', () => {
+  let test: TestSandbox | undefined;
+  afterEach(async () => {
+    await test?.close();
+    test = undefined;
+  });
+
+  it('refuses a comparison the model allows but the sandbox does not implement as unsupported, not as invalid', async () => {
+    // Prepare
+    test = await startTestSandbox({ fleet: { account: ACCOUNT, regions: { 'us-east-1': {} } } });
+    const hub = test.clients.securityHub('us-east-1');
+    await hub.send(new BatchImportFindingsCommand({ Findings: [toAsff(finding(), { updatedAt: NOW })] }));
+    // Act
+    const answer = hub.send(
+      new GetFindingsCommand({ Filters: { Title: [{ Value: 'HSM', Comparison: 'CONTAINS_WORD' }] } }),
+    );
+    // Assess
+    await expect(answer).rejects.toMatchObject({
+      name: 'InvalidInputException',
+      message: expect.stringContaining(
+        'The sandbox does not support the GetFindings comparison CONTAINS_WORD',
+      ),
+    });
+  });
+});
