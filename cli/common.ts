@@ -77,12 +77,23 @@ export function timeoutFrom(value: string | undefined): number {
   return requestTimeout(value ?? String(DEFAULT_REQUEST_TIMEOUT_SECONDS), '--timeout');
 }
 
-/** Collects a repeatable option into a list (`--region a --region b`, or `--region a,b`). */
+/**
+ * Collects a repeatable option into a list (`--region a --region b`, or `--region a,b`). A comma
+ * list is read as the Lambda environment reads it (lib/config/common.ts envFormProblems): no
+ * white space around an entry, so one form works in both (there it also feeds IAM conditions).
+ */
 export function collect(value: string, previous: string[] = []): string[] {
-  const items = value.split(',').map((v) => v.trim());
+  const items = value.split(',');
   // A blank value is a script's unset variable, not "not given": never let it widen a run.
-  if (items.every((item) => item === '')) throw new InvalidArgumentError('the value is empty');
-  if (items.includes('')) throw new InvalidArgumentError(`"${value}" has an empty entry`);
+  if (items.every((item) => item.trim() === '')) throw new InvalidArgumentError('the value is empty');
+  if (items.some((item) => item.trim() === ''))
+    throw new InvalidArgumentError(`"${value}" has an empty entry`);
+  if (items.some((item) => item !== item.trim())) {
+    throw new InvalidArgumentError(
+      `"${value}" contains white space: lists are comma-separated without spaces, e.g. us-east-1,us-west-2, ` +
+        'or repeat the option',
+    );
+  }
   return [...previous, ...items];
 }
 

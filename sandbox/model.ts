@@ -44,7 +44,7 @@ export interface ServiceModel {
 }
 
 /** The services the sandbox validates, by the sandbox's service name. */
-export type ModelledService = 'cloudhsm' | 'events' | 'ec2' | 'sts' | 'kms' | 'organizations';
+export type ModelledService = 'cloudhsm' | 'events' | 'ec2' | 'sts' | 'kms' | 'securityhub' | 'organizations';
 
 /** The generated models, by the sandbox's service name. */
 export const MODELS = data.services as unknown as Record<ModelledService, ServiceModel>;
@@ -59,6 +59,7 @@ const CODES: Record<ModelledService, { invalid: string; missing: string }> = {
   ec2: { invalid: 'InvalidParameterValue', missing: 'MissingParameter' },
   sts: { invalid: 'ValidationError', missing: 'ValidationError' },
   kms: { invalid: 'ValidationException', missing: 'ValidationException' },
+  securityhub: { invalid: 'InvalidInputException', missing: 'InvalidInputException' },
   // Organizations reports a broken constraint as InvalidInputException (its Reason enum has
   // INVALID_PATTERN, MAX_VALUE_EXCEEDED, INPUT_REQUIRED, ...), not ValidationException.
   organizations: { invalid: 'InvalidInputException', missing: 'InvalidInputException' },
@@ -86,6 +87,27 @@ export function modelPattern(source: string): RegExp {
 /** The first constraint a value breaks: `[missing?, message]`, or undefined when it is valid. */
 type Problem = { missing: boolean; message: string };
 
+/**
+ * How a check walks a value. AWS's front ends name a member by its request path
+ * (`findings.1.member.title`) in Coral's words. Security Hub judges each imported finding on its
+ * own against ASFF (a JSON Schema): the request check looks only at types below such an item
+ * (`perItem`; a wrong type is JSON the request cannot be read into), and the handler judges the rest
+ * per item in `asff` words: the path inside the item (`data.Resources[0].Type`), JSON Schema's
+ * phrases, and patterns applied as JSON Schema applies them (unanchored).
+ */
+interface Walk {
+  typesOnly: boolean;
+  asff: boolean;
+  perItem?: string;
+}
+
+const REQUEST: Walk = { typesOnly: false, asff: false };
+
+/** The operations whose items are judged one by one (the failed ones listed in the response), by item shape. */
+const PER_ITEM: Partial<Record<ModelledService, Record<string, string>>> = {
+  securityhub: { BatchImportFindings: 'AwsSecurityFinding' },
+};
+
 const lowerFirst = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
 
 function describe(value: unknown): string {
@@ -93,95 +115,170 @@ function describe(value: unknown): string {
   return text.length > 100 ? `${text.slice(0, 100)}…` : text;
 }
 
-function problem(path: string, value: unknown, constraint: string): Problem {
+/** A broken constraint, in AWS's request words (`constraint`) or ASFF's JSON Schema words (`schema`). */
+function problem(walk: Walk, path: string, value: unknown, constraint: string, schema: string): Problem {
   return {
     missing: false,
-    message: `1 validation error detected: Value '${describe(value)}' at '${path}' failed to satisfy constraint: ${constraint}`,
+    message: walk.asff
+      ? `${path} ${schema}`
+      : `1 validation error detected: Value '${describe(value)}' at '${path}' failed to satisfy constraint: ${constraint}`,
   };
 }
 
-function checkLength(path: string, value: unknown, length: number, shape: Shape): Problem | undefined {
+const memberPath = (walk: Walk, path: string, name: string) =>
+  walk.asff ? `${path}.${name}` : `${path ? `${path}.` : ''}${lowerFirst(name)}`;
+const itemPath = (walk: Walk, path: string, index: number) =>
+  walk.asff ? `${path}[${index}]` : `${path}.${index + 1}.member`;
+const keyPath = (walk: Walk, path: string, key: string) =>
+  walk.asff && !/^[A-Za-z_$][\w$]*$/.test(key) ? `${path}['${key}']` : `${path}.${key}`;
+
+/** A JSON Schema pattern: unanchored (`test`), unlike a model pattern as AWS's front ends apply it. */
+function schemaPattern(source: string): RegExp {
+  try {
+    return new RegExp(source, 'u');
+  } catch {
+    return new RegExp(source);
+  }
+}
+
+function checkLength(
+  walk: Walk,
+  path: string,
+  value: unknown,
+  length: number,
+  shape: Shape,
+  unit: 'characters' | 'items' | 'properties',
+): Problem | undefined {
   if ((shape.min !== undefined && length < shape.min) || (shape.max !== undefined && length > shape.max)) {
     const max = shape.max === undefined ? 'infinity' : shape.max;
-    return problem(path, value, `Member must have length between ${shape.min ?? 0} and ${max}`);
+    const short = shape.min !== undefined && length < shape.min;
+    const schema =
+      unit === 'characters'
+        ? `should NOT be ${short ? 'shorter' : 'longer'} than ${short ? shape.min : max} characters`
+        : `should NOT have ${short ? 'fewer' : 'more'} than ${short ? shape.min : max} ${unit}`;
+    return problem(walk, path, value, `Member must have length between ${shape.min ?? 0} and ${max}`, schema);
   }
   return undefined;
 }
 
-function checkString(path: string, value: unknown, shape: Shape): Problem | undefined {
-  if (typeof value !== 'string') return problem(path, value, 'Member must be a string');
+function checkString(walk: Walk, path: string, value: unknown, shape: Shape): Problem | undefined {
+  if (typeof value !== 'string')
+    return problem(walk, path, value, 'Member must be a string', 'should be string');
+  if (walk.typesOnly) return undefined;
   if (shape.enum && !shape.enum.includes(value)) {
-    return problem(path, value, `Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+    return problem(
+      walk,
+      path,
+      value,
+      `Member must satisfy enum value set: [${shape.enum.join(', ')}]`,
+      'should be equal to one of the allowed values',
+    );
   }
-  const length = checkLength(path, value, [...value].length, shape);
+  const length = checkLength(walk, path, value, [...value].length, shape, 'characters');
   if (length) return length;
-  if (shape.pattern && !modelPattern(shape.pattern).test(value)) {
-    return problem(path, value, `Member must satisfy regular expression pattern: ${shape.pattern}`);
+  if (shape.pattern) {
+    const matches = walk.asff ? schemaPattern(shape.pattern) : modelPattern(shape.pattern);
+    if (!matches.test(value))
+      return problem(
+        walk,
+        path,
+        value,
+        `Member must satisfy regular expression pattern: ${shape.pattern}`,
+        `should match pattern "${shape.pattern}"`,
+      );
   }
   return undefined;
 }
 
-function checkNumber(path: string, value: unknown, shape: Shape): Problem | undefined {
+function checkNumber(walk: Walk, path: string, value: unknown, shape: Shape): Problem | undefined {
   const integral = shape.type === 'integer' || shape.type === 'long';
   if (typeof value !== 'number' || !Number.isFinite(value) || (integral && !Number.isInteger(value))) {
-    return problem(path, value, `Member must be ${integral ? 'an integer' : 'a number'}`);
+    return problem(
+      walk,
+      path,
+      value,
+      `Member must be ${integral ? 'an integer' : 'a number'}`,
+      `should be ${integral ? 'integer' : 'number'}`,
+    );
   }
+  if (walk.typesOnly) return undefined;
   if (shape.min !== undefined && value < shape.min) {
-    return problem(path, value, `Member must have value greater than or equal to ${shape.min}`);
+    return problem(
+      walk,
+      path,
+      value,
+      `Member must have value greater than or equal to ${shape.min}`,
+      `should be >= ${shape.min}`,
+    );
   }
   if (shape.max !== undefined && value > shape.max) {
-    return problem(path, value, `Member must have value less than or equal to ${shape.max}`);
+    return problem(
+      walk,
+      path,
+      value,
+      `Member must have value less than or equal to ${shape.max}`,
+      `should be <= ${shape.max}`,
+    );
   }
   return undefined;
 }
 
 function checkValue(
   model: ServiceModel,
+  walk: Walk,
   path: string,
   value: unknown,
   shapeName: string,
 ): Problem | undefined {
   const shape = model.shapes[shapeName]!;
+  // Below an item judged on its own, the request is held to types only.
+  const here = shapeName === walk.perItem ? { ...walk, typesOnly: true } : walk;
+  const isMap = (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v);
   switch (shape.type) {
     case 'string':
-      return checkString(path, value, shape);
+      return checkString(here, path, value, shape);
     case 'integer':
     case 'long':
     case 'double':
     case 'float':
-      return checkNumber(path, value, shape);
+      return checkNumber(here, path, value, shape);
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : problem(path, value, 'Member must be a boolean');
+      return typeof value === 'boolean'
+        ? undefined
+        : problem(here, path, value, 'Member must be a boolean', 'should be boolean');
     case 'timestamp':
       return typeof value === 'number' || (typeof value === 'string' && !Number.isNaN(Date.parse(value)))
         ? undefined
-        : problem(path, value, 'Member must be a timestamp');
+        : problem(here, path, value, 'Member must be a timestamp', 'should be a timestamp');
     case 'blob':
-      return typeof value === 'string' ? undefined : problem(path, value, 'Member must be a blob');
+      return typeof value === 'string'
+        ? undefined
+        : problem(here, path, value, 'Member must be a blob', 'should be string');
     case 'list':
-      if (!Array.isArray(value)) return problem(path, value, 'Member must be a list');
+      if (!Array.isArray(value))
+        return problem(here, path, value, 'Member must be a list', 'should be array');
       return (
-        checkLength(path, value, value.length, shape) ??
-        firstOf(value, (item, i) => checkValue(model, `${path}.${i + 1}.member`, item, shape.member!.shape))
+        (here.typesOnly ? undefined : checkLength(here, path, value, value.length, shape, 'items')) ??
+        firstOf(value, (item, i) =>
+          checkValue(model, here, itemPath(here, path, i), item, shape.member!.shape),
+        )
       );
     case 'map': {
-      if (!value || typeof value !== 'object' || Array.isArray(value))
-        return problem(path, value, 'Member must be a map');
-      const entries = Object.entries(value);
+      if (!isMap(value)) return problem(here, path, value, 'Member must be a map', 'should be object');
+      const entries = Object.entries(value as object);
       return (
-        checkLength(path, value, entries.length, shape) ??
+        (here.typesOnly ? undefined : checkLength(here, path, value, entries.length, shape, 'properties')) ??
         firstOf(
           entries,
           ([k, v]) =>
-            checkValue(model, `${path}.key`, k, shape.key!.shape) ??
-            checkValue(model, `${path}.${k}`, v, shape.value!.shape),
+            checkValue(model, here, here.asff ? path : `${path}.key`, k, shape.key!.shape) ??
+            checkValue(model, here, keyPath(here, path, k), v, shape.value!.shape),
         )
       );
     }
     case 'structure':
-      if (!value || typeof value !== 'object' || Array.isArray(value))
-        return problem(path, value, 'Member must be a structure');
-      return checkStructure(model, path, value as Record<string, unknown>, shape);
+      if (!isMap(value)) return problem(here, path, value, 'Member must be a structure', 'should be object');
+      return checkStructure(model, here, path, value as Record<string, unknown>, shape);
     default:
       return undefined;
   }
@@ -197,23 +294,25 @@ function firstOf<T>(items: T[], check: (item: T, index: number) => Problem | und
 
 function checkStructure(
   model: ServiceModel,
+  walk: Walk,
   path: string,
   value: Record<string, unknown>,
   shape: Shape,
 ): Problem | undefined {
-  const prefix = path ? `${path}.` : '';
-  for (const name of shape.required ?? []) {
+  for (const name of walk.typesOnly ? [] : (shape.required ?? [])) {
     if (value[name] === undefined || value[name] === null) {
       return {
         missing: true,
-        message: `1 validation error detected: Value null at '${prefix}${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`,
+        message: walk.asff
+          ? `${path} should have required property '${name}'`
+          : `1 validation error detected: Value null at '${memberPath(walk, path, name)}' failed to satisfy constraint: Member must not be null`,
       };
     }
   }
   for (const [name, ref] of Object.entries(shape.members ?? {})) {
     const member = value[name];
     if (member === undefined || member === null) continue;
-    const found = checkValue(model, `${prefix}${lowerFirst(name)}`, member, ref.shape);
+    const found = checkValue(model, walk, memberPath(walk, path, name), member, ref.shape);
     if (found) return found;
   }
   return undefined;
@@ -222,7 +321,9 @@ function checkStructure(
 /**
  * Checks decoded request parameters against the operation's input shape and throws the service's
  * validation error (naming the member, in AWS's words) for the first constraint broken. Members the
- * model does not have are ignored, as AWS ignores them. Operations without a model pass.
+ * model does not have are ignored, as AWS ignores them. Operations without a model pass. In an
+ * operation whose items are judged one by one (Security Hub's BatchImportFindings), the items are
+ * held to types only here; the handler judges each with {@link itemProblem}.
  */
 export function validateRequest(
   service: ModelledService,
@@ -233,10 +334,22 @@ export function validateRequest(
   const model = MODELS[service] as ServiceModel | undefined;
   const input = model?.operations[operation]?.input;
   if (!model || !input) return;
-  const found = checkStructure(model, '', params, model.shapes[input]!);
+  const walk = { ...REQUEST, perItem: PER_ITEM[service]?.[operation] };
+  const found = checkStructure(model, walk, '', params, model.shapes[input]!);
   if (!found) return;
   const codes = CODES[service];
   throw new ApiError(found.missing ? codes.missing : codes.invalid, found.message);
+}
+
+/**
+ * The first constraint of its model shape that one item of a batch breaks (required members,
+ * lengths, ranges, patterns, enums), named by its path in the item as ASFF's JSON Schema words it
+ * (`data.Resources[0] should have required property 'Type'`), or undefined when it has none.
+ */
+export function itemProblem(service: ModelledService, shapeName: string, item: unknown): string | undefined {
+  const model = MODELS[service] as ServiceModel | undefined;
+  if (!model?.shapes[shapeName]) return undefined;
+  return checkValue(model, { typesOnly: false, asff: true }, 'data', item, shapeName)?.message;
 }
 
 /**

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isLoopbackUrl } from '../lib/config/common.js';
 import { ApiError } from './errors.js';
 import type { FaultInjector } from './faults.js';
-import { decodeQuery, validateRequest } from './model.js';
+import { decodeQuery, type ModelledService, validateRequest } from './model.js';
 import { JSON_CONTENT_TYPE, jsonError, parseJsonBody } from './protocols/json.js';
 import {
   awsQueryError,
@@ -219,11 +219,7 @@ function run(call: Call, context: CallContext): unknown {
     call.service === 'sts'
       ? decodeQuery('sts', call.operation, call.params as Map<string, string>)
       : (call.params as Record<string, unknown>);
-  validateRequest(
-    call.service as 'cloudhsm' | 'events' | 'sts' | 'kms' | 'organizations',
-    call.operation,
-    params,
-  );
+  validateRequest(call.service as ModelledService, call.operation, params);
   return handler(context, call.params as Record<string, unknown>);
 }
 

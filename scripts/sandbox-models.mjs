@@ -49,6 +49,7 @@ export const SERVICES = {
   },
   sts: { botocore: 'sts', operations: ['AssumeRole', 'GetCallerIdentity'] },
   kms: { botocore: 'kms', operations: ['DescribeCustomKeyStores'] },
+  securityhub: { botocore: 'securityhub', operations: ['BatchImportFindings', 'GetFindings'] },
   organizations: {
     botocore: 'organizations',
     operations: [

@@ -1,36 +1,24 @@
 /**
  * AWS Security Hub BatchImportFindings and GetFindings (REST-JSON: `POST /findings/import`,
- * `POST /findings`), holding each region's findings by Id. BatchImportFindings validates as
- * Security Hub does: 1-100 findings per call (else InvalidInputException), and per finding the
- * required ASFF attributes, the 2018-10-08 schema, the field limits, 240 KB, and that the
- * account may import under the product ARN (the default product only for the caller's own
- * account); a finding that fails is listed in FailedFindings, never silently dropped.
+ * `POST /findings`), holding each region's findings by Id. Requests are held to Security Hub's
+ * model before the handler runs (sandbox/model.ts): the batch of 1-100 findings and every type,
+ * else InvalidInputException. Each finding is then judged on its own, as Security Hub does: its
+ * model constraints (required attributes, patterns, enums, ranges), then the ASFF rules the model
+ * does not carry (below), then whether the account may import under the product ARN (the default
+ * product only for the caller's own account); a finding that fails is listed in FailedFindings,
+ * never silently dropped, and the others are imported.
  */
 import { ApiError } from '../errors.js';
+import { itemProblem } from '../model.js';
 import { decodeToken, encodeToken, fingerprint } from '../paging.js';
 import type { Handler } from './context.js';
 import type { Input } from './input.js';
 
-const MAX_FINDINGS = 100;
 const MAX_FINDING_BYTES = 240 * 1024;
 const MAX_RESULTS = 100;
-const REQUIRED = [
-  'AwsAccountId',
-  'CreatedAt',
-  'Description',
-  'GeneratorId',
-  'Id',
-  'ProductArn',
-  'Resources',
-  'SchemaVersion',
-  'Severity',
-  'Title',
-  'Types',
-  'UpdatedAt',
-] as const;
-const SEVERITY_LABELS = new Set(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']);
-const COMPLIANCE = new Set(['PASSED', 'WARNING', 'FAILED', 'NOT_AVAILABLE']);
-const RECORD_STATES = new Set(['ACTIVE', 'ARCHIVED']);
+/** ASFF's required attributes the model leaves optional (it requires the other ten). */
+const REQUIRED_BY_ASFF = ['Severity', 'Types'] as const;
+const SCHEMA_VERSION = '2018-10-08';
 /** ASFF type namespaces (`namespace/category/classifier`). */
 const TYPE_NAMESPACES = new Set([
   'Software and Configuration Checks',
@@ -39,7 +27,16 @@ const TYPE_NAMESPACES = new Set([
   'Unusual Behaviors',
   'Sensitive Data Identifications',
 ]);
+const TYPE_PATTERN = /^([^/]+)(\/[^/]+){0,2}$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+/** ASFF string limits the model does not carry (Security Hub User Guide, ASFF attributes). */
+const MAX_LENGTHS = { Id: 512, Title: 256, Description: 1024 } as const;
+const MAX_TYPES = 50;
+const MAX_RESOURCES = 32;
+const MAX_RECOMMENDATION = 512;
+const MAX_OTHER_PAIRS = 50;
+const MAX_OTHER_KEY = 128;
+const MAX_OTHER_VALUE = 1024;
 
 /** The operation a REST-JSON request names by method and path. */
 export function securityHubOperation(method: string, path: string): string {
@@ -54,57 +51,72 @@ function invalid(message: string): ApiError {
 
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
-/** Why a finding does not adhere to ASFF (Security Hub's words), or undefined. */
-function asffProblem(finding: Input): string | undefined {
-  const missing = REQUIRED.find((field) => finding[field] === undefined || finding[field] === null);
-  if (missing)
-    return `Finding does not adhere to Amazon Finding Format. data should have required property '${missing}'.`;
-  if (finding.SchemaVersion !== '2018-10-08')
-    return `Invalid SchemaVersion ${String(finding.SchemaVersion)}: expected 2018-10-08.`;
-  const id = text(finding.Id);
-  if (!id || id.length > 512) return 'Id must be a string of 1-512 characters.';
-  if (!text(finding.Title) || text(finding.Title)!.length > 256)
-    return 'Title must be a string of 1-256 characters.';
-  if (!text(finding.Description) || text(finding.Description)!.length > 1024)
-    return 'Description must be a string of 1-1024 characters.';
+/** Why a finding's Types break ASFF (the model checks only that they are strings), or undefined. */
+function typesProblem(types: string[]): string | undefined {
+  if (types.length < 1 || types.length > MAX_TYPES)
+    return `data.Types should NOT have ${types.length < 1 ? 'fewer than 1' : `more than ${MAX_TYPES}`} items`;
+  const bad = types.findIndex((type) => !TYPE_PATTERN.test(type));
+  if (bad >= 0) return `data.Types[${bad}] should match pattern "${TYPE_PATTERN.source}"`;
+  const unknown = types.findIndex((type) => !TYPE_NAMESPACES.has(type.split('/')[0]!));
+  if (unknown >= 0)
+    return `data.Types[${unknown}] should start with one of the namespaces ${[...TYPE_NAMESPACES].join(', ')}`;
+  return undefined;
+}
+
+/** Why a resource's Details.Other breaks ASFF (the model checks only string keys and values), or undefined. */
+function otherProblem(other: Record<string, string>, path: string): string | undefined {
+  const pairs = Object.entries(other);
+  if (pairs.length > MAX_OTHER_PAIRS)
+    return `${path} should NOT have more than ${MAX_OTHER_PAIRS} properties`;
+  const longKey = pairs.find(([key]) => key.length > MAX_OTHER_KEY);
+  if (longKey)
+    return `${path} property name '${longKey[0]}' should NOT be longer than ${MAX_OTHER_KEY} characters`;
+  const longValue = pairs.find(([, value]) => value.length > MAX_OTHER_VALUE);
+  if (longValue) return `${path}.${longValue[0]} should NOT be longer than ${MAX_OTHER_VALUE} characters`;
+  return undefined;
+}
+
+/**
+ * Why a finding breaks ASFF where the model has no constraint, or undefined. The model has
+ * already passed it: the required attributes it knows are present, every value has its type.
+ */
+function asffRuleProblem(finding: Input): string | undefined {
+  const missing = REQUIRED_BY_ASFF.find((field) => finding[field] === undefined || finding[field] === null);
+  if (missing) return `data should have required property '${missing}'`;
+  if (finding.SchemaVersion !== SCHEMA_VERSION)
+    return `data.SchemaVersion should be equal to constant '${SCHEMA_VERSION}'`;
+  for (const [field, max] of Object.entries(MAX_LENGTHS)) {
+    if ((finding[field] as string).length > max)
+      return `data.${field} should NOT be longer than ${max} characters`;
+  }
   for (const field of ['CreatedAt', 'UpdatedAt'] as const) {
-    const value = text(finding[field]);
-    if (!value || !ISO.test(value) || Number.isNaN(Date.parse(value)))
-      return `${field} must be an ISO 8601 timestamp.`;
+    const value = finding[field] as string;
+    if (!ISO.test(value) || Number.isNaN(Date.parse(value)))
+      return `data.${field} should match format "date-time"`;
   }
-  const types = finding.Types;
-  if (!Array.isArray(types) || types.length < 1 || types.length > 50) return 'Types must hold 1-50 types.';
-  for (const type of types) {
-    const parts = typeof type === 'string' ? type.split('/') : [];
-    if (parts.length < 1 || parts.length > 3 || !TYPE_NAMESPACES.has(parts[0]!))
-      return `Type ${JSON.stringify(type)} is not in namespace/category/classifier form with a valid namespace.`;
+  const types = typesProblem(finding.Types as string[]);
+  if (types) return types;
+  if ((finding.Severity as Input).Label === undefined)
+    return "data.Severity should have required property 'Label'";
+  const resources = finding.Resources as Input[];
+  if (resources.length < 1 || resources.length > MAX_RESOURCES)
+    return `data.Resources should NOT have ${resources.length < 1 ? 'fewer than 1' : `more than ${MAX_RESOURCES}`} items`;
+  for (const [i, resource] of resources.entries()) {
+    const other = (resource.Details as Input | undefined)?.Other as Record<string, string> | undefined;
+    const found = other && otherProblem(other, `data.Resources[${i}].Details.Other`);
+    if (found) return found;
   }
-  const severity = finding.Severity as Input;
-  if (typeof severity !== 'object' || !SEVERITY_LABELS.has(String(severity.Label)))
-    return 'Severity.Label must be one of INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL.';
-  const resources = finding.Resources;
-  if (!Array.isArray(resources) || resources.length < 1 || resources.length > 32)
-    return 'Resources must hold 1-32 resources.';
-  for (const resource of resources as Input[]) {
-    if (!text(resource?.Type) || !text(resource?.Id)) return 'Each resource needs a Type and an Id.';
-    const other = (resource.Details as Input | undefined)?.Other as Record<string, unknown> | undefined;
-    if (other !== undefined) {
-      const pairs = Object.entries(other);
-      if (pairs.length > 50) return 'Resources[].Details.Other holds more than 50 key-value pairs.';
-      if (pairs.some(([k, v]) => k.length > 128 || typeof v !== 'string' || v.length > 1024))
-        return 'Resources[].Details.Other keys are at most 128 characters and values strings of at most 1024.';
-    }
-  }
-  const compliance = (finding.Compliance as Input | undefined)?.Status;
-  if (compliance !== undefined && !COMPLIANCE.has(String(compliance)))
-    return 'Compliance.Status must be PASSED, WARNING, FAILED or NOT_AVAILABLE.';
-  if (finding.RecordState !== undefined && !RECORD_STATES.has(String(finding.RecordState)))
-    return 'RecordState must be ACTIVE or ARCHIVED.';
   const recommendation = ((finding.Remediation as Input | undefined)?.Recommendation as Input | undefined)
     ?.Text;
-  if (typeof recommendation === 'string' && recommendation.length > 512)
-    return 'Remediation.Recommendation.Text is longer than 512 characters.';
+  if (typeof recommendation === 'string' && recommendation.length > MAX_RECOMMENDATION)
+    return `data.Remediation.Recommendation.Text should NOT be longer than ${MAX_RECOMMENDATION} characters`;
   return undefined;
+}
+
+/** Why a finding does not adhere to ASFF, in Security Hub's words, or undefined. */
+function asffProblem(finding: Input): string | undefined {
+  const problem = itemProblem('securityhub', 'AwsSecurityFinding', finding) ?? asffRuleProblem(finding);
+  return problem && `Finding does not adhere to Amazon Finding Format. ${problem}.`;
 }
 
 /** The partition of a region, as ARNs spell it. */
@@ -129,18 +141,14 @@ function workflowAfter(previous: Input | undefined, next: Input): string {
 }
 
 const batchImportFindings: Handler = (context, input) => {
-  const findings = input.Findings;
-  if (!Array.isArray(findings) || findings.length < 1 || findings.length > MAX_FINDINGS) {
-    const count = Array.isArray(findings) ? findings.length : 0;
-    throw invalid(`Findings must hold between 1 and ${MAX_FINDINGS} findings (got ${count}).`);
-  }
+  // The model has held the batch to 1-100 findings, each a structure with its types.
+  const findings = input.Findings as Input[];
   const account = context.state.account;
   const ownProduct = `arn:${partition(context.region)}:securityhub:${context.region}:${account}:product/${account}/default`;
   const store = context.state.region(context.region).securityHubFindings;
   const now = context.state.clock.now().toISOString();
   const failed: { Id: string; ErrorCode: string; ErrorMessage: string }[] = [];
-  for (const raw of findings) {
-    const finding = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as Input;
+  for (const finding of findings) {
     const id = text(finding.Id) ?? '';
     const fail = (code: string, message: string) =>
       failed.push({ Id: id, ErrorCode: code, ErrorMessage: message });
@@ -203,7 +211,8 @@ function matchesOne(value: string, filter: Input): boolean {
     case 'NOT_CONTAINS':
       return !value.includes(wanted);
     default:
-      throw invalid(`Comparison ${String(filter.Comparison)} is not valid for a string filter.`);
+      // The model has held Comparison to its enum: what is left (CONTAINS_WORD) is valid in AWS.
+      throw invalid(`The sandbox does not support the GetFindings comparison ${String(filter.Comparison)}.`);
   }
 }
 
@@ -227,10 +236,8 @@ function matches(finding: Input, filters: Input): boolean {
 }
 
 const getFindings: Handler = (context, input) => {
-  const max = input.MaxResults ?? MAX_RESULTS;
-  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > MAX_RESULTS) {
-    throw invalid(`MaxResults must be between 1 and ${MAX_RESULTS}.`);
-  }
+  // The model has held MaxResults to 1-100.
+  const max = (input.MaxResults as number | undefined) ?? MAX_RESULTS;
   const filters = (input.Filters ?? {}) as Input;
   const all = [...context.state.view(context.region).securityHubFindings.values()] as Input[];
   const found = all.filter((f) => matches(f, filters));

@@ -501,6 +501,23 @@ describe('bad input on the command line: exit 2, a clear message, no change', ()
     process.env.AWS_REGION = 'us-east-1';
     await refused([...args, '--endpoint', test.sandbox.url], /is empty|empty (value|entry)/);
   });
+  // The Lambda refuses REGIONS="us-east-1, us-west-2" (the value feeds IAM region conditions, which
+  // compare exact strings); the command line reads lists the same way, so one form works in both.
+  it.each([
+    ['prune', '--older-than', '90d', '--region', 'us-east-1, us-west-2'],
+    ['copy', '--region', 'us-east-1', '--dr-region', 'us-west-2, eu-west-1'],
+    ['audit', '--region', 'us-east-1 ,us-west-2'],
+    ['restore', '--deleted-since', '2h', '--region', 'us-east-1, us-west-2'],
+    ['inventory', '--region', 'us-east-1, us-west-2'],
+  ])('a comma list with white space is refused, as in the Lambda environment: %s', async (...args) => {
+    const value = args.at(-1)!;
+    await refused(
+      [...args, '--endpoint', test.sandbox.url],
+      new RegExp(
+        `"${value}" contains white space: lists are comma-separated without spaces, e\\.g\\. us-east-1,us-west-2`,
+      ),
+    );
+  });
   it('a bad --endpoint is bad input too', async () => {
     await refused(
       ['audit', '--endpoint', 'ftp://127.0.0.1:1', '--region', 'us-east-1'],
@@ -665,6 +682,11 @@ const AUDIT_ENV: EnvCase[] = [
   { env: { ...AUDIT_BASE, EVENT_BUS_NAME: ' ' }, message: /EVENT_BUS_NAME is set but empty/ },
   { env: { REGIONS: ',' }, message: /REGIONS="," has an empty entry/ },
   { env: { REGIONS: 'us-east-1 ' }, message: /REGIONS="us-east-1 " contains white space/ },
+  {
+    env: { REGIONS: 'us-east-1, us-west-2' },
+    message:
+      /REGIONS="us-east-1, us-west-2" contains white space: lists are comma-separated without spaces, e\.g\. us-east-1,us-west-2/,
+  },
   { env: { ...AUDIT_BASE, DRY_RUN: '1' }, message: /DRY_RUN must be "true" or "false", got "1"/ },
 ];
 

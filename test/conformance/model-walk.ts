@@ -33,7 +33,12 @@ export interface Model {
   metadata: { protocol: string; targetPrefix?: string };
   operations: Record<
     string,
-    { input?: { shape: string }; output?: { shape: string; resultWrapper?: string } }
+    {
+      input?: { shape: string };
+      output?: { shape: string; resultWrapper?: string };
+      /** REST protocols: the method and path that name the operation. */
+      http?: { method: string; requestUri: string };
+    }
   >;
   shapes: Record<string, Shape>;
 }
@@ -81,6 +86,8 @@ export interface Case {
   value?: unknown;
   omit?: boolean;
   valid: boolean;
+  /** A case about the value's type (JSON the request cannot even be read into), not a constraint. */
+  typeCase?: boolean;
 }
 
 /** Builds valid values: `examples` (by shape name) for patterned strings, the bounds otherwise. */
@@ -102,6 +109,8 @@ export class ValueMaker {
         return 'a'.repeat(Math.max(shape.min ?? 1, 1));
       case 'integer':
       case 'long':
+      case 'double':
+      case 'float':
         return shape.min ?? 1;
       case 'boolean':
         return false;
@@ -158,12 +167,13 @@ export function constraintCases(model: Model, inputShape: string, maker: ValueMa
     const label = path.join('.') || '(input)';
     const valid = maker.valid(shapeName);
     if (path.length > 0 && (!query || !['string', 'list', 'structure', 'map'].includes(shape.type))) {
-      cases.push({ label: `${label}: type ${shape.type}`, path, value: valid, valid: true });
+      cases.push({ label: `${label}: type ${shape.type}`, path, value: valid, valid: true, typeCase: true });
       cases.push({
         label: `${label}: not a ${shape.type}`,
         path,
         value: wrongType(shape.type),
         valid: false,
+        typeCase: true,
       });
     }
     if (shape.type === 'string') {
@@ -252,6 +262,28 @@ export function constraintCases(model: Model, inputShape: string, maker: ValueMa
   };
   walk(inputShape, [], 0, []);
   return cases;
+}
+
+/**
+ * Whether a case is judged per item rather than for the whole request, in an operation that imports
+ * a batch of items one by one (Security Hub's BatchImportFindings, items at `['Findings', 0]`): a
+ * constraint inside an item (required member, pattern, length, range, enum) fails only that item,
+ * which the response lists; the batch's own constraints and every type case fail the request.
+ */
+export function judgedPerItem(c: Case, itemPath: Path): boolean {
+  const inside = c.path.length > itemPath.length && itemPath.every((step, i) => c.path[i] === step);
+  return inside && !c.typeCase;
+}
+
+/** The value at `path` in a request, or undefined where the request has none. */
+export function valueAt(request: unknown, path: Path): unknown {
+  let node = request;
+  for (const step of path) {
+    if (!node || typeof node !== 'object') return undefined;
+    const key = typeof step === 'string' && step.startsWith('{') ? step.slice(1, -1) : step;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return node;
 }
 
 /** The base request with the case applied (containers on the path are created as needed). */

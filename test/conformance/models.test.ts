@@ -5,10 +5,13 @@
  *   exactly the operations the sandbox implements;
  * - every constraint of every input shape of those operations (required, type, pattern, length,
  *   range, enum) is tried once valid and once invalid: the invalid try gets AWS's validation error
- *   naming the member, the valid one does not;
+ *   naming the member, the valid one does not; in an operation that imports a batch one item at a
+ *   time (Security Hub's BatchImportFindings, REST-JSON), a constraint inside an item instead fails
+ *   only that item, listed in the response by its Id and naming the member (see BATCHES);
  * - a scenario that makes every operation succeed has each response checked against its output
  *   shape: no member the model lacks, every required member present, timestamps as the protocol
- *   encodes them (JSON 1.1: epoch seconds; EC2/awsQuery: ISO 8601).
+ *   encodes them (JSON 1.1: epoch seconds; EC2/awsQuery: ISO 8601; Security Hub's findings hold
+ *   their times as ISO 8601 strings, which the model types as strings).
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,10 +22,11 @@ import { ec2Handlers } from '../../sandbox/services/ec2.js';
 import { eventsHandlers } from '../../sandbox/services/events.js';
 import { kmsHandlers } from '../../sandbox/services/kms.js';
 import { organizationsHandlers } from '../../sandbox/services/organizations.js';
+import { securityHubHandlers } from '../../sandbox/services/securityhub.js';
 import { stsHandlers } from '../../sandbox/services/sts.js';
 import { CLUSTER_A, SUBNETS, seqId, smallFleet } from '../support/fleet.js';
 import { OU_PAYMENTS, orgFleet, PAYMENTS, ROLE, ROOT } from '../support/org-fleet.js';
-import { jsonCall, queryCall, type RawAnswer } from '../support/raw-aws.js';
+import { jsonCall, queryCall, type RawAnswer, restJsonCall } from '../support/raw-aws.js';
 import {
   applyCase,
   botocoreDir,
@@ -30,11 +34,13 @@ import {
   checkJsonOutput,
   checkXmlOutput,
   constraintCases,
+  judgedPerItem,
   loadModel,
   type Model,
   parseXml,
   toQuery,
   ValueMaker,
+  valueAt,
   wholeMatch,
 } from './model-walk.js';
 
@@ -45,13 +51,14 @@ const BACKUP = seqId('backup', 0);
 const BACKUP_ARN = `arn:aws:cloudhsm:${EAST}:${ACCOUNT}:backup/${BACKUP}`;
 const CERT = '-----BEGIN CERTIFICATE-----\nMIIBsandbox==\n-----END CERTIFICATE-----';
 
-type Service = 'cloudhsm' | 'events' | 'ec2' | 'sts' | 'kms' | 'organizations';
+type Service = 'cloudhsm' | 'events' | 'ec2' | 'sts' | 'kms' | 'securityhub' | 'organizations';
 const BOTOCORE: Record<Service, string> = {
   cloudhsm: 'cloudhsmv2',
   events: 'events',
   ec2: 'ec2',
   sts: 'sts',
   kms: 'kms',
+  securityhub: 'securityhub',
   organizations: 'organizations',
 };
 const HANDLERS: Record<Service, object> = {
@@ -60,6 +67,7 @@ const HANDLERS: Record<Service, object> = {
   ec2: ec2Handlers,
   sts: stsHandlers,
   kms: kmsHandlers,
+  securityhub: securityHubHandlers,
   organizations: organizationsHandlers,
 };
 /** AWS's validation error codes: [invalid value, missing member]. */
@@ -69,6 +77,7 @@ const CODES: Record<Service, [string, string]> = {
   ec2: ['InvalidParameterValue', 'MissingParameter'],
   sts: ['ValidationError', 'ValidationError'],
   kms: ['ValidationException', 'ValidationException'],
+  securityhub: ['InvalidInputException', 'InvalidInputException'],
   organizations: ['InvalidInputException', 'InvalidInputException'],
 };
 
@@ -117,11 +126,15 @@ const models = DIR
 
 const lowerFirst = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
 
-/** The member name an error message must mention for a case: the last named step of its path. */
-function memberOf(c: Case): string {
+/**
+ * The member name an error message must mention for a case: the last named step of its path, as a
+ * request error spells it (lower camel case) or, with `lower` false, as the JSON names it.
+ */
+function memberOf(c: Case, lower = true): string {
   const named = c.path.filter((step): step is string => typeof step === 'string');
   const last = named.at(-1) ?? '';
-  return last.startsWith('{') ? last.slice(1, -1) : lowerFirst(last);
+  if (last.startsWith('{')) return last.slice(1, -1);
+  return lower ? lowerFirst(last) : last;
 }
 
 /** `[code, message]` of an error answer, or undefined for a success. */
@@ -141,9 +154,53 @@ function errorOf(service: Service, answer: RawAnswer): [string, string] | undefi
   ];
 }
 
-/** The services that speak JSON 1.1 (the others speak the query protocols). */
-const isJson = (service: Service): service is 'cloudhsm' | 'events' | 'kms' | 'organizations' =>
-  service === 'cloudhsm' || service === 'events' || service === 'kms' || service === 'organizations';
+/** The services that answer in JSON: JSON 1.1, and REST-JSON (Security Hub); the others speak the query protocols. */
+const isJson = (
+  service: Service,
+): service is 'cloudhsm' | 'events' | 'kms' | 'securityhub' | 'organizations' =>
+  service === 'cloudhsm' ||
+  service === 'events' ||
+  service === 'kms' ||
+  service === 'securityhub' ||
+  service === 'organizations';
+
+/**
+ * A finding Security Hub imports: the caller's own account under its default product ARN, every
+ * attribute ASFF requires (including Types and Severity, which the model leaves optional).
+ */
+const FINDING = {
+  SchemaVersion: '2018-10-08',
+  Id: 'model-walk/finding-1',
+  ProductArn: `arn:aws:securityhub:${EAST}:${ACCOUNT}:product/${ACCOUNT}/default`,
+  GeneratorId: 'model-walk',
+  AwsAccountId: ACCOUNT,
+  Types: ['Software and Configuration Checks/AWS Security Best Practices'],
+  CreatedAt: '2026-11-29T12:00:00Z',
+  UpdatedAt: '2026-11-29T12:00:00Z',
+  Severity: { Label: 'HIGH' },
+  Title: 'A finding',
+  Description: 'What was found.',
+  Resources: [{ Type: 'Other', Id: 'resource-1' }],
+};
+
+/**
+ * Operations that import a batch of items one by one: the valid request they are walked from, and
+ * where an item sits. A constraint inside an item fails only that item (listed in the response);
+ * the batch's own constraints and every type fail the request (see judgedPerItem).
+ */
+const BATCHES: Record<string, { base: Record<string, unknown>; item: (string | number)[] }> = {
+  'securityhub BatchImportFindings': { base: { Findings: [FINDING] }, item: ['Findings', 0] },
+};
+
+/** The item failures a batch response lists: `[Id, ErrorCode, ErrorMessage]`. */
+function failedItems(answer: RawAnswer): [string, string, string][] {
+  const failed = (answer.body.FailedFindings ?? []) as {
+    Id: string;
+    ErrorCode: string;
+    ErrorMessage: string;
+  }[];
+  return failed.map((f) => [f.Id, f.ErrorCode, f.ErrorMessage]);
+}
 
 const isModelError = (error: [string, string] | undefined) =>
   error?.[1].startsWith('1 validation error detected');
@@ -155,8 +212,18 @@ function call(
   operation: string,
   request: Record<string, unknown>,
 ) {
+  if (model.metadata.protocol === 'rest-json') {
+    const { method, requestUri } = model.operations[operation]!.http!;
+    return restJsonCall(sandbox.url, 'securityhub', method, requestUri, EAST, request);
+  }
   if (isJson(service)) {
-    return jsonCall(sandbox.url, service, `${model.metadata.targetPrefix}.${operation}`, EAST, request);
+    return jsonCall(
+      sandbox.url,
+      service as 'cloudhsm' | 'events' | 'kms' | 'organizations',
+      `${model.metadata.targetPrefix}.${operation}`,
+      EAST,
+      request,
+    );
   }
   const input = model.operations[operation]!.input?.shape;
   const params = input ? toQuery(model, input, request, '', service === 'ec2', {}) : {};
@@ -212,14 +279,41 @@ describe.skipIf(!DIR)('the sandbox against botocore’s service models', () => {
     const input = model.operations[operation]!.input?.shape;
     const maker = new ValueMaker(model, { ...EXAMPLES, ...STRUCTURE_EXAMPLES });
     const cases = input ? constraintCases(model, input, maker, service === 'ec2' || service === 'sts') : [];
-    const base = input ? maker.required(input) : {};
+    const batch = BATCHES[`${service} ${operation}`];
+    const base = batch?.base ?? (input ? maker.required(input) : {});
     const [invalidCode, missingCode] = CODES[service];
     const failures: string[] = [];
+    let perItem = 0;
     // Act
     for (const c of cases) {
-      const answer = await call(sandbox, service, model, operation, applyCase(base, maker, input!, c));
+      // A batch is walked from a valid item: a valid case keeps the item's own value where it has one.
+      const tried =
+        batch && c.valid && valueAt(base, c.path) !== undefined ? { ...c, value: valueAt(base, c.path) } : c;
+      const request = applyCase(base, maker, input!, tried);
+      const answer = await call(sandbox, service, model, operation, request);
       const error = errorOf(service, answer);
       if (c.valid && isModelError(error)) failures.push(`${c.label}: valid value refused: ${error![1]}`);
+      if (batch && c.valid && failedItems(answer).length > 0)
+        failures.push(`${c.label}: valid item refused: ${failedItems(answer).join('; ')}`);
+      if (batch && !c.valid && judgedPerItem(c, batch.item)) {
+        perItem++;
+        // The request goes through; the one item is listed as failed, by its Id, naming the member.
+        const id = String(valueAt(request, [...batch.item, 'Id']) ?? '');
+        const member = memberOf(c, false);
+        const [item] = failedItems(answer);
+        if (
+          error ||
+          failedItems(answer).length !== 1 ||
+          item![0] !== id ||
+          item![1] !== 'InvalidInput' ||
+          !item![2].includes(member)
+        ) {
+          failures.push(
+            `${c.label}: expected item ${id} failed (InvalidInput) naming ${member}, got ${error ? error.join(': ') : JSON.stringify(failedItems(answer))}`,
+          );
+        }
+        continue;
+      }
       if (!c.valid) {
         const code = c.omit ? missingCode : invalidCode;
         if (!error || error[0] !== code || !isModelError(error) || !error[1].includes(memberOf(c))) {
@@ -231,6 +325,7 @@ describe.skipIf(!DIR)('the sandbox against botocore’s service models', () => {
     }
     // Assess
     expect(failures).toEqual([]);
+    expect(!batch || perItem > 0, 'a batch operation has constraints judged per item').toBe(true);
     expect(cases.length > 0 || !input || Object.keys(model.shapes[input]!.members ?? {}).length === 0).toBe(
       true,
     );
@@ -375,6 +470,37 @@ describe.skipIf(!DIR)('sandbox responses against the output shapes', () => {
     } finally {
       await kms.close();
     }
+  });
+
+  it('answers Security Hub BatchImportFindings (imported and failed) and GetFindings (all, one page, filtered) with responses the model allows', async () => {
+    // Prepare
+    const model = models!.securityhub;
+    const send = (operation: string, input: unknown) => {
+      const { method, requestUri } = model.operations[operation]!.http!;
+      return restJsonCall(sandbox.url, 'securityhub', method, requestUri, EAST, input);
+    };
+    const second = { ...FINDING, Id: 'model-walk/finding-2', Compliance: { Status: 'PASSED' } };
+    const broken = { ...FINDING, Id: 'model-walk/broken', Title: ' ' };
+    // Act
+    const answers = [
+      ['BatchImportFindings', await send('BatchImportFindings', { Findings: [FINDING, second, broken] })],
+      ['GetFindings', await send('GetFindings', {})],
+      ['GetFindings', await send('GetFindings', { MaxResults: 1 })],
+      [
+        'GetFindings',
+        await send('GetFindings', {
+          Filters: { ComplianceStatus: [{ Value: 'PASSED', Comparison: 'EQUALS' }] },
+        }),
+      ],
+    ] as const;
+    // Assess
+    for (const [operation, answer] of answers) {
+      expect(answer.status, answer.text).toBe(200);
+      expect(checkJsonOutput(model, model.operations[operation]!.output!.shape, answer.body)).toEqual([]);
+    }
+    expect(answers[0][1].body).toMatchObject({ SuccessCount: 2, FailedCount: 1 });
+    expect(answers.slice(1).map(([, a]) => (a.body.Findings as unknown[]).length)).toEqual([2, 1, 1]);
+    expect(answers[2][1].body.NextToken).toEqual(expect.any(String));
   });
 
   it.each([

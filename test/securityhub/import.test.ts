@@ -223,3 +223,98 @@ describe('the sandbox Security Hub validates as AWS does', () => {
     expect(out.FailedFindings![0]!.ErrorMessage).toContain("required property 'Title'");
   });
 });
+
+describe('the sandbox Security Hub judges the batch as a request and each finding on its own', () => {
+  let test: TestSandbox | undefined;
+  afterEach(async () => {
+    await test?.close();
+    test = undefined;
+  });
+  const good = (id: string) => ({ ...toAsff(finding(), { updatedAt: NOW }), Id: id });
+
+  it('refuses the whole request for a value of the wrong type inside a finding, importing none', async () => {
+    // Prepare
+    test = await startTestSandbox({ fleet: { account: ACCOUNT, regions: { 'us-east-1': {} } } });
+    const hub = test.clients.securityHub('us-east-1');
+    const wrongType = { ...good('wrong-type'), Confidence: 'high' as unknown as number };
+    // Act
+    const refused = hub.send(new BatchImportFindingsCommand({ Findings: [good('fine'), wrongType] }));
+    // Assess
+    await expect(refused).rejects.toMatchObject({
+      name: 'InvalidInputException',
+      message: expect.stringContaining("'findings.2.member.confidence'"),
+    });
+    expect((await hub.send(new GetFindingsCommand({}))).Findings).toEqual([]);
+  });
+
+  it('lists a finding that breaks the model inside it or an ASFF rule the model lacks, and imports the rest', async () => {
+    // Prepare
+    test = await startTestSandbox({ fleet: { account: ACCOUNT, regions: { 'us-east-1': {} } } });
+    const hub = test.clients.securityHub('us-east-1');
+    const base = good('no-resource-type');
+    const noResourceType = { ...base, Resources: [{ Id: 'r-1' }] as typeof base.Resources };
+    const badLabel = { ...good('bad-label'), Severity: { Label: 'SEVERE' as never } };
+    const { Types: _types, ...noTypes } = good('no-types');
+    const otherPairs = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v']));
+    const manyPairs = {
+      ...good('many-pairs'),
+      Resources: [{ Type: 'Other', Id: 'r-1', Details: { Other: otherPairs } }],
+    };
+    const multiLine = { ...good('multi-line'), Description: 'Observed: one HSM.\nExpected: two.' };
+    // Act
+    const out = await hub.send(
+      new BatchImportFindingsCommand({ Findings: [noResourceType, badLabel, noTypes, manyPairs, multiLine] }),
+    );
+    // Assess
+    expect(out.FailedFindings?.map((f) => [f.Id, f.ErrorCode, f.ErrorMessage])).toEqual([
+      [
+        'no-resource-type',
+        'InvalidInput',
+        "Finding does not adhere to Amazon Finding Format. data.Resources[0] should have required property 'Type'.",
+      ],
+      [
+        'bad-label',
+        'InvalidInput',
+        'Finding does not adhere to Amazon Finding Format. data.Severity.Label should be equal to one of the allowed values.',
+      ],
+      [
+        'no-types',
+        'InvalidInput',
+        "Finding does not adhere to Amazon Finding Format. data should have required property 'Types'.",
+      ],
+      [
+        'many-pairs',
+        'InvalidInput',
+        'Finding does not adhere to Amazon Finding Format. data.Resources[0].Details.Other should NOT have more than 50 properties.',
+      ],
+    ]);
+    expect(out.SuccessCount).toBe(1);
+    expect((await hub.send(new GetFindingsCommand({}))).Findings?.map((f) => f.Id)).toEqual(['multi-line']);
+  });
+});
+
+describe('the sandbox Security Hub GetFindings', () => {
+  let test: TestSandbox | undefined;
+  afterEach(async () => {
+    await test?.close();
+    test = undefined;
+  });
+
+  it('refuses a comparison the model allows but the sandbox does not implement as unsupported, not as invalid', async () => {
+    // Prepare
+    test = await startTestSandbox({ fleet: { account: ACCOUNT, regions: { 'us-east-1': {} } } });
+    const hub = test.clients.securityHub('us-east-1');
+    await hub.send(new BatchImportFindingsCommand({ Findings: [toAsff(finding(), { updatedAt: NOW })] }));
+    // Act
+    const answer = hub.send(
+      new GetFindingsCommand({ Filters: { Title: [{ Value: 'HSM', Comparison: 'CONTAINS_WORD' }] } }),
+    );
+    // Assess
+    await expect(answer).rejects.toMatchObject({
+      name: 'InvalidInputException',
+      message: expect.stringContaining(
+        'The sandbox does not support the GetFindings comparison CONTAINS_WORD',
+      ),
+    });
+  });
+});

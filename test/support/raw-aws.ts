@@ -38,6 +38,25 @@ export async function jsonCall(
   return { status: response.status, body: text ? JSON.parse(text) : {}, text };
 }
 
+/** One REST-JSON call (Security Hub): the operation is the method and path, e.g. `POST /findings`. */
+export async function restJsonCall(
+  url: string,
+  service: 'securityhub',
+  method: string,
+  path: string,
+  region: string,
+  input: unknown,
+): Promise<RawAnswer> {
+  const response = await fetch(new URL(path, url), {
+    method,
+    headers: { 'content-type': 'application/json', authorization: authorization(region, service) },
+    body: JSON.stringify(input),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : {}, text };
+}
+
 /** One query-protocol call (EC2 or STS): `params` already flattened (`GroupId.1`, `Filter.1.Name`). */
 export async function queryCall(
   url: string,
