@@ -3,7 +3,7 @@
  * runner (lib/org/runner.ts → lib/org/run-unit.ts), against the sandbox with latency on every
  * call, against the same audit of 1 account × 3 regions; AssumeRole calls per account; peak RSS.
  * Then the same organization with 5% of the accounts lacking the role and every account
- * throttled at 10 req/s per operation and region: every other unit must complete, and the failed
+ * throttled at 10 req/s per account (every call of the account counted together): every other unit must complete, and the failed
  * ones are exactly the accounts without the role.
  *
  *   node scripts/run-ts.mjs bench/org-fanout.ts [--accounts 200] [--latency 50] [--max-units 8]
@@ -141,7 +141,7 @@ export async function benchOrgFanout(options: OrgFanoutOptions = {}): Promise<Be
   const denied = new Set(Array.from({ length: Math.ceil(count / 20) }, (_, i) => i * 20));
   const throttled = await measure(
     organization(count, denied),
-    { seed: 13, rules: [{ latencyMs }, { throttleRps: 10 }] },
+    { seed: 13, rules: [{ latencyMs }, { throttleRps: 10, throttleBy: 'account' }] },
     maxUnits,
   );
   const deniedIds = new Set([...denied].map(memberId));

@@ -21,6 +21,11 @@ export const faultRuleSchema = z.strictObject({
     .enum(['cloudhsm', 'ec2', 'events', 'sts', 'kms', 'securityhub', 'organizations', 's3'])
     .optional(),
   throttleRps: z.number().positive().optional(),
+  /**
+   * What one `throttleRps` bucket covers: `operation` (default) one operation in one region of
+   * one account, as most AWS APIs throttle; `account` every call of an account, however spread.
+   */
+  throttleBy: z.enum(['operation', 'account']).optional(),
   internalFailureRate: rate.optional(),
   latencyMs: z.number().min(0).max(60_000).optional(),
   lostResponseRate: rate.optional(),
@@ -104,7 +109,10 @@ export class FaultInjector {
       if (rule.region !== undefined && rule.region !== region) return;
       if (rule.service !== undefined && rule.service !== service) return;
       if (rule.account !== undefined && rule.account !== (account ?? this.hubAccount)) return;
-      const key = `${index}|${region}|${operation}${member}`;
+      const key =
+        rule.throttleBy === 'account'
+          ? `${index}|account|${account ?? this.hubAccount}`
+          : `${index}|${region}|${operation}${member}`;
       decision.latencyMs += rule.latencyMs ?? 0;
       if (decision.reject) return;
       if (rule.throttleRps !== undefined && !this.take(key, rule.throttleRps)) {

@@ -37,6 +37,27 @@ describe('faults per account (FaultInjector)', () => {
     expect(seen).toEqual({ [MANAGEMENT]: expected, [PAYMENTS]: expected, [LEDGER]: expected });
   });
 
+  it('with throttleBy "account", counts every operation and region of an account in one bucket', () => {
+    // Prepare
+    const injector = new FaultInjector(1, () => 0);
+    injector.hubAccount = MANAGEMENT;
+    injector.set({ rules: [{ throttleRps: 10, throttleBy: 'account' }] });
+    const calls: [string, string, string][] = [
+      ['cloudhsm', 'DescribeBackups', EAST],
+      ['cloudhsm', 'DescribeClusters', 'us-west-2'],
+      ['ec2', 'DescribeSubnets', EAST],
+    ];
+    // Act
+    const seen = Array.from({ length: 12 }, (_, i) => {
+      const [service, operation, region] = calls[i % calls.length]!;
+      return injector.decide(service, operation, region, PAYMENTS).reject ?? 'ok';
+    });
+    const other = injector.decide('cloudhsm', 'DescribeBackups', EAST, LEDGER).reject ?? 'ok';
+    // Assess
+    expect(seen).toEqual([...Array(10).fill('ok'), 'throttle', 'throttle']);
+    expect(other).toBe('ok');
+  });
+
   it('applies a rule scoped to an account to that account only', () => {
     // Act
     const seen = fates({ rules: [{ account: PAYMENTS, internalFailureRate: 1 }] }, [MANAGEMENT, PAYMENTS], 2);
