@@ -1,0 +1,213 @@
+/**
+ * Reaching into member accounts: one sts:AssumeRole per account per run, the credentials
+ * cached and refreshed a margin before they expire, and clients built on them. The caller's own
+ * account (the hub) needs no role: its clients are the hub's.
+ */
+import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { AwsClients } from '../aws/clients.js';
+import { describeError, OperationError } from '../errors.js';
+import { partitionOf } from '../events/types.js';
+import type { MemberAccess } from './types.js';
+
+/** Credentials are renewed this long before they expire, so no call signs with a dying session. */
+export const REFRESH_MARGIN_MS = 5 * 60_000;
+/** Session length asked for: role chaining caps sessions at one hour, so longer would be refused. */
+export const SESSION_SECONDS = 3600;
+/** STS's RoleSessionName limit. */
+const SESSION_NAME_MAX = 64;
+
+/** `arn:<partition>:iam::<account>:role/<name>`, the partition following `region`. */
+export function memberRoleArn(account: string, roleName: string, region: string): string {
+  return `arn:${partitionOf(region)}:iam::${account}:role/${roleName}`;
+}
+
+/**
+ * The RoleSessionName for a run: `cloudhsm-ops-<runId>`, in STS's character set (`[\w+=,.@-]`)
+ * and at most 64 characters, so CloudTrail in the member account names the run.
+ */
+export function sessionName(runId: string): string {
+  return `cloudhsm-ops-${runId}`.replace(/[^\w+=,.@-]/g, '-').slice(0, SESSION_NAME_MAX);
+}
+
+/**
+ * A member account's clients: its own credentials for everything, except EventBridge, which is
+ * the hub's, so one rule on the hub's bus sees the whole organization.
+ */
+export class MemberClients extends AwsClients {
+  constructor(
+    options: AwsClients['options'],
+    private readonly hub: AwsClients,
+  ) {
+    super(options);
+  }
+
+  override eventBridge(region: string) {
+    return this.hub.eventBridge(region);
+  }
+}
+
+/** How {@link MemberCredentials} reaches STS and reads time. */
+export interface MemberCredentialsOptions {
+  /** The hub's clients: STS calls go through them, and member clients copy their options. */
+  hub: AwsClients;
+  /** The region of the STS calls (the hub's home region); its partition makes the role ARNs. */
+  region: string;
+  /** The wall clock expiry is judged by (injected: tests move it, nothing reads the machine's clock here). */
+  now: () => Date;
+  /** Default {@link REFRESH_MARGIN_MS}. */
+  refreshMarginMs?: number;
+}
+
+/** One account's session within one run. */
+interface Session {
+  credentials?: AwsCredentialIdentity;
+  /** The AssumeRole in flight: concurrent first uses (and refreshes) share it. */
+  pending?: Promise<AwsCredentialIdentity>;
+  /** The first AssumeRole failed: the account fails for the rest of the run without asking again. */
+  failure?: Error;
+  clients?: MemberClients;
+}
+
+/**
+ * The member accounts' credentials and clients for the runs of one process (the CLI's one run,
+ * or a warm worker's runs): keyed by run, account and access, so each run assumes once per
+ * account, with a session name carrying its own id.
+ */
+export class MemberCredentials {
+  /** AssumeRole calls made, refreshes included (the bench's calls ÷ accounts). */
+  assumeRoleCalls = 0;
+  private readonly sessions = new Map<string, Session>();
+  private caller?: Promise<string>;
+  private readonly margin: number;
+
+  constructor(private readonly options: MemberCredentialsOptions) {
+    this.margin = options.refreshMarginMs ?? REFRESH_MARGIN_MS;
+  }
+
+  /** The hub's account (STS GetCallerIdentity, asked once). */
+  callerAccount(): Promise<string> {
+    if (!this.caller) {
+      const { hub, region } = this.options;
+      this.caller = hub
+        .sts(region)
+        .send(new GetCallerIdentityCommand({}))
+        .then((identity) => {
+          if (!identity.Account) throw new OperationError('GetCallerIdentity returned no account');
+          return identity.Account;
+        });
+      // A failed lookup is asked again by the next caller rather than failing every unit.
+      this.caller.catch(() => {
+        this.caller = undefined;
+      });
+    }
+    return this.caller;
+  }
+
+  /**
+   * The clients to work in `account` with: the hub's for the caller's own account, else
+   * clients signing with the member role's credentials, built once per run and account. The
+   * first credentials are fetched before this returns, so a denied role fails here, named.
+   */
+  async clientsFor(account: string, access: MemberAccess, runId: string): Promise<AwsClients> {
+    if (account === (await this.callerAccount())) return this.options.hub;
+    const session = this.session(account, access, runId);
+    await this.credentials(session, account, access, runId);
+    if (!session.clients) {
+      const provider: AwsCredentialIdentityProvider = () => this.credentials(session, account, access, runId);
+      session.clients = new MemberClients(
+        { ...this.options.hub.options, credentials: provider },
+        this.options.hub,
+      );
+    }
+    return session.clients;
+  }
+
+  /** Closes every member client's sockets. */
+  destroy(): void {
+    for (const session of this.sessions.values()) session.clients?.destroy();
+    this.sessions.clear();
+  }
+
+  private session(account: string, access: MemberAccess, runId: string): Session {
+    const key = JSON.stringify([runId, account, access.roleName, access.externalId ?? null]);
+    let session = this.sessions.get(key);
+    if (!session) {
+      session = {};
+      this.sessions.set(key, session);
+    }
+    return session;
+  }
+
+  /** The session's credentials: cached until the margin before expiry, then renewed by one shared call. */
+  private credentials(
+    session: Session,
+    account: string,
+    access: MemberAccess,
+    runId: string,
+  ): Promise<AwsCredentialIdentity> {
+    if (session.failure) return Promise.reject(session.failure);
+    if (session.credentials && this.fresh(session.credentials)) return Promise.resolve(session.credentials);
+    if (!session.pending) {
+      const first = session.credentials === undefined;
+      session.pending = this.assume(account, access, runId)
+        .then((credentials) => {
+          session.credentials = credentials;
+          return credentials;
+        })
+        .catch((error: Error) => {
+          // A refresh that fails while the old session still holds keeps it; a first one fails the account.
+          if (!first && session.credentials && this.alive(session.credentials)) return session.credentials;
+          if (first) session.failure = error;
+          throw error;
+        })
+        .finally(() => {
+          session.pending = undefined;
+        });
+    }
+    return session.pending;
+  }
+
+  private fresh(credentials: AwsCredentialIdentity): boolean {
+    const expiry = credentials.expiration?.getTime();
+    return expiry === undefined || expiry - this.margin > this.options.now().getTime();
+  }
+
+  private alive(credentials: AwsCredentialIdentity): boolean {
+    const expiry = credentials.expiration?.getTime();
+    return expiry === undefined || expiry > this.options.now().getTime();
+  }
+
+  /** One sts:AssumeRole; its error names the account, the role and the reason. */
+  private async assume(account: string, access: MemberAccess, runId: string): Promise<AwsCredentialIdentity> {
+    const { hub, region } = this.options;
+    const roleArn = memberRoleArn(account, access.roleName, region);
+    this.assumeRoleCalls += 1;
+    try {
+      const answer = await hub.sts(region).send(
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: sessionName(runId),
+          DurationSeconds: SESSION_SECONDS,
+          ...(access.externalId ? { ExternalId: access.externalId } : {}),
+        }),
+      );
+      const c = answer.Credentials;
+      if (!c?.AccessKeyId || !c.SecretAccessKey)
+        throw new OperationError('AssumeRole returned no credentials');
+      return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+        ...(c.Expiration ? { expiration: new Date(c.Expiration) } : {}),
+      };
+    } catch (error) {
+      throw new OperationError(
+        `account ${account}: sts:AssumeRole on ${roleArn} failed: ${describeError(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+}
