@@ -56,6 +56,12 @@ export const METRIC = {
   eventsPublished: 'EventsPublished',
   eventsLost: 'EventsLost',
   failures: 'Failures',
+  unitsDispatched: 'UnitsDispatched',
+  unitsNotSent: 'UnitsNotSent',
+  unitsSucceeded: 'UnitsSucceeded',
+  unitsRetried: 'UnitsRetried',
+  unitsFailed: 'UnitsFailed',
+  unitMessagesRefused: 'UnitMessagesRefused',
 } as const;
 
 /** A run ended with something failed; the message says what (the async failure destination keeps it). */
