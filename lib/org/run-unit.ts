@@ -1,0 +1,204 @@
+/**
+ * One unit of an organization run: one job in one (account, region), with the member's clients
+ * and the job's settings narrowed to the unit's region, judged at the run's planned instant.
+ * The CLI's runner (runner.ts) and the worker Lambda both call {@link runUnit}, so a unit judges
+ * alike wherever it runs. Events go to the hub's bus (the member clients' EventBridge is the
+ * hub's); the account in findings, events and ARNs is the member's.
+ */
+import { DateTime } from 'luxon';
+import type { AuditReport } from '../audit/run.js';
+import type { AwsClients } from '../aws/clients.js';
+import type { AuditConfig } from '../config/audit.js';
+import type { CopyConfig } from '../config/copy.js';
+import type { PruneConfig } from '../config/prune.js';
+import type { PruneNames } from '../config/prune-table.js';
+import type { CopyDeps, CopyResult } from '../copy/execute.js';
+import { describeError, OperationError, UsageError } from '../errors.js';
+import type { RegionSummary } from '../inventory/summary.js';
+import { type ExitCode, exitCodeOf, runFailures } from '../jobs/run.js';
+import type { PruneDeps, PruneRun } from '../prune/run.js';
+import { newRunId } from '../run.js';
+import type { MemberCredentials } from './credentials.js';
+import type { OrgJob, Unit, UnitMessage, UnitResult } from './types.js';
+
+/** Each job's settings as the whole run was given them; a unit narrows the regions to its own. */
+export interface UnitSettings {
+  audit?: AuditConfig;
+  copy?: CopyConfig;
+  prune?: PruneConfig;
+}
+
+/** What {@link runUnit} needs from outside: the CLI builds it once per run, the worker once per container. */
+export interface UnitDeps {
+  /** The hub's clients: STS for the member roles, EventBridge for every unit's events. */
+  hub: AwsClients;
+  /** The member accounts' credentials and clients (one AssumeRole per account per run). */
+  members: MemberCredentials;
+  /** The job's settings (inventory has none). */
+  settings: UnitSettings;
+  /** Wall clock for copy's claims and waits (the CLI's `--now` clock, the sandbox's virtual one in tests). */
+  clock: () => Date;
+  /** True stops starting new work (a Lambda's deadline). */
+  shouldStop?: () => boolean;
+  /** Copy's waits and tuning (tests shorten them). */
+  copy?: Pick<CopyDeps, 'sleep' | 'settle' | 'monotonic' | 'tuning' | 'onProgress'>;
+  /** Prune's hooks and the words its messages use (the CLI's flags, the Lambda's variables). */
+  prune?: Pick<PruneDeps, 'settle' | 'names' | 'commandArgs' | 'applyCommand' | 'onPlan' | 'onProgress'>;
+}
+
+/** A copy or prune result with the id of the run that dispatched it (each execution has its own run id). */
+export type Dispatched<T> = T & { dispatchRunId: string };
+
+/** The job's own result per job. */
+export type UnitJobResult = AuditReport | Dispatched<CopyResult> | Dispatched<PruneRun> | RegionSummary;
+
+/** What one job did in the unit: its result, its failures, its exit code. */
+interface JobOutcome {
+  result: UnitJobResult;
+  failures: string[];
+  exitCode: ExitCode;
+}
+
+/** `222222222222 (payments-prod) us-east-1`: how messages name a unit. */
+export function describeUnit(unit: Unit): string {
+  const name = unit.account.name ? ` (${unit.account.name})` : '';
+  return `${unit.account.id}${name} ${unit.region}`;
+}
+
+/**
+ * Runs one unit and says what it did. Never throws for the unit's own failure (a denied role,
+ * a region not enabled, retries exhausted, a job's error): that is in the result, so the other
+ * units go on. An audit keeps the dispatch run id (findings de-duplicate on findingId + runId);
+ * copy and prune run under a fresh id per execution, so a redelivered unit never takes a crashed
+ * attempt's claim or deletion records for its own, and carry the dispatch id as `dispatchRunId`.
+ */
+export async function runUnit(deps: UnitDeps, message: UnitMessage): Promise<UnitResult> {
+  const { unit } = message;
+  try {
+    const planned = plannedAt(message);
+    const clients = await deps.members.clientsFor(unit.account.id, message.access, message.runId);
+    const outcome = await runJob(deps, clients, message, planned);
+    return { unit, ...outcome };
+  } catch (error) {
+    const reason = error instanceof OperationError ? error.message : describeError(error);
+    return {
+      unit,
+      exitCode: exitCodeOf({ badInput: error instanceof UsageError, failures: [reason] }),
+      failures: [reason],
+    };
+  }
+}
+
+/** The instant every unit of the run judges at; a message of another version is refused. */
+function plannedAt(message: UnitMessage): DateTime {
+  if (message.version !== 1) {
+    throw new OperationError(
+      `message version ${String(message.version)} is not known (this worker reads version 1)`,
+    );
+  }
+  const at = DateTime.fromISO(message.plannedAt, { zone: 'utc' });
+  if (!at.isValid) throw new OperationError(`plannedAt "${message.plannedAt}" is not an ISO 8601 instant`);
+  return at;
+}
+
+/** The job's settings, or a failure saying the worker was not given them. */
+function settingsOf<J extends keyof UnitSettings>(deps: UnitDeps, job: J): NonNullable<UnitSettings[J]> {
+  const settings = deps.settings[job];
+  if (!settings) throw new OperationError(`no ${job} settings were given for this ${job} unit`);
+  return settings;
+}
+
+async function runJob(
+  deps: UnitDeps,
+  clients: AwsClients,
+  message: UnitMessage,
+  now: DateTime,
+): Promise<JobOutcome> {
+  const job: OrgJob = message.unit.job;
+  switch (job) {
+    case 'audit':
+      return auditUnit(deps, clients, message, now);
+    case 'copy':
+      return copyUnit(deps, clients, message, now);
+    case 'prune':
+      return pruneUnit(deps, clients, message, now);
+    case 'inventory':
+      return inventoryUnit(clients, message);
+    default:
+      throw new OperationError(`unknown job "${String(job)}"`);
+  }
+}
+
+async function auditUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessage, now: DateTime) {
+  const config = settingsOf(deps, 'audit');
+  const { region, account } = message.unit;
+  const { runAudit, auditFailureReasons } = await import('../audit/run.js');
+  const report = await runAudit(
+    { clients, account: account.id, accountId: async () => account.id, runId: message.runId },
+    { ...config, regions: [region], drRegions: config.drRegions.filter((r) => r !== region) },
+    now,
+  );
+  // --fail-on is the CLI's rule (the Lambda never sets it): FAILED findings fail the unit only then.
+  const failures = auditFailureReasons(report, config.failOn);
+  return { result: report, failures, exitCode: exitCodeOf({ failures }) };
+}
+
+async function copyUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessage, now: DateTime) {
+  const config = settingsOf(deps, 'copy');
+  const { region, account } = message.unit;
+  const [{ runCopy }, { copyRunFailures }] = await Promise.all([
+    import('../copy/execute.js'),
+    import('../copy/result.js'),
+  ]);
+  const result = await runCopy(
+    {
+      ...deps.copy,
+      clients,
+      now: deps.clock,
+      account: async () => account.id,
+      runId: newRunId(),
+      shouldStop: deps.shouldStop,
+    },
+    { ...config, sourceRegions: [region], drRegions: config.drRegions.filter((r) => r !== region) },
+    now,
+  );
+  const failures = copyRunFailures(result);
+  return {
+    result: { ...result, dispatchRunId: message.runId },
+    failures,
+    exitCode: exitCodeOf({ failures }),
+  };
+}
+
+async function pruneUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessage, now: DateTime) {
+  const config = settingsOf(deps, 'prune');
+  const { region, account } = message.unit;
+  const { runPrune } = await import('../prune/run.js');
+  const names: PruneNames | undefined = deps.prune?.names;
+  const run = await runPrune(
+    {
+      ...deps.prune,
+      ...(names ? { names } : {}),
+      clients,
+      accountId: async () => account.id,
+      runId: newRunId(),
+      shouldStop: deps.shouldStop,
+    },
+    { ...config, regions: [region] },
+    now,
+  );
+  return {
+    result: { ...run, dispatchRunId: message.runId },
+    failures: runFailures(run),
+    exitCode: run.exitCode,
+  };
+}
+
+async function inventoryUnit(clients: AwsClients, message: UnitMessage) {
+  const [{ gatherRegion }, { summarizeRegion }] = await Promise.all([
+    import('../inventory/gather.js'),
+    import('../inventory/summary.js'),
+  ]);
+  const summary = summarizeRegion(await gatherRegion(clients, message.unit.region));
+  return { result: summary, failures: [], exitCode: 0 as const };
+}
