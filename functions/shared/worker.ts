@@ -9,7 +9,6 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { DateTime } from 'luxon';
-import type { AwsClients } from '../../lib/aws/clients.js';
 import { isLoopbackEndpoint } from '../../lib/aws/clients.js';
 import {
   AUDIT_LAMBDA_REFUSED,
@@ -23,13 +22,13 @@ import {
   PRUNE_LAMBDA_REFUSED,
   PRUNE_LAMBDA_VARIABLES,
   type PruneConfig,
-  type PruneNames,
   pruneConfigFromEnv,
 } from '../../lib/config/prune.js';
 import { describeError, UsageError } from '../../lib/errors.js';
 import { MemberCredentials } from '../../lib/org/credentials.js';
 import { parseUnitMessage } from '../../lib/org/message.js';
 import { unitVerdict } from '../../lib/org/retry.js';
+import type { UnitDeps } from '../../lib/org/run-unit.js';
 import type { RunUnit, Unit, UnitMessage } from '../../lib/org/types.js';
 import type { Env } from './config.js';
 import { createRuntime, METRIC, type Runtime } from './runtime.js';
@@ -41,15 +40,8 @@ export interface WorkerSettings {
   prune: PruneConfig;
 }
 
-/** What the worker hands runUnit (the shape of lib/org/run-unit.ts's UnitDeps). */
-export interface WorkerUnitDeps {
-  hub: AwsClients;
-  members: MemberCredentials;
-  settings: Partial<WorkerSettings>;
-  clock: () => Date;
-  shouldStop?: () => boolean;
-  prune?: { names?: PruneNames; applyCommand?: () => string };
-}
+/** What the worker hands runUnit (lib/org/run-unit.ts). */
+export type WorkerUnitDeps = UnitDeps;
 
 /** Every variable the worker reads: the three jobs' (one environment serves every unit). */
 export const WORKER_LAMBDA_VARIABLES: readonly string[] = [
