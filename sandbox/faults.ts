@@ -8,11 +8,18 @@ import { hashString, type Random, seededRandom } from './random.js';
 
 const rate = z.number().min(0).max(1);
 
-/** One fault rule; absent `operation`/`region`/`service` match every request. */
+/** One fault rule; absent `operation`/`region`/`service`/`account` match every request. */
 export const faultRuleSchema = z.strictObject({
   operation: z.string().optional(),
+  /** The account the request's access key belongs to (sandbox/world.ts). */
+  account: z
+    .string()
+    .regex(/^\d{12}$/, 'expected a 12-digit account id')
+    .optional(),
   region: z.string().optional(),
-  service: z.enum(['cloudhsm', 'ec2', 'events', 'sts', 'kms', 'securityhub']).optional(),
+  service: z
+    .enum(['cloudhsm', 'ec2', 'events', 'sts', 'kms', 'securityhub', 'organizations', 's3'])
+    .optional(),
   throttleRps: z.number().positive().optional(),
   internalFailureRate: rate.optional(),
   latencyMs: z.number().min(0).max(60_000).optional(),
@@ -56,14 +63,17 @@ export function parseFaultConfig(value: unknown): z.output<typeof faultConfigSch
 /**
  * Decides faults. Each (rule, region, operation, kind) draws from its own seeded stream, so
  * the n-th call to an operation meets the same fate on every run with the same seed.
- * Throttling is a token bucket per (rule, region, operation) refilled in real time, holding
- * one second's worth of requests.
+ * Throttling is a token bucket per (rule, account, region, operation) refilled in real time,
+ * holding one second's worth of requests. The hub's own requests (and every request of a
+ * single-account fleet) keep the keys they had before accounts existed, so seeded runs repeat.
  */
 export class FaultInjector {
   private config: z.output<typeof faultConfigSchema> = { rules: [] };
   private seed: number;
   private readonly streams = new Map<string, Random>();
   private readonly buckets = new Map<string, Bucket>();
+  /** The management account: its requests' streams and buckets are keyed without an account. */
+  hubAccount?: string;
 
   constructor(
     private readonly defaultSeed: number,
@@ -85,14 +95,16 @@ export class FaultInjector {
     return structuredClone(this.config);
   }
 
-  /** The faults for one request. */
-  decide(service: string, operation: string, region: string): FaultDecision {
+  /** The faults for one request, signed with a key of `account` (default: the hub). */
+  decide(service: string, operation: string, region: string, account?: string): FaultDecision {
     const decision: FaultDecision = { latencyMs: 0, loseResponse: false };
+    const member = account !== undefined && account !== this.hubAccount ? `|${account}` : '';
     this.config.rules.forEach((rule, index) => {
       if (rule.operation !== undefined && rule.operation !== operation) return;
       if (rule.region !== undefined && rule.region !== region) return;
       if (rule.service !== undefined && rule.service !== service) return;
-      const key = `${index}|${region}|${operation}`;
+      if (rule.account !== undefined && rule.account !== (account ?? this.hubAccount)) return;
+      const key = `${index}|${region}|${operation}${member}`;
       decision.latencyMs += rule.latencyMs ?? 0;
       if (decision.reject) return;
       if (rule.throttleRps !== undefined && !this.take(key, rule.throttleRps)) {

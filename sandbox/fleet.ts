@@ -144,17 +144,88 @@ const regionSchema = z.strictObject({
   customKeyStores: z.array(customKeyStoreSchema).default([]),
 });
 
-/** The fleet file's schema (zod, strict: unknown keys are errors). */
-export const fleetSchema = z.strictObject({
-  account: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
+const accountId = z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id');
+
+/** The single-account fleet file's schema (zod, strict: unknown keys are errors). */
+export const singleFleetSchema = z.strictObject({
+  account: accountId,
   now: isoTime.optional(),
   regions: z.record(z.string(), regionSchema),
 });
 
-/** A fleet file as written (defaults optional). */
-export type FleetFile = z.input<typeof fleetSchema>;
-/** A validated fleet with defaults filled in. */
-export type Fleet = z.output<typeof fleetSchema>;
+/** Account statuses (Organizations `AccountStatus`). */
+export const ACCOUNT_STATUSES = ['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE'] as const;
+
+/** One account of an organization fleet: what Organizations lists, the roles it has, its regions. */
+const accountSchema = z.strictObject({
+  name: z.string().min(1).max(128),
+  email: z
+    .string()
+    .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'expected an email address')
+    .optional(),
+  /** The OU it is in; absent: the root. */
+  ou: z.string().optional(),
+  status: z.enum(ACCOUNT_STATUSES).default('ACTIVE'),
+  /** IAM role names in the account that STS AssumeRole may assume. */
+  roles: z.array(z.string().min(1).max(64)).default([]),
+  /** When set, AssumeRole into this account must pass it as ExternalId. */
+  externalId: z.string().min(2).max(1224).optional(),
+  joinedAt: isoTime.optional(),
+  regions: z.record(z.string(), regionSchema).default({}),
+});
+
+const ouSchema = z.strictObject({
+  id: z.string(),
+  name: z.string().min(1).max(128),
+  parent: z.string(),
+});
+
+/** The multi-account fleet file's schema: an organization and its accounts. */
+export const organizationFleetSchema = z.strictObject({
+  now: isoTime.optional(),
+  organization: z.strictObject({
+    managementAccount: accountId,
+    /** `o-` and 10–32 letters/digits; default: derived from the management account. */
+    id: z.string().optional(),
+    /** `r-` and 4–32 letters/digits; default: the root the OUs name, or one derived from the id. */
+    root: z.string().optional(),
+    ous: z.array(ouSchema).default([]),
+  }),
+  accounts: z.record(z.string(), accountSchema),
+});
+
+/** Either form; {@link parseFleet} picks the form by its keys (`organization`/`accounts`). */
+export const fleetSchema = z.union([singleFleetSchema, organizationFleetSchema]);
+
+/** A single-account fleet file as written (defaults optional). */
+export type FleetFile = z.input<typeof singleFleetSchema>;
+/** An organization fleet file as written. */
+export type OrganizationFleetFile = z.input<typeof organizationFleetSchema>;
+/** One account of an organization fleet, validated. */
+export type FleetAccount = z.output<typeof accountSchema>;
+/** An organizational unit of the fleet. */
+export type FleetOu = z.output<typeof ouSchema>;
+
+/** The organization of a validated fleet, with its ids settled. */
+export interface FleetOrganization {
+  id: string;
+  root: string;
+  managementAccount: string;
+  ous: FleetOu[];
+}
+
+/**
+ * A validated fleet with defaults filled in. `account` and `regions` are the management
+ * account's (the only account of a single-account fleet), so single-account code reads it as
+ * before; an organization fleet adds `organization` and every account (management included).
+ */
+export interface Fleet {
+  account: string;
+  now?: string;
+  regions: Record<string, FleetRegion>;
+  organization?: FleetOrganization;
+  accounts?: Record<string, FleetAccount>;
+}
 export type FleetRegion = z.output<typeof regionSchema>;
 export type FleetCluster = z.output<typeof clusterSchema>;
 export type FleetBackup = z.output<typeof backupSchema>;
@@ -432,36 +503,155 @@ function checkBackup(
   }
 }
 
-function checkReferences(fleet: Fleet): string[] {
-  const issues = new IssueList();
+function checkRegions(issues: IssueList, base: PropertyKey[], regions: Record<string, FleetRegion>): void {
   const ids: FleetIds = { clusters: new Set(), backups: new Set(), hsms: new Set() };
-  for (const [region, spec] of Object.entries(fleet.regions)) {
-    const base = ['regions', region];
+  for (const [region, spec] of Object.entries(regions)) {
+    const path = [...base, 'regions', region];
     if (!PATTERNS.region.test(region)) {
-      issues.add(base, `"${region}" is not a valid region name (expected something like us-east-1)`);
+      issues.add(path, `"${region}" is not a valid region name (expected something like us-east-1)`);
       continue;
     }
-    const network = checkNetwork(issues, base, region, spec);
+    const network = checkNetwork(issues, path, region, spec);
     for (const [i, cluster] of spec.clusters.entries()) {
-      checkCluster(issues, [...base, 'clusters', i], cluster, network, ids);
+      checkCluster(issues, [...path, 'clusters', i], cluster, network, ids);
     }
     const localClusters = new Set(spec.clusters.map((c) => c.id));
     for (const [i, backup] of spec.backups.entries()) {
-      checkBackup(issues, [...base, 'backups', i], region, backup, localClusters, ids);
+      checkBackup(issues, [...path, 'backups', i], region, backup, localClusters, ids);
     }
+  }
+}
+
+/** Organizations' id patterns (botocore's organizations model). */
+export const ORG_PATTERNS = {
+  organization: /^o-[a-z0-9]{10,32}$/,
+  root: /^r-[0-9a-z]{4,32}$/,
+  ou: /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/,
+  account: /^\d{12}$/,
+  role: /^[\w+=,.@-]{1,64}$/,
+};
+
+type OrganizationInput = z.output<typeof organizationFleetSchema>;
+
+/** The root: as given, else the one root the OUs name, else one derived from the management account. */
+function rootOf(input: OrganizationInput): string {
+  if (input.organization.root) return input.organization.root;
+  const named = new Set(input.organization.ous.map((ou) => ou.parent).filter((p) => p.startsWith('r-')));
+  return named.size === 1 ? [...named][0]! : `r-${input.organization.managementAccount.slice(-4)}`;
+}
+
+function checkOus(issues: IssueList, ous: FleetOu[], root: string): void {
+  const byId = new Map<string, FleetOu>();
+  const prefix = `ou-${root.slice(2)}-`;
+  ous.forEach((ou, i) => {
+    const path = ['organization', 'ous', i];
+    if (!ORG_PATTERNS.ou.test(ou.id)) {
+      issues.add(
+        [...path, 'id'],
+        `"${ou.id}" is not a valid OU id (expected ou-<the root's 4-32 letters/digits>-<8-32 letters/digits>, e.g. ${prefix}cdef3456)`,
+      );
+    } else if (!ou.id.startsWith(prefix)) {
+      issues.add([...path, 'id'], `"${ou.id}" is not an OU id of root ${root} (expected ${prefix}…)`);
+    }
+    if (byId.has(ou.id)) issues.add([...path, 'id'], `OU "${ou.id}" is defined twice`);
+    else byId.set(ou.id, ou);
+  });
+  ous.forEach((ou, i) => {
+    if (ou.parent !== root && !byId.has(ou.parent)) {
+      issues.add(
+        ['organization', 'ous', i, 'parent'],
+        `"${ou.parent}" is neither the root (${root}) nor an OU of this organization`,
+      );
+      return;
+    }
+    const seen = new Set([ou.id]);
+    for (let up = byId.get(ou.parent); up; up = byId.get(up.parent)) {
+      if (seen.has(up.id)) {
+        issues.add(['organization', 'ous', i, 'parent'], `OU "${ou.id}" is its own ancestor`);
+        return;
+      }
+      seen.add(up.id);
+    }
+  });
+}
+
+function checkOrganization(input: OrganizationInput, root: string): string[] {
+  const issues = new IssueList();
+  const { organization, accounts } = input;
+  issues.pattern(
+    ['organization', 'id'],
+    organization.id,
+    ORG_PATTERNS.organization,
+    'organization id',
+    'o-a1b2c3d4e5',
+  );
+  issues.pattern(['organization', 'root'], organization.root, ORG_PATTERNS.root, 'root id', 'r-ab12');
+  checkOus(issues, organization.ous, root);
+  if (!accounts[organization.managementAccount]) {
+    issues.add(
+      ['organization', 'managementAccount'],
+      `account "${organization.managementAccount}" is not in "accounts"`,
+    );
+  }
+  const ous = new Set(organization.ous.map((ou) => ou.id));
+  for (const [id, account] of Object.entries(accounts)) {
+    const path = ['accounts', id];
+    if (!ORG_PATTERNS.account.test(id)) issues.add(path, `"${id}" is not a 12-digit AWS account id`);
+    if (account.ou !== undefined && !ous.has(account.ou)) {
+      issues.add([...path, 'ou'], `OU "${account.ou}" is not in "organization.ous"`);
+    }
+    account.roles.forEach((role, i) => {
+      issues.pattern([...path, 'roles', i], role, ORG_PATTERNS.role, 'role name', 'cloudhsm-ops-member');
+    });
+    checkRegions(issues, path, account.regions);
   }
   return issues.lines;
 }
 
+/** `o-sb` and the management account: a valid, stable organization id. */
+function organizationId(managementAccount: string): string {
+  return `o-sb${managementAccount}`;
+}
+
+function parseOrganization(value: unknown, source: string): Fleet {
+  const parsed = organizationFleetSchema.safeParse(value);
+  if (!parsed.success) throw new FleetError(source, schemaIssues(parsed.error));
+  const input = parsed.data;
+  const root = rootOf(input);
+  const problems = checkOrganization(input, root);
+  if (problems.length > 0) throw new FleetError(source, problems);
+  const management = input.organization.managementAccount;
+  return {
+    account: management,
+    ...(input.now ? { now: input.now } : {}),
+    regions: input.accounts[management]!.regions,
+    organization: {
+      id: input.organization.id ?? organizationId(management),
+      root,
+      managementAccount: management,
+      ous: input.organization.ous,
+    },
+    accounts: input.accounts,
+  };
+}
+
+/** True when a document is in the organization form (it has `organization` or `accounts`). */
+function isOrganizationForm(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && ('organization' in value || 'accounts' in value);
+}
+
 /**
- * Validates a parsed fleet document: the schema first (types, unknown keys), then the
- * references between its parts. Throws a {@link FleetError} listing every problem.
+ * Validates a parsed fleet document, in either form (single account, or an organization with
+ * its accounts): the schema first (types, unknown keys), then the references between its
+ * parts. Throws a {@link FleetError} listing every problem.
  */
 export function parseFleet(value: unknown, source = 'fleet'): Fleet {
-  const parsed = fleetSchema.safeParse(value);
+  if (isOrganizationForm(value)) return parseOrganization(value, source);
+  const parsed = singleFleetSchema.safeParse(value);
   if (!parsed.success) throw new FleetError(source, schemaIssues(parsed.error));
-  const problems = checkReferences(parsed.data);
-  if (problems.length > 0) throw new FleetError(source, problems);
+  const issues = new IssueList();
+  checkRegions(issues, [], parsed.data.regions);
+  if (issues.lines.length > 0) throw new FleetError(source, issues.lines);
   return parsed.data;
 }
 

@@ -8,29 +8,59 @@ import { appendFileSync } from 'node:fs';
 import { type AddressInfo, createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { type ClockMode, createClock, type SandboxClock } from './clock.js';
 import { type FaultConfig, FaultInjector, parseFaultConfig } from './faults.js';
-import { type Fleet, type FleetFile, parseFleet } from './fleet.js';
+import { type Fleet, type FleetFile, type OrganizationFleetFile, parseFleet } from './fleet.js';
 import { demoFleet } from './fleets/demo.js';
-import { type GenerateOptions, generateFleet } from './generate.js';
-import { buildState } from './load.js';
-import { seededRandom } from './random.js';
+import { demoOrganizationFleet } from './fleets/demo-organization.js';
+import {
+  type GenerateOptions,
+  type GenerateOrganizationOptions,
+  generateFleet,
+  generateOrganization,
+} from './generate.js';
+import { buildWorld } from './load.js';
 import { createSandboxServer, type RequestLogEntry, type SandboxHooks } from './server.js';
 import { backupShape, clusterShape } from './services/cloudhsm-shapes.js';
 import type { ReceivedEvent } from './services/context.js';
 import type { StoredObject } from './services/s3.js';
 import type { BackupRecord, SandboxState } from './state.js';
+import type { SandboxWorld } from './world.js';
 
 export type { ClockMode, SandboxClock } from './clock.js';
 export type { FaultConfig, FaultRule } from './faults.js';
-export { type Fleet, FleetError, type FleetFile, loadFleetFile, parseFleet } from './fleet.js';
+export {
+  type Fleet,
+  type FleetAccount,
+  FleetError,
+  type FleetFile,
+  type FleetOrganization,
+  loadFleetFile,
+  type OrganizationFleetFile,
+  parseFleet,
+} from './fleet.js';
 export { DEMO_ACCOUNT, DEMO_NOW, demoFleet } from './fleets/demo.js';
-export { type GenerateOptions, generateFleet, MAX_GENERATED_BACKUPS } from './generate.js';
+export { DEMO_ORGANIZATION, demoOrganizationFleet } from './fleets/demo-organization.js';
+export {
+  type GenerateOptions,
+  type GenerateOrganizationOptions,
+  generateFleet,
+  generateOrganization,
+  MAX_GENERATED_ACCOUNTS,
+  MAX_GENERATED_BACKUPS,
+} from './generate.js';
 export { rebaseFleet } from './rebase.js';
 export type { RequestLogEntry, SandboxCall, SandboxHooks } from './server.js';
 export type { ReceivedEvent } from './services/context.js';
 export type { StoredObject } from './services/s3.js';
 
 /** Where the sandbox's fleet comes from. */
-export type FleetSource = FleetFile | 'demo' | { generate: GenerateOptions } | { validated: Fleet };
+export type FleetSource =
+  | FleetFile
+  | OrganizationFleetFile
+  | 'demo'
+  | 'demo-organization'
+  | { generate: GenerateOptions }
+  | { generateOrganization: GenerateOrganizationOptions }
+  | { validated: Fleet };
 
 export interface SandboxOptions {
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
@@ -52,7 +82,10 @@ export interface Sandbox {
   /** `http://127.0.0.1:PORT`: pass it as the endpoint. */
   readonly url: string;
   readonly port: number;
-  /** The fleet's account (what STS GetCallerIdentity returns). */
+  /**
+   * The fleet's account: the management account (the hub) of an organization fleet, what STS
+   * GetCallerIdentity returns for keys no AssumeRole handed out.
+   */
   readonly account: string;
   readonly clock: SandboxClock;
   /** Replaces the fault configuration. */
@@ -67,19 +100,24 @@ export interface Sandbox {
   requests(): RequestLogEntry[];
   /** Forgets the request log (e.g. between a test's Prepare and Act). */
   clearRequests(): void;
-  /** The region's backups as DescribeBackups returns them (epoch-second timestamps), oldest first. */
-  backups(region: string): Array<Record<string, unknown>>;
-  /** The region's clusters as DescribeClusters returns them. */
-  clusters(region: string): Array<Record<string, unknown>>;
-  /** The regions the sandbox holds. */
+  /**
+   * The region's backups as DescribeBackups returns them (epoch-second timestamps), oldest first,
+   * in `account` (default: the management account).
+   */
+  backups(region: string, account?: string): Array<Record<string, unknown>>;
+  /** The region's clusters as DescribeClusters returns them, in `account` (default: the management account). */
+  clusters(region: string, account?: string): Array<Record<string, unknown>>;
+  /** The regions the management account holds. */
   regions(): string[];
+  /** Every account the sandbox holds, in the fleet's order (one for a single-account fleet). */
+  accounts(): string[];
   /** Test hooks (see {@link SandboxHooks}); replaces the ones in force, `{}` removes them. */
   setHooks(hooks: SandboxHooks): void;
   /**
    * Test aid: a backup appears in `region` as if the service had just taken it (there is no API
-   * for that). Returns its new id.
+   * for that), in `account` (default: the management account). Returns its new id.
    */
-  addBackup(region: string, backup: NewBackup): string;
+  addBackup(region: string, backup: NewBackup, account?: string): string;
   close(): Promise<void>;
 }
 
@@ -95,19 +133,37 @@ export interface NewBackup {
 
 function resolveFleet(source: FleetSource): Fleet {
   if (source === 'demo') return parseFleet(demoFleet(), 'demo fleet');
+  if (source === 'demo-organization') return parseFleet(demoOrganizationFleet(), 'demo organization fleet');
   if ('generate' in source) return generateFleet(source.generate);
+  if ('generateOrganization' in source) return generateOrganization(source.generateOrganization);
   if ('validated' in source) return source.validated;
   return parseFleet(source, 'fleet');
 }
 
-function summary(state: SandboxState) {
+function regionCounts(state: SandboxState) {
   const regions: Record<string, unknown> = {};
   for (const [name, region] of state.regions) {
     const backups: Record<string, number> = {};
     for (const backup of region.backups.values()) backups[backup.state] = (backups[backup.state] ?? 0) + 1;
     regions[name] = { clusters: region.clusters.size, backups };
   }
-  return { account: state.account, now: state.clock.now().toISOString(), clock: state.clock.mode, regions };
+  return regions;
+}
+
+/** Counts per region of the management account (and of every account, for an organization). */
+function summary(world: SandboxWorld) {
+  const hub = world.hub();
+  const base = {
+    account: hub.account,
+    now: world.clock.now().toISOString(),
+    clock: world.clock.mode,
+    regions: regionCounts(hub),
+  };
+  if (!world.organization) return base;
+  const accounts = Object.fromEntries(
+    world.accounts().map((id) => [id, { regions: regionCounts(world.state(id)!) }]),
+  );
+  return { ...base, accounts };
 }
 
 /**
@@ -136,25 +192,35 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const copyDelaySeconds = options.copyDelaySeconds ?? 60;
   if (!(copyDelaySeconds >= 0))
     throw new RangeError(`copyDelaySeconds must be >= 0, got ${copyDelaySeconds}`);
-  const state = buildState(fleet, clock, { copyDelayMs: copyDelaySeconds * 1000 }, seededRandom(seed));
+  const world = buildWorld(fleet, clock, { copyDelayMs: copyDelaySeconds * 1000 }, seed);
+  const state = world.hub();
   const faults = new FaultInjector(seed);
+  faults.hubAccount = world.management;
   if (options.faults) faults.set(options.faults);
   const received: ReceivedEvent[] = [];
   const stored: StoredObject[] = [];
   let log: RequestLogEntry[] = [];
   let hooks: SandboxHooks = {};
 
-  const backups = (region: string) => {
-    state.settle();
-    return (state.regions.get(region)?.orderedBackups ?? []).map((b) => backupShape(b, state.account));
+  /** An account's state, settled; an account the sandbox does not hold is a caller's mistake. */
+  const settled = (account = world.management) => {
+    const found = world.state(account);
+    if (!found)
+      throw new RangeError(
+        `the sandbox holds no account ${account} (it holds ${world.accounts().join(', ')})`,
+      );
+    found.settle();
+    return found;
   };
-  const clusters = (region: string) => {
-    state.settle();
-    return (state.regions.get(region)?.orderedClusters ?? []).map(clusterShape);
+  const backups = (region: string, account?: string) => {
+    const owner = settled(account);
+    return (owner.regions.get(region)?.orderedBackups ?? []).map((b) => backupShape(b, owner.account));
   };
+  const clusters = (region: string, account?: string) =>
+    (settled(account).regions.get(region)?.orderedClusters ?? []).map(clusterShape);
 
   const server = createSandboxServer({
-    state,
+    world,
     faults,
     events: {
       accept(event) {
@@ -176,12 +242,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         case 'GET /_sandbox/requests':
           return { status: 200, body: log };
         case 'GET /_sandbox/state':
-          state.settle();
-          return { status: 200, body: summary(state) };
+          world.settle();
+          return { status: 200, body: summary(world) };
         case 'GET /_sandbox/backups':
-          return { status: 200, body: backups(query.get('region') ?? '') };
+          return { status: 200, body: backups(query.get('region') ?? '', query.get('account') ?? undefined) };
         case 'GET /_sandbox/clusters':
-          return { status: 200, body: clusters(query.get('region') ?? '') };
+          return {
+            status: 200,
+            body: clusters(query.get('region') ?? '', query.get('account') ?? undefined),
+          };
         case 'GET /_sandbox/faults':
           return { status: 200, body: faults.get() };
         case 'POST /_sandbox/faults':
@@ -192,7 +261,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           if (!Number.isFinite(seconds) || seconds < 0)
             throw new Error('body must be {"seconds": N} with N >= 0');
           clock.advance(seconds * 1000);
-          state.settle();
+          world.settle();
           return { status: 200, body: { now: clock.now().toISOString() } };
         }
         default:
@@ -228,13 +297,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     backups,
     clusters,
     regions: () => [...state.regions.keys()],
+    accounts: () => world.accounts(),
     setHooks(next) {
       hooks = next;
     },
-    addBackup(region, backup) {
-      state.settle();
+    addBackup(region, backup, account) {
+      const owner = settled(account);
       const record: BackupRecord = {
-        id: state.ids.next('backup'),
+        id: owner.ids.next('backup'),
         region,
         clusterId: backup.clusterId,
         state: backup.state ?? 'READY',
@@ -242,8 +312,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         neverExpires: backup.neverExpires ?? false,
         tags: new Map(Object.entries(backup.tags ?? {})),
       };
-      state.region(region).addBackup(record);
-      if (record.state === 'CREATE_IN_PROGRESS') state.scheduleReady(record);
+      owner.region(region).addBackup(record);
+      if (record.state === 'CREATE_IN_PROGRESS') owner.scheduleReady(record);
       return record.id;
     },
     close() {

@@ -1,7 +1,8 @@
 /** Builds the sandbox's state from a validated fleet. */
+
 import type { SandboxClock } from './clock.js';
 import { type Fleet, type FleetRegion, type FleetRule, type FleetZone, zoneName } from './fleet.js';
-import type { Random } from './random.js';
+import { hashString, IdFactory, type Random, seededRandom } from './random.js';
 import {
   type BackupRecord,
   type ClusterRecord,
@@ -11,6 +12,7 @@ import {
   SandboxState,
   type StateOptions,
 } from './state.js';
+import { SandboxWorld } from './world.js';
 
 const DIRECTIONS: Record<string, string> = {
   east: 'e',
@@ -194,15 +196,9 @@ function loadKeyStores(target: RegionState, spec: FleetRegion, nowMs: number): v
   target.keyStores.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** Builds a {@link SandboxState} holding everything in `fleet`. */
-export function buildState(
-  fleet: Fleet,
-  clock: SandboxClock,
-  options: StateOptions,
-  random: Random,
-): SandboxState {
-  const state = new SandboxState(fleet.account, clock, options, random);
-  for (const [name, spec] of Object.entries(fleet.regions)) {
+/** Loads one account's regions into its state. */
+function loadAccount(state: SandboxState, regions: Record<string, FleetRegion>): void {
+  for (const [name, spec] of Object.entries(regions)) {
     for (const c of spec.clusters) {
       state.ids.reserve(c.id);
       for (const h of c.hsms) state.ids.reserve(h.id);
@@ -213,17 +209,50 @@ export function buildState(
     const target = state.region(name);
     loadNetwork(target, spec);
   }
-  const nowMs = clock.nowMs();
+  const nowMs = state.clock.nowMs();
   const kinds: ClusterKinds = new Map(
-    Object.values(fleet.regions).flatMap((spec) =>
+    Object.values(regions).flatMap((spec) =>
       spec.clusters.map((c) => [c.id, { hsmType: c.hsmType, mode: c.mode }] as const),
     ),
   );
-  for (const [name, spec] of Object.entries(fleet.regions)) {
+  for (const [name, spec] of Object.entries(regions)) {
     const target = state.region(name);
     loadClusters(state, target, spec, nowMs);
     loadBackups(state, target, spec, nowMs, kinds);
     loadKeyStores(target, spec, nowMs);
   }
+}
+
+/** Builds a {@link SandboxState} holding everything in a single-account `fleet` (its management account). */
+export function buildState(
+  fleet: Fleet,
+  clock: SandboxClock,
+  options: StateOptions,
+  random: Random,
+): SandboxState {
+  const state = new SandboxState(fleet.account, clock, options, random);
+  loadAccount(state, fleet.regions);
   return state;
+}
+
+/**
+ * Builds the {@link SandboxWorld}: one state per account of the fleet (the single account of a
+ * single-account fleet), sharing the clock and the id minting.
+ */
+export function buildWorld(
+  fleet: Fleet,
+  clock: SandboxClock,
+  options: StateOptions,
+  seed: number,
+): SandboxWorld {
+  const random = seededRandom(seed);
+  const ids = new IdFactory(random);
+  const accounts = fleet.accounts ?? { [fleet.account]: undefined };
+  const states = new Map<string, SandboxState>();
+  for (const [id, account] of Object.entries(accounts)) {
+    const state = new SandboxState(id, clock, options, random, ids);
+    loadAccount(state, account?.regions ?? fleet.regions);
+    states.set(id, state);
+  }
+  return new SandboxWorld(fleet, states, clock, seededRandom(hashString('sts', seed)));
 }

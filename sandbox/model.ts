@@ -44,7 +44,7 @@ export interface ServiceModel {
 }
 
 /** The services the sandbox validates, by the sandbox's service name. */
-export type ModelledService = 'cloudhsm' | 'events' | 'ec2' | 'sts' | 'kms';
+export type ModelledService = 'cloudhsm' | 'events' | 'ec2' | 'sts' | 'kms' | 'organizations';
 
 /** The generated models, by the sandbox's service name. */
 export const MODELS = data.services as unknown as Record<ModelledService, ServiceModel>;
@@ -59,6 +59,9 @@ const CODES: Record<ModelledService, { invalid: string; missing: string }> = {
   ec2: { invalid: 'InvalidParameterValue', missing: 'MissingParameter' },
   sts: { invalid: 'ValidationError', missing: 'ValidationError' },
   kms: { invalid: 'ValidationException', missing: 'ValidationException' },
+  // Organizations reports a broken constraint as InvalidInputException (its Reason enum has
+  // INVALID_PATTERN, MAX_VALUE_EXCEEDED, INPUT_REQUIRED, ...), not ValidationException.
+  organizations: { invalid: 'InvalidInputException', missing: 'InvalidInputException' },
 };
 
 const patterns = new Map<string, RegExp>();

@@ -24,13 +24,22 @@ import type { CallContext, EventSink, Handler } from './services/context.js';
 import { ec2Handlers, type QueryHandler } from './services/ec2.js';
 import { eventsHandlers } from './services/events.js';
 import { kmsHandlers } from './services/kms.js';
+import { organizationsHandlers } from './services/organizations.js';
 import { handleS3, type StoredObject, s3Error, s3Operation } from './services/s3.js';
 import { securityHubHandlers, securityHubOperation } from './services/securityhub.js';
 import { stsHandlers } from './services/sts.js';
-import type { SandboxState } from './state.js';
+import type { Caller, SandboxWorld } from './world.js';
 
 /** The services the sandbox speaks. */
-export type ServiceName = 'cloudhsm' | 'ec2' | 'events' | 'sts' | 's3' | 'kms' | 'securityhub';
+export type ServiceName =
+  | 'cloudhsm'
+  | 'ec2'
+  | 'events'
+  | 'sts'
+  | 's3'
+  | 'kms'
+  | 'securityhub'
+  | 'organizations';
 
 /** One AWS request as the sandbox saw it. */
 export interface RequestLogEntry {
@@ -39,6 +48,8 @@ export interface RequestLogEntry {
   service: ServiceName | 'unknown';
   operation: string;
   region: string;
+  /** The account the request's access key belongs to (AssumeRole's: its caller's). */
+  account: string;
   status: number;
   errorCode?: string;
   /** True for operations that change state (whether or not they succeeded). */
@@ -59,6 +70,8 @@ export interface SandboxCall {
   service: ServiceName;
   operation: string;
   region: string;
+  /** The account the request's access key belongs to. */
+  account: string;
   params: unknown;
   /** The URL path the client used; tests give each client its own (`endpoint/run-a`) to tell callers apart. */
   path: string;
@@ -79,7 +92,8 @@ export interface SandboxHooks {
 
 /** What the server needs from the sandbox. */
 export interface ServerCore {
-  state: SandboxState;
+  /** Every account's state, the organization, and who each access key belongs to. */
+  world: SandboxWorld;
   faults: FaultInjector;
   events: EventSink;
   record(entry: RequestLogEntry): void;
@@ -102,6 +116,7 @@ const THROTTLE: Record<ServiceName, [string, number]> = {
   s3: ['SlowDown', 503],
   kms: ['ThrottlingException', 400],
   securityhub: ['TooManyRequestsException', 429],
+  organizations: ['TooManyRequestsException', 400],
 };
 const INTERNAL: Record<ServiceName, string> = {
   cloudhsm: 'CloudHsmInternalFailureException',
@@ -111,6 +126,7 @@ const INTERNAL: Record<ServiceName, string> = {
   s3: 'InternalError',
   kms: 'KMSInternalException',
   securityhub: 'InternalException',
+  organizations: 'ServiceException',
 };
 
 interface Call {
@@ -119,6 +135,11 @@ interface Call {
   operation: string;
   region: string;
   params: unknown;
+}
+
+/** The access key id from `Authorization: AWS4-HMAC-SHA256 Credential=AKID/...`. */
+export function accessKeyOf(authorization: string | undefined): string | undefined {
+  return /Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1];
 }
 
 /** Region and service from `Authorization: AWS4-HMAC-SHA256 Credential=AKID/date/region/service/aws4_request`. */
@@ -145,7 +166,9 @@ function identify(request: IncomingMessage, url: URL, body: string): Call {
           ? 'events'
           : prefix === 'TrentService'
             ? 'kms'
-            : undefined;
+            : prefix === 'AWSOrganizationsV20161128'
+              ? 'organizations'
+              : undefined;
     if (!service) throw new ApiError('UnknownOperationException', `Unknown target ${target}`);
     return { service, protocol: 'json', operation, region, params: parseJsonBody(body) };
   }
@@ -183,7 +206,9 @@ function run(call: Call, context: CallContext): unknown {
           ? cloudHsmHandlers
           : call.service === 'events'
             ? eventsHandlers
-            : stsHandlers;
+            : call.service === 'organizations'
+              ? organizationsHandlers
+              : stsHandlers;
   const handler = table[call.operation];
   if (!handler) {
     const code = call.service === 'sts' ? 'InvalidAction' : 'UnknownOperationException';
@@ -194,7 +219,11 @@ function run(call: Call, context: CallContext): unknown {
     call.service === 'sts'
       ? decodeQuery('sts', call.operation, call.params as Map<string, string>)
       : (call.params as Record<string, unknown>);
-  validateRequest(call.service as 'cloudhsm' | 'events' | 'sts' | 'kms', call.operation, params);
+  validateRequest(
+    call.service as 'cloudhsm' | 'events' | 'sts' | 'kms' | 'organizations',
+    call.operation,
+    params,
+  );
   return handler(context, call.params as Record<string, unknown>);
 }
 
@@ -301,6 +330,18 @@ function logParams(call: Call): unknown {
   return params;
 }
 
+/**
+ * Refuses a request signed with keys whose AssumeRole session has expired on the sandbox clock,
+ * with the code each protocol uses: `ExpiredTokenException` (JSON), `ExpiredToken` (query, EC2, S3).
+ */
+function refuseExpired(world: SandboxWorld, caller: Caller, service: ServiceName): void {
+  if (!caller.session || !world.expired(caller.session)) return;
+  if (service === 's3') throw new ApiError('ExpiredToken', 'The provided token has expired.');
+  const message = 'The security token included in the request is expired';
+  if (service === 'ec2' || service === 'sts') throw new ApiError('ExpiredToken', message);
+  throw new ApiError('ExpiredTokenException', message, service === 'securityhub' ? 403 : 400);
+}
+
 /** S3 speaks REST-XML: the operation is the method and path, not a target header or an Action. */
 async function handleS3Request(
   core: ServerCore,
@@ -312,16 +353,18 @@ async function handleS3Request(
 ) {
   const requestId = randomUUID();
   const operation = s3Operation(request.method ?? 'GET', url.pathname);
+  const caller = core.world.caller(accessKeyOf(request.headers.authorization));
   let status = 200;
   let errorCode: string | undefined;
   try {
-    const decision = core.faults.decide('s3', operation, region);
+    refuseExpired(core.world, caller, 's3');
+    const decision = core.faults.decide('s3', operation, region, caller.account);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     if (decision.reject === 'throttle')
       throw new ApiError(THROTTLE.s3[0], 'Please reduce your request rate.', 503);
     if (decision.reject === 'internal')
       throw new ApiError(INTERNAL.s3, 'We encountered an internal error (sandbox fault).', 500);
-    const time = core.state.clock.now().toISOString();
+    const time = core.world.clock.now().toISOString();
     const { etag } = handleS3(
       { method: request.method ?? 'GET', path: url.pathname, headers: request.headers, body, region, time },
       (object) => core.storeObject?.(object),
@@ -347,10 +390,11 @@ async function handleS3Request(
     );
   } finally {
     core.record({
-      time: core.state.clock.now().toISOString(),
+      time: core.world.clock.now().toISOString(),
       service: 's3',
       operation,
       region,
+      account: caller.account,
       status,
       errorCode,
       mutating: MUTATIONS.has(operation),
@@ -370,15 +414,17 @@ async function handleAws(
   if (scope.service === 's3')
     return handleS3Request(core, request, response, url, body, scope.region ?? DEFAULT_REGION);
   const requestId = randomUUID();
+  const caller = core.world.caller(accessKeyOf(request.headers.authorization));
   let call: Call | undefined;
   let status = 200;
   let errorCode: string | undefined;
   try {
     call = identify(request, url, body);
     const hooks = core.hooks?.() ?? {};
-    const seen: SandboxCall = { ...call, path: url.pathname };
+    const seen: SandboxCall = { ...call, account: caller.account, path: url.pathname };
     if (hooks.beforeRequest) await hooks.beforeRequest(seen);
-    const decision = core.faults.decide(call.service, call.operation, call.region);
+    refuseExpired(core.world, caller, call.service);
+    const decision = core.faults.decide(call.service, call.operation, call.region, caller.account);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     if (decision.reject === 'throttle') {
       const [code, httpStatus] = THROTTLE[call.service];
@@ -387,8 +433,9 @@ async function handleAws(
     if (decision.reject === 'internal') {
       throw new ApiError(INTERNAL[call.service], 'An internal error occurred (sandbox fault)', 500);
     }
-    core.state.settle();
-    const context = { state: core.state, region: call.region, events: core.events };
+    const state = core.world.state(caller.account)!;
+    state.settle();
+    const context = { state, world: core.world, caller, region: call.region, events: core.events };
     const handled = call;
     const result = hooks.aroundHandle
       ? hooks.aroundHandle(seen, () => run(handled, context))
@@ -416,10 +463,11 @@ async function handleAws(
     );
   } finally {
     core.record({
-      time: core.state.clock.now().toISOString(),
+      time: core.world.clock.now().toISOString(),
       service: call?.service ?? 'unknown',
       operation: call?.operation ?? '',
       region: call?.region ?? '',
+      account: caller.account,
       status,
       errorCode,
       mutating: MUTATIONS.has(call?.operation ?? ''),

@@ -263,7 +263,7 @@ export interface StateOptions {
   copyDelayMs: number;
 }
 
-/** The whole sandbox: every region, the clock, the id minting, and the pending transitions. */
+/** One account of the sandbox: every region, the clock, the id minting, and the pending transitions. */
 export class SandboxState {
   readonly regions = new Map<string, RegionState>();
   readonly ids: IdFactory;
@@ -274,8 +274,10 @@ export class SandboxState {
     readonly clock: SandboxClock,
     readonly options: StateOptions,
     random: Random,
+    /** Shared by every account of an organization, so no two accounts mint the same id. */
+    ids?: IdFactory,
   ) {
-    this.ids = new IdFactory(random);
+    this.ids = ids ?? new IdFactory(random);
   }
 
   /** The region's state, created empty the first time a region without fleet data is used. */

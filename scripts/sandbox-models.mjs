@@ -47,8 +47,19 @@ export const SERVICES = {
     botocore: 'ec2',
     operations: ['DescribeAvailabilityZones', 'DescribeSecurityGroups', 'DescribeSubnets'],
   },
-  sts: { botocore: 'sts', operations: ['GetCallerIdentity'] },
+  sts: { botocore: 'sts', operations: ['AssumeRole', 'GetCallerIdentity'] },
   kms: { botocore: 'kms', operations: ['DescribeCustomKeyStores'] },
+  organizations: {
+    botocore: 'organizations',
+    operations: [
+      'DescribeOrganization',
+      'ListAccounts',
+      'ListAccountsForParent',
+      'ListChildren',
+      'ListOrganizationalUnitsForParent',
+      'ListRoots',
+    ],
+  },
 };
 
 const OUTPUT = new URL('../sandbox/models/aws-models.json', import.meta.url);

@@ -19,6 +19,7 @@ export interface SandboxCliOptions extends CommonOptions {
   putEventsFailureRate?: string;
   faultOperation?: string;
   faultRegion?: string;
+  faultAccount?: string;
   eventsFile?: string;
 }
 
@@ -59,6 +60,11 @@ export function faultsFromFlags(o: SandboxCliOptions): FaultConfig | undefined {
       '--fault-operation and --fault-region narrow a fault: give one too (e.g. --throttle-rps 5)',
     );
   }
+  if (!hasRule && o.faultAccount) {
+    throw new UsageError(
+      '--fault-operation, --fault-region and --fault-account narrow a fault: give one too (e.g. --throttle-rps 5)',
+    );
+  }
   if (!hasRule && entryRate === undefined) return undefined;
   if (o.faultOperation) {
     if (!/^[A-Z][A-Za-z]+$/.test(o.faultOperation)) {
@@ -69,6 +75,12 @@ export function faultsFromFlags(o: SandboxCliOptions): FaultConfig | undefined {
     rule.operation = o.faultOperation;
   }
   if (o.faultRegion) rule.region = parseRegion(o.faultRegion, '--fault-region');
+  if (o.faultAccount !== undefined) {
+    if (!/^\d{12}$/.test(o.faultAccount)) {
+      throw new UsageError(`--fault-account must be a 12-digit account id, got "${o.faultAccount}"`);
+    }
+    rule.account = o.faultAccount;
+  }
   return {
     rules: hasRule ? [rule] : [],
     ...(entryRate !== undefined ? { putEventsEntryFailureRate: entryRate } : {}),
@@ -78,9 +90,8 @@ export function faultsFromFlags(o: SandboxCliOptions): FaultConfig | undefined {
 
 /** Turns the command's flags into sandbox options (fleet loaded and validated). */
 export async function sandboxOptionsFrom(o: SandboxCliOptions): Promise<SandboxOptions> {
-  const { loadFleetFile, MAX_GENERATED_BACKUPS, demoFleet, parseFleet, rebaseFleet } = await import(
-    '../../sandbox/index.js'
-  );
+  const { loadFleetFile, MAX_GENERATED_BACKUPS, demoFleet, demoOrganizationFleet, parseFleet, rebaseFleet } =
+    await import('../../sandbox/index.js');
   const port = parseCount(o.port, '--port', { max: 65_535 });
   const seed = o.seed === undefined ? undefined : parseCount(o.seed, '--seed', { max: 2 ** 31 - 1 });
   if (o.clock !== undefined && o.clock !== 'real' && o.clock !== 'virtual') {
@@ -96,6 +107,8 @@ export async function sandboxOptionsFrom(o: SandboxCliOptions): Promise<SandboxO
   } else if (o.fleet === undefined || o.fleet === 'demo') {
     // On the real clock the fleet is moved to the present, so the CLI's clock and the sandbox's agree.
     fleet = o.clock === 'real' ? rebaseFleet(demoFleet(), new Date()) : 'demo';
+  } else if (o.fleet === 'demo-organization') {
+    fleet = o.clock === 'real' ? rebaseFleet(demoOrganizationFleet(), new Date()) : 'demo-organization';
   } else {
     const loaded = loadFleetFile(o.fleet);
     fleet = {
@@ -162,8 +175,10 @@ export function registerSandbox(program: Command): void {
     )
     .option('--port <port>', 'TCP port (0 = any free port)', '4566')
     .option(
-      '--fleet <file|demo>',
-      'fleet file (JSON, see sandbox/README.md and docs/architecture.md §4.4) or "demo" (default)',
+      '--fleet <file|demo|demo-organization>',
+      'fleet file (JSON, see sandbox/README.md and docs/architecture.md §4.4; one account, or an ' +
+        'organization of accounts), "demo" (default) or "demo-organization" (a management account and ' +
+        '3 members, one without the member role)',
     )
     .option('--generate <n>', 'generate a fleet with n backups (up to 100000) instead of --fleet')
     .option('--seed <n>', 'seed for generated fleets, new ids and faults')
@@ -175,7 +190,7 @@ export function registerSandbox(program: Command): void {
     .option('--copy-delay-seconds <n>', 'copies turn READY this long after CopyBackupToRegion', '60')
     .option(
       '--throttle-rps <n>',
-      "answer each service's throttling error above this many requests/s per operation and region " +
+      "answer each service's throttling error above this many requests/s per operation, region and account " +
         '(ThrottlingException for CloudHSM and EventBridge, RequestLimitExceeded for EC2)',
     )
     .option('--internal-failure-rate <p>', 'share of requests failing with an internal error (HTTP 500)')
@@ -187,12 +202,18 @@ export function registerSandbox(program: Command): void {
     )
     .option('--fault-operation <op>', 'apply the fault flags to this operation only (e.g. DeleteBackup)')
     .option('--fault-region <region>', 'apply the fault flags to this region only')
+    .option(
+      '--fault-account <id>',
+      "apply the fault flags to this account's requests only (the account of the signing key)",
+    )
     .option('--events-file <file>', 'append every accepted PutEvents entry to this file (JSON lines)')
     .addHelpText(
       'after',
       examples([
         'cloudhsm-ops sandbox --port 4566 --fleet demo',
         'cloudhsm-ops sandbox --port 4566 --fleet examples/fleet.json --clock real',
+        'cloudhsm-ops sandbox --port 4566 --fleet examples/fleet-organization.json --throttle-rps 10',
+        'cloudhsm-ops sandbox --fleet demo-organization --internal-failure-rate 1 --fault-account 333333333333',
         'cloudhsm-ops sandbox --port 0 --generate 100000 --seed 7',
         'cloudhsm-ops sandbox --throttle-rps 5 --fault-operation DeleteBackup --seed 42',
         'cloudhsm-ops sandbox --internal-failure-rate 0.1 --put-events-failure-rate 0.2 --events-file events.jsonl',

@@ -1,4 +1,5 @@
 import type { SandboxState } from '../state.js';
+import type { Caller, SandboxWorld } from '../world.js';
 import type { Input } from './input.js';
 
 /** A PutEvents entry the sandbox accepted, as tests and the demo read it back. */
@@ -24,9 +25,14 @@ export interface EventSink {
   entryFailure(region: string): string | undefined;
 }
 
-/** What an operation handler gets: the state and the caller's region (from the SigV4 scope). */
+/**
+ * What an operation handler gets: the state of the caller's account, the caller's region (from
+ * the SigV4 scope), and who the caller is (from the access key) in the world of accounts.
+ */
 export interface CallContext {
   state: SandboxState;
+  world: SandboxWorld;
+  caller: Caller;
   region: string;
   events: EventSink;
 }

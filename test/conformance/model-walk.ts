@@ -312,6 +312,8 @@ export function toQuery(
     }
   } else if (shape.type === 'list' && Array.isArray(value)) {
     const base = ec2 || shape.flattened ? prefix : `${prefix}.member`;
+    // botocore's awsQuery serializer sends an empty list as the bare key (`Name=`); EC2's sends nothing.
+    if (value.length === 0 && !ec2) out[prefix] = '';
     value.forEach((item, i) => {
       toQuery(model, shape.member!.shape, item, `${base}.${i + 1}`, ec2, out);
     });

@@ -18,8 +18,10 @@ import { cloudHsmHandlers } from '../../sandbox/services/cloudhsm.js';
 import { ec2Handlers } from '../../sandbox/services/ec2.js';
 import { eventsHandlers } from '../../sandbox/services/events.js';
 import { kmsHandlers } from '../../sandbox/services/kms.js';
+import { organizationsHandlers } from '../../sandbox/services/organizations.js';
 import { stsHandlers } from '../../sandbox/services/sts.js';
 import { CLUSTER_A, SUBNETS, seqId, smallFleet } from '../support/fleet.js';
+import { OU_PAYMENTS, orgFleet, PAYMENTS, ROLE, ROOT } from '../support/org-fleet.js';
 import { jsonCall, queryCall, type RawAnswer } from '../support/raw-aws.js';
 import {
   applyCase,
@@ -43,13 +45,14 @@ const BACKUP = seqId('backup', 0);
 const BACKUP_ARN = `arn:aws:cloudhsm:${EAST}:${ACCOUNT}:backup/${BACKUP}`;
 const CERT = '-----BEGIN CERTIFICATE-----\nMIIBsandbox==\n-----END CERTIFICATE-----';
 
-type Service = 'cloudhsm' | 'events' | 'ec2' | 'sts' | 'kms';
+type Service = 'cloudhsm' | 'events' | 'ec2' | 'sts' | 'kms' | 'organizations';
 const BOTOCORE: Record<Service, string> = {
   cloudhsm: 'cloudhsmv2',
   events: 'events',
   ec2: 'ec2',
   sts: 'sts',
   kms: 'kms',
+  organizations: 'organizations',
 };
 const HANDLERS: Record<Service, object> = {
   cloudhsm: cloudHsmHandlers,
@@ -57,6 +60,7 @@ const HANDLERS: Record<Service, object> = {
   ec2: ec2Handlers,
   sts: stsHandlers,
   kms: kmsHandlers,
+  organizations: organizationsHandlers,
 };
 /** AWS's validation error codes: [invalid value, missing member]. */
 const CODES: Record<Service, [string, string]> = {
@@ -65,6 +69,7 @@ const CODES: Record<Service, [string, string]> = {
   ec2: ['InvalidParameterValue', 'MissingParameter'],
   sts: ['ValidationError', 'ValidationError'],
   kms: ['ValidationException', 'ValidationException'],
+  organizations: ['InvalidInputException', 'InvalidInputException'],
 };
 
 /** Valid values for the patterned shapes, naming things the test fleet has. */
@@ -88,6 +93,19 @@ const EXAMPLES: Record<string, unknown> = {
   BackupRetentionValue: '90',
   NonPartnerEventBusNameOrArn: 'default',
   EndpointId: 'abcde.veo',
+  tokenCodeType: '123456',
+  ParentId: 'r-ab12',
+};
+
+/**
+ * Valid items for lists of structures without a required member: the query protocol cannot send
+ * an empty structure, so a list of them would go over the wire empty.
+ */
+const STRUCTURE_EXAMPLES: Record<string, unknown> = {
+  ProvidedContext: {
+    ProviderArn: 'arn:aws:iam::aws:contextProvider/IdentityCenter',
+    ContextAssertion: 'abcd',
+  },
 };
 
 const models = DIR
@@ -124,8 +142,8 @@ function errorOf(service: Service, answer: RawAnswer): [string, string] | undefi
 }
 
 /** The services that speak JSON 1.1 (the others speak the query protocols). */
-const isJson = (service: Service): service is 'cloudhsm' | 'events' | 'kms' =>
-  service === 'cloudhsm' || service === 'events' || service === 'kms';
+const isJson = (service: Service): service is 'cloudhsm' | 'events' | 'kms' | 'organizations' =>
+  service === 'cloudhsm' || service === 'events' || service === 'kms' || service === 'organizations';
 
 const isModelError = (error: [string, string] | undefined) =>
   error?.[1].startsWith('1 validation error detected');
@@ -192,7 +210,7 @@ describe.skipIf(!DIR)('the sandbox against botocore’s service models', () => {
     // Prepare
     const model = models![service];
     const input = model.operations[operation]!.input?.shape;
-    const maker = new ValueMaker(model, EXAMPLES);
+    const maker = new ValueMaker(model, { ...EXAMPLES, ...STRUCTURE_EXAMPLES });
     const cases = input ? constraintCases(model, input, maker, service === 'ec2' || service === 'sts') : [];
     const base = input ? maker.required(input) : {};
     const [invalidCode, missingCode] = CODES[service];
@@ -384,5 +402,70 @@ describe.skipIf(!DIR)('sandbox responses against the output shapes', () => {
       const node = resultWrapper ? (rest[resultWrapper]?.[0] ?? '') : rest;
       expect(checkXmlOutput(model, shape, node, operation, service === 'ec2')).toEqual([]);
     }
+  });
+});
+
+describe.skipIf(!DIR)('organization responses against the output shapes', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ fleet: orgFleet() });
+  });
+  afterAll(() => sandbox?.close());
+
+  it('answers every Organizations operation (first and later pages) with a response the model allows', async () => {
+    // Prepare
+    const model = models!.organizations;
+    const problems: Record<string, string[]> = {};
+    const done = new Set<string>();
+    const run = async (operation: string, input: Record<string, unknown>) => {
+      const answer = await jsonCall(
+        sandbox.url,
+        'organizations',
+        `${model.metadata.targetPrefix}.${operation}`,
+        EAST,
+        input,
+      );
+      expect(answer.status, `${operation}: ${answer.text}`).toBe(200);
+      const shape = model.operations[operation]!.output!.shape;
+      const found = checkJsonOutput(model, shape, answer.body);
+      if (found.length > 0) problems[`${operation} ${JSON.stringify(input)}`] = found;
+      done.add(operation);
+      return answer.body;
+    };
+    // Act
+    await run('DescribeOrganization', {});
+    await run('ListRoots', {});
+    const first = await run('ListAccounts', { MaxResults: 2 });
+    await run('ListAccounts', { MaxResults: 2, NextToken: first.NextToken });
+    await run('ListAccountsForParent', { ParentId: ROOT });
+    await run('ListAccountsForParent', { ParentId: OU_PAYMENTS, MaxResults: 20 });
+    await run('ListChildren', { ParentId: ROOT, ChildType: 'ORGANIZATIONAL_UNIT' });
+    await run('ListChildren', { ParentId: OU_PAYMENTS, ChildType: 'ACCOUNT' });
+    await run('ListOrganizationalUnitsForParent', { ParentId: ROOT });
+    // Assess
+    expect(problems).toEqual({});
+    expect([...done].sort()).toEqual(Object.keys(organizationsHandlers).sort());
+  });
+
+  it('answers STS AssumeRole and the assumed GetCallerIdentity with XML the model allows', async () => {
+    // Prepare
+    const model = models!.sts;
+    const check = (operation: string, text: string) => {
+      const { shape, resultWrapper } = model.operations[operation]!.output!;
+      const root = parseXml(text)[`${operation}Response`]![0] as Record<string, unknown[]>;
+      return checkXmlOutput(model, shape, root[resultWrapper!]?.[0] ?? '', operation, false);
+    };
+    // Act
+    const assumed = await queryCall(sandbox.url, 'sts', EAST, {
+      Action: 'AssumeRole',
+      Version: '2011-06-15',
+      RoleArn: `arn:aws:iam::${PAYMENTS}:role/${ROLE}`,
+      RoleSessionName: 'conformance',
+      DurationSeconds: '900',
+    });
+    // Assess
+    expect(assumed.status, assumed.text).toBe(200);
+    expect(check('AssumeRole', assumed.text)).toEqual([]);
+    expect(assumed.text).toMatch(/<Expiration>\d{4}-\d\d-\d\dT[\d:.]+Z<\/Expiration>/);
   });
 });

@@ -19,7 +19,7 @@ export interface RawAnswer {
 /** One JSON 1.1 call (`target` is e.g. `BaldrApiService.DescribeClusters`). */
 export async function jsonCall(
   url: string,
-  service: 'cloudhsm' | 'events' | 'kms',
+  service: 'cloudhsm' | 'events' | 'kms' | 'organizations',
   target: string,
   region: string,
   input: unknown,

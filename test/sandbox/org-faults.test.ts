@@ -1,0 +1,108 @@
+/**
+ * Faults per account (issue 13's bench: "throttling at 10 req/s per account"): a rule may be
+ * scoped to the account a request's key belongs to, and throttleRps counts per account.
+ */
+import { DescribeClustersCommand } from '@aws-sdk/client-cloudhsm-v2';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AwsClients } from '../../lib/aws/clients.js';
+import { FaultInjector } from '../../sandbox/faults.js';
+import { type FaultConfig, type Sandbox, startSandbox } from '../../sandbox/index.js';
+import { LEDGER, MANAGEMENT, orgFleet, PAYMENTS, ROLE } from '../support/org-fleet.js';
+
+const EAST = 'us-east-1';
+const HUB_KEYS = { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox' };
+
+/** What `n` calls of one operation meet, for each account in turn, with real time standing still. */
+function fates(config: FaultConfig, accounts: string[], n: number): Record<string, string[]> {
+  const injector = new FaultInjector(1, () => 0);
+  injector.hubAccount = MANAGEMENT;
+  injector.set(config);
+  const out: Record<string, string[]> = {};
+  for (const account of accounts) {
+    out[account] = Array.from(
+      { length: n },
+      () => injector.decide('cloudhsm', 'DescribeBackups', EAST, account).reject ?? 'ok',
+    );
+  }
+  return out;
+}
+
+describe('faults per account (FaultInjector)', () => {
+  it('throttles each account at throttleRps on its own: one busy account does not slow another', () => {
+    // Act
+    const seen = fates({ rules: [{ throttleRps: 10 }] }, [MANAGEMENT, PAYMENTS, LEDGER], 12);
+    // Assess
+    const expected = [...Array(10).fill('ok'), 'throttle', 'throttle'];
+    expect(seen).toEqual({ [MANAGEMENT]: expected, [PAYMENTS]: expected, [LEDGER]: expected });
+  });
+
+  it('applies a rule scoped to an account to that account only', () => {
+    // Act
+    const seen = fates({ rules: [{ account: PAYMENTS, internalFailureRate: 1 }] }, [MANAGEMENT, PAYMENTS], 2);
+    // Assess
+    expect(seen).toEqual({ [MANAGEMENT]: ['ok', 'ok'], [PAYMENTS]: ['internal', 'internal'] });
+  });
+
+  it('treats a request without an account as the hub’s', () => {
+    // Prepare
+    const injector = new FaultInjector(1, () => 0);
+    injector.hubAccount = MANAGEMENT;
+    injector.set({ rules: [{ account: MANAGEMENT, internalFailureRate: 1 }] });
+    // Act
+    const decision = injector.decide('cloudhsm', 'DescribeBackups', EAST);
+    // Assess
+    expect(decision.reject).toBe('internal');
+  });
+
+  it('refuses an account that is not 12 digits, naming the field', () => {
+    // Act
+    const act = () => new FaultInjector(1).set({ rules: [{ account: '1234' }] });
+    // Assess
+    expect(act).toThrow(/rules\.0\.account/);
+  });
+});
+
+describe('faults per account (over the wire)', () => {
+  let sandbox: Sandbox | undefined;
+  afterEach(async () => {
+    await sandbox?.close();
+    sandbox = undefined;
+  });
+
+  it('fails the scoped account’s calls and serves the hub’s', async () => {
+    // Prepare
+    sandbox = await startSandbox({
+      fleet: orgFleet(),
+      faults: { rules: [{ account: PAYMENTS, service: 'cloudhsm', internalFailureRate: 1 }] },
+    });
+    const sts = new STSClient({ endpoint: sandbox.url, region: EAST, credentials: HUB_KEYS, maxAttempts: 1 });
+    const c = (
+      await sts.send(
+        new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PAYMENTS}:role/${ROLE}`, RoleSessionName: 'ss' }),
+      )
+    ).Credentials!;
+    // The SDK's own default retry strategy makes two attempts for maxAttempts 1 (lib/aws/clients.ts).
+    const member = new AwsClients({
+      endpoint: sandbox.url,
+      maxAttempts: 1,
+      credentials: async () => ({
+        accessKeyId: c.AccessKeyId!,
+        secretAccessKey: c.SecretAccessKey!,
+        sessionToken: c.SessionToken!,
+      }),
+    }).cloudHsm(EAST);
+    const hub = new AwsClients({ endpoint: sandbox.url, maxAttempts: 1 }).cloudHsm(EAST);
+    // Act
+    const memberError = await member.send(new DescribeClustersCommand({})).catch((e: Error) => e.name);
+    const hubAnswer = await hub.send(new DescribeClustersCommand({}));
+    // Assess
+    expect(memberError).toBe('CloudHsmInternalFailureException');
+    expect(hubAnswer.Clusters).toEqual([]);
+    expect(sandbox.requests().map((r) => [r.account, r.status])).toEqual([
+      [MANAGEMENT, 200],
+      [PAYMENTS, 500],
+      [MANAGEMENT, 200],
+    ]);
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * A small organization for tests: the management account (hub, no regions) and three members
+ * under two OUs; `222222222222` holds smallFleet's us-east-1, `333333333333` sets an external id,
+ * `444444444444` lacks the role, `555555555555` is SUSPENDED.
+ */
+import type { OrganizationFleetFile } from '../../sandbox/index.js';
+import { NOW, smallFleet } from './fleet.js';
+
+export const MANAGEMENT = '111111111111';
+export const PAYMENTS = '222222222222';
+export const LEDGER = '333333333333';
+export const NO_ROLE = '444444444444';
+export const SUSPENDED = '555555555555';
+export const ROOT = 'r-ab12';
+export const OU_PAYMENTS = 'ou-ab12-cdef3456';
+export const OU_LEDGER = 'ou-ab12-ledger01';
+export const ROLE = 'cloudhsm-ops-member';
+export const EXTERNAL_ID = 'sandbox-external-id';
+
+/** The organization described above; `members` more generated accounts in the root when given. */
+export function orgFleet(): OrganizationFleetFile {
+  const small = smallFleet(5);
+  return {
+    now: NOW,
+    organization: {
+      managementAccount: MANAGEMENT,
+      ous: [
+        { id: OU_PAYMENTS, name: 'payments', parent: ROOT },
+        { id: OU_LEDGER, name: 'ledger', parent: OU_PAYMENTS },
+      ],
+    },
+    accounts: {
+      [MANAGEMENT]: { name: 'management' },
+      [PAYMENTS]: {
+        name: 'payments-prod',
+        ou: OU_PAYMENTS,
+        status: 'ACTIVE',
+        roles: [ROLE],
+        regions: { 'us-east-1': small.regions['us-east-1']! },
+      },
+      [LEDGER]: { name: 'ledger-prod', ou: OU_LEDGER, roles: [ROLE], externalId: EXTERNAL_ID },
+      [NO_ROLE]: { name: 'sandbox-dev', roles: [] },
+      [SUSPENDED]: { name: 'old', status: 'SUSPENDED', roles: [ROLE] },
+    },
+  };
+}
