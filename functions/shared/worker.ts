@@ -89,10 +89,47 @@ export interface WorkerOptions {
   clock?: () => Date;
 }
 
-/** A built worker: its runtime (config, clients, logger), the member credentials cache and the handler. */
+/**
+ * How many dispatch runs' member credentials a warm worker keeps: more than a batch can hold
+ * (5 units), so the units of one invocation never lose their clients to each other.
+ */
+export const KEPT_RUNS = 8;
+
+/**
+ * One member credentials cache per dispatch run (each run assumes once per account and
+ * container, with a session name carrying its id), the newest {@link KEPT_RUNS} kept: a warm
+ * container serves runs for hours, and each run's member clients hold sockets.
+ */
+export class RunCredentials {
+  private readonly runs = new Map<string, MemberCredentials>();
+
+  constructor(private readonly build: () => MemberCredentials) {}
+
+  /** The run's cache, made on its first unit; the oldest run's is closed beyond {@link KEPT_RUNS}. */
+  of(runId: string): MemberCredentials {
+    let members = this.runs.get(runId);
+    if (!members) {
+      members = this.build();
+      this.runs.set(runId, members);
+      for (const [oldest, old] of this.runs) {
+        if (this.runs.size <= KEPT_RUNS) break;
+        old.destroy();
+        this.runs.delete(oldest);
+      }
+    }
+    return members;
+  }
+
+  /** The run ids kept, oldest first. */
+  kept(): string[] {
+    return [...this.runs.keys()];
+  }
+}
+
+/** A built worker: its runtime (config, clients, logger), the member credentials per run and the handler. */
 export interface Worker {
   runtime: Runtime<WorkerSettings>;
-  members: MemberCredentials;
+  credentials: RunCredentials;
   handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse>;
 }
 
@@ -110,8 +147,8 @@ const unitFields = (unit: Unit) => ({
 
 /**
  * Builds the worker at cold start: the three jobs' settings are parsed here (a bad value fails
- * the init phase naming the variable), and one member credentials cache serves every warm
- * invocation (keyed by run, so each dispatch run assumes once per account and container).
+ * the init phase naming the variable); member credentials are cached per dispatch run across
+ * warm invocations ({@link RunCredentials}).
  */
 export function createWorker(options: WorkerOptions): Worker {
   const env = options.env ?? process.env;
@@ -130,11 +167,14 @@ export function createWorker(options: WorkerOptions): Worker {
   // A local sandbox keeps its own clock: there the wall clock runs on from the unit's planned
   // instant (as the copy function's claims do); on AWS it is the machine's.
   let wall = machine;
-  const members = new MemberCredentials({
-    hub: runtime.clients,
-    region: env.AWS_REGION?.trim() || 'us-east-1',
-    now: () => wall(),
-  });
+  const credentials = new RunCredentials(
+    () =>
+      new MemberCredentials({
+        hub: runtime.clients,
+        region: env.AWS_REGION?.trim() || 'us-east-1',
+        now: () => wall(),
+      }),
+  );
   const processor = new BatchProcessor(EventType.SQS);
   const { logger } = runtime;
   const count = (name: string, value: number) => runtime.metrics.addMetric(name, MetricUnit.Count, value);
@@ -161,7 +201,7 @@ export function createWorker(options: WorkerOptions): Worker {
     const fields = { ...receive, runId: message.runId, ...unitFields(message.unit) };
     const deps: WorkerUnitDeps = {
       hub: runtime.clients,
-      members,
+      members: credentials.of(message.runId),
       settings: runtime.config,
       clock: () => wall(),
       shouldStop: () => context.getRemainingTimeInMillis() < runtime.marginMs,
@@ -195,7 +235,7 @@ export function createWorker(options: WorkerOptions): Worker {
 
   return {
     runtime,
-    members,
+    credentials,
     async handler(event, context) {
       logger.resetKeys();
       if (context.awsRequestId) logger.addContext(context);

@@ -147,10 +147,28 @@ describe('the worker', () => {
     expect(deps.settings.copy).toMatchObject({ drRegions: ['us-west-2'] });
     expect(deps.settings.prune).toMatchObject({ regions: ['us-east-1'] });
     expect(deps.hub).toBe(worker.runtime.clients);
-    expect(deps.members).toBe(worker.members);
+    expect(deps.members).toBe(worker.credentials.of(calls[0]!.message.runId));
     expect(deps.shouldStop?.()).toBe(false);
     remaining = 59_000;
     expect(deps.shouldStop?.()).toBe(true);
+  });
+
+  it('keeps one member credentials cache per dispatch run, the newest 8, across warm invocations', async () => {
+    const { runUnit, calls } = standIn({});
+    const worker = createWorker({ runUnit, env: ENV });
+    const runIds = Array.from({ length: 10 }, (_, i) => `6f1c2a7e-3b9d-4c51-8e0a-2d4f6b8c9e1${i}`);
+    // Act: ten runs' units, the first run's twice
+    for (const runId of [runIds[0]!, ...runIds, runIds[9]!]) {
+      await worker.handler(
+        sqsEvent([encodeUnitMessage({ ...message('222222222222'), runId })]),
+        lambdaContext(),
+      );
+    }
+    // Assess
+    expect(calls[0]!.deps.members).toBe(calls[1]!.deps.members);
+    expect(calls.at(-1)!.deps.members).toBe(calls.at(-2)!.deps.members);
+    expect(calls[0]!.deps.members).not.toBe(calls.at(-1)!.deps.members);
+    expect(worker.credentials.kept()).toEqual(runIds.slice(2));
   });
 
   it.each([

@@ -21,6 +21,7 @@ describe('unitVerdict', () => {
     'region af-south-1: OptInRequired: the region is not enabled for this account',
     'CloudHSM DescribeBackups: AccessDeniedException: not authorized',
     'no prune settings were given for this prune unit',
+    'the plan deletes 120 backups, more than MAX_DELETIONS 50; nothing was deleted. Review the dry run, then raise MAX_DELETIONS to 120 or narrow the cutoff',
   ])('a cause only a person can fix is permanent: %s', (reason) => {
     expect(unitVerdict(failed(reason))).toEqual({ kind: 'permanent', reasons: [reason] });
   });
