@@ -72,6 +72,32 @@ describe('a unit delivered twice', () => {
     }
   });
 
+  it('copy: two receives of one message in one batch (run side by side) still make one copy per source backup', async () => {
+    // Prepare
+    const copiesOf = () => lambda.sandbox.backups('us-west-2').filter((b) => b.SourceBackup !== undefined);
+    const worker = createWorker({ runUnit, env: lambda.env() });
+    const body = encodeUnitMessage(unitMessage('copy', 'us-east-1'));
+    // Act
+    const response = await worker.handler(
+      sqsEvent([
+        { body, messageId: 'm-1', receiveCount: 1 },
+        { body, messageId: 'm-1-again', receiveCount: 1 },
+      ]),
+      lambdaContext(),
+    );
+    // Assess: whichever lost the claims deferred its copies and asks to run again; none copied twice.
+    expect(response.batchItemFailures.length).toBeLessThanOrEqual(1);
+    const made = calls('CopyBackupToRegion')
+      .filter((r) => r.status === 200)
+      .map((r) => (r.params as { BackupId: string }).BackupId);
+    expect(made.length).toBeGreaterThan(0);
+    for (const source of new Set(made)) {
+      expect(
+        copiesOf().filter((b) => b.SourceBackup === source && b.BackupState !== 'PENDING_DELETION'),
+      ).toHaveLength(1);
+    }
+  });
+
   it('prune: the second delivery re-plans and deletes nothing the first deleted', async () => {
     // Act
     const worker = createWorker({ runUnit, env: lambda.env() });
