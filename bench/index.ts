@@ -15,6 +15,7 @@ import Table from 'cli-table3';
 import { benchAuditFanout } from './audit-fanout.js';
 import type { BenchRow } from './common.js';
 import { benchCopyFanout } from './copy-fanout.js';
+import { benchOrgFanout } from './org-fanout.js';
 import { benchPrunePrint } from './prune-print.js';
 import { benchPruneScale } from './prune-scale.js';
 import { benchPruneThroughput } from './prune-throughput.js';
@@ -62,6 +63,7 @@ const SUITES = {
   print: () => benchPrunePrint(),
   report: () => benchReportRender(),
   sandbox: () => benchSandboxThroughput({ seconds: 2 }),
+  org: () => benchOrgFanout(),
 } as const;
 type Suite = keyof typeof SUITES;
 
@@ -73,6 +75,7 @@ const AREA_ORDER = [
   'Scale',
   'Printing',
   'Fleet report',
+  'Organization',
   'Cold start',
   'Sandbox (context)',
 ];
@@ -174,6 +177,13 @@ ${
   region), built in memory (the gather is the Scale rows' measure); the page's size raw and
   gzipped, with the default 35-day timelines, 400-day ones, and 400 days where no two days alike
   follow each other (the largest page: alike days in a row are drawn as one shape).
+- **Organization** (bench/org-fanout.ts): a hub and 200 member accounts, each with one cluster
+  (10 backups) in each of 3 regions, 50 ms added to every request; the audit runs through the
+  organization runner as \`audit --organization\` does (--max-units 8), against the same audit of
+  1 account × 3 regions. The wall-time ratio is bounded by units ÷ --max-units (600 ÷ 8 = 75
+  rounds against 1). AssumeRole calls are counted in the sandbox's request log. Then 5% of the
+  accounts lack the role and every account is throttled at 10 req/s per operation and region:
+  every other unit must complete, and the failed units must be exactly those accounts'.
 - **Cold start**: from bench/cold-start.ts (the deployment work), when it exists and passes.
 - **Sandbox (context)** (bench/sandbox-throughput.ts): what this machine's sandbox serves,
   the ceiling every other figure runs under.
@@ -182,13 +192,14 @@ ${
 
 \`\`\`sh
 npm run bench                                   # everything; rewrites this file
-npm run bench -- --only prune,audit             # a subset (prune, copy, audit, scale, print, report, sandbox); prints only
+npm run bench -- --only prune,audit             # a subset (prune, copy, audit, scale, print, report, sandbox, org); prints only
 node scripts/run-ts.mjs bench/prune-throughput.ts --candidates 500 --rps 10 --sample 20
 node scripts/run-ts.mjs bench/copy-fanout.ts --per-region 2 --latency 100 --concurrency 8 --settle 2000
 node scripts/run-ts.mjs bench/audit-fanout.ts --latency 100 --backups 120
 node scripts/run-ts.mjs bench/prune-scale.ts --backups 100000
 node scripts/run-ts.mjs bench/sandbox-throughput.ts --backups 100000 --seconds 3
 node scripts/run-ts.mjs bench/report-render.ts --backups 100000
+node scripts/run-ts.mjs bench/org-fanout.ts --accounts 200 --latency 50 --max-units 8
 \`\`\`
 
 Each script runs alone as well as from bench/index.ts, and prints the same rows.

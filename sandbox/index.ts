@@ -1,7 +1,8 @@
 /**
  * The sandbox: a local AWS-compatible endpoint (CloudHSM v2, EC2 describe calls,
- * EventBridge PutEvents, STS GetCallerIdentity) holding a fleet, with its own clock and
- * seeded fault injection. Start it in-process with {@link startSandbox}, or with
+ * EventBridge PutEvents, STS GetCallerIdentity and AssumeRole, Organizations listings, KMS key
+ * stores, Security Hub, S3 PutObject) holding a fleet of one account or an organization of
+ * accounts, with its own clock and seeded fault injection. Start it in-process with {@link startSandbox}, or with
  * `cloudhsm-ops sandbox`.
  */
 import { appendFileSync } from 'node:fs';

@@ -1,7 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import type { DateTime } from 'luxon';
+import type { AuditReport } from '../../lib/audit/run.js';
+import type { AwsClients } from '../../lib/aws/clients.js';
+import type { AuditConfig } from '../../lib/config/audit.js';
 import { AUDIT_FLAG_NAMES, AUDIT_SETTINGS, parseAuditConfig } from '../../lib/config/audit.js';
+import type { OrgConfig } from '../../lib/config/org.js';
 import { UsageError } from '../../lib/errors.js';
+import type { UnitResult } from '../../lib/org/types.js';
 import {
   action,
   examples,
@@ -10,6 +16,7 @@ import {
   withCommonOptions,
   withNowOption,
 } from '../common.js';
+import { addOrgOptions, isOrgRun, orgFrom, orgHelp, runOrgJob } from '../org.js';
 import { addSettingOptions, type JobOptions, startJob } from '../settings.js';
 
 /** The options the command reads itself; its settings are read through {@link AUDIT_SETTINGS}. */
@@ -35,6 +42,7 @@ export function registerAudit(program: Command): void {
         'imported into Security Hub (ASFF); with --format ocsf, written as OCSF Compliance Finding events.',
     );
   addSettingOptions(command, AUDIT_SETTINGS);
+  addOrgOptions(command);
   command
     .option(
       '--format <format>',
@@ -60,7 +68,8 @@ export function registerAudit(program: Command): void {
         'Exit codes: 0 audited (findings alone do not fail the run unless --fail-on says so), ' +
         '1 --fail-on tripped, a region could not be gathered, an event was not delivered or a finding was not ' +
         'imported into Security Hub, 2 bad input.\n' +
-        'Colours are used on a terminal only; set NO_COLOR to turn them off.\n',
+        'Colours are used on a terminal only; set NO_COLOR to turn them off.\n' +
+        orgHelp('audit', '--region us-east-1,eu-west-1 --dr-region us-west-2'),
     )
     .action(action<AuditOptions>((options, out) => auditCommand(command, options, out)));
 }
@@ -88,7 +97,13 @@ export function ocsfTargetFrom(options: Pick<AuditOptions, 'format' | 'output' |
 }
 
 async function auditCommand(command: Command, options: AuditOptions, out: Output): Promise<number> {
+  const org = orgFrom(command);
   const ocsf = ocsfTargetFrom(options);
+  if (isOrgRun(org) && ocsf.kind !== 'none') {
+    throw new UsageError(
+      '--format ocsf covers one account: leave it out with --accounts or --organization (use --json)',
+    );
+  }
   const { config, now, clients } = await startJob(
     command,
     options,
@@ -96,6 +111,13 @@ async function auditCommand(command: Command, options: AuditOptions, out: Output
     (input) => parseAuditConfig(input, { sameRegion: 'error', names: AUDIT_FLAG_NAMES }),
     { check: async () => (ocsf.kind === 'file' ? refuseUnwritable('--output', ocsf.path) : undefined) },
   );
+  if (isOrgRun(org)) {
+    try {
+      return await auditOrganization(config, org, now, clients, out);
+    } finally {
+      clients.destroy();
+    }
+  }
   try {
     const [{ runAudit, auditFailureReasons }, report, publisher, { exitCodeOf }] = await Promise.all([
       import('../../lib/audit/run.js'),
@@ -154,4 +176,44 @@ async function auditCommand(command: Command, options: AuditOptions, out: Output
   } finally {
     clients.destroy();
   }
+}
+
+/** The audit over several accounts: one unit per (account, region), each unit's findings, then the table. */
+async function auditOrganization(
+  config: AuditConfig,
+  org: OrgConfig,
+  now: DateTime,
+  clients: AwsClients,
+  out: Output,
+): Promise<number> {
+  const report = await import('../../lib/audit/report.js');
+  const color = report.colorEnabled(process.stdout, process.env);
+  const auditOf = (result: UnitResult) => result.result as AuditReport;
+  return runOrgJob({
+    job: 'audit',
+    org,
+    regions: config.regions,
+    settings: { audit: config },
+    now,
+    clients,
+    out,
+    view: {
+      counts: (result) => {
+        const { clusters, summary } = auditOf(result);
+        const { byStatus } = summary.findings;
+        return `${clusters.length} cluster(s), ${byStatus.FAILED} FAILED, ${byStatus.PASSED} PASSED`;
+      },
+      lines: (result) => {
+        const audit = auditOf(result);
+        // A region without clusters is said once, by the summary line ("Audited 0 clusters ...").
+        return [
+          ...(audit.clusters.length > 0
+            ? [report.renderFindings(audit, { color, width: process.stdout.columns })]
+            : []),
+          report.summaryLine(audit, { color }),
+          ...audit.errors.map((error) => `error: ${error.message}`),
+        ];
+      },
+    },
+  });
 }

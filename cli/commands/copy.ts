@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { COPY_FLAG_NAMES, COPY_SETTINGS, type CopyConfig, parseCopyConfig } from '../../lib/config/copy.js';
 import type { CopyLine, CopyProgress, CopyResult } from '../../lib/copy/execute.js';
 import { action, clockFrom, examples, type Output, withCommonOptions, withNowOption } from '../common.js';
+import { addOrgOptions, isOrgRun, orgFrom, orgHelp, runOrgJob } from '../org.js';
 import { addSettingOptions, type JobOptions, startJob } from '../settings.js';
 
 /** Progress bars only pay off past a handful of copies. */
@@ -18,6 +19,7 @@ export function registerCopy(program: Command): void {
         'cloudhsm-ops:source-region and cloudhsm-ops:source-cluster, so prune can expire it by lineage.',
     );
   addSettingOptions(command, COPY_SETTINGS);
+  addOrgOptions(command);
   withNowOption(withCommonOptions(command))
     .addHelpText(
       'after',
@@ -29,15 +31,37 @@ export function registerCopy(program: Command): void {
       ]) +
         '\nExit codes: 0 done or nothing to do, 1 a copy, the wait or an event failed, or a copy was deferred\n' +
         '(another run holds the source backup, or this run had to stop: run again later), 2 bad input (nothing copied).\n' +
-        'Two regions that back each other up need two runs, one per direction.\n',
+        'Two regions that back each other up need two runs, one per direction.\n' +
+        orgHelp('copy', '--region us-east-1 --dr-region us-west-2') +
+        'In each member account the copies are claimed and made exactly once, as without the options.\n',
     )
     .action(action<JobOptions>((options, out) => copyCommand(command, options, out)));
 }
 
 async function copyCommand(command: Command, options: JobOptions, out: Output): Promise<number> {
+  const org = orgFrom(command);
   const { config, now, clients } = await startJob(command, options, COPY_SETTINGS, (input) =>
     parseCopyConfig(input, { sameRegion: 'error', names: COPY_FLAG_NAMES }),
   );
+  if (isOrgRun(org)) {
+    try {
+      return await runOrgJob({
+        job: 'copy',
+        org,
+        regions: config.sourceRegions,
+        settings: { copy: config },
+        now,
+        clients,
+        out,
+        view: {
+          counts: (result) => copyCounts(result.result as CopyResult),
+          lines: (result) => copyUnitLines(result.result as CopyResult),
+        },
+      });
+    } finally {
+      clients.destroy();
+    }
+  }
   const [{ runCopy }, { copyRunFailures }, { exitCodeOf }] = await Promise.all([
     import('../../lib/copy/execute.js'),
     import('../../lib/copy/result.js'),
@@ -213,4 +237,31 @@ function reportLost(result: CopyResult, config: CopyConfig, out: Output): void {
   for (const item of failed.slice(0, 20))
     out.warn(`  - ${item.event}: ${item.errorCode}: ${item.errorMessage}`);
   if (failed.length > 20) out.warn(`  ... and ${failed.length - 20} more`);
+}
+
+/** One unit's copy counts for the organization table. */
+function copyCounts(result: CopyResult): string {
+  const { counts } = result;
+  const done = result.dryRun ? `would copy ${result.planned.length}` : `copied ${counts.copied}`;
+  return (
+    `${done}, already present ${counts.alreadyPresent}` +
+    (counts.deferred > 0 ? `, deferred ${counts.deferred}` : '') +
+    `, failed ${counts.failed} (run ${result.runId})`
+  );
+}
+
+/** One unit's copies, as lines: what was (or would be) copied, deferred or failed. */
+function copyUnitLines(result: CopyResult): string[] {
+  const line = (label: string, l: CopyLine) =>
+    `${label} ${l.sourceBackupId ?? ''} ${l.sourceRegion} → ${l.destinationRegion ?? '(all)'}` +
+    (l.destinationBackupId ? ` ${l.destinationBackupId}` : '') +
+    (l.detail ? `: ${l.detail}` : '');
+  return [
+    ...(result.dryRun ? result.planned.map((l) => line('would copy', l)) : []),
+    ...result.copied.map((l) => line('copied', l)),
+    ...result.deferred.map((l) => line(`deferred (${l.reason})`, l)),
+    ...result.failed.map((l) => line('FAILED', l)),
+    ...result.warnings.map((w) => `warning: ${w}`),
+    copyCounts(result),
+  ];
 }

@@ -18,7 +18,14 @@ interface DemoOptions extends CommonOptions {
 interface Step {
   title: string;
   args: string[];
+  /** Run against the sandbox's demo organization instead of the demo fleet. */
+  organization?: boolean;
+  /** The exit code the step is meant to end with (default 0). */
+  exitCode?: number;
 }
+
+/** The regions of the demo organization's member accounts (sandbox/fleets/demo-organization.ts). */
+const ORG_REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
 
 function steps(): Step[] {
   const regions = PRIMARY.flatMap((r) => ['--region', r]);
@@ -84,6 +91,14 @@ function steps(): Step[] {
         EVENT_BUS,
       ],
     },
+    {
+      // Exit 1 by design: one member account never got the role, and the run names it.
+      title:
+        'Audit an organization: every account of the demo organization, one of which lacks the member role',
+      args: ['audit', '--region', ORG_REGIONS.join(','), '--organization'],
+      organization: true,
+      exitCode: 1,
+    },
   ];
 }
 
@@ -144,10 +159,9 @@ async function securityHubLines(endpoint: string): Promise<string[]> {
 export type CommandRunner = (args: string[]) => Promise<number>;
 
 async function runDemo(run: CommandRunner, options: DemoOptions, out: Output): Promise<number> {
-  const [{ startSandbox, demoFleet, rebaseFleet }, { parseCount }] = await Promise.all([
-    import('../../sandbox/index.js'),
-    import('../../lib/config/common.js'),
-  ]);
+  const [{ startSandbox, demoFleet, demoOrganizationFleet, rebaseFleet }, { parseCount }] = await Promise.all(
+    [import('../../sandbox/index.js'), import('../../lib/config/common.js')],
+  );
   const copyDelaySeconds = parseCount(options.copyDelaySeconds, '--copy-delay-seconds', { max: 600 });
   // The demo fleet is moved to the present so the CLI's real clock and the sandbox agree.
   const sandbox = await startSandbox({
@@ -157,6 +171,8 @@ async function runDemo(run: CommandRunner, options: DemoOptions, out: Output): P
   });
   out.say(`Embedded sandbox with the demo fleet: ${sandbox.url} (no AWS account is used)`);
   const failures: string[] = [];
+  // The demo organization has a sandbox of its own, started for its step.
+  let organization: Awaited<ReturnType<typeof startSandbox>> | undefined;
   try {
     const tour = steps();
     for (const [index, step] of tour.entries()) {
@@ -165,9 +181,21 @@ async function runDemo(run: CommandRunner, options: DemoOptions, out: Output): P
       // The fleet's own in-progress backups finish within the copy delay; waiting for them keeps
       // the story exact: the first copy run copies everything, the second finds nothing to do.
       if (step.args[0] === 'copy') await settled(() => inProgressSources(sandbox) === 0, copyDelaySeconds);
-      out.say(`$ cloudhsm-ops ${step.args.join(' ')} --endpoint ${sandbox.url}`);
-      const code = await run([...step.args, '--endpoint', sandbox.url]);
-      if (code !== 0) failures.push(`step ${index + 1} exited ${code}`);
+      if (step.organization && !organization) {
+        organization = await startSandbox({
+          fleet: rebaseFleet(demoOrganizationFleet(), new Date()),
+          clock: 'real',
+        });
+        out.say(
+          `Embedded sandbox with the demo organization (a hub and 3 member accounts): ${organization.url}`,
+        );
+      }
+      const url = step.organization ? organization!.url : sandbox.url;
+      out.say(`$ cloudhsm-ops ${step.args.join(' ')} --endpoint ${url}`);
+      const code = await run([...step.args, '--endpoint', url]);
+      const expected = step.exitCode ?? 0;
+      if (code !== expected) failures.push(`step ${index + 1} exited ${code} (expected ${expected})`);
+      else if (code !== 0) out.say(`(exit ${code}, as expected: the run names the unit that failed and why)`);
     }
     out.say('');
     out.say(`━━ The feed: events that arrived on the sandbox's EventBridge`);
@@ -186,6 +214,7 @@ async function runDemo(run: CommandRunner, options: DemoOptions, out: Output): P
     const code = await run([...report, '--endpoint', sandbox.url]);
     if (code !== 0) failures.push(`the report exited ${code}`);
   } finally {
+    await organization?.close();
     await sandbox.close();
   }
   if (failures.length) {
@@ -210,7 +239,8 @@ export function registerDemo(program: Command, run: CommandRunner): void {
     .description(
       'Start the embedded sandbox with the demo fleet and run every job against it: inventory, ' +
         'audit with the findings feed and a Security Hub import, copy (twice), prune of the duplicate DR copies the audit found ' +
-        '(dry run), prune (dry run, then for real) and restore; then write the fleet report (HTML) and print its path. ' +
+        '(dry run), prune (dry run, then for real) and restore; audit a demo organization (3 member accounts, one ' +
+        'without the member role, so that step ends in exit 1 by design); then write the fleet report (HTML) and print its path. ' +
         'This is what `npm start` runs.',
     )
     .option('--copy-delay-seconds <n>', 'how long the sandbox takes to finish a copy', '2')

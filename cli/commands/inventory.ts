@@ -7,10 +7,12 @@ import {
   clientsFrom,
   collect,
   examples,
+  nowFrom,
   type Output,
   regionsFrom,
   withCommonOptions,
 } from '../common.js';
+import { addOrgOptions, isOrgRun, orgFrom, orgHelp, runOrgJob } from '../org.js';
 
 interface InventoryOptions extends CommonOptions {
   region?: string[];
@@ -51,9 +53,32 @@ export function formatRegion(summary: RegionSummary): string[] {
   return lines;
 }
 
-async function run(options: InventoryOptions, out: Output): Promise<number> {
+async function run(command: Command, options: InventoryOptions, out: Output): Promise<number> {
+  const org = orgFrom(command);
   const regions = uniqueRegions(regionsFrom(options.region));
   const clients = await clientsFrom(options);
+  if (isOrgRun(org)) {
+    try {
+      return await runOrgJob({
+        job: 'inventory',
+        org,
+        regions,
+        settings: {},
+        now: nowFrom(options),
+        clients,
+        out,
+        view: {
+          counts: (result) => {
+            const summary = result.result as RegionSummary;
+            return `${summary.clusters.length} cluster(s), ${summary.backups.total} backup(s)`;
+          },
+          lines: (result) => formatRegion(result.result as RegionSummary).slice(1),
+        },
+      });
+    } finally {
+      clients.destroy();
+    }
+  }
   try {
     const { gatherRegion } = await import('../../lib/inventory/gather.js');
     const gathered = await Promise.all(regions.map((region) => gatherRegion(clients, region)));
@@ -71,9 +96,9 @@ async function run(options: InventoryOptions, out: Output): Promise<number> {
 
 /** Registers `cloudhsm-ops inventory`. */
 export function registerInventory(program: Command): void {
-  withCommonOptions(
-    program
-      .command('inventory')
+  const command = program.command('inventory');
+  addOrgOptions(
+    command
       .description(
         'Show what each region holds: clusters (state, ACTIVE HSMs by Availability Zone and the HSMs that do ' +
           'not serve yet, retention), backups ' +
@@ -84,14 +109,15 @@ export function registerInventory(program: Command): void {
         'region to list (repeatable or comma-separated; default AWS_REGION)',
         collect,
       ),
-  )
+  );
+  withCommonOptions(command)
     .addHelpText(
       'after',
       examples([
         'cloudhsm-ops inventory --region us-east-1 --region us-west-2',
         'cloudhsm-ops inventory --endpoint http://127.0.0.1:4566 --region us-east-1,eu-west-1,us-west-2',
         'cloudhsm-ops inventory --region us-east-1 --json | jq ".regions[0].backups"',
-      ]),
+      ]) + orgHelp('inventory', '--region us-east-1,us-west-2'),
     )
-    .action(action<InventoryOptions>(run));
+    .action(action<InventoryOptions>((options, out) => run(command, options, out)));
 }

@@ -4,8 +4,10 @@ import { DEFAULT_MAX_ATTEMPTS } from '../../lib/config/common.js';
 import { PRUNE_FLAG_NAMES, PRUNE_SETTINGS, parsePruneConfig } from '../../lib/config/prune.js';
 import { UsageError } from '../../lib/errors.js';
 import type { PlanEntry } from '../../lib/prune/plan.js';
+import type { PruneRun } from '../../lib/prune/run.js';
 import { newRunId } from '../../lib/run.js';
 import { action, examples, type Output, regionsFrom, withCommonOptions, withNowOption } from '../common.js';
+import { addOrgOptions, isOrgRun, orgFrom, orgHelp, runOrgJob } from '../org.js';
 import { addSettingOptions, type JobOptions, startJob } from '../settings.js';
 
 /** The options the command reads itself; its settings are read through {@link PRUNE_SETTINGS}. */
@@ -47,6 +49,7 @@ export function passThroughArgs(options: JobOptions): string[] {
 }
 
 async function runPruneCommand(command: Command, options: PruneOptions, out: Output): Promise<number> {
+  const org = orgFrom(command);
   const { config, now, clients } = await startJob(
     command,
     options,
@@ -61,7 +64,22 @@ async function runPruneCommand(command: Command, options: PruneOptions, out: Out
         },
         PRUNE_FLAG_NAMES,
       ),
-    { nowIs: 'date and time', check: (settings, at) => refuseFutureCopiesAsOf(settings.copiesAsOf, at) },
+    {
+      nowIs: 'date and time',
+      check: async (settings, at) => {
+        refuseFutureCopiesAsOf(settings.copiesAsOf, at);
+        if (!isOrgRun(org)) return;
+        if (settings.clusterId !== undefined) {
+          throw new UsageError(
+            '--cluster-id names one cluster of one account and region: leave out --accounts and --organization ' +
+              "(run prune with that account's credentials), or leave out --cluster-id",
+          );
+        }
+        // Each unit would refuse it too, but only after the accounts were listed and their roles assumed.
+        const { refuseFutureCutoff } = await import('../../lib/prune/run.js');
+        refuseFutureCutoff(settings, at, PRUNE_FLAG_NAMES);
+      },
+    },
   );
   const [{ runPrune }, report, { default: cliProgress }] = await Promise.all([
     import('../../lib/prune/run.js'),
@@ -70,6 +88,38 @@ async function runPruneCommand(command: Command, options: PruneOptions, out: Out
   ]);
   const extraArgs = passThroughArgs(options);
   if (config.dryRunOverrode) out.warn('note: --dry-run wins over --execute: nothing will be deleted');
+  if (isOrgRun(org)) {
+    try {
+      return await runOrgJob({
+        job: 'prune',
+        org,
+        regions: config.regions,
+        settings: { prune: config },
+        now,
+        clients,
+        out,
+        prune: { names: PRUNE_FLAG_NAMES, commandArgs: extraArgs },
+        view: {
+          counts: (result) => pruneCounts(result.result as PruneRun),
+          lines: (result) => {
+            const run = result.result as PruneRun;
+            return [
+              report.planSummary(run.plan),
+              ...(run.result ? report.resultLines(run.result) : []),
+              ...(run.plan.overLimit
+                ? [
+                    `over --max-deletions ${run.plan.maxDeletions}: ${config.execute ? 'refused' : 'an --execute run would refuse it'}`,
+                  ]
+                : []),
+              `run id ${run.runId}`,
+            ];
+          },
+        },
+      });
+    } finally {
+      clients.destroy();
+    }
+  }
 
   // Known before the first delete and said then, so that a run killed midway can be undone.
   const runId = newRunId();
@@ -180,6 +230,14 @@ async function runPruneCommand(command: Command, options: PruneOptions, out: Out
   }
 }
 
+/** One unit's prune counts for the organization table. */
+function pruneCounts(run: PruneRun): string {
+  if (run.mode === 'dry-run')
+    return `dry run: ${run.plan.counts.delete} to delete of ${run.plan.counts.considered}`;
+  const result = run.result;
+  return `deleted ${result?.counts.succeeded ?? 0} of ${run.plan.counts.delete} planned, failed ${result?.counts.failed ?? 0}`;
+}
+
 /** Registers `cloudhsm-ops prune`. */
 export function registerPrune(program: Command): void {
   const command = program
@@ -189,7 +247,8 @@ export function registerPrune(program: Command): void {
         'backups, never NeverExpires or held ones, the newest --keep-last of each lineage always kept. ' +
         'Dry run unless --execute; every deletion can be undone with `restore` for 7 days.',
     );
-  addSettingOptions(command, PRUNE_SETTINGS)
+  addSettingOptions(command, PRUNE_SETTINGS);
+  addOrgOptions(command)
     .addOption(new Option('--clusterID <id>', 'alias of --cluster-id (the seed script spelling)').hideHelp())
     .addOption(new Option('--dryrun', 'alias of --dry-run').hideHelp())
     .option('--all', 'list every row of the plan (default: a summary per lineage and its first rows)');
@@ -210,7 +269,12 @@ export function registerPrune(program: Command): void {
         '--duplicate-copies with a cutoff or copy retention deletes both: the extra copies and what is past the cutoff.\n' +
         'An empty --cluster-id, or one with no backup in the regions, is bad input (dry run too).\n' +
         'Each run prints its run id; `restore --run-id <id>` undoes exactly that run.\n' +
-        'Exit codes: 0 done (or dry run), 1 a deletion failed / the plan was refused / an event was lost, 2 bad input.\n',
+        'Exit codes: 0 done (or dry run), 1 a deletion failed / the plan was refused / an event was lost, 2 bad input.\n' +
+        orgHelp('prune', '--region us-east-1 --older-than 90d') +
+        'Across accounts, prune is still a dry run unless --execute, and every guardrail holds per unit (one account\n' +
+        'and region): READY only, NeverExpires and held backups kept, --keep-last per lineage, --max-deletions per unit.\n' +
+        "Each unit prints its own run id; restore --run-id, with that account's credentials, undoes it. --cluster-id is\n" +
+        'refused with the organization options (a cluster lives in one account).\n',
     )
     .action(action<PruneOptions>((options, out) => runPruneCommand(command, options, out)));
 }

@@ -170,7 +170,7 @@ export function registerSandbox(program: Command): void {
     .command('sandbox')
     .description(
       'Run the local AWS-compatible sandbox (CloudHSM v2, EC2 describe calls, EventBridge PutEvents, ' +
-        'STS) on 127.0.0.1. It prints "listening on http://127.0.0.1:PORT" once ready and runs until ' +
+        'STS, Organizations, KMS key stores, Security Hub) on 127.0.0.1. It prints "listening on http://127.0.0.1:PORT" once ready and runs until ' +
         'stopped; point any command (or the AWS CLI) at it with --endpoint. Faults are seeded and repeatable.',
     )
     .option('--port <port>', 'TCP port (0 = any free port)', '4566')

@@ -139,8 +139,8 @@ export const ORG_SETTINGS = defineTable({
     env: 'MAX_UNITS',
     default: String(DEFAULT_MAX_UNITS),
     doc:
-      'units (one account and region each) run at once across the whole run; one (account, region) never ' +
-      "runs two at once, and each unit keeps its job's own --concurrency",
+      'units (one account and region each) in flight at once across the whole run; one (account, region) never ' +
+      'runs two at once, and within a unit the job paces its calls as it does without these options',
     parse: count({ min: 1, max: MAX_UNITS }),
   } satisfies Field<number>,
 });

@@ -61,6 +61,7 @@ export interface MemberCredentialsOptions {
 
 /** One account's session within one run. */
 interface Session {
+  runId: string;
   credentials?: AwsCredentialIdentity;
   /** The AssumeRole in flight: concurrent first uses (and refreshes) share it. */
   pending?: Promise<AwsCredentialIdentity>;
@@ -111,6 +112,7 @@ export class MemberCredentials {
    */
   async clientsFor(account: string, access: MemberAccess, runId: string): Promise<AwsClients> {
     if (account === (await this.callerAccount())) return this.options.hub;
+    this.forgetEarlierRuns(runId);
     const session = this.session(account, access, runId);
     await this.credentials(session, account, access, runId);
     if (!session.clients) {
@@ -129,11 +131,31 @@ export class MemberCredentials {
     this.sessions.clear();
   }
 
+  /** Sessions held (tests and the bench read it). */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /**
+   * Drops the sessions of other runs that failed or whose credentials expired, closing their
+   * clients: a warm worker serves run after run, and must not keep every run's clients.
+   */
+  private forgetEarlierRuns(runId: string): void {
+    for (const [key, session] of this.sessions) {
+      if (session.runId === runId || session.pending) continue;
+      const expired = session.credentials !== undefined && !this.alive(session.credentials);
+      if (session.failure || expired) {
+        session.clients?.destroy();
+        this.sessions.delete(key);
+      }
+    }
+  }
+
   private session(account: string, access: MemberAccess, runId: string): Session {
     const key = JSON.stringify([runId, account, access.roleName, access.externalId ?? null]);
     let session = this.sessions.get(key);
     if (!session) {
-      session = {};
+      session = { runId };
       this.sessions.set(key, session);
     }
     return session;

@@ -16,6 +16,7 @@ import type { CopyDeps, CopyResult } from '../copy/execute.js';
 import { describeError, OperationError, UsageError } from '../errors.js';
 import type { RegionSummary } from '../inventory/summary.js';
 import { type ExitCode, exitCodeOf, runFailures } from '../jobs/run.js';
+import type { PrunePlan } from '../prune/plan.js';
 import type { PruneDeps, PruneRun } from '../prune/run.js';
 import { newRunId } from '../run.js';
 import type { MemberCredentials } from './credentials.js';
@@ -44,6 +45,11 @@ export interface UnitDeps {
   copy?: Pick<CopyDeps, 'sleep' | 'settle' | 'monotonic' | 'tuning' | 'onProgress'>;
   /** Prune's hooks and the words its messages use (the CLI's flags, the Lambda's variables). */
   prune?: Pick<PruneDeps, 'settle' | 'names' | 'commandArgs' | 'applyCommand' | 'onPlan' | 'onProgress'>;
+  /**
+   * Sees each prune unit's plan and fresh run id before anything is deleted, so the CLI can say
+   * which run id undoes the unit even if the process is killed midway.
+   */
+  onPrunePlan?: (unit: Unit, runId: string, plan: PrunePlan) => void;
 }
 
 /** A copy or prune result with the id of the run that dispatched it (each execution has its own run id). */
@@ -175,13 +181,18 @@ async function pruneUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessa
   const { region, account } = message.unit;
   const { runPrune } = await import('../prune/run.js');
   const names: PruneNames | undefined = deps.prune?.names;
+  const runId = newRunId();
   const run = await runPrune(
     {
       ...deps.prune,
       ...(names ? { names } : {}),
+      onPlan: (plan) => {
+        deps.onPrunePlan?.(message.unit, runId, plan);
+        deps.prune?.onPlan?.(plan);
+      },
       clients,
       accountId: async () => account.id,
-      runId: newRunId(),
+      runId,
       shouldStop: deps.shouldStop,
     },
     { ...config, regions: [region] },

@@ -151,7 +151,7 @@ function resultFailures(result: PruneResult): string[] {
  * A cutoff after `now` makes every backup a candidate: that is what --deleteall is for, so a
  * future timestamp (a typo such as 03/08/68, which reads as 2068) is refused as bad input.
  */
-function refuseFutureCutoff(config: PruneConfig, now: DateTime, names: PruneNames): void {
+export function refuseFutureCutoff(config: PruneConfig, now: DateTime, names: PruneNames): void {
   const cutoff = resolveCutoff(config.cutoff, now);
   if (cutoff && cutoff.utc.toMillis() > now.toMillis()) {
     throw new UsageError(

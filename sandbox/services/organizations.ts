@@ -96,7 +96,8 @@ const describeOrganization: Handler = (context) => {
       MasterAccountArn: `arn:aws:organizations::${o.managementAccount}:account/${o.id}/${o.managementAccount}`,
       MasterAccountId: o.managementAccount,
       MasterAccountEmail: management.email ?? `aws+${o.managementAccount}@example.com`,
-      AvailablePolicyTypes: [],
+      // Deprecated by AWS but still sent: an organization with all features has SCPs available.
+      AvailablePolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }],
     },
   };
 };

@@ -322,6 +322,47 @@ const AWS_COMMANDS: Record<string, CliCase[]> = {
   ],
 };
 
+/** The organization options (lib/config/org.ts), refused alike by every job that takes them. */
+const ORG_JOBS: Record<string, string[]> = {
+  audit: ['--region', 'us-east-1'],
+  copy: ['--region', 'us-east-1', '--dr-region', 'us-west-2'],
+  prune: ['--region', 'us-east-1', '--older-than', '90d'],
+  inventory: ['--region', 'us-east-1'],
+};
+const ORG_CASES: CliCase[] = [
+  {
+    args: ['--accounts', '12345678901'],
+    message: /--accounts "12345678901" is not an account id \(12 digits/,
+  },
+  {
+    args: ['--accounts', '111111111111,111111111111'],
+    message: /--accounts 111111111111 is given more than once/,
+  },
+  {
+    args: ['--accounts', '111111111111', '--organization'],
+    message: /--accounts and --organization cannot be combined/,
+  },
+  { args: ['--ou', 'ou-ab12-cdef3456'], message: /--ou needs --organization/ },
+  {
+    args: ['--exclude-accounts', '111111111111'],
+    message: /--exclude-accounts needs --accounts or --organization/,
+  },
+  { args: ['--organization', '--ou', 'ou-bad'], message: /--ou "ou-bad" is not an OU id/ },
+  {
+    args: ['--organization', '--role-name', 'a/b'],
+    message: /--role-name "a\/b" is not a valid IAM role name/,
+  },
+  {
+    args: ['--organization', '--external-id', 'x'],
+    message: /--external-id is not valid \(2 to 1224 characters/,
+  },
+  { args: ['--organization', '--max-units', '0'], message: /--max-units must be between 1 and 100, got 0/ },
+  {
+    args: ['--accounts', '111111111111', '--exclude-accounts', '111111111111'],
+    message: /no account left to run in/,
+  },
+];
+
 /** `sandbox` takes no --endpoint (it is the endpoint); none of these may start a server. */
 const SANDBOX_CASES: CliCase[] = [
   { args: ['--port', '70000'], message: /--port must be between 0 and 65535, got 70000/ },
@@ -386,6 +427,51 @@ describe('bad input on the command line: exit 2, a clear message, no change', ()
       await refused([command, '--endpoint', test.sandbox.url, ...args], message);
     });
   }
+  for (const [command, base] of Object.entries(ORG_JOBS)) {
+    it.each(ORG_CASES)(`${command} (organization) $args`, async ({ args, message }) => {
+      await refused([command, '--endpoint', test.sandbox.url, ...base, ...args], message);
+    });
+  }
+  it('prune refuses --cluster-id and a future cutoff across accounts before any call; audit refuses --format ocsf across accounts', async () => {
+    await refused(
+      [
+        'prune',
+        '--endpoint',
+        test.sandbox.url,
+        ...ORG_JOBS.prune!,
+        '--cluster-id',
+        CLUSTER,
+        '--organization',
+      ],
+      /--cluster-id names one cluster of one account and region/,
+    );
+    await refused(
+      [
+        'prune',
+        '--endpoint',
+        test.sandbox.url,
+        '--region',
+        'us-east-1',
+        '--timestamp',
+        '01/01/2099',
+        '--organization',
+      ],
+      /the cutoff 2099-01-01T00:00:00.000Z is in the future/,
+    );
+    await refused(
+      [
+        'audit',
+        '--endpoint',
+        test.sandbox.url,
+        ...ORG_JOBS.audit!,
+        '--format',
+        'ocsf',
+        '--accounts',
+        '111111111111',
+      ],
+      /--format ocsf covers one account/,
+    );
+  });
   it.each(SANDBOX_CASES)('sandbox $args', async ({ args, message }) => {
     await refused(['sandbox', ...args], message);
   });

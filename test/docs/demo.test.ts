@@ -55,6 +55,16 @@ describe('the demo (npm start)', () => {
     for (const id of extras) expect(restored).toContain(id!);
     expect(run.stdout).toMatch(/CloudHSM Backup Deleted/);
     expect(run.stdout).toMatch(/CloudHSM Backup Restored/);
+    // The organization step (issue 13): the demo organization audited account by account; the
+    // account whose member role was never deployed is named, and the tour still ends well.
+    const org = stepOutput(run.stdout, 'Audit an organization');
+    expect(org).toMatch(/\$ cloudhsm-ops audit .*--organization/);
+    expect(org).toMatch(/^222222222222\s+payments\s+us-east-1\s+ok\s+\d+ cluster/m);
+    expect(org).toMatch(/^333333333333\s+europe\s+eu-west-1\s+ok\s+\d+ cluster/m);
+    expect(org).toMatch(
+      /^444444444444\s+legacy\s+ap-southeast-2\s+FAILED\s+account 444444444444: sts:AssumeRole/m,
+    );
+    expect(run.stderr).toMatch(/unit failed: 444444444444 \(legacy\) ap-southeast-2: .*AccessDenied/);
     // It ends by writing the demo fleet's report (issue 15) and printing its path.
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(`The demo fleet's report: ${reportFile}`);
     expect(readFileSync(reportFile, 'utf8')).toMatch(

@@ -84,3 +84,30 @@ export function runPython(script: string, args: string[], endpoint: string): unk
   if (result.status !== 0) throw new Error(`${script} failed (${result.status}): ${result.stderr}`);
   return JSON.parse(result.stdout);
 }
+
+/**
+ * {@link runPython} without blocking the event loop, for scripts that call an in-process server
+ * (the sandbox), which must go on answering while the script runs.
+ */
+export function runPythonAsync(script: string, args: string[], endpoint: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', [script, endpoint, ...args], {
+      env: { ...process.env, ...MOTO_ENV },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`${script} failed (${code}): ${stderr}`));
+      else resolve(JSON.parse(stdout));
+    });
+  });
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ORG_FLAG_NAMES, orgConfigFromEnv, parseOrgConfig } from '../../lib/config/org.js';
+import { ORG_FLAG_NAMES, ORG_SETTINGS, orgConfigFromEnv, parseOrgConfig } from '../../lib/config/org.js';
 import { UsageError } from '../../lib/errors.js';
+import { runCli } from '../support/cli.js';
 
 const flags = (input: Record<string, string>) => parseOrgConfig(input, ORG_FLAG_NAMES);
 
@@ -68,5 +69,26 @@ describe('organization settings', () => {
     expect(() => orgConfigFromEnv({ ORGANIZATION_OU: 'ou-ab12-cdef3456' })).toThrowError(
       /ORGANIZATION_OU needs ORGANIZATION/,
     );
+  });
+});
+
+describe('--help of every job that runs across accounts', () => {
+  it.each(['audit', 'copy', 'prune', 'inventory'])(
+    '%s --help lists every organization option, its default and variable, with examples',
+    async (job) => {
+      const text = (await runCli([job, '--help'])).stdout.replace(/\s+/g, ' ');
+      for (const field of Object.values(ORG_SETTINGS)) {
+        expect(text).toContain(`${field.flag}${'arg' in field ? ` ${field.arg}` : ''}`);
+        if ('default' in field) expect(text).toContain(`default: ${field.default}`);
+        expect(text).toContain(`Lambda: ${field.env}`);
+      }
+      expect(text).toContain(`$ cloudhsm-ops ${job} `);
+      expect(text).toMatch(/--organization --ou ou-ab12-cdef3456/);
+    },
+  );
+
+  it('prune --help says every guardrail holds per unit and it stays a dry run', async () => {
+    const text = (await runCli(['prune', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(text).toMatch(/still a dry run unless --execute, and every guardrail holds per unit/);
   });
 });

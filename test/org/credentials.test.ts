@@ -1,6 +1,6 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AwsClients } from '../../lib/aws/clients.js';
 import { MemberCredentials, memberRoleArn, sessionName } from '../../lib/org/credentials.js';
 
@@ -110,6 +110,17 @@ describe('member credentials', () => {
     await members.clientsFor(MEMBER, access, 'run-2');
     const names = sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleSessionName);
     expect(names).toEqual(['cloudhsm-ops-run-1', 'cloudhsm-ops-run-2']);
+  });
+
+  it('a warm worker forgets the sessions of earlier runs once they expire or failed (no growth run after run)', async () => {
+    const first = await members.clientsFor(MEMBER, access, 'run-1');
+    await expect(members.clientsFor('333333333333', access, 'run-1')).rejects.toThrow(/AccessDenied/);
+    expect(members.sessionCount).toBe(2);
+    const destroyed = vi.spyOn(first, 'destroy');
+    clock = T0 + 61 * 60_000; // run-1's credentials have expired
+    await members.clientsFor(MEMBER, access, 'run-2');
+    expect(members.sessionCount).toBe(1);
+    expect(destroyed).toHaveBeenCalled();
   });
 
   it('member clients send events to the hub’s bus and everything else as the member', async () => {

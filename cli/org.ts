@@ -1,0 +1,213 @@
+/**
+ * The organization options of `audit`, `copy`, `prune` and `inventory` (lib/config/org.ts), and
+ * the one way each of them runs over several accounts: resolve the accounts, run one unit per
+ * (account, region) through lib/org/run-unit.ts under lib/org/runner.ts's limits, then print
+ * each unit's own output, a per-account table and the failed units. Without the options a
+ * command never comes here: its single-account run is unchanged.
+ */
+import type { Command } from 'commander';
+import type { DateTime } from 'luxon';
+import type { AwsClients } from '../lib/aws/clients.js';
+import { isOrgRun, ORG_FLAG_NAMES, ORG_SETTINGS, type OrgConfig, parseOrgConfig } from '../lib/config/org.js';
+import type { UnitDeps, UnitSettings } from '../lib/org/run-unit.js';
+import type { OrgJob, UnitMessage, UnitResult } from '../lib/org/types.js';
+import { clockFrom, type Output } from './common.js';
+import { addSettingOptions, settingsFrom } from './settings.js';
+
+/** Units past which a progress bar is worth drawing (on a terminal only). */
+const PROGRESS_THRESHOLD = 8;
+
+/** Adds `--accounts`, `--organization`, `--ou`, `--exclude-accounts`, `--role-name`, `--external-id`, `--max-units`. */
+export function addOrgOptions(command: Command): Command {
+  return addSettingOptions(command, ORG_SETTINGS);
+}
+
+/** The organization options given, parsed (a UsageError, exit 2, before any client exists). */
+export function orgFrom(command: Command): OrgConfig {
+  return parseOrgConfig(settingsFrom(command, ORG_SETTINGS), ORG_FLAG_NAMES);
+}
+
+export { isOrgRun };
+
+/** The help lines every organization-capable command appends. */
+export function orgHelp(command: string, example: string): string {
+  return (
+    '\nOrganization: with --accounts or --organization the job runs once per (account, region), as the role\n' +
+    '--role-name in each member account (sts:AssumeRole once per account per run; your own account needs no\n' +
+    'role). Events go to the event bus of the account you run in; findings, events and --json name each\n' +
+    'member account. --ou and --exclude-accounts only narrow a scope. Exit 0 every unit done, 1 a unit failed\n' +
+    '(each one named on stderr, the others still run), 2 bad input (nothing run).\n' +
+    `  $ cloudhsm-ops ${command} ${example} --organization --ou ou-ab12-cdef3456 --exclude-accounts 444444444444\n` +
+    `  $ cloudhsm-ops ${command} ${example} --accounts 111111111111,222222222222 --external-id ops-2026\n`
+  );
+}
+
+/** How a job's unit shows: its counts in the table, its own lines above it. */
+export interface UnitView {
+  /** Short counts for the per-account table (`2 clusters, 1 FAILED`). */
+  counts(result: UnitResult): string;
+  /** The unit's own output, as the single-account command would say it. */
+  lines(result: UnitResult): string[];
+}
+
+/** What {@link runOrgJob} runs. */
+export interface OrgJobRun {
+  job: OrgJob;
+  org: OrgConfig;
+  /** The regions each account is worked in (one unit per account and region). */
+  regions: string[];
+  settings: UnitSettings;
+  now: DateTime;
+  /** The hub's clients (the caller's credentials). */
+  clients: AwsClients;
+  out: Output;
+  view: UnitView;
+  prune?: UnitDeps['prune'];
+}
+
+/**
+ * Runs the job over the organization's units and prints the result; returns the exit code:
+ * 0 every unit done, 1 a unit failed (each one named on stderr), 2 bad input (an unknown OU).
+ */
+export async function runOrgJob(run: OrgJobRun): Promise<number> {
+  const { job, org, regions, clients, out, now } = run;
+  const [{ organizationsRegion, resolveAccounts }, { MemberCredentials }, { runUnit }, runner, { newRunId }] =
+    await Promise.all([
+      import('../lib/org/accounts.js'),
+      import('../lib/org/credentials.js'),
+      import('../lib/org/run-unit.js'),
+      import('../lib/org/runner.js'),
+      import('../lib/run.js'),
+    ]);
+  const home = regions[0]!;
+  const clock = clockFrom(now);
+  const members = new MemberCredentials({ hub: clients, region: home, now: clock });
+  try {
+    const resolved = await resolveAccounts(org.scope, {
+      ...(org.scope.kind === 'organization'
+        ? { organizations: clients.organizations(organizationsRegion(home)) }
+        : {}),
+      names: ORG_FLAG_NAMES,
+    });
+    for (const note of resolved.notes) out.warn(`note: ${note}`);
+    const runId = newRunId();
+    const plannedAt = now.toUTC().toISO({ suppressMilliseconds: true })!;
+    const units = runner.unitsFor(job, resolved.accounts, regions);
+    out.warn(
+      `${job} run ${runId}: ${units.length} unit(s), ${resolved.accounts.length} account(s) × ${regions.length} ` +
+        `region(s), up to ${org.maxUnits} at once`,
+    );
+    const deps: UnitDeps = {
+      hub: clients,
+      members,
+      settings: run.settings,
+      clock,
+      ...(run.prune ? { prune: run.prune } : {}),
+      onPrunePlan: (unit, pruneRunId, plan) => {
+        if (run.settings.prune?.execute && plan.counts.delete > 0 && !plan.overLimit) {
+          out.warn(
+            `prune run ${pruneRunId} in ${unit.account.id} ${unit.region}: deleting up to ${plan.counts.delete} ` +
+              `backup(s); restore --run-id ${pruneRunId} --region ${unit.region}, with that account's credentials, undoes it`,
+          );
+        }
+      },
+    };
+    const message = (unit: UnitMessage['unit']): UnitMessage => ({
+      version: 1,
+      runId,
+      plannedAt,
+      unit,
+      access: org.access,
+    });
+    const progress = await progressBar(out, units.length);
+    let results: UnitResult[];
+    try {
+      results = await runner.runUnits(units, (unit) => runUnit(deps, message(unit)), {
+        maxUnits: org.maxUnits,
+        onDone: (_, done) => progress.update(done),
+      });
+    } finally {
+      progress.stop();
+    }
+    // Read by account, then region (the run itself went region by region).
+    results.sort((a, b) => byAccountThenRegion(a.unit, b.unit));
+    const failed = runner.failedUnits(results);
+    const exitCode = runner.orgExitCode(results);
+    if (out.json) {
+      out.document({
+        runId,
+        job,
+        plannedAt,
+        units: results.map(unitDocument),
+        failedUnits: failed,
+        exitCode,
+      });
+    } else {
+      await printUnits(results, run.view, out);
+    }
+    for (const line of failed) out.warn(`unit failed: ${line}`);
+    if (failed.length > 0) out.warn(`${failed.length} of ${units.length} unit(s) failed (exit ${exitCode})`);
+    return exitCode;
+  } finally {
+    members.destroy();
+  }
+}
+
+function byAccountThenRegion(a: UnitMessage['unit'], b: UnitMessage['unit']): number {
+  return a.account.id.localeCompare(b.account.id) || a.region.localeCompare(b.region);
+}
+
+/** A long reason cut for a table cell (the failed units are named in full on stderr). */
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
+}
+
+/** One unit in `--json`. */
+function unitDocument(result: UnitResult) {
+  return {
+    account: result.unit.account.id,
+    accountName: result.unit.account.name ?? null,
+    region: result.unit.region,
+    exitCode: result.exitCode,
+    failures: result.failures,
+    result: result.result ?? null,
+  };
+}
+
+/** Each unit's own output under a heading, then the per-account table. */
+async function printUnits(results: readonly UnitResult[], view: UnitView, out: Output): Promise<void> {
+  const { columns } = await import('../lib/text/columns.js');
+  for (const result of results) {
+    const { account, region } = result.unit;
+    out.say(`== ${account.id}${account.name ? ` (${account.name})` : ''} ${region}`);
+    if (result.result !== undefined) for (const line of view.lines(result)) out.say(line);
+    for (const failure of result.failures) out.say(`failed: ${failure}`);
+    out.say();
+  }
+  const c = out.colors;
+  const lines = columns(
+    ['account', 'name', 'region', 'outcome', 'counts'],
+    results.map((r) => [
+      r.unit.account.id,
+      r.unit.account.name ?? '',
+      r.unit.region,
+      r.exitCode === 0 ? 'ok' : 'FAILED',
+      r.result !== undefined ? view.counts(r) : shorten(r.failures[0] ?? '', 100),
+    ]),
+    (row, column, padded) =>
+      column === 3 ? (results[row]!.exitCode === 0 ? c.green : c.red)(padded) : padded,
+  );
+  for (const line of lines) out.say(line);
+}
+
+/** A units bar on stderr, on a terminal and for long runs only. */
+async function progressBar(out: Output, total: number) {
+  if (!out.interactive || total < PROGRESS_THRESHOLD) return { update: (_: number) => {}, stop: () => {} };
+  const { SingleBar, Presets } = await import('cli-progress');
+  const bar = new SingleBar(
+    { format: 'units [{bar}] {value}/{total}', stream: process.stderr },
+    Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  return { update: (done: number) => bar.update(done), stop: () => bar.stop() };
+}
