@@ -3,29 +3,32 @@
  * by the dispatch Lambda and read by the worker. The worker trusts nothing it did not check: a
  * body of another version, a malformed account id or role name is refused with a message that
  * names the field, before any AWS call (the record then fails and ends in the dead-letter queue).
+ * zod's mini build, imported as a namespace so esbuild keeps only what is used: 20 KB of the
+ * worker's bundle instead of 430 KB.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { KNOWN_REGIONS } from '../config/common.js';
+import { encodeUnitMessage, MESSAGE_VERSION } from './message-format.js';
 import type { UnitMessage } from './types.js';
 
-/** The only message version this code writes and reads. */
-export const MESSAGE_VERSION = 1;
+export { encodeUnitMessage, MESSAGE_VERSION };
 
 /** A body the worker cannot use; the message names the field and the accepted form. */
 export class MessageError extends Error {
   override name = 'MessageError';
 }
 
-const accountId = z.string().regex(/^\d{12}$/, 'expected a 12-digit account id');
+const pattern = (regex: RegExp, message: string) => z.string().check(z.regex(regex, message));
+const accountId = pattern(/^\d{12}$/, 'expected a 12-digit account id');
 // IAM role names: 1-64 of letters, digits and +=,.@_- (no path).
-const roleName = z
-  .string()
-  .regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name (1-64 of A-Z a-z 0-9 +=,.@_-)');
+const roleName = pattern(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name (1-64 of A-Z a-z 0-9 +=,.@_-)');
 // sts:AssumeRole's ExternalId: 2-1224 of letters, digits and +=,.@:/_-.
-const externalId = z
-  .string()
-  .regex(/^[\w+=,.@:/-]{2,1224}$/, 'expected 2-1224 of A-Z a-z 0-9 +=,.@:/_- (sts:ExternalId)');
-const region = z.string().refine((value) => KNOWN_REGIONS.has(value), 'expected a known AWS region');
+const externalId = pattern(
+  /^[\w+=,.@:/-]{2,1224}$/,
+  'expected 2-1224 of A-Z a-z 0-9 +=,.@:/_- (sts:ExternalId)',
+);
+const region = z.string().check(z.refine((value) => KNOWN_REGIONS.has(value), 'expected a known AWS region'));
+const accountName = z.string().check(z.minLength(1), z.maxLength(50));
 
 const UNIT_MESSAGE = z.strictObject({
   version: z.literal(MESSAGE_VERSION),
@@ -33,16 +36,11 @@ const UNIT_MESSAGE = z.strictObject({
   plannedAt: z.iso.datetime({ offset: true, message: 'expected an ISO 8601 instant' }),
   unit: z.strictObject({
     job: z.enum(['audit', 'copy', 'prune', 'inventory']),
-    account: z.strictObject({ id: accountId, name: z.string().min(1).max(50).optional() }),
+    account: z.strictObject({ id: accountId, name: z.optional(accountName) }),
     region,
   }),
-  access: z.strictObject({ roleName, externalId: externalId.optional() }),
+  access: z.strictObject({ roleName, externalId: z.optional(externalId) }),
 });
-
-/** The body of the SQS message carrying `message`. */
-export function encodeUnitMessage(message: UnitMessage): string {
-  return JSON.stringify(message);
-}
 
 /** Where in the message an issue is, as `unit.account.id`. */
 function pathOf(issue: z.core.$ZodIssue): string {

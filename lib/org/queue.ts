@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { describeError } from '../errors.js';
 import { isRetryableCallError } from '../events/publisher.js';
-import { encodeUnitMessage } from './message.js';
+import { encodeUnitMessage } from './message-format.js';
 import type { Unit, UnitMessage } from './types.js';
 
 /** SendMessageBatch takes at most 10 entries per call. */

@@ -3,7 +3,7 @@
  * for the same instant (so the units of a run judge alike, whenever a worker picks them up).
  */
 import type { DateTime } from 'luxon';
-import { MESSAGE_VERSION } from './message.js';
+import { MESSAGE_VERSION } from './message-format.js';
 import type { MemberAccess, OrgAccount, OrgJob, UnitMessage } from './types.js';
 
 /** What one dispatch covers. */
