@@ -101,9 +101,12 @@ export function createDispatch(options: DispatchOptions = {}): Dispatch {
   return {
     runtime,
     async handler(event, context) {
-      const job = dispatchedJob(event);
-      const regions = config.regions[job];
-      return runtime.invoke<DispatchSummary>(event, context, { dispatchedJob: job }, async (run) => {
+      const named = (event?.detail as { job?: unknown } | undefined)?.job;
+      const keys = { dispatchedJob: typeof named === 'string' ? named : 'none' };
+      return runtime.invoke<DispatchSummary>(event, context, keys, async (run) => {
+        // Refused inside the run: logged and counted (Failures) like any failed run.
+        const job = dispatchedJob(event);
+        const regions = config.regions[job];
         const empty = { dispatchedJob: job, regions, units: 0, sent: 0, calls: 0, notSent: [], notes: [] };
         let resolved: { accounts: OrgAccount[]; notes: string[] };
         try {

@@ -200,6 +200,9 @@ describe('the dispatch function', () => {
       );
     }
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+    // Counted and logged like any failed run, so the Failures alarm sees a schedule that names nothing.
+    expect(metricTotal(out, 'Failures')).toBe(2);
+    expect(out.logs().filter((l) => l.message === 'dispatch run stopped by an error')).toHaveLength(2);
   });
 
   it('fails its cold start on a bad setting, naming the variable', () => {
