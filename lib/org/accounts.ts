@@ -11,7 +11,7 @@ import {
   paginateListChildren,
 } from '@aws-sdk/client-organizations';
 import { ORG_SETTING_NAMES, type OrgNames } from '../config/org.js';
-import { errorCode, OperationError, UsageError } from '../errors.js';
+import { describeError, errorCode, OperationError, UsageError } from '../errors.js';
 import { partitionOf } from '../events/types.js';
 import type { AccountScope, OrgAccount } from './types.js';
 
@@ -85,6 +85,13 @@ function explain(error: unknown, ou: string | undefined, names: OrgNames): unkno
     return new UsageError(
       `${names.ou} ${ou} is not an OU of this organization (Organizations: ParentNotFoundException); ` +
         'check the id in the Organizations console or with `aws organizations list-organizational-units-for-parent`',
+    );
+  }
+  if (code === 'AccessDeniedException') {
+    return new OperationError(
+      `${names.organization}: Organizations refused to list the accounts (${describeError(error)}): run from the ` +
+        `management account or a delegated administrator, or name the accounts with ${names.accounts}`,
+      { cause: error },
     );
   }
   if (code === 'AWSOrganizationsNotInUseException') {

@@ -14,6 +14,12 @@ import type { MemberAccess } from './types.js';
 export const REFRESH_MARGIN_MS = 5 * 60_000;
 /** Session length asked for: role chaining caps sessions at one hour, so longer would be refused. */
 export const SESSION_SECONDS = 3600;
+/**
+ * How long a failed AssumeRole or GetCallerIdentity answers for itself: the run's other units
+ * fail at once instead of each waiting out its own retries, and a unit delivered again later
+ * (SQS, after the visibility timeout) asks again.
+ */
+export const FAILURE_TTL_MS = 60_000;
 /** STS's RoleSessionName limit. */
 const SESSION_NAME_MAX = 64;
 
@@ -65,8 +71,8 @@ interface Session {
   credentials?: AwsCredentialIdentity;
   /** The AssumeRole in flight: concurrent first uses (and refreshes) share it. */
   pending?: Promise<AwsCredentialIdentity>;
-  /** The first AssumeRole failed: the account fails for the rest of the run without asking again. */
-  failure?: Error;
+  /** The first AssumeRole failed: the account fails without asking again for {@link FAILURE_TTL_MS}. */
+  failure?: { error: Error; at: number };
   clients?: MemberClients;
 }
 
@@ -80,14 +86,20 @@ export class MemberCredentials {
   assumeRoleCalls = 0;
   private readonly sessions = new Map<string, Session>();
   private caller?: Promise<string>;
+  /** When the caller lookup failed, by the injected clock. */
+  private callerFailedAt?: number;
   private readonly margin: number;
 
   constructor(private readonly options: MemberCredentialsOptions) {
     this.margin = options.refreshMarginMs ?? REFRESH_MARGIN_MS;
   }
 
-  /** The hub's account (STS GetCallerIdentity, asked once). */
+  /** The hub's account (STS GetCallerIdentity, asked once; a failure is asked again after {@link FAILURE_TTL_MS}). */
   callerAccount(): Promise<string> {
+    if (this.caller && this.callerFailedAt !== undefined && this.expiredFailure(this.callerFailedAt)) {
+      this.caller = undefined;
+      this.callerFailedAt = undefined;
+    }
     if (!this.caller) {
       const { hub, region } = this.options;
       this.caller = hub
@@ -97,9 +109,10 @@ export class MemberCredentials {
           if (!identity.Account) throw new OperationError('GetCallerIdentity returned no account');
           return identity.Account;
         });
-      // A failed lookup is asked again by the next caller rather than failing every unit.
+      // Every unit waiting on it fails with it: with an endpoint that never answers, one unit's
+      // retries are the run's, not one timeout per unit.
       this.caller.catch(() => {
-        this.caller = undefined;
+        this.callerFailedAt = this.options.now().getTime();
       });
     }
     return this.caller;
@@ -168,7 +181,9 @@ export class MemberCredentials {
     access: MemberAccess,
     runId: string,
   ): Promise<AwsCredentialIdentity> {
-    if (session.failure) return Promise.reject(session.failure);
+    if (session.failure && !this.expiredFailure(session.failure.at))
+      return Promise.reject(session.failure.error);
+    session.failure = undefined;
     if (session.credentials && this.fresh(session.credentials)) return Promise.resolve(session.credentials);
     if (!session.pending) {
       const first = session.credentials === undefined;
@@ -180,7 +195,7 @@ export class MemberCredentials {
         .catch((error: Error) => {
           // A refresh that fails while the old session still holds keeps it; a first one fails the account.
           if (!first && session.credentials && this.alive(session.credentials)) return session.credentials;
-          if (first) session.failure = error;
+          if (first) session.failure = { error, at: this.options.now().getTime() };
           throw error;
         })
         .finally(() => {
@@ -188,6 +203,10 @@ export class MemberCredentials {
         });
     }
     return session.pending;
+  }
+
+  private expiredFailure(at: number): boolean {
+    return this.options.now().getTime() - at >= FAILURE_TTL_MS;
   }
 
   private fresh(credentials: AwsCredentialIdentity): boolean {

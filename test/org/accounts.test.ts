@@ -111,6 +111,21 @@ describe('accounts of a scope', () => {
     ).rejects.toThrow(/--ou ou-ab12-zzzzzzzz is not an OU of this organization/);
   });
 
+  it('Organizations refusing the caller says where to run from instead (exit 1, not bad input)', async () => {
+    orgs.on(ListAccountsCommand).rejects(
+      Object.assign(new Error('You don’t have permissions to access this resource.'), {
+        name: 'AccessDeniedException',
+      }),
+    );
+    const run = resolveAccounts({ kind: 'organization', exclude: [] }, deps());
+    await expect(run).rejects.toThrow(
+      /--organization: Organizations refused to list the accounts \(AccessDeniedException: .*\): run from the management account or a delegated administrator, or name the accounts with --accounts/,
+    );
+    await expect(resolveAccounts({ kind: 'organization', exclude: [] }, deps())).rejects.not.toThrow(
+      UsageError,
+    );
+  });
+
   it('a scope left empty by its exclusions is bad input', async () => {
     await expect(
       resolveAccounts({ kind: 'organization', ou: 'ou-ab12-bbbbbbbb', exclude: ['333333333333'] }, deps()),

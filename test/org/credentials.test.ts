@@ -105,6 +105,29 @@ describe('member credentials', () => {
     expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(2);
   });
 
+  it('a failure is remembered for a minute of the clock, then asked again (a redelivered unit may succeed)', async () => {
+    await expect(members.clientsFor('333333333333', access, 'run-1')).rejects.toThrow(/AccessDenied/);
+    clock = T0 + 59_000;
+    await expect(members.clientsFor('333333333333', access, 'run-1')).rejects.toThrow(/AccessDenied/);
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(1);
+    clock = T0 + 61_000;
+    await expect(members.clientsFor('333333333333', access, 'run-1')).rejects.toThrow(/AccessDenied/);
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(2);
+  });
+
+  it('a caller identity that cannot be read fails every unit at once, not one timeout per unit', async () => {
+    sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('no answer'), { name: 'TimeoutError' }));
+    const units = await Promise.allSettled(
+      [MEMBER, '333333333333', '444444444444'].map((a) => members.clientsFor(a, access, 'run-1')),
+    );
+    await expect(members.clientsFor('555555555555', access, 'run-1')).rejects.toThrow(/no answer/);
+    expect(units.every((u) => u.status === 'rejected')).toBe(true);
+    expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(1);
+    clock = T0 + 61_000;
+    await expect(members.clientsFor(MEMBER, access, 'run-1')).rejects.toThrow(/no answer/);
+    expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(2);
+  });
+
   it('another run assumes again (its session name carries its own id)', async () => {
     await members.clientsFor(MEMBER, access, 'run-1');
     await members.clientsFor(MEMBER, access, 'run-2');

@@ -93,6 +93,16 @@ describe('CLI against an endpoint that never answers: exit 1 naming the call, in
       ['restore', '--region', 'us-east-1', '--deleted-since', '2h', ...NOW],
       /CloudHSM DescribeBackups/,
     ],
+    [
+      'audit --accounts (every unit fails on the one caller lookup)',
+      ['audit', '--region', 'us-east-1,us-west-2', '--accounts', '111111111111,222222222222', ...NOW],
+      /unit failed: 222222222222 us-west-2: .*STS GetCallerIdentity in us-east-1/,
+    ],
+    [
+      'audit --organization',
+      ['audit', '--region', 'us-east-1', '--organization', ...NOW],
+      /Organizations ListAccounts in us-east-1/,
+    ],
   ])('%s', async (_name, args, call) => {
     // Prepare
     const before = hung.received();
