@@ -520,6 +520,17 @@ describe('organization mode (the organization parameter "true", issue 13)', () =
     );
   });
 
+  it('a value of the organization parameter other than "true" or "false" fails packaging', async () => {
+    const bad = run('npx', ['osls', 'package', '--param=organization=yes', '--package', join(out, 'bad')], {
+      cwd: ROOT,
+      env: credentialFreeEnv(),
+      timeout: 120_000,
+    });
+    await expect(bad).rejects.toMatchObject({
+      stdout: expect.stringMatching(/Cannot resolve variable at "functions"/),
+    });
+  }, 130_000);
+
   it('a packaged worker initialises in a fresh Node process, and fails at init on a bad variable', async () => {
     const bundle = join(out, 'worker.mjs');
     writeFileSync(bundle, readZip(join(out, 'organization', 'worker.zip')).get('functions/worker.mjs')!);
