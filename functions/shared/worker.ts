@@ -176,6 +176,7 @@ export function createWorker(options: WorkerOptions): Worker {
       }),
   );
   const processor = new BatchProcessor(EventType.SQS);
+  let coldStart = true;
   const { logger } = runtime;
   const count = (name: string, value: number) => runtime.metrics.addMetric(name, MetricUnit.Count, value);
 
@@ -239,6 +240,10 @@ export function createWorker(options: WorkerOptions): Worker {
     async handler(event, context) {
       logger.resetKeys();
       if (context.awsRequestId) logger.addContext(context);
+      if (coldStart) {
+        runtime.metrics.captureColdStartMetric();
+        coldStart = false;
+      }
       try {
         return await processPartialResponse(
           event,

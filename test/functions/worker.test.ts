@@ -4,7 +4,7 @@
  * (ReportBatchItemFailures), permanent failures are reported and not retried, and a message it
  * cannot read is refused (kept for the dead-letter queue).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigurationError } from '../../functions/shared/config.js';
 import { createWorker, type WorkerUnitDeps } from '../../functions/shared/worker.js';
 import { encodeUnitMessage } from '../../lib/org/message.js';
@@ -61,7 +61,10 @@ describe('the worker', () => {
         ],
       },
     });
+    // Lambda's on-demand start (Powertools counts ColdStart only then).
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
     const worker = createWorker({ runUnit, env: ENV });
+    vi.unstubAllEnvs();
     const event = sqsEvent(
       ['222222222222', '333333333333', '444444444444'].map((a) => encodeUnitMessage(message(a))),
     );
@@ -75,6 +78,9 @@ describe('the worker', () => {
     expect(metricTotal(out, 'UnitsSucceeded')).toBe(1);
     expect(metricTotal(out, 'UnitsRetried')).toBe(1);
     expect(metricTotal(out, 'UnitsFailed')).toBe(1);
+    expect(metricTotal(out, 'ColdStart')).toBe(1);
+    await worker.handler(sqsEvent([encodeUnitMessage(message('222222222222'))]), lambdaContext());
+    expect(metricTotal(out, 'ColdStart')).toBe(1); // the warm invocation adds none
     const permanent = out
       .logs()
       .find((l) => l.message === 'unit failed; not retried (a retry cannot fix this)');
