@@ -211,7 +211,15 @@ export function createWorker(options: WorkerOptions): Worker {
         applyCommand: () => `set PRUNE_EXECUTE=true on ${runtime.functionName} (parameter pruneExecute)`,
       },
     };
-    const result = await options.runUnit(deps, message);
+    let result: Awaited<ReturnType<typeof options.runUnit>>;
+    try {
+      result = await options.runUnit(deps, message);
+    } catch (error) {
+      // runUnit reports a unit's own failures in its result; a throw is a bug: run it again, then the DLQ.
+      count(METRIC.unitsRetried, 1);
+      logger.error('unit stopped by an error', { ...fields, error: describeError(error) });
+      throw error;
+    }
     const verdict = unitVerdict(result);
     if (verdict.kind === 'done') {
       count(METRIC.unitsSucceeded, 1);

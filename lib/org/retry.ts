@@ -7,7 +7,7 @@
  * (throttling, timeouts, 5xx, a copy deferred behind another run's claim or the deadline, lost
  * events) and wasteful for causes only a person can fix: a member account without the role or
  * whose trust policy refuses the hub (AccessDenied on sts:AssumeRole), a role missing a
- * permission, a region not enabled in the account, a prune plan over MAX_DELETIONS, bad input. Those are reported (an ERROR line
+ * permission, a region not enabled in the account (or STS's endpoint turned off), a prune plan over MAX_DELETIONS, bad input. Those are reported (an ERROR line
  * naming the unit and the `UnitsFailed` metric) and the record is deleted: the next schedule
  * tries again, after someone fixed the account.
  *
@@ -25,6 +25,8 @@ export const PERMANENT_CAUSES: readonly RegExp[] = [
   /\bInvalidClientTokenId\b/,
   /\bAuthFailure\b/,
   /\bOptInRequired\b/,
+  // STS's regional endpoint is turned off in the hub account: every AssumeRole there fails alike.
+  /\bRegionDisabledException\b/,
   /\bno (audit|copy|prune) settings were given\b/,
   // Prune's guardrail: the plan is over MAX_DELETIONS; a re-plan refuses it again until someone raises it.
   /\bmore than MAX_DELETIONS \d+; nothing was deleted\b/,

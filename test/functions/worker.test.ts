@@ -116,6 +116,30 @@ describe('the worker', () => {
     expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['m-0', 'm-1']);
   });
 
+  it('a runUnit that throws (it should not) fails its record, logged, and the others go on', async () => {
+    const { runUnit: ok } = standIn({});
+    const worker = createWorker({
+      runUnit: async (deps, m) => {
+        if (m.unit.account.id === '333333333333') throw new TypeError('cannot read properties of undefined');
+        return ok(deps, m);
+      },
+      env: ENV,
+    });
+    // Act
+    const response = await worker.handler(
+      sqsEvent([encodeUnitMessage(message('222222222222')), encodeUnitMessage(message('333333333333'))]),
+      lambdaContext(),
+    );
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
+    expect(out.logs().find((l) => l.message === 'unit stopped by an error')).toMatchObject({
+      level: 'ERROR',
+      account: '333333333333',
+      error: expect.stringContaining('cannot read properties of undefined'),
+    });
+    expect(metricTotal(out, 'UnitsRetried')).toBe(1);
+  });
+
   it('refuses a message it cannot read without running anything; it stays for the dead-letter queue', async () => {
     const { runUnit, calls } = standIn({});
     const worker = createWorker({ runUnit, env: ENV });

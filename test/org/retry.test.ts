@@ -19,6 +19,7 @@ describe('unitVerdict', () => {
     'CloudHSM DescribeClusters in ap-east-1: UnrecognizedClientException: The security token included in the request is invalid',
     'EC2 DescribeSubnets in me-south-1: AuthFailure: AWS was not able to validate the provided access credentials',
     'region af-south-1: OptInRequired: the region is not enabled for this account',
+    'account 222222222222: sts:AssumeRole on arn:aws:iam::222222222222:role/r failed: RegionDisabledException: STS is not activated in this region',
     'CloudHSM DescribeBackups: AccessDeniedException: not authorized',
     'no prune settings were given for this prune unit',
     'the plan deletes 120 backups, more than MAX_DELETIONS 50; nothing was deleted. Review the dry run, then raise MAX_DELETIONS to 120 or narrow the cutoff',
@@ -31,7 +32,6 @@ describe('unitVerdict', () => {
     'CloudHSM CopyBackupToRegion: ThrottlingException: Rate exceeded',
     'copy of backup-abc to us-west-2 deferred: claimed by run 1234 until 2026-11-29T06:20:00Z',
     'events lost: PutEvents failed: InternalFailure',
-    'account 222222222222: sts:AssumeRole on arn:aws:iam::222222222222:role/r failed: RegionDisabledException: STS is not activated in this region',
   ])('anything else is retried: %s', (reason) => {
     expect(unitVerdict(failed(reason))).toEqual({ kind: 'retry', reasons: [reason] });
   });
