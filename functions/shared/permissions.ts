@@ -18,7 +18,11 @@ export type ResourceScope =
   /** The account's own default Security Hub product, any region: `arn:…:securityhub:*:ACCOUNT:product/ACCOUNT/default`. */
   | 'security-hub-product'
   /** The account's Security Hub, any region: `arn:…:securityhub:*:ACCOUNT:hub/default`. */
-  | 'security-hub';
+  | 'security-hub'
+  /** Organization mode's units queue (infra/organization/queue.yml) and nothing else. */
+  | 'units-queue'
+  /** The member role, by name, in any account: `arn:…:iam::*:role/<memberRoleName>`. */
+  | 'member-role';
 
 /** One granted action. */
 export interface Grant {
@@ -160,10 +164,104 @@ export const PLATFORM_ACTIONS = {
   failureDestination: ['sqs:SendMessage'],
 } as const;
 
+/** Operations authorised by another operation's action (SendMessageBatch is sqs:SendMessage). */
+const ACTION_OF_OPERATION: Readonly<Record<string, string>> = {
+  'sqs:SendMessageBatch': 'sqs:SendMessage',
+};
+
 /** The IAM action behind one API call, or undefined when none is needed. */
 export function actionOf(service: string, operation: string): string | undefined {
   const action = `${service}:${operation}`;
-  return UNAUTHORISED_OPERATIONS.has(action) ? undefined : action;
+  if (UNAUTHORISED_OPERATIONS.has(action)) return undefined;
+  return ACTION_OF_OPERATION[action] ?? action;
+}
+
+/**
+ * Organization mode, member side: what the member role (infra/member-role.yml, deployed with
+ * StackSets) grants. The jobs' calls made in the member account with its credentials: every
+ * job grant except events:PutEvents, which the hub makes on its own bus (lib/org/credentials.ts
+ * MemberClients). One grant per action; the reasons of the jobs that need it are kept.
+ */
+export const MEMBER_GRANTS: readonly Grant[] = memberGrants();
+
+function memberGrants(): Grant[] {
+  const byAction = new Map<string, Grant>();
+  for (const job of ['audit', 'copy', 'prune'] as const) {
+    for (const grant of JOB_GRANTS[job]) {
+      if (grant.action === 'events:PutEvents') continue;
+      const known = byAction.get(grant.action);
+      if (known && known.scope !== grant.scope) {
+        throw new Error(
+          `${grant.action} has two scopes (${known.scope}, ${grant.scope}): the member role needs one`,
+        );
+      }
+      const why = `${job}: ${grant.why}`;
+      byAction.set(
+        grant.action,
+        known ? { ...known, why: `${known.why}; ${why}` } : { action: grant.action, scope: grant.scope, why },
+      );
+    }
+  }
+  return [...byAction.values()].sort((a, b) => a.action.localeCompare(b.action));
+}
+
+/**
+ * Organization mode, the hub's dispatch function: list the accounts (lib/org/accounts.ts) and
+ * send the units. DescribeOrganization is not called, so not granted; the own-account scope
+ * uses STS GetCallerIdentity, which needs no permission.
+ */
+export const DISPATCH_GRANTS: readonly Grant[] = [
+  {
+    action: 'organizations:ListAccounts',
+    scope: 'any',
+    why: "the organization's accounts (ORGANIZATION=true without ORGANIZATION_OU)",
+  },
+  {
+    action: 'organizations:ListAccountsForParent',
+    scope: 'any',
+    why: 'the accounts directly under each OU of the ORGANIZATION_OU subtree',
+  },
+  { action: 'organizations:ListChildren', scope: 'any', why: 'the child OUs of the ORGANIZATION_OU subtree' },
+  { action: 'sqs:SendMessage', scope: 'units-queue', why: 'send the units (SendMessageBatch)' },
+];
+
+/**
+ * Organization mode, the hub's worker function: assume the member role, publish every unit's
+ * events on the hub's bus, and let the event source mapping poll the units queue with the
+ * function's role. Units of the hub's own account run with the worker's own credentials (no
+ * role to assume there), so the worker also holds {@link MEMBER_GRANTS} on its own account.
+ */
+export const WORKER_GRANTS: readonly Grant[] = [
+  {
+    action: 'sts:AssumeRole',
+    scope: 'member-role',
+    why: 'work in a member account as its member role (lib/org/credentials.ts)',
+  },
+  {
+    action: 'events:PutEvents',
+    scope: 'event-bus',
+    why: "publish every unit's findings and events on the hub's bus",
+  },
+  {
+    action: 'sqs:ReceiveMessage',
+    scope: 'units-queue',
+    why: 'the event source mapping receives units with the function role',
+  },
+  {
+    action: 'sqs:DeleteMessage',
+    scope: 'units-queue',
+    why: 'the event source mapping deletes the units that did not fail',
+  },
+  {
+    action: 'sqs:GetQueueAttributes',
+    scope: 'units-queue',
+    why: 'the event source mapping reads the queue before polling',
+  },
+];
+
+/** The actions of `grants`, sorted and each once. */
+export function actionsOfGrants(grants: readonly Grant[]): string[] {
+  return [...new Set(grants.map((grant) => grant.action))].sort();
 }
 
 /** The granted actions of a job, sorted. */

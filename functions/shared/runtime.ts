@@ -31,6 +31,12 @@ Settings.defaultLocale = 'en-US';
 /** The scheduled jobs. */
 export type Job = 'audit' | 'copy' | 'prune';
 
+/** The functions of organization mode: the scheduled dispatch and the queue's worker. */
+export type OrgFunction = 'dispatch' | 'worker';
+
+/** What a function's logs, metrics and failures are labelled with. */
+export type FunctionJob = Job | OrgFunction;
+
 /** CloudWatch namespace of every metric the functions emit. */
 export const METRICS_NAMESPACE = 'CloudHSMOps';
 
@@ -50,6 +56,12 @@ export const METRIC = {
   eventsPublished: 'EventsPublished',
   eventsLost: 'EventsLost',
   failures: 'Failures',
+  unitsDispatched: 'UnitsDispatched',
+  unitsNotSent: 'UnitsNotSent',
+  unitsSucceeded: 'UnitsSucceeded',
+  unitsRetried: 'UnitsRetried',
+  unitsFailed: 'UnitsFailed',
+  unitMessagesRefused: 'UnitMessagesRefused',
 } as const;
 
 /** A run ended with something failed; the message says what (the async failure destination keeps it). */
@@ -57,7 +69,7 @@ export class RunFailedError extends Error {
   override name = 'RunFailedError';
 
   constructor(
-    readonly job: Job,
+    readonly job: FunctionJob,
     readonly runId: string,
     readonly reasons: readonly string[],
   ) {
@@ -91,7 +103,7 @@ export interface Outcome<S> {
 export type InvocationKeys = Record<string, string | number | boolean>;
 
 export interface RuntimeOptions<C> extends Omit<ConfigSpec, 'functionName'> {
-  job: Job;
+  job: FunctionJob;
   /** The lib's parser of the job's environment. */
   parse: (env: Env) => C;
   /** Default for DEADLINE_MARGIN_SECONDS. */
@@ -103,7 +115,7 @@ export interface RuntimeOptions<C> extends Omit<ConfigSpec, 'functionName'> {
 
 /** What a handler module builds at cold start. */
 export interface Runtime<C> {
-  job: Job;
+  job: FunctionJob;
   functionName: string;
   config: C;
   clients: AwsClients;
@@ -115,7 +127,7 @@ export interface Runtime<C> {
     context: Pick<Context, 'getRemainingTimeInMillis'> & Partial<Context>,
     keys: InvocationKeys,
     body: (run: Invocation) => Promise<Outcome<S>>,
-  ): Promise<S & { runId: string; job: Job }>;
+  ): Promise<S & { runId: string; job: FunctionJob }>;
 }
 
 /**

@@ -9,11 +9,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  actionsOfGrants,
+  DISPATCH_GRANTS,
   grantedActions,
   JOB_GRANTS,
+  MEMBER_GRANTS,
   PLATFORM_ACTIONS,
   REPORT_GRANTS,
   SECURITY_HUB_GRANTS,
+  WORKER_GRANTS,
 } from '../../functions/shared/permissions.js';
 import type { Job } from '../../functions/shared/runtime.js';
 import { REPORT_PREFIX } from '../../lib/report/s3.js';
@@ -64,7 +68,10 @@ type Statement = {
 };
 
 let out: string;
-let template: { Resources: Record<string, Resource>; Conditions?: Record<string, unknown> };
+type Template = { Resources: Record<string, Resource>; Conditions?: Record<string, unknown> };
+let template: Template;
+/** The organization mode's template (`<out>/organization`). */
+let orgTemplate: Template;
 let packagingSeconds: number;
 const offline = canCutNetwork();
 
@@ -76,6 +83,9 @@ beforeAll(async () => {
   await run(file!, args, { cwd: ROOT, env: credentialFreeEnv(), timeout: 120_000 });
   packagingSeconds = (performance.now() - started) / 1000;
   template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
+  orgTemplate = JSON.parse(
+    readFileSync(join(out, 'organization', 'cloudformation-template-update-stack.json'), 'utf8'),
+  );
 }, 150_000);
 
 afterAll(() => {
@@ -466,5 +476,177 @@ describe('the fleet report bucket (issue 15)', () => {
     expect(policy.Statement).toEqual([
       expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
     ]);
+  });
+});
+
+describe('organization mode (the organization parameter "true", issue 13)', () => {
+  const orgResource = (id: string): Resource => {
+    const found = orgTemplate.Resources[id];
+    if (!found) throw new Error(`no resource ${id} in the organization template`);
+    return found;
+  };
+  const orgStatements = (roleId: string): Statement[] =>
+    (orgResource(roleId).Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
+      (policy) => policy.PolicyDocument.Statement,
+    );
+  const orgEnv = (id: string) =>
+    (orgResource(id).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+  it('packages the dispatch and worker functions only, each its own minified bundle, next to the single-account package', () => {
+    const functions = Object.entries(orgTemplate.Resources)
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+      .map(([id]) => id)
+      .sort();
+    expect(functions).toEqual(['DispatchLambdaFunction', 'WorkerLambdaFunction']);
+    for (const name of ['dispatch', 'worker']) {
+      const files = readZip(join(out, 'organization', `${name}.zip`));
+      expect([...files.keys()]).toEqual([`functions/${name}.mjs`]);
+      expect(
+        orgResource(`${name === 'dispatch' ? 'Dispatch' : 'Worker'}LambdaFunction`).Properties,
+      ).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Handler: `functions/${name}.handler`,
+      });
+    }
+    // The single-account package holds its three functions only.
+    expect(
+      ofType('AWS::Lambda::Function')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(['AuditLambdaFunction', 'CopyLambdaFunction', 'PruneLambdaFunction']);
+    // The member accounts' role template is packaged as it is in the repository.
+    expect(readFileSync(join(out, 'member-role.yml'), 'utf8')).toBe(
+      readFileSync(join(ROOT, 'infra/member-role.yml'), 'utf8'),
+    );
+  });
+
+  it('a value of the organization parameter other than "true" or "false" fails packaging', async () => {
+    const bad = run('npx', ['osls', 'package', '--param=organization=yes', '--package', join(out, 'bad')], {
+      cwd: ROOT,
+      env: credentialFreeEnv(),
+      timeout: 120_000,
+    });
+    await expect(bad).rejects.toMatchObject({
+      stdout: expect.stringMatching(/Cannot resolve variable at "functions"/),
+    });
+  }, 130_000);
+
+  it('a packaged worker initialises in a fresh Node process, and fails at init on a bad variable', async () => {
+    const bundle = join(out, 'worker.mjs');
+    writeFileSync(bundle, readZip(join(out, 'organization', 'worker.zip')).get('functions/worker.mjs')!);
+    const load = `import(${JSON.stringify(bundle)}).then((m) => console.log(typeof m.handler))`;
+    const env = {
+      PATH: process.env.PATH,
+      AWS_REGION: 'us-east-1',
+      REGIONS: 'us-east-1',
+      DR_REGIONS: 'us-west-2',
+    };
+    const good = await run(process.execPath, ['--input-type=module', '-e', load], { env });
+    const bad = run(process.execPath, ['--input-type=module', '-e', load], {
+      env: { ...env, MAX_DELETIONS: 'all' },
+    });
+    expect(good.stdout.trim()).toBe('function');
+    await expect(bad).rejects.toMatchObject({ stderr: expect.stringContaining('MAX_DELETIONS') });
+  });
+
+  it('the units queue hides a unit six worker timeouts long, and moves it to an encrypted DLQ after 3 receives', () => {
+    const worker = orgResource('WorkerLambdaFunction').Properties;
+    const queue = orgResource('UnitsQueue').Properties;
+    expect(queue.VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * (worker.Timeout as number));
+    expect(queue).toMatchObject({
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: getAtt('UnitsDeadLetterQueue'), maxReceiveCount: 3 },
+    });
+    const dlq = orgResource('UnitsDeadLetterQueue').Properties;
+    expect(dlq).toMatchObject({
+      SqsManagedSseEnabled: true,
+      RedriveAllowPolicy: { redrivePermission: 'byQueue' },
+    });
+    expect(dlq.MessageRetentionPeriod as number).toBeGreaterThan(queue.MessageRetentionPeriod as number);
+    expect(orgResource('UnitsDeadLetterAlarm').Properties).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: getAtt('UnitsDeadLetterQueue', 'QueueName') }],
+      AlarmActions: [{ Ref: 'AlertTopic' }],
+    });
+  });
+
+  it('the worker consumes the queue with ReportBatchItemFailures, small batches and a maximum concurrency', () => {
+    const mappings = Object.values(orgTemplate.Resources).filter(
+      (r) => r.Type === 'AWS::Lambda::EventSourceMapping',
+    );
+    expect(mappings).toHaveLength(1);
+    const mapping = mappings[0]!.Properties;
+    expect(mapping).toMatchObject({
+      EventSourceArn: getAtt('UnitsQueue'),
+      FunctionName: getAtt('WorkerLambdaFunction'),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+    expect(mapping.BatchSize as number).toBeLessThanOrEqual(10);
+  });
+
+  it('dispatch runs once per job on the jobs’ schedules, the job named in the input, not retried', () => {
+    const schedules = Object.values(orgTemplate.Resources)
+      .filter((r) => r.Type === 'AWS::Scheduler::Schedule')
+      .map((r) => r.Properties as { ScheduleExpression: string; Target: { Arn: unknown; Input: string } });
+    const byJob = Object.fromEntries(
+      schedules.map((s) => [JSON.parse(s.Target.Input).detail.job as string, s.ScheduleExpression]),
+    );
+    expect(byJob).toEqual({
+      audit: 'cron(0 */4 * * ? *)',
+      copy: 'cron(15 */6 * * ? *)',
+      prune: 'cron(30 5 * * ? *)',
+    });
+    for (const schedule of schedules) {
+      expect(schedule.Target.Arn).toEqual(getAtt('DispatchLambdaFunction'));
+      expect(JSON.parse(schedule.Target.Input)).toMatchObject({ time: '<aws.scheduler.scheduled-time>' });
+    }
+    expect(orgResource('DispatchLambdaEvConf').Properties).toMatchObject({ MaximumRetryAttempts: 0 });
+    expect(orgEnv('DispatchLambdaFunction')).toMatchObject({
+      QUEUE_URL: { Ref: 'UnitsQueue' },
+      MEMBER_ROLE_NAME: 'cloudhsm-ops-member',
+      ORGANIZATION: { 'Fn::If': ['HasAccountList', { Ref: 'AWS::NoValue' }, 'true'] },
+    });
+    expect(orgEnv('WorkerLambdaFunction')).toMatchObject({ PRUNE_EXECUTE: 'false', PUBLISH: 'true' });
+  });
+
+  it('dispatch may list the organization and send to its queue, nothing more', () => {
+    const statements = orgStatements('DispatchRole');
+    expect(statements.flatMap(actionsOf).sort()).toEqual(
+      [
+        ...actionsOfGrants(DISPATCH_GRANTS),
+        ...PLATFORM_ACTIONS.logs,
+        ...PLATFORM_ACTIONS.failureDestination,
+      ].sort(),
+    );
+    const sends = statements.filter((s) => actionsOf(s).includes('sqs:SendMessage')).map((s) => s.Resource);
+    expect(sends).toHaveLength(2);
+    expect(sends).toEqual(expect.arrayContaining([getAtt('FailedInvocationsQueue'), getAtt('UnitsQueue')]));
+    for (const s of statements.filter((s) => actionsOf(s).some((a) => a.startsWith('organizations:')))) {
+      expect(s.Resource).toBe('*');
+    }
+  });
+
+  it('the worker may assume the member role by name only, publish, consume its queue, and act in its own account', () => {
+    const statements = orgStatements('WorkerRole');
+    const actions = statements.flatMap(actionsOf);
+    expect(new Set(actions).size).toBe(actions.length);
+    expect([...actions].sort()).toEqual(
+      [...actionsOfGrants([...WORKER_GRANTS, ...MEMBER_GRANTS]), ...PLATFORM_ACTIONS.logs].sort(),
+    );
+    expect(actions.filter((a) => a.startsWith('organizations:'))).toEqual([]);
+    const resourceOf = (action: string) => statements.find((s) => actionsOf(s).includes(action))!.Resource;
+    expect(resourceOf('sts:AssumeRole')).toEqual({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation substitution syntax
+      'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/cloudhsm-ops-member',
+    });
+    for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'])
+      expect(resourceOf(action)).toEqual(getAtt('UnitsQueue'));
+    expect(resourceOf('events:PutEvents')).toEqual(getAtt('FeedBus'));
+    const scopeOf = new Map(MEMBER_GRANTS.map((g) => [g.action, g.scope]));
+    for (const [action, scope] of scopeOf) {
+      expect(resourceOf(action)).toEqual(scope === 'any' ? '*' : { 'Fn::Sub': ACCOUNT_BACKUPS });
+    }
+    expect(orgResource('WorkerRole').Properties.RoleName).toBe('cloudhsm-ops-prod-us-east-1-worker');
   });
 });
