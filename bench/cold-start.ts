@@ -36,6 +36,7 @@ const ENV: Record<string, string> = {
   POWERTOOLS_METRICS_NAMESPACE: 'CloudHSMOps',
   // The dispatch's own (organization mode); the other functions never read it.
   QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111111111111/cloudhsm-ops-prod-units',
+  EXTERNAL_ID: 'ext-id-1',
 };
 
 function arg(name: string, fallback: number): number {

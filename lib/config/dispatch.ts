@@ -85,6 +85,13 @@ export function dispatchConfigFromEnv(env: Record<string, string | undefined>): 
     ? attempt(() => parseRegions(env.PRUNE_REGIONS!, 'PRUNE_REGIONS'))
     : regions;
   const org = attempt(() => orgConfigFromEnv(env));
+  // infra/member-role.yml trusts the hub only with its ExternalId: without one every unit would be
+  // denied at AssumeRole. A member role that checks no external id accepts one all the same.
+  if (org && !org.access.externalId) {
+    problems.push(
+      'EXTERNAL_ID is required (the external id the member roles trust, the ExternalId parameter of infra/member-role.yml; serverless param externalId)',
+    );
+  }
   if (problems.length > 0 || !queueUrl || !regions || !pruneRegions || !org) {
     throw new UsageError(problems.join('; '));
   }

@@ -32,6 +32,7 @@ const ENV = {
   // A loopback endpoint: dummy credentials, and the event's time is believed (no machine clock).
   ENDPOINT_URL: 'http://127.0.0.1:9',
   QUEUE_URL: QUEUE,
+  EXTERNAL_ID: 'ext-id-1',
   REGIONS: 'us-east-1,eu-west-1',
   PRUNE_REGIONS: 'us-west-2',
 };
@@ -208,6 +209,9 @@ describe('the dispatch function', () => {
   it('fails its cold start on a bad setting, naming the variable', () => {
     expect(() => createDispatch({ env: { ...ENV, QUEUE_URL: undefined as unknown as string } })).toThrow(
       /QUEUE_URL/,
+    );
+    expect(() => createDispatch({ env: { ...ENV, EXTERNAL_ID: undefined as unknown as string } })).toThrow(
+      /EXTERNAL_ID is required \(the external id the member roles trust/,
     );
     expect(() => createDispatch({ env: { ...ENV, ACCOUNTS: '12' } })).toThrow(
       /ACCOUNTS "12" is not an account id/,

@@ -65,6 +65,7 @@ describe('organization mode: granted actions equal the actions called', () => {
       AWS_REGION: 'us-east-1',
       ENDPOINT_URL: sandbox.url,
       QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111111111111/cloudhsm-ops-prod-units',
+      EXTERNAL_ID: 'ext-id-1',
       ORGANIZATION: 'true',
     };
     const event = { ...scheduledEvent(sandbox.clock.now()), detail: { job: 'audit' } };

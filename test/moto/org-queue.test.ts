@@ -97,6 +97,7 @@ describe.runIf(available)('dispatch → moto SQS → worker, against the demo or
           AWS_REGION: 'us-east-1',
           ENDPOINT_URL: moto.url,
           QUEUE_URL: queueUrl,
+          EXTERNAL_ID: 'cloudhsm-ops-demo',
           ACCOUNTS: [PAYMENTS, EUROPE, LEGACY].join(','),
           REGIONS: 'us-east-1,eu-west-1',
         },

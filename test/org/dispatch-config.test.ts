@@ -9,7 +9,12 @@ import { UsageError } from '../../lib/errors.js';
 import { unitMessages } from '../../lib/org/units.js';
 
 const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/111111111111/cloudhsm-ops-prod-units';
-const BASE = { QUEUE_URL: QUEUE, REGIONS: 'us-east-1,eu-west-1', AWS_REGION: 'eu-west-1' };
+const BASE = {
+  QUEUE_URL: QUEUE,
+  EXTERNAL_ID: 'ext-id-1',
+  REGIONS: 'us-east-1,eu-west-1',
+  AWS_REGION: 'eu-west-1',
+};
 
 describe('dispatchConfigFromEnv', () => {
   it('reads the queue, each job’s regions (prune’s its own) and the organization settings', () => {
