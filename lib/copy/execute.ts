@@ -37,6 +37,8 @@ export interface CopyDeps {
   monotonic?: () => number;
   /** The account id for events (default: STS GetCallerIdentity in the event region). */
   account?: () => Promise<string>;
+  /** The account's name where known: every event's detail carries it (lib/jobs/run.ts). */
+  accountName?: string;
   /** Sends events (default: lib/events/publisher to `clients.eventBridge(target.region)`). */
   publish?: (events: FeedEvent[], target: FeedTarget) => Promise<PublishResult>;
   runId?: string;
@@ -121,6 +123,7 @@ async function publishStep(
     counts: countLines(lines),
     copiedAt: ctx.now(),
     account: deps.account,
+    ...(deps.accountName ? { accountName: deps.accountName } : {}),
     publish: deps.publish,
   });
   ctx.progress('publish', events.published, total);

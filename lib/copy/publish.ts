@@ -19,6 +19,8 @@ export interface CopyPublication {
   copiedAt: Date;
   /** The account id for events (default: STS GetCallerIdentity in the event region). */
   account?: () => Promise<string>;
+  /** The account's name where known, for every event's detail. */
+  accountName?: string;
   /** Sends events (default: lib/events/publisher to `clients.eventBridge(target.region)`). */
   publish?: (events: FeedEvent[], target: FeedTarget) => Promise<PublishResult>;
 }
@@ -39,6 +41,7 @@ export async function publishCopyRun(run: CopyPublication): Promise<NonNullable<
   const deps: PublishDeps = {
     clients: run.clients,
     accountId: run.account,
+    ...(run.accountName ? { accountName: run.accountName } : {}),
     ...(publish ? { publish: (_client, events, to) => publish(events, to) } : {}),
   };
   const report = await publishRun(deps, target, (account) => copiedEvents(run, account), {

@@ -84,6 +84,11 @@ export interface PublishDeps {
   clients: Partial<Pick<AwsClients, 'eventBridge' | 'sts'>>;
   /** The account id for events and ARNs; default: STS GetCallerIdentity. */
   accountId?: () => Promise<string>;
+  /**
+   * The account's name where it is known (an organization run's discovered accounts): every
+   * event's detail then carries it as `accountName`, so one rule on the hub's bus can say whose.
+   */
+  accountName?: string;
   publish?: PublishFn;
   publishOptions?: PublishOptions;
 }
@@ -142,14 +147,22 @@ export async function publishRun(
     return report;
   }
   try {
-    events = build(account);
+    events = named(build(account), deps.accountName);
   } catch (error) {
     noneBuilt(report, options, error, `could not build the events: ${describeError(error)}`);
     return report;
   }
   if (events.length > 0) await send(deps, report, events, options);
-  if (options.last) await send(deps, report, [options.last(account, report.lostEvents)], options);
+  if (options.last) {
+    await send(deps, report, named([options.last(account, report.lostEvents)], deps.accountName), options);
+  }
   return report;
+}
+
+/** The events with `accountName` in each detail, when there is a name to give. */
+function named(events: FeedEvent[], accountName: string | undefined): FeedEvent[] {
+  if (!accountName) return events;
+  return events.map((event) => ({ ...event, detail: { ...event.detail, accountName } }));
 }
 
 /** One PutEvents batch (lib/events/publisher.ts retries within it); what it loses goes into the report. */

@@ -141,11 +141,20 @@ async function runJob(
   }
 }
 
+/** `{ accountName }` for the jobs' events when the account's name is known. */
+const nameOf = (account: Unit['account']) => (account.name ? { accountName: account.name } : {});
+
 async function auditUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessage, now: DateTime) {
   const config = settingsOf(deps, 'audit');
   const { region, account } = message.unit;
   const report = await runAudit(
-    { clients, account: account.id, accountId: async () => account.id, runId: message.runId },
+    {
+      clients,
+      account: account.id,
+      accountId: async () => account.id,
+      ...nameOf(account),
+      runId: message.runId,
+    },
     { ...config, regions: [region], drRegions: config.drRegions.filter((r) => r !== region) },
     now,
   );
@@ -163,6 +172,7 @@ async function copyUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessag
       clients,
       now: deps.clock,
       account: async () => account.id,
+      ...nameOf(account),
       runId: newRunId(),
       shouldStop: deps.shouldStop,
     },
@@ -192,6 +202,7 @@ async function pruneUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessa
       },
       clients,
       accountId: async () => account.id,
+      ...nameOf(account),
       runId,
       shouldStop: deps.shouldStop,
     },

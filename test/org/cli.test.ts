@@ -117,6 +117,43 @@ describe('audit --organization', () => {
     expect(run.stdout).toMatch(/222222222222\s+us-east-1\s+ok\s+2 cluster\(s\)/);
   });
 
+  it('with the accounts discovered, every event names the member account by name too', async () => {
+    const before = sandbox.events().length;
+    const run = await cli(['audit', '--region', 'us-east-1', '--organization', '--publish']);
+    expect(run.code).toBe(1); // the account without the role
+    const events = sandbox.events().slice(before);
+    const ofPayments = events.filter((e) => (e.detail as { account: string }).account === PAYMENTS);
+    expect(ofPayments.map((e) => e.detailType)).toContain('CloudHSM Finding');
+    expect(ofPayments.map((e) => e.detailType)).toContain('CloudHSM Run Summary');
+    for (const e of ofPayments)
+      expect((e.detail as { accountName?: string }).accountName).toBe('payments-prod');
+  });
+
+  it.each([
+    ['prune', ['--older-than', '1d']],
+    ['copy', ['--dr-region', 'us-west-2', '--dry-run']],
+  ])('%s across the organization names the member account in its events too', async (job, extra) => {
+    const before = sandbox.events().length;
+    const run = await cli([job, '--region', 'us-east-1', '--organization', '--publish', ...extra]);
+    expect(run.code).toBe(1); // the account without the role
+    const ofPayments = sandbox
+      .events()
+      .slice(before)
+      .filter((e) => (e.detail as { account: string }).account === PAYMENTS);
+    expect(ofPayments.map((e) => e.detailType)).toContain('CloudHSM Run Summary');
+    for (const e of ofPayments)
+      expect((e.detail as { accountName?: string }).accountName).toBe('payments-prod');
+  });
+
+  it('an explicit --accounts list knows no names: the events carry none', async () => {
+    const before = sandbox.events().length;
+    const run = await cli(['audit', '--region', 'us-east-1', '--accounts', PAYMENTS, '--publish']);
+    expect(run.code).toBe(0);
+    const events = sandbox.events().slice(before);
+    expect(events.length).toBeGreaterThan(0);
+    for (const e of events) expect(e.detail).not.toHaveProperty('accountName');
+  });
+
   it('--ou walks the OU and its child OUs only; --exclude-accounts leaves accounts out and says which matched nothing', async () => {
     const ou = await cli(['audit', '--region', 'us-east-1', '--organization', '--ou', OU_PAYMENTS, '--json']);
     const ouDoc = JSON.parse(ou.stdout) as OrgDoc;
