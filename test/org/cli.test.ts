@@ -3,7 +3,10 @@
  * org-fleet.ts): 111111111111 is the hub (the dummy keys), 222222222222 holds clusters,
  * 333333333333 wants an external id, 444444444444 lacks the role, 555555555555 is SUSPENDED.
  */
+import { GetFindingsCommand } from '@aws-sdk/client-securityhub';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AwsClients } from '../../lib/aws/clients.js';
 import { type Sandbox, startSandbox } from '../../sandbox/index.js';
 import { runCli } from '../support/cli.js';
 import { NOW } from '../support/fleet.js';
@@ -15,6 +18,7 @@ import {
   OU_PAYMENTS,
   orgFleet,
   PAYMENTS,
+  ROLE,
 } from '../support/org-fleet.js';
 
 interface UnitDoc {
@@ -143,6 +147,40 @@ describe('audit --organization', () => {
     expect(ofPayments.map((e) => e.detailType)).toContain('CloudHSM Run Summary');
     for (const e of ofPayments)
       expect((e.detail as { accountName?: string }).accountName).toBe('payments-prod');
+  });
+
+  it("--security-hub imports each member's findings into that member's own Security Hub", async () => {
+    const run = await cli(['audit', '--region', 'us-east-1', '--accounts', PAYMENTS, '--security-hub']);
+    expect(run.code).toBe(0);
+    // Read back as the member (its assumed role) and as the hub, with the SDK, not the tool.
+    const hub = new AwsClients({ endpoint: sandbox.url, maxAttempts: 1 });
+    const assumed = await hub
+      .sts('us-east-1')
+      .send(
+        new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PAYMENTS}:role/${ROLE}`, RoleSessionName: 'check' }),
+      );
+    const c = assumed.Credentials!;
+    const member = new AwsClients({
+      endpoint: sandbox.url,
+      maxAttempts: 1,
+      credentials: async () => ({
+        accessKeyId: c.AccessKeyId!,
+        secretAccessKey: c.SecretAccessKey!,
+        sessionToken: c.SessionToken!,
+      }),
+    });
+    try {
+      const inMember = await member
+        .securityHub('us-east-1')
+        .send(new GetFindingsCommand({ MaxResults: 100 }));
+      const inHub = await hub.securityHub('us-east-1').send(new GetFindingsCommand({ MaxResults: 100 }));
+      expect(inMember.Findings?.length).toBeGreaterThan(0);
+      expect(new Set(inMember.Findings?.map((f) => f.AwsAccountId))).toEqual(new Set([PAYMENTS]));
+      expect(inHub.Findings?.filter((f) => f.AwsAccountId === PAYMENTS)).toEqual([]);
+    } finally {
+      hub.destroy();
+      member.destroy();
+    }
   });
 
   it('an explicit --accounts list knows no names: the events carry none', async () => {

@@ -8,7 +8,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { memberRoleTemplate } from '../../functions/shared/member-role.js';
-import { actionsOfGrants, JOB_GRANTS, MEMBER_GRANTS } from '../../functions/shared/permissions.js';
+import {
+  actionsOfGrants,
+  JOB_GRANTS,
+  MEMBER_GRANTS,
+  SECURITY_HUB_GRANTS,
+} from '../../functions/shared/permissions.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const FILE = `${ROOT}infra/member-role.yml`;
@@ -22,8 +27,12 @@ function cfnLintAvailable(): boolean {
   return ok;
 }
 
-/** The actions the template's policy lists (`- service:Operation` lines). */
-const listedActions = () => [...text.matchAll(/^\s+- ([a-z0-9-]+:[A-Za-z]+)$/gm)].map((m) => m[1]!).sort();
+/** The actions a piece of the template lists (`- service:Operation` lines). */
+const actionsIn = (part: string) =>
+  [...part.matchAll(/^\s+- ([a-z0-9-]+:[A-Za-z]+)$/gm)].map((m) => m[1]!).sort();
+/** The template's parts: the role (with its jobs' policy), then the Security Hub import's policy. */
+const [rolePart, securityHubPart = ''] = text.split(/^ {2}SecurityHubImportPolicy:$/m);
+const listedActions = () => actionsIn(rolePart!);
 
 describe('infra/member-role.yml', () => {
   it('is what scripts/member-role.ts generates from permissions.ts (regenerate it after changing the grants)', () => {
@@ -36,6 +45,18 @@ describe('infra/member-role.yml', () => {
     expect(actionsOfGrants(MEMBER_GRANTS)).toEqual([...jobActions].sort());
     expect(listedActions()).toEqual(actionsOfGrants(MEMBER_GRANTS));
     expect(text).not.toMatch(/^\s+(- |Action: )"?(events:PutEvents|\*)/m);
+  });
+
+  it("grants the audit's Security Hub import only when the SecurityHubImport parameter is true", () => {
+    expect(actionsIn(securityHubPart)).toEqual(actionsOfGrants(SECURITY_HUB_GRANTS));
+    expect(securityHubPart).toMatch(/^ {4}Condition: ImportsFindings$/m);
+    expect(text).toMatch(/ImportsFindings: !Equals \[!Ref SecurityHubImport, "true"\]/);
+    expect(text).toMatch(/SecurityHubImport:\n\s+Type: String\n\s+Default: "false"/);
+    // The hub's own product and hub in the member's account, never another account's.
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation substitution syntax
+    expect(securityHubPart).toContain(':product/${AWS::AccountId}/default');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation substitution syntax
+    expect(securityHubPart).toContain('securityhub:*:${AWS::AccountId}:hub/default');
   });
 
   it("trusts the hub account's named roles only, with the external id, from inside the organization", () => {
