@@ -203,7 +203,8 @@ async function printUnits(results: readonly UnitResult[], view: UnitView, out: O
 /** A units bar on stderr, on a terminal and for long runs only. */
 async function progressBar(out: Output, total: number) {
   if (!out.interactive || total < PROGRESS_THRESHOLD) return { update: (_: number) => {}, stop: () => {} };
-  const { SingleBar, Presets } = await import('cli-progress');
+  // CommonJS: `default` is its exports in the shipped bundle too (named members exist only unbundled).
+  const { SingleBar, Presets } = (await import('cli-progress')).default;
   const bar = new SingleBar(
     { format: 'units [{bar}] {value}/{total}', stream: process.stderr },
     Presets.shades_classic,

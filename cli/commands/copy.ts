@@ -93,7 +93,8 @@ function planSummary(result: CopyResult) {
 async function progressReporter(out: Output) {
   const quiet = { update: (_: CopyProgress) => {}, stop: () => {} };
   if (!out.interactive) return quiet;
-  const { SingleBar, Presets } = await import('cli-progress');
+  // CommonJS: `default` is its exports in the shipped bundle too (named members exist only unbundled).
+  const { SingleBar, Presets } = (await import('cli-progress')).default;
   let bar: InstanceType<typeof SingleBar> | undefined;
   let phase = '';
   return {

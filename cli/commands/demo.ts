@@ -120,10 +120,13 @@ async function settled(done: () => boolean, seconds: number): Promise<void> {
  * compliance status, and the FAILED HIGH and CRITICAL ones (read back with GetFindings).
  */
 async function securityHubLines(endpoint: string): Promise<string[]> {
-  const [{ AwsClients }, { paginateGetFindings }] = await Promise.all([
+  // A CommonJS package imported lazily: its exports are `default` in the shipped bundle (split
+  // chunks), not named members (test/docs/demo-process.test.ts).
+  const [{ AwsClients }, { default: securityHub }] = await Promise.all([
     import('../../lib/aws/clients.js'),
     import('@aws-sdk/client-securityhub'),
   ]);
+  const { paginateGetFindings } = securityHub;
   const clients = new AwsClients({ endpoint, maxAttempts: 1 });
   const lines: string[] = [];
   try {

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { cliBuildOptions } from '../../scripts/build-options.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -23,28 +24,19 @@ export interface ProcessRun {
   stderr: string;
 }
 
-/** Bundles cli/entry.ts into node_modules/.cache (unique per process and name). */
+/**
+ * Bundles cli/entry.ts into node_modules/.cache (unique per process and name) with the options
+ * scripts/build.mjs ships with (split chunks), so a test sees what `npm start` runs.
+ */
 export async function buildCliBundle(name: string): Promise<CliBundle> {
-  const path = join(ROOT, 'node_modules/.cache', `cli-${name}-${process.pid}.mjs`);
-  mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true });
-  await build({
-    entryPoints: [join(ROOT, 'cli/entry.ts')],
-    outfile: path,
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'warning',
-    // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-  });
+  const dir = join(ROOT, 'node_modules/.cache', `cli-${name}-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  await build({ ...cliBuildOptions(dir, join(ROOT, 'cli/entry.ts')), sourcemap: false });
+  const path = join(dir, 'entry.mjs');
   return {
     path,
     run: (args, env = {}) => runProcess(path, args, env),
-    remove: () => rmSync(path, { force: true }),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 
