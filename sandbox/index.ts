@@ -108,8 +108,8 @@ export interface Sandbox {
   backups(region: string, account?: string): Array<Record<string, unknown>>;
   /** The region's clusters as DescribeClusters returns them, in `account` (default: the management account). */
   clusters(region: string, account?: string): Array<Record<string, unknown>>;
-  /** The regions the management account holds. */
-  regions(): string[];
+  /** The regions `account` holds (default: the management account). */
+  regions(account?: string): string[];
   /** Every account the sandbox holds, in the fleet's order (one for a single-account fleet). */
   accounts(): string[];
   /** Test hooks (see {@link SandboxHooks}); replaces the ones in force, `{}` removes them. */
@@ -297,7 +297,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
     backups,
     clusters,
-    regions: () => [...state.regions.keys()],
+    regions: (account) => [...settled(account).regions.keys()],
     accounts: () => world.accounts(),
     setHooks(next) {
       hooks = next;

@@ -155,13 +155,26 @@ async function run(options: SandboxCliOptions, out: Output): Promise<number> {
   // Exactly this line on stdout: scripts wait for it before pointing clients at the sandbox.
   process.stdout.write(`listening on ${sandbox.url}\n`);
   out.warn(
-    `sandbox: regions ${sandbox.regions().join(', ')}; clock ${sandbox.clock.mode} at ${sandbox.clock.now().toISOString()}; ` +
+    `sandbox: ${holdings(sandbox)}; clock ${sandbox.clock.mode} at ${sandbox.clock.now().toISOString()}; ` +
       `admin routes under ${sandbox.url}/_sandbox/ (events, requests, state, clock/advance, faults). Ctrl-C stops it.`,
   );
   const signal = await untilSignalled();
   out.warn(`sandbox: ${signal} received, stopping (${sandbox.requests().length} requests served)`);
   await sandbox.close();
   return 0;
+}
+
+/** What the sandbox holds, for its banner: the regions, per account in an organization. */
+function holdings(sandbox: {
+  accounts(): string[];
+  regions(account?: string): string[];
+  account: string;
+}): string {
+  const accounts = sandbox.accounts();
+  const list = (account?: string) => sandbox.regions(account).join(', ') || 'no region';
+  if (accounts.length <= 1) return `regions ${list()}`;
+  const each = accounts.map((account) => `${account}: ${list(account)}`).join('; ');
+  return `${accounts.length} accounts (management ${sandbox.account}); regions ${each}`;
 }
 
 /** Registers `cloudhsm-ops sandbox`. */

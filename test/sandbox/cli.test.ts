@@ -66,6 +66,28 @@ describe('cloudhsm-ops sandbox', () => {
     expect(code).toBe(0);
   });
 
+  it('says which accounts and regions an organization fleet holds', async () => {
+    // Prepare
+    const child = cli(['sandbox', '--port', '0', '--fleet', 'demo-organization']);
+    const done = finished(child);
+    await firstLine(child);
+    // The banner follows the "listening on" line, on stderr.
+    await new Promise<void>((resolve) => {
+      let seen = '';
+      child.stderr!.on('data', (chunk) => {
+        seen += chunk;
+        if (seen.includes('Ctrl-C stops it.')) resolve();
+      });
+    });
+    // Act
+    child.kill('SIGTERM');
+    const { stderr } = await done;
+    // Assess
+    expect(stderr).toMatch(/sandbox: 4 accounts \(management 111111111111\); regions 111111111111: no region; /);
+    expect(stderr).toContain('222222222222: us-east-1');
+    expect(stderr).not.toMatch(/regions ;/);
+  });
+
   it('rejects a bad fleet file with a clear message and exit code 2', async () => {
     // Prepare
     const file = join(tmpdir(), `bad-fleet-${process.pid}.json`);
