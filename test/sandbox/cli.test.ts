@@ -83,7 +83,9 @@ describe('cloudhsm-ops sandbox', () => {
     child.kill('SIGTERM');
     const { stderr } = await done;
     // Assess
-    expect(stderr).toMatch(/sandbox: 4 accounts \(management 111111111111\); regions 111111111111: no region; /);
+    expect(stderr).toMatch(
+      /sandbox: 4 accounts \(management 111111111111\); regions 111111111111: no region; /,
+    );
     expect(stderr).toContain('222222222222: us-east-1');
     expect(stderr).not.toMatch(/regions ;/);
   });
