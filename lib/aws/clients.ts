@@ -91,12 +91,23 @@ function requestHandler(options: AwsOptions): NodeHttpHandler {
   return new BracketFreeHttpHandler({ connectionTimeout, requestTimeout });
 }
 
+/** Socket errors that mean the endpoint could not be reached at all (named like timeouts). */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
 /** `1.5` rather than `1.500`, for messages. */
 const seconds = (ms: number) => `${Number((ms / 1000).toFixed(3))}`;
 
 /**
- * Names the call in a timeout's message. The handler's own message ("Connection timed out
- * after 30000 ms") says nothing of which call, in which region, after how many attempts; this
+ * Names the call in a timeout's or a refused connection's message. The handler's own message
+ * ("Connection timed out after 30000 ms", "connect ECONNREFUSED 127.0.0.1:4566") says nothing
+ * of which call, in which region, after how many attempts; this
  * middleware sits outside the retry loop, so it sees the final error with its attempt count.
  */
 function nameTimeouts(service: string, region: string, options: AwsOptions) {
@@ -107,6 +118,14 @@ function nameTimeouts(service: string, region: string, options: AwsOptions) {
       try {
         return await next(args);
       } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (error instanceof Error && typeof code === 'string' && UNREACHABLE.has(code)) {
+          const operation = (context.commandName ?? 'call').replace(/Command$/, '');
+          const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
+          error.message =
+            `${service} ${operation} in ${region}: could not connect (${code})` +
+            `${attempts ? ` (${attempts} attempt${attempts === 1 ? '' : 's'})` : ''}: ${error.message}`;
+        }
         if (error instanceof Error && error.name === 'TimeoutError') {
           const operation = (context.commandName ?? 'call').replace(/Command$/, '');
           const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;

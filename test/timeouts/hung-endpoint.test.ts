@@ -212,3 +212,27 @@ describe('Lambda handler against an endpoint that never answers', () => {
     );
   });
 });
+
+describe('CLI against an endpoint that refuses connections', () => {
+  it('names the call, the region and the attempts, as for a hung endpoint', async () => {
+    // Prepare: a port that was free a moment ago and now has no listener.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // Act
+    const run = await runCli([
+      'inventory',
+      '--region',
+      'us-east-1',
+      '--endpoint',
+      `http://127.0.0.1:${port}`,
+      ...FAST,
+    ]);
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /(CloudHSM|EC2) Describe\w+ in us-east-1: could not connect \(ECONNREFUSED\) \(2 attempts\)/,
+    );
+  });
+});
