@@ -6,7 +6,7 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { AwsClients } from '../aws/clients.js';
-import { describeError, OperationError } from '../errors.js';
+import { describeError, errorCode, OperationError } from '../errors.js';
 import { partitionOf } from '../events/types.js';
 import type { MemberAccess } from './types.js';
 
@@ -20,6 +20,22 @@ export const SESSION_SECONDS = 3600;
  * (SQS, after the visibility timeout) asks again.
  */
 export const FAILURE_TTL_MS = 60_000;
+/**
+ * After this many AssumeRole calls in a row end without an answer (a timeout, a refused or reset
+ * connection), STS is taken as down: the accounts not yet tried fail at once, so a hung endpoint
+ * costs one round of units, not one timeout (times its retries) per account.
+ */
+export const BREAKER_THRESHOLD = 3;
+/** Error codes of a call that ended without an answer from STS (an answered refusal is not one). */
+const UNANSWERED_CODES: ReadonlySet<string> = new Set([
+  'TimeoutError',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 /** STS's RoleSessionName limit. */
 const SESSION_NAME_MAX = 64;
 
@@ -89,6 +105,10 @@ export class MemberCredentials {
   /** When the caller lookup failed, by the injected clock. */
   private callerFailedAt?: number;
   private readonly margin: number;
+  /** AssumeRole calls in a row that ended without an answer (any answer resets it). */
+  private unanswered = 0;
+  /** The breaker's verdict while open: why accounts are not tried, and since when (injected clock). */
+  private breaker?: { reason: string; at: number };
 
   constructor(private readonly options: MemberCredentialsOptions) {
     this.margin = options.refreshMarginMs ?? REFRESH_MARGIN_MS;
@@ -219,10 +239,40 @@ export class MemberCredentials {
     return expiry === undefined || expiry > this.options.now().getTime();
   }
 
+  /**
+   * Throws the breaker's reason while it is open: STS did not answer for {@link BREAKER_THRESHOLD}
+   * accounts in a row. It closes after {@link FAILURE_TTL_MS} of the injected clock, so a warm
+   * worker's next run asks again.
+   */
+  private checkBreaker(): void {
+    if (!this.breaker) return;
+    if (!this.expiredFailure(this.breaker.at)) throw new OperationError(this.breaker.reason);
+    this.breaker = undefined;
+    this.unanswered = 0;
+  }
+
+  /** Counts an AssumeRole's outcome toward the breaker: an answer of any kind resets the count. */
+  private noteOutcome(error?: unknown): void {
+    if (error === undefined || !UNANSWERED_CODES.has(errorCode(error) ?? '')) {
+      this.unanswered = 0;
+      return;
+    }
+    this.unanswered += 1;
+    if (this.unanswered >= BREAKER_THRESHOLD && !this.breaker) {
+      this.breaker = {
+        reason:
+          `not tried: STS in ${this.options.region} did not answer AssumeRole for ` +
+          `${this.unanswered} accounts in a row (${describeError(error)})`,
+        at: this.options.now().getTime(),
+      };
+    }
+  }
+
   /** One sts:AssumeRole; its error names the account, the role and the reason. */
   private async assume(account: string, access: MemberAccess, runId: string): Promise<AwsCredentialIdentity> {
     const { hub, region } = this.options;
     const roleArn = memberRoleArn(account, access.roleName, region);
+    this.checkBreaker();
     this.assumeRoleCalls += 1;
     try {
       const answer = await hub.sts(region).send(
@@ -233,6 +283,7 @@ export class MemberCredentials {
           ...(access.externalId ? { ExternalId: access.externalId } : {}),
         }),
       );
+      this.noteOutcome();
       const c = answer.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey)
         throw new OperationError('AssumeRole returned no credentials');
@@ -243,6 +294,7 @@ export class MemberCredentials {
         ...(c.Expiration ? { expiration: new Date(c.Expiration) } : {}),
       };
     } catch (error) {
+      if (!(error instanceof OperationError)) this.noteOutcome(error);
       throw new OperationError(
         `account ${account}: sts:AssumeRole on ${roleArn} failed: ${describeError(error)}`,
         {

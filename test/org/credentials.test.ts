@@ -115,6 +115,30 @@ describe('member credentials', () => {
     expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(2);
   });
 
+  it('answered refusals never open the breaker; unanswered calls in a row do, until a minute of the clock passes', async () => {
+    // Three denied accounts in a row: STS answered, so the next account is still asked.
+    for (const run of ['run-a', 'run-b', 'run-c']) {
+      await expect(members.clientsFor('333333333333', access, run)).rejects.toThrow(/AccessDenied/);
+    }
+    await expect(members.clientsFor(MEMBER, access, 'run-c')).resolves.toBeDefined();
+    sts
+      .on(AssumeRoleCommand)
+      .rejects(Object.assign(new Error('no answer within 2 s'), { name: 'TimeoutError' }));
+    for (const account of ['444444444444', '555555555555', '666666666666']) {
+      await expect(members.clientsFor(account, access, 'run-d')).rejects.toThrow(/no answer within 2 s/);
+    }
+    const calls = sts.commandCalls(AssumeRoleCommand).length;
+    await expect(members.clientsFor('777777777777', access, 'run-d')).rejects.toThrow(
+      'not tried: STS in us-east-1 did not answer AssumeRole for 3 accounts in a row (TimeoutError: no answer within 2 s)',
+    );
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(calls);
+    clock = T0 + 61_000;
+    await expect(members.clientsFor('777777777777', access, 'run-e')).rejects.toThrow(
+      /sts:AssumeRole .* no answer/,
+    );
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(calls + 1);
+  });
+
   it('a caller identity that cannot be read fails every unit at once, not one timeout per unit', async () => {
     sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('no answer'), { name: 'TimeoutError' }));
     const units = await Promise.allSettled(
