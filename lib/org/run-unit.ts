@@ -19,9 +19,11 @@ import type { PruneNames } from '../config/prune-table.js';
 import { type CopyDeps, type CopyResult, runCopy } from '../copy/execute.js';
 import { copyRunFailures } from '../copy/result.js';
 import { describeError, OperationError, UsageError } from '../errors.js';
+import { type JobRunSummary, jobRunSummaryEvent, RUN_SUMMARY_SCHEMA_VERSION } from '../events/summary.js';
+import type { FeedTarget } from '../events/types.js';
 import { gatherRegion } from '../inventory/gather.js';
 import { type RegionSummary, summarizeRegion } from '../inventory/summary.js';
-import { type ExitCode, exitCodeOf, runFailures } from '../jobs/run.js';
+import { type ExitCode, exitCodeOf, publishRun, runFailures } from '../jobs/run.js';
 import type { PrunePlan } from '../prune/plan.js';
 import { type PruneDeps, type PruneRun, runPrune } from '../prune/run.js';
 import { newRunId } from '../run.js';
@@ -93,12 +95,69 @@ export async function runUnit(deps: UnitDeps, message: UnitMessage): Promise<Uni
     return { unit, ...outcome };
   } catch (error) {
     const reason = error instanceof OperationError ? error.message : describeError(error);
+    const failures = [reason, ...(await publishFailedUnit(deps, message, reason))];
     return {
       unit,
-      exitCode: exitCodeOf({ badInput: error instanceof UsageError, failures: [reason] }),
-      failures: [reason],
+      exitCode: exitCodeOf({ badInput: error instanceof UsageError, failures }),
+      failures,
     };
   }
+}
+
+/** Where a job's settings send its events, when they say to publish; inventory never publishes. */
+function publishTarget(deps: UnitDeps, job: OrgJob): { target: FeedTarget; dryRun: boolean } | undefined {
+  const { audit, copy, prune } = deps.settings;
+  if (job === 'audit' && audit?.publish) {
+    const target = { busName: audit.eventBusName, source: audit.eventSource, region: audit.eventRegion };
+    return { target, dryRun: false };
+  }
+  if (job === 'copy' && copy?.publish) {
+    const target = { busName: copy.eventBus, source: copy.eventSource, region: copy.eventRegion };
+    return { target, dryRun: copy.dryRun };
+  }
+  if (job === 'prune' && prune?.publish) {
+    const target = { busName: prune.eventBus, source: prune.eventSource, region: prune.eventRegion };
+    return { target, dryRun: !prune.execute };
+  }
+  return undefined;
+}
+
+/**
+ * A unit that failed before its job ran (a denied role, STS down) still tells the feed: one failed
+ * `CloudHSM Run Summary` for the member account on the hub's bus, so one rule sees every account
+ * of the organization, the missing ones included. Returns the lost-event reports (a lost summary
+ * is one of the unit's failures).
+ */
+async function publishFailedUnit(deps: UnitDeps, message: UnitMessage, reason: string): Promise<string[]> {
+  const { unit } = message;
+  const where = publishTarget(deps, unit.job);
+  if (!where || unit.job === 'inventory') return [];
+  const planned = DateTime.fromISO(message.plannedAt, { zone: 'utc' });
+  // Copy and prune run under a fresh run id per execution, as when the job runs.
+  const fresh = unit.job === 'copy' || unit.job === 'prune';
+  const summary: JobRunSummary = {
+    schemaVersion: RUN_SUMMARY_SCHEMA_VERSION,
+    job: unit.job,
+    runId: fresh ? newRunId() : message.runId,
+    ...(fresh ? { dispatchRunId: message.runId } : {}),
+    account: unit.account.id,
+    regions: [unit.region],
+    startedAt: (planned.isValid ? planned : DateTime.fromJSDate(deps.clock(), { zone: 'utc' })).toISO({
+      suppressMilliseconds: true,
+    })!,
+    dryRun: where.dryRun,
+    counts: {},
+    exitCode: 1,
+    exitStatus: 'failed',
+    reason,
+  };
+  const report = await publishRun(
+    { clients: deps.hub, ...nameOf(unit.account) },
+    where.target,
+    () => [jobRunSummaryEvent(summary)],
+    { expected: 1, account: unit.account.id },
+  );
+  return report.lost;
 }
 
 /** The instant every unit of the run judges at; a message of another version is refused. */
