@@ -217,9 +217,29 @@ async function auditUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessa
     { ...config, regions: [region], drRegions: config.drRegions.filter((r) => r !== region) },
     now,
   );
-  // --fail-on is the CLI's rule (the Lambda never sets it): FAILED findings fail the unit only then.
-  const failures = auditFailureReasons(report, config.failOn);
+  const failures = await auditUnitFailures(report, config.failOn);
   return { result: report, failures, exitCode: exitCodeOf({ failures }) };
+}
+
+/**
+ * The audit unit's failures in the job's own words, as the single-account CLI prints them: each
+ * error's message (which call, which region, why), each lost-event report (every event named)
+ * and the findings Security Hub refused (named), rather than their counts, so `unit failed:`
+ * and `failedUnits` say the cause. --fail-on is the CLI's rule (the Lambda never sets it):
+ * FAILED findings fail the unit only then.
+ */
+async function auditUnitFailures(report: AuditReport, failOn: AuditConfig['failOn']): Promise<string[]> {
+  const failures = report.errors.map((error) => error.message);
+  failures.push(...(report.events?.lost ?? []));
+  const refused = report.securityHub?.failed ?? [];
+  if (refused.length > 0) {
+    // Loaded only when needed, as the CLI does: the Security Hub module is not every unit's cold start.
+    const { describeNotImported } = await import('../securityhub/import.js');
+    failures.push(describeNotImported(refused));
+  }
+  // FAILED findings at or above --fail-on: the report's failures and events are above, by name.
+  failures.push(...auditFailureReasons({ ...report, failures: [], events: undefined }, failOn));
+  return failures;
 }
 
 async function copyUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessage, now: DateTime) {
@@ -238,12 +258,31 @@ async function copyUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessag
     { ...config, sourceRegions: [region], drRegions: config.drRegions.filter((r) => r !== region) },
     now,
   );
-  const failures = copyRunFailures(result);
+  const failures = copyUnitFailures(result, config);
   return {
     result: { ...result, dispatchRunId: message.runId },
     failures,
     exitCode: exitCodeOf({ failures }),
   };
+}
+
+/**
+ * The copy unit's failures, each failed line and lost event named (the job's own words), then
+ * the rest of copy's reasons (copies not READY in time, deferred copies).
+ */
+function copyUnitFailures(result: CopyResult, config: CopyConfig): string[] {
+  const named = result.failed.map(
+    (line) =>
+      `copy of ${line.sourceBackupId ?? '(unknown backup)'} from ${line.sourceRegion} to ` +
+      `${line.destinationRegion ?? '(unknown region)'} failed: ${line.detail ?? line.reason ?? 'no reason given'}`,
+  );
+  const rest = copyRunFailures({ ...result, failed: [], events: undefined });
+  const lost = result.events?.failed ?? [];
+  if (lost.length > 0) {
+    const head = `${lost.length} event(s) were NOT delivered to EventBridge bus "${config.eventBus}" in ${config.eventRegion}:`;
+    rest.push([head, ...lost.map((l) => `  - ${l.event}: ${l.errorCode}: ${l.errorMessage}`)].join('\n'));
+  }
+  return [...named, ...rest];
 }
 
 async function pruneUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessage, now: DateTime) {

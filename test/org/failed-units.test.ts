@@ -89,3 +89,79 @@ describe('a unit that fails before its job runs', () => {
     expect(sandbox.events().slice(before)).toEqual([]);
   });
 });
+
+describe('a unit’s failures name their cause, as the single-account CLI prints it', () => {
+  const audit = (extra: string[]) =>
+    cli([
+      'audit',
+      '--region',
+      'us-east-1',
+      '--accounts',
+      PAYMENTS,
+      '--max-attempts',
+      '1',
+      '--json',
+      ...extra,
+    ]);
+
+  it('an error during the audit: the call, the region and why', async () => {
+    sandbox.setFaults({
+      rules: [{ account: PAYMENTS, operation: 'DescribeBackups', latencyMs: 5000 }],
+    });
+    const run = await audit(['--timeout', '0.3']);
+    const doc = JSON.parse(run.stdout) as OrgDoc;
+    expect(run.code).toBe(1);
+    expect(doc.units[0]!.failures.join('\n')).toMatch(
+      /CloudHSM DescribeBackups in us-east-1: no answer within 0\.3 s \(1 attempt\)/,
+    );
+    expect(doc.units[0]!.failures.join('\n')).not.toMatch(/^\d+ error\(s\) during the audit$/m);
+    expect(doc.failedUnits[0]).toMatch(/DescribeBackups/);
+    expect(run.stderr).toMatch(new RegExp(`unit failed: ${PAYMENTS} us-east-1: .*DescribeBackups`));
+  });
+
+  it('lost events: each named, with the bus', async () => {
+    sandbox.setFaults({ rules: [{ operation: 'PutEvents', internalFailureRate: 1 }] });
+    const run = await audit(['--publish']);
+    const doc = JSON.parse(run.stdout) as OrgDoc;
+    expect(run.code).toBe(1);
+    const failures = doc.units[0]!.failures.join('\n');
+    expect(failures).toMatch(/event\(s\) were NOT delivered to EventBridge bus "default" in us-east-1/);
+    expect(failures).toMatch(/CloudHSM Finding/);
+    expect(failures).not.toMatch(/^\d+ event\(s\) not delivered$/m);
+  });
+
+  it('findings Security Hub refused: each named, with the reason', async () => {
+    sandbox.setFaults({ rules: [{ operation: 'BatchImportFindings', internalFailureRate: 1 }] });
+    const run = await audit(['--security-hub']);
+    const doc = JSON.parse(run.stdout) as OrgDoc;
+    expect(run.code).toBe(1);
+    const failures = doc.units[0]!.failures.join('\n');
+    expect(failures).toMatch(/finding\(s\) not imported into Security Hub: \S+ in us-east-1 \(/);
+  });
+
+  it('copy: lost events each named, with the bus', async () => {
+    sandbox.setFaults({ rules: [{ operation: 'PutEvents', internalFailureRate: 1 }] });
+    const run = await cli([
+      'copy',
+      '--region',
+      'us-east-1',
+      '--dr-region',
+      'us-west-2',
+      '--accounts',
+      PAYMENTS,
+      '--dry-run',
+      '--publish',
+      '--event-bus',
+      'ops-feed',
+      '--max-attempts',
+      '1',
+      '--json',
+    ]);
+    const doc = JSON.parse(run.stdout) as OrgDoc;
+    expect(run.code).toBe(1);
+    const failures = doc.units[0]!.failures.join('\n');
+    expect(failures).toMatch(
+      /event\(s\) were NOT delivered to EventBridge bus "ops-feed" in us-east-1:\n {2}- CloudHSM/,
+    );
+  });
+});
