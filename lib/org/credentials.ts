@@ -3,10 +3,15 @@
  * cached and refreshed a margin before they expire, and clients built on them. The caller's own
  * account (the hub) needs no role: its clients are the hub's.
  */
-import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  AssumeRoleCommand,
+  type AssumeRoleCommandOutput,
+  GetCallerIdentityCommand,
+} from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { AwsClients } from '../aws/clients.js';
-import { describeError, errorCode, OperationError } from '../errors.js';
+import { describeError, errorCode, isThrottling, OperationError } from '../errors.js';
 import { partitionOf } from '../events/types.js';
 import type { MemberAccess } from './types.js';
 
@@ -36,6 +41,18 @@ const UNANSWERED_CODES: ReadonlySet<string> = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
 ]);
+/**
+ * AssumeRole calls in flight at once from one {@link MemberCredentials}: the hub's STS is one rate
+ * limit for every account, so more only makes the calls use up their retries against each other.
+ */
+export const MAX_ASSUME_IN_FLIGHT = 2;
+/**
+ * Further rounds for an AssumeRole still throttled after the SDK's own retries (whose retry quota
+ * the whole run shares), each after a longer wait: {@link THROTTLE_BACKOFF_MS} doubling per round.
+ */
+export const THROTTLE_ROUNDS = 4;
+/** The first wait before a throttled AssumeRole's next round (then 2×, 4×, ...). */
+export const THROTTLE_BACKOFF_MS = 1000;
 /** STS's RoleSessionName limit. */
 const SESSION_NAME_MAX = 64;
 
@@ -79,6 +96,8 @@ export interface MemberCredentialsOptions {
   now: () => Date;
   /** Default {@link REFRESH_MARGIN_MS}. */
   refreshMarginMs?: number;
+  /** Waits between a throttled AssumeRole's rounds (default a timer; tests pass their own). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** One account's session within one run. */
@@ -109,6 +128,9 @@ export class MemberCredentials {
   private unanswered = 0;
   /** The breaker's verdict while open: why accounts are not tried, and since when (injected clock). */
   private breaker?: { reason: string; at: number };
+  /** AssumeRole calls in flight, and the calls waiting for a slot ({@link MAX_ASSUME_IN_FLIGHT}). */
+  private assuming = 0;
+  private readonly slotWaiters: (() => void)[] = [];
 
   constructor(private readonly options: MemberCredentialsOptions) {
     this.margin = options.refreshMarginMs ?? REFRESH_MARGIN_MS;
@@ -268,6 +290,38 @@ export class MemberCredentials {
     }
   }
 
+  /**
+   * One AssumeRole with at most {@link MAX_ASSUME_IN_FLIGHT} in flight, and, when STS still
+   * throttles it after the SDK's retries, up to {@link THROTTLE_ROUNDS} more rounds after growing
+   * waits (the slot is given back while waiting, so other accounts go on).
+   */
+  private async sendPaced(send: () => Promise<AssumeRoleCommandOutput>): Promise<AssumeRoleCommandOutput> {
+    const sleep = this.options.sleep ?? ((ms: number) => delay(ms));
+    for (let round = 0; ; round += 1) {
+      await this.takeSlot();
+      try {
+        return await send();
+      } catch (error) {
+        if (!isThrottling(error) || round >= THROTTLE_ROUNDS) throw error;
+      } finally {
+        this.giveSlot();
+      }
+      await sleep(THROTTLE_BACKOFF_MS * 2 ** round);
+    }
+  }
+
+  private async takeSlot(): Promise<void> {
+    while (this.assuming >= MAX_ASSUME_IN_FLIGHT) {
+      await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+    }
+    this.assuming += 1;
+  }
+
+  private giveSlot(): void {
+    this.assuming -= 1;
+    this.slotWaiters.shift()?.();
+  }
+
   /** One sts:AssumeRole; its error names the account, the role and the reason. */
   private async assume(account: string, access: MemberAccess, runId: string): Promise<AwsCredentialIdentity> {
     const { hub, region } = this.options;
@@ -275,14 +329,13 @@ export class MemberCredentials {
     this.checkBreaker();
     this.assumeRoleCalls += 1;
     try {
-      const answer = await hub.sts(region).send(
-        new AssumeRoleCommand({
-          RoleArn: roleArn,
-          RoleSessionName: sessionName(runId),
-          DurationSeconds: SESSION_SECONDS,
-          ...(access.externalId ? { ExternalId: access.externalId } : {}),
-        }),
-      );
+      const command = new AssumeRoleCommand({
+        RoleArn: roleArn,
+        RoleSessionName: sessionName(runId),
+        DurationSeconds: SESSION_SECONDS,
+        ...(access.externalId ? { ExternalId: access.externalId } : {}),
+      });
+      const answer = await this.sendPaced(() => hub.sts(region).send(command));
       this.noteOutcome();
       const c = answer.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey)

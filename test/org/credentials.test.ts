@@ -139,6 +139,39 @@ describe('member credentials', () => {
     expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(calls + 1);
   });
 
+  it('at most two AssumeRoles in flight; one still throttled after the SDK’s retries is asked again after a wait', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    let throttles = 2;
+    sts.on(AssumeRoleCommand).callsFake(async (input: { RoleArn: string }) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setImmediate(r));
+      inFlight -= 1;
+      if (input.RoleArn.includes('666666666666') && throttles-- > 0) {
+        throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+      }
+      return {
+        Credentials: { AccessKeyId: 'ASIA', SecretAccessKey: 's', Expiration: new Date(clock + 3600_000) },
+      };
+    });
+    const waits: number[] = [];
+    const paced = new MemberCredentials({
+      hub,
+      region: 'us-east-1',
+      now: () => new Date(clock),
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    const accounts = ['222222222222', '444444444444', '555555555555', '666666666666', '777777777777'];
+    await Promise.all(accounts.map((a) => paced.clientsFor(a, access, 'run-1')));
+    paced.destroy();
+    expect(peak).toBe(2);
+    expect(waits).toEqual([1000, 2000]);
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(accounts.length + 2);
+  });
+
   it('a caller identity that cannot be read fails every unit at once, not one timeout per unit', async () => {
     sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('no answer'), { name: 'TimeoutError' }));
     const units = await Promise.allSettled(

@@ -10,7 +10,7 @@ import { runCli } from '../support/cli.js';
 import { NOW } from '../support/fleet.js';
 import { MANAGEMENT, ROLE } from '../support/org-fleet.js';
 
-const MEMBERS = 20;
+const MEMBERS = 30;
 const memberId = (i: number) => String(900_000_000_000 + i);
 
 /** The hub and {@link MEMBERS} member accounts with the role and no clusters. */
@@ -34,6 +34,7 @@ afterAll(() => sandbox?.close());
 let assumeRoleRequests = 0;
 beforeEach(() => {
   sandbox.setFaults({ rules: [] });
+  sandbox.clearRequests();
   assumeRoleRequests = 0;
   sandbox.setHooks({
     beforeRequest(call) {
@@ -79,5 +80,25 @@ describe('organization runs against a misbehaving STS', () => {
       /not tried: STS in us-east-1 did not answer AssumeRole for 3 accounts in a row \(.*no answer within 0\.3 s/,
     );
     expect(doc.failedUnits).toHaveLength(MEMBERS);
+  });
+
+  it('a throttled AssumeRole (5 calls a second) still serves every account at the default --max-units, even with --max-attempts 2', async () => {
+    sandbox.setFaults({ rules: [{ operation: 'AssumeRole', throttleRps: 5 }] });
+    const run = await cli([
+      'audit',
+      '--region',
+      'us-east-1',
+      '--organization',
+      '--max-attempts',
+      '2',
+      '--json',
+    ]);
+    const doc = JSON.parse(run.stdout) as OrgDoc;
+    expect(doc.failedUnits).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(doc.units).toHaveLength(MEMBERS + 1);
+    // Still one AssumeRole answered per member account.
+    const answered = sandbox.requests().filter((r) => r.operation === 'AssumeRole' && r.status === 200);
+    expect(answered).toHaveLength(MEMBERS);
   });
 });
