@@ -39,6 +39,8 @@ export interface CopyDeps {
   account?: () => Promise<string>;
   /** The account's name where known: every event's detail carries it (lib/jobs/run.ts). */
   accountName?: string;
+  /** More fields for every event's detail (an organization unit's `dispatchRunId`). */
+  extraDetail?: Readonly<Record<string, string>>;
   /** Sends events (default: lib/events/publisher to `clients.eventBridge(target.region)`). */
   publish?: (events: FeedEvent[], target: FeedTarget) => Promise<PublishResult>;
   runId?: string;
@@ -124,6 +126,7 @@ async function publishStep(
     copiedAt: ctx.now(),
     account: deps.account,
     ...(deps.accountName ? { accountName: deps.accountName } : {}),
+    ...(deps.extraDetail ? { extraDetail: deps.extraDetail } : {}),
     publish: deps.publish,
   });
   ctx.progress('publish', events.published, total);

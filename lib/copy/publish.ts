@@ -21,6 +21,8 @@ export interface CopyPublication {
   account?: () => Promise<string>;
   /** The account's name where known, for every event's detail. */
   accountName?: string;
+  /** More fields for every event's detail (an organization unit's `dispatchRunId`). */
+  extraDetail?: Readonly<Record<string, string>>;
   /** Sends events (default: lib/events/publisher to `clients.eventBridge(target.region)`). */
   publish?: (events: FeedEvent[], target: FeedTarget) => Promise<PublishResult>;
 }
@@ -42,6 +44,7 @@ export async function publishCopyRun(run: CopyPublication): Promise<NonNullable<
     clients: run.clients,
     accountId: run.account,
     ...(run.accountName ? { accountName: run.accountName } : {}),
+    ...(run.extraDetail ? { extraDetail: run.extraDetail } : {}),
     ...(publish ? { publish: (_client, events, to) => publish(events, to) } : {}),
   };
   const report = await publishRun(deps, target, (account) => copiedEvents(run, account), {

@@ -89,6 +89,11 @@ export interface PublishDeps {
    * event's detail then carries it as `accountName`, so one rule on the hub's bus can say whose.
    */
   accountName?: string;
+  /**
+   * More fields every event's detail carries: an organization's copy or prune unit runs under a
+   * run id of its own and adds `dispatchRunId`, the organization run's id.
+   */
+  extraDetail?: Readonly<Record<string, string>>;
   publish?: PublishFn;
   publishOptions?: PublishOptions;
 }
@@ -147,22 +152,23 @@ export async function publishRun(
     return report;
   }
   try {
-    events = named(build(account), deps.accountName);
+    events = named(build(account), deps);
   } catch (error) {
     noneBuilt(report, options, error, `could not build the events: ${describeError(error)}`);
     return report;
   }
   if (events.length > 0) await send(deps, report, events, options);
   if (options.last) {
-    await send(deps, report, named([options.last(account, report.lostEvents)], deps.accountName), options);
+    await send(deps, report, named([options.last(account, report.lostEvents)], deps), options);
   }
   return report;
 }
 
-/** The events with `accountName` in each detail, when there is a name to give. */
-function named(events: FeedEvent[], accountName: string | undefined): FeedEvent[] {
-  if (!accountName) return events;
-  return events.map((event) => ({ ...event, detail: { ...event.detail, accountName } }));
+/** The events with `accountName` (when there is a name to give) and the extra fields in each detail. */
+function named(events: FeedEvent[], deps: Pick<PublishDeps, 'accountName' | 'extraDetail'>): FeedEvent[] {
+  const extra = { ...deps.extraDetail, ...(deps.accountName ? { accountName: deps.accountName } : {}) };
+  if (Object.keys(extra).length === 0) return events;
+  return events.map((event) => ({ ...event, detail: { ...event.detail, ...extra } }));
 }
 
 /** One PutEvents batch (lib/events/publisher.ts retries within it); what it loses goes into the report. */

@@ -3,10 +3,15 @@
  * cached and refreshed a margin before they expire, and clients built on them. The caller's own
  * account (the hub) needs no role: its clients are the hub's.
  */
-import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  AssumeRoleCommand,
+  type AssumeRoleCommandOutput,
+  GetCallerIdentityCommand,
+} from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { AwsClients } from '../aws/clients.js';
-import { describeError, OperationError } from '../errors.js';
+import { describeError, errorCode, isThrottling, OperationError } from '../errors.js';
 import { partitionOf } from '../events/types.js';
 import type { MemberAccess } from './types.js';
 
@@ -20,6 +25,34 @@ export const SESSION_SECONDS = 3600;
  * (SQS, after the visibility timeout) asks again.
  */
 export const FAILURE_TTL_MS = 60_000;
+/**
+ * After this many AssumeRole calls in a row end without an answer (a timeout, a refused or reset
+ * connection), STS is taken as down: the accounts not yet tried fail at once, so a hung endpoint
+ * costs one round of units, not one timeout (times its retries) per account.
+ */
+export const BREAKER_THRESHOLD = 3;
+/** Error codes of a call that ended without an answer from STS (an answered refusal is not one). */
+const UNANSWERED_CODES: ReadonlySet<string> = new Set([
+  'TimeoutError',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+/**
+ * AssumeRole calls in flight at once from one {@link MemberCredentials}: the hub's STS is one rate
+ * limit for every account, so more only makes the calls use up their retries against each other.
+ */
+export const MAX_ASSUME_IN_FLIGHT = 2;
+/**
+ * Further rounds for an AssumeRole still throttled after the SDK's own retries (whose retry quota
+ * the whole run shares), each after a longer wait: {@link THROTTLE_BACKOFF_MS} doubling per round.
+ */
+export const THROTTLE_ROUNDS = 4;
+/** The first wait before a throttled AssumeRole's next round (then 2×, 4×, ...). */
+export const THROTTLE_BACKOFF_MS = 1000;
 /** STS's RoleSessionName limit. */
 const SESSION_NAME_MAX = 64;
 
@@ -63,6 +96,8 @@ export interface MemberCredentialsOptions {
   now: () => Date;
   /** Default {@link REFRESH_MARGIN_MS}. */
   refreshMarginMs?: number;
+  /** Waits between a throttled AssumeRole's rounds (default a timer; tests pass their own). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** One account's session within one run. */
@@ -89,6 +124,13 @@ export class MemberCredentials {
   /** When the caller lookup failed, by the injected clock. */
   private callerFailedAt?: number;
   private readonly margin: number;
+  /** AssumeRole calls in a row that ended without an answer (any answer resets it). */
+  private unanswered = 0;
+  /** The breaker's verdict while open: why accounts are not tried, and since when (injected clock). */
+  private breaker?: { reason: string; at: number };
+  /** AssumeRole calls in flight, and the calls waiting for a slot ({@link MAX_ASSUME_IN_FLIGHT}). */
+  private assuming = 0;
+  private readonly slotWaiters: (() => void)[] = [];
 
   constructor(private readonly options: MemberCredentialsOptions) {
     this.margin = options.refreshMarginMs ?? REFRESH_MARGIN_MS;
@@ -219,20 +261,82 @@ export class MemberCredentials {
     return expiry === undefined || expiry > this.options.now().getTime();
   }
 
+  /**
+   * Throws the breaker's reason while it is open: STS did not answer for {@link BREAKER_THRESHOLD}
+   * accounts in a row. It closes after {@link FAILURE_TTL_MS} of the injected clock, so a warm
+   * worker's next run asks again.
+   */
+  private checkBreaker(): void {
+    if (!this.breaker) return;
+    if (!this.expiredFailure(this.breaker.at)) throw new OperationError(this.breaker.reason);
+    this.breaker = undefined;
+    this.unanswered = 0;
+  }
+
+  /** Counts an AssumeRole's outcome toward the breaker: an answer of any kind resets the count. */
+  private noteOutcome(error?: unknown): void {
+    if (error === undefined || !UNANSWERED_CODES.has(errorCode(error) ?? '')) {
+      this.unanswered = 0;
+      return;
+    }
+    this.unanswered += 1;
+    if (this.unanswered >= BREAKER_THRESHOLD && !this.breaker) {
+      this.breaker = {
+        reason:
+          `not tried: STS in ${this.options.region} did not answer AssumeRole for ` +
+          `${this.unanswered} accounts in a row (${describeError(error)})`,
+        at: this.options.now().getTime(),
+      };
+    }
+  }
+
+  /**
+   * One AssumeRole with at most {@link MAX_ASSUME_IN_FLIGHT} in flight, and, when STS still
+   * throttles it after the SDK's retries, up to {@link THROTTLE_ROUNDS} more rounds after growing
+   * waits (the slot is given back while waiting, so other accounts go on).
+   */
+  private async sendPaced(send: () => Promise<AssumeRoleCommandOutput>): Promise<AssumeRoleCommandOutput> {
+    const sleep = this.options.sleep ?? ((ms: number) => delay(ms));
+    for (let round = 0; ; round += 1) {
+      await this.takeSlot();
+      try {
+        return await send();
+      } catch (error) {
+        if (!isThrottling(error) || round >= THROTTLE_ROUNDS) throw error;
+      } finally {
+        this.giveSlot();
+      }
+      await sleep(THROTTLE_BACKOFF_MS * 2 ** round);
+    }
+  }
+
+  private async takeSlot(): Promise<void> {
+    while (this.assuming >= MAX_ASSUME_IN_FLIGHT) {
+      await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+    }
+    this.assuming += 1;
+  }
+
+  private giveSlot(): void {
+    this.assuming -= 1;
+    this.slotWaiters.shift()?.();
+  }
+
   /** One sts:AssumeRole; its error names the account, the role and the reason. */
   private async assume(account: string, access: MemberAccess, runId: string): Promise<AwsCredentialIdentity> {
     const { hub, region } = this.options;
     const roleArn = memberRoleArn(account, access.roleName, region);
+    this.checkBreaker();
     this.assumeRoleCalls += 1;
     try {
-      const answer = await hub.sts(region).send(
-        new AssumeRoleCommand({
-          RoleArn: roleArn,
-          RoleSessionName: sessionName(runId),
-          DurationSeconds: SESSION_SECONDS,
-          ...(access.externalId ? { ExternalId: access.externalId } : {}),
-        }),
-      );
+      const command = new AssumeRoleCommand({
+        RoleArn: roleArn,
+        RoleSessionName: sessionName(runId),
+        DurationSeconds: SESSION_SECONDS,
+        ...(access.externalId ? { ExternalId: access.externalId } : {}),
+      });
+      const answer = await this.sendPaced(() => hub.sts(region).send(command));
+      this.noteOutcome();
       const c = answer.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey)
         throw new OperationError('AssumeRole returned no credentials');
@@ -243,6 +347,7 @@ export class MemberCredentials {
         ...(c.Expiration ? { expiration: new Date(c.Expiration) } : {}),
       };
     } catch (error) {
+      if (!(error instanceof OperationError)) this.noteOutcome(error);
       throw new OperationError(
         `account ${account}: sts:AssumeRole on ${roleArn} failed: ${describeError(error)}`,
         {

@@ -19,9 +19,11 @@ import type { PruneNames } from '../config/prune-table.js';
 import { type CopyDeps, type CopyResult, runCopy } from '../copy/execute.js';
 import { copyRunFailures } from '../copy/result.js';
 import { describeError, OperationError, UsageError } from '../errors.js';
+import { type JobRunSummary, jobRunSummaryEvent, RUN_SUMMARY_SCHEMA_VERSION } from '../events/summary.js';
+import type { FeedTarget } from '../events/types.js';
 import { gatherRegion } from '../inventory/gather.js';
 import { type RegionSummary, summarizeRegion } from '../inventory/summary.js';
-import { type ExitCode, exitCodeOf, runFailures } from '../jobs/run.js';
+import { type ExitCode, exitCodeOf, publishRun, runFailures } from '../jobs/run.js';
 import type { PrunePlan } from '../prune/plan.js';
 import { type PruneDeps, type PruneRun, runPrune } from '../prune/run.js';
 import { newRunId } from '../run.js';
@@ -93,12 +95,69 @@ export async function runUnit(deps: UnitDeps, message: UnitMessage): Promise<Uni
     return { unit, ...outcome };
   } catch (error) {
     const reason = error instanceof OperationError ? error.message : describeError(error);
+    const failures = [reason, ...(await publishFailedUnit(deps, message, reason))];
     return {
       unit,
-      exitCode: exitCodeOf({ badInput: error instanceof UsageError, failures: [reason] }),
-      failures: [reason],
+      exitCode: exitCodeOf({ badInput: error instanceof UsageError, failures }),
+      failures,
     };
   }
+}
+
+/** Where a job's settings send its events, when they say to publish; inventory never publishes. */
+function publishTarget(deps: UnitDeps, job: OrgJob): { target: FeedTarget; dryRun: boolean } | undefined {
+  const { audit, copy, prune } = deps.settings;
+  if (job === 'audit' && audit?.publish) {
+    const target = { busName: audit.eventBusName, source: audit.eventSource, region: audit.eventRegion };
+    return { target, dryRun: false };
+  }
+  if (job === 'copy' && copy?.publish) {
+    const target = { busName: copy.eventBus, source: copy.eventSource, region: copy.eventRegion };
+    return { target, dryRun: copy.dryRun };
+  }
+  if (job === 'prune' && prune?.publish) {
+    const target = { busName: prune.eventBus, source: prune.eventSource, region: prune.eventRegion };
+    return { target, dryRun: !prune.execute };
+  }
+  return undefined;
+}
+
+/**
+ * A unit that failed before its job ran (a denied role, STS down) still tells the feed: one failed
+ * `CloudHSM Run Summary` for the member account on the hub's bus, so one rule sees every account
+ * of the organization, the missing ones included. Returns the lost-event reports (a lost summary
+ * is one of the unit's failures).
+ */
+async function publishFailedUnit(deps: UnitDeps, message: UnitMessage, reason: string): Promise<string[]> {
+  const { unit } = message;
+  const where = publishTarget(deps, unit.job);
+  if (!where || unit.job === 'inventory') return [];
+  const planned = DateTime.fromISO(message.plannedAt, { zone: 'utc' });
+  // Copy and prune run under a fresh run id per execution, as when the job runs.
+  const fresh = unit.job === 'copy' || unit.job === 'prune';
+  const summary: JobRunSummary = {
+    schemaVersion: RUN_SUMMARY_SCHEMA_VERSION,
+    job: unit.job,
+    runId: fresh ? newRunId() : message.runId,
+    ...(fresh ? { dispatchRunId: message.runId } : {}),
+    account: unit.account.id,
+    regions: [unit.region],
+    startedAt: (planned.isValid ? planned : DateTime.fromJSDate(deps.clock(), { zone: 'utc' })).toISO({
+      suppressMilliseconds: true,
+    })!,
+    dryRun: where.dryRun,
+    counts: {},
+    exitCode: 1,
+    exitStatus: 'failed',
+    reason,
+  };
+  const report = await publishRun(
+    { clients: deps.hub, ...nameOf(unit.account) },
+    where.target,
+    () => [jobRunSummaryEvent(summary)],
+    { expected: 1, account: unit.account.id },
+  );
+  return report.lost;
 }
 
 /** The instant every unit of the run judges at; a message of another version is refused. */
@@ -158,9 +217,29 @@ async function auditUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessa
     { ...config, regions: [region], drRegions: config.drRegions.filter((r) => r !== region) },
     now,
   );
-  // --fail-on is the CLI's rule (the Lambda never sets it): FAILED findings fail the unit only then.
-  const failures = auditFailureReasons(report, config.failOn);
+  const failures = await auditUnitFailures(report, config.failOn);
   return { result: report, failures, exitCode: exitCodeOf({ failures }) };
+}
+
+/**
+ * The audit unit's failures in the job's own words, as the single-account CLI prints them: each
+ * error's message (which call, which region, why), each lost-event report (every event named)
+ * and the findings Security Hub refused (named), rather than their counts, so `unit failed:`
+ * and `failedUnits` say the cause. --fail-on is the CLI's rule (the Lambda never sets it):
+ * FAILED findings fail the unit only then.
+ */
+async function auditUnitFailures(report: AuditReport, failOn: AuditConfig['failOn']): Promise<string[]> {
+  const failures = report.errors.map((error) => error.message);
+  failures.push(...(report.events?.lost ?? []));
+  const refused = report.securityHub?.failed ?? [];
+  if (refused.length > 0) {
+    // Loaded only when needed, as the CLI does: the Security Hub module is not every unit's cold start.
+    const { describeNotImported } = await import('../securityhub/import.js');
+    failures.push(describeNotImported(refused));
+  }
+  // FAILED findings at or above --fail-on: the report's failures and events are above, by name.
+  failures.push(...auditFailureReasons({ ...report, failures: [], events: undefined }, failOn));
+  return failures;
 }
 
 async function copyUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessage, now: DateTime) {
@@ -173,18 +252,38 @@ async function copyUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessag
       now: deps.clock,
       account: async () => account.id,
       ...nameOf(account),
+      extraDetail: { dispatchRunId: message.runId },
       runId: newRunId(),
       shouldStop: deps.shouldStop,
     },
     { ...config, sourceRegions: [region], drRegions: config.drRegions.filter((r) => r !== region) },
     now,
   );
-  const failures = copyRunFailures(result);
+  const failures = copyUnitFailures(result, config);
   return {
     result: { ...result, dispatchRunId: message.runId },
     failures,
     exitCode: exitCodeOf({ failures }),
   };
+}
+
+/**
+ * The copy unit's failures, each failed line and lost event named (the job's own words), then
+ * the rest of copy's reasons (copies not READY in time, deferred copies).
+ */
+function copyUnitFailures(result: CopyResult, config: CopyConfig): string[] {
+  const named = result.failed.map(
+    (line) =>
+      `copy of ${line.sourceBackupId ?? '(unknown backup)'} from ${line.sourceRegion} to ` +
+      `${line.destinationRegion ?? '(unknown region)'} failed: ${line.detail ?? line.reason ?? 'no reason given'}`,
+  );
+  const rest = copyRunFailures({ ...result, failed: [], events: undefined });
+  const lost = result.events?.failed ?? [];
+  if (lost.length > 0) {
+    const head = `${lost.length} event(s) were NOT delivered to EventBridge bus "${config.eventBus}" in ${config.eventRegion}:`;
+    rest.push([head, ...lost.map((l) => `  - ${l.event}: ${l.errorCode}: ${l.errorMessage}`)].join('\n'));
+  }
+  return [...named, ...rest];
 }
 
 async function pruneUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessage, now: DateTime) {
@@ -203,6 +302,7 @@ async function pruneUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessa
       clients,
       accountId: async () => account.id,
       ...nameOf(account),
+      extraDetail: { dispatchRunId: message.runId },
       runId,
       shouldStop: deps.shouldStop,
     },

@@ -115,6 +115,63 @@ describe('member credentials', () => {
     expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(2);
   });
 
+  it('answered refusals never open the breaker; unanswered calls in a row do, until a minute of the clock passes', async () => {
+    // Three denied accounts in a row: STS answered, so the next account is still asked.
+    for (const run of ['run-a', 'run-b', 'run-c']) {
+      await expect(members.clientsFor('333333333333', access, run)).rejects.toThrow(/AccessDenied/);
+    }
+    await expect(members.clientsFor(MEMBER, access, 'run-c')).resolves.toBeDefined();
+    sts
+      .on(AssumeRoleCommand)
+      .rejects(Object.assign(new Error('no answer within 2 s'), { name: 'TimeoutError' }));
+    for (const account of ['444444444444', '555555555555', '666666666666']) {
+      await expect(members.clientsFor(account, access, 'run-d')).rejects.toThrow(/no answer within 2 s/);
+    }
+    const calls = sts.commandCalls(AssumeRoleCommand).length;
+    await expect(members.clientsFor('777777777777', access, 'run-d')).rejects.toThrow(
+      'not tried: STS in us-east-1 did not answer AssumeRole for 3 accounts in a row (TimeoutError: no answer within 2 s)',
+    );
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(calls);
+    clock = T0 + 61_000;
+    await expect(members.clientsFor('777777777777', access, 'run-e')).rejects.toThrow(
+      /sts:AssumeRole .* no answer/,
+    );
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(calls + 1);
+  });
+
+  it('at most two AssumeRoles in flight; one still throttled after the SDK’s retries is asked again after a wait', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    let throttles = 2;
+    sts.on(AssumeRoleCommand).callsFake(async (input: { RoleArn: string }) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setImmediate(r));
+      inFlight -= 1;
+      if (input.RoleArn.includes('666666666666') && throttles-- > 0) {
+        throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+      }
+      return {
+        Credentials: { AccessKeyId: 'ASIA', SecretAccessKey: 's', Expiration: new Date(clock + 3600_000) },
+      };
+    });
+    const waits: number[] = [];
+    const paced = new MemberCredentials({
+      hub,
+      region: 'us-east-1',
+      now: () => new Date(clock),
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    const accounts = ['222222222222', '444444444444', '555555555555', '666666666666', '777777777777'];
+    await Promise.all(accounts.map((a) => paced.clientsFor(a, access, 'run-1')));
+    paced.destroy();
+    expect(peak).toBe(2);
+    expect(waits).toEqual([1000, 2000]);
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(accounts.length + 2);
+  });
+
   it('a caller identity that cannot be read fails every unit at once, not one timeout per unit', async () => {
     sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('no answer'), { name: 'TimeoutError' }));
     const units = await Promise.allSettled(

@@ -143,6 +143,27 @@ describe('runUnit', () => {
     expect(result.result).toBeUndefined();
   });
 
+  it('a denied unit publishes one failed Run Summary on the hub’s bus; a lost one is a failure too', async () => {
+    await runUnit(deps, message('audit', DENIED));
+    const sent = aws.events
+      .commandCalls(PutEventsCommand)
+      .flatMap((call) => call.args[0].input.Entries as PutEventsRequestEntry[]);
+    expect(sent.map((e) => [e.DetailType, e.EventBusName])).toEqual([['CloudHSM Run Summary', 'ops-feed']]);
+    expect(JSON.parse(sent[0]!.Detail!)).toMatchObject({
+      account: DENIED,
+      exitStatus: 'failed',
+      accountName: 'acct-333',
+    });
+    aws.events
+      .on(PutEventsCommand)
+      .rejects(Object.assign(new Error('no access'), { name: 'AccessDeniedException' }));
+    const lost = await runUnit(deps, message('audit', DENIED));
+    expect(lost.failures).toEqual([
+      expect.stringMatching(/sts:AssumeRole .* AccessDenied/),
+      expect.stringMatching(/1 event\(s\) were NOT delivered to EventBridge bus "ops-feed".*\n.*Run Summary/),
+    ]);
+  });
+
   it('prune plans the unit’s region only, under a fresh run id, recording the dispatch run id', async () => {
     const result = await runUnit(deps, message('prune'));
     expect(result.exitCode).toBe(0);
