@@ -5,10 +5,19 @@
  * each unit's own output, a per-account table and the failed units. Without the options a
  * command never comes here: its single-account run is unchanged.
  */
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { DateTime } from 'luxon';
 import type { AwsClients } from '../lib/aws/clients.js';
-import { isOrgRun, ORG_FLAG_NAMES, ORG_SETTINGS, type OrgConfig, parseOrgConfig } from '../lib/config/org.js';
+import {
+  accessWithoutScope,
+  isOrgRun,
+  ORG_FLAG_NAMES,
+  ORG_SETTINGS,
+  type OrgConfig,
+  parseOrgConfig,
+} from '../lib/config/org.js';
+import { UsageError } from '../lib/errors.js';
+import { partitionOf } from '../lib/events/types.js';
 import type { UnitDeps, UnitSettings } from '../lib/org/run-unit.js';
 import type { OrgJob, UnitMessage, UnitResult } from '../lib/org/types.js';
 import { clockFrom, type Output } from './common.js';
@@ -19,15 +28,48 @@ const PROGRESS_THRESHOLD = 8;
 
 /** Adds `--accounts`, `--organization`, `--ou`, `--exclude-accounts`, `--role-name`, `--external-id`, `--max-units`. */
 export function addOrgOptions(command: Command): Command {
-  return addSettingOptions(command, ORG_SETTINGS);
+  addSettingOptions(command, ORG_SETTINGS);
+  // Commander keeps the last of a repeated option: `--ou child --ou parent` would widen the scope.
+  command.options
+    .find((option) => option.long === ORG_SETTINGS.ou.flag)
+    ?.argParser((value: string, previous: string | undefined) => {
+      if (previous !== undefined) {
+        throw new InvalidArgumentError(
+          `${ORG_SETTINGS.ou.flag} is given more than once: give one OU (its child OUs are included)`,
+        );
+      }
+      return value;
+    });
+  return command;
 }
 
 /** The organization options given, parsed (a UsageError, exit 2, before any client exists). */
 export function orgFrom(command: Command): OrgConfig {
-  return parseOrgConfig(settingsFrom(command, ORG_SETTINGS), ORG_FLAG_NAMES);
+  const input = settingsFrom(command, ORG_SETTINGS);
+  const config = parseOrgConfig(input, ORG_FLAG_NAMES);
+  const ignored = accessWithoutScope(input, config, ORG_FLAG_NAMES);
+  if (ignored.length > 0) throw new UsageError(ignored.join('; '));
+  return config;
 }
 
 export { isOrgRun };
+
+/**
+ * Refuses regions of more than one partition across accounts: the member role's ARN, the hub's
+ * credentials and Organizations all belong to one partition (the first region's), so a unit in
+ * another partition would be sent there with the wrong ones.
+ */
+export function refuseMixedPartitions(regions: readonly string[]): void {
+  const first = regions[0];
+  if (first === undefined) return;
+  const other = regions.find((region) => partitionOf(region) !== partitionOf(first));
+  if (other === undefined) return;
+  throw new UsageError(
+    `the regions span partitions: ${first} (${partitionOf(first)}) and ${other} (${partitionOf(other)}); ` +
+      'with --accounts or --organization every region must be in one partition (the member role is assumed ' +
+      'there): run once per partition',
+  );
+}
 
 /** The help lines every organization-capable command appends. */
 export function orgHelp(command: string, example: string): string {
@@ -71,6 +113,7 @@ export interface OrgJobRun {
  */
 export async function runOrgJob(run: OrgJobRun): Promise<number> {
   const { job, org, regions, clients, out, now } = run;
+  refuseMixedPartitions(regions);
   const [{ organizationsRegion, resolveAccounts }, { MemberCredentials }, { runUnit }, runner, { newRunId }] =
     await Promise.all([
       import('../lib/org/accounts.js'),
