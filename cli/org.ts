@@ -20,6 +20,7 @@ import { UsageError } from '../lib/errors.js';
 import { partitionOf } from '../lib/events/types.js';
 import type { UnitDeps, UnitSettings } from '../lib/org/run-unit.js';
 import type { OrgJob, UnitMessage, UnitResult } from '../lib/org/types.js';
+import { printable } from '../lib/text/printable.js';
 import { clockFrom, type Output } from './common.js';
 import { addSettingOptions, settingsFrom } from './settings.js';
 
@@ -132,7 +133,7 @@ export async function runOrgJob(run: OrgJobRun): Promise<number> {
         : {}),
       names: ORG_FLAG_NAMES,
     });
-    for (const note of resolved.notes) out.warn(`note: ${note}`);
+    for (const note of resolved.notes) out.warn(`note: ${printable(note)}`);
     const runId = newRunId();
     const plannedAt = now.toUTC().toISO({ suppressMilliseconds: true })!;
     const units = runner.unitsFor(job, resolved.accounts, regions);
@@ -188,7 +189,8 @@ export async function runOrgJob(run: OrgJobRun): Promise<number> {
     } else {
       await printUnits(results, run.view, out);
     }
-    for (const line of failed) out.warn(`unit failed: ${line}`);
+    // Names and reasons come from outside: escaped, so none can forge a line of its own.
+    for (const line of failed) out.warn(`unit failed: ${printable(line)}`);
     if (failed.length > 0) out.warn(`${failed.length} of ${units.length} unit(s) failed (exit ${exitCode})`);
     return exitCode;
   } finally {
@@ -222,9 +224,9 @@ async function printUnits(results: readonly UnitResult[], view: UnitView, out: O
   const { columns } = await import('../lib/text/columns.js');
   for (const result of results) {
     const { account, region } = result.unit;
-    out.say(`== ${account.id}${account.name ? ` (${account.name})` : ''} ${region}`);
+    out.say(`== ${account.id}${account.name ? ` (${printable(account.name)})` : ''} ${region}`);
     if (result.result !== undefined) for (const line of view.lines(result)) out.say(line);
-    for (const failure of result.failures) out.say(`failed: ${failure}`);
+    for (const failure of result.failures) out.say(`failed: ${printable(failure)}`);
     out.say();
   }
   const c = out.colors;
@@ -232,10 +234,10 @@ async function printUnits(results: readonly UnitResult[], view: UnitView, out: O
     ['account', 'name', 'region', 'outcome', 'counts'],
     results.map((r) => [
       r.unit.account.id,
-      r.unit.account.name ?? '',
+      printable(r.unit.account.name ?? ''),
       r.unit.region,
       r.exitCode === 0 ? 'ok' : 'FAILED',
-      r.result !== undefined ? view.counts(r) : shorten(r.failures[0] ?? '', 100),
+      r.result !== undefined ? view.counts(r) : shorten(printable(r.failures[0] ?? ''), 100),
     ]),
     (row, column, padded) =>
       column === 3 ? (results[row]!.exitCode === 0 ? c.green : c.red)(padded) : padded,
