@@ -19,7 +19,8 @@ import {
 import { UsageError } from '../lib/errors.js';
 import { partitionOf } from '../lib/events/types.js';
 import type { UnitDeps, UnitSettings } from '../lib/org/run-unit.js';
-import type { OrgJob, UnitMessage, UnitResult } from '../lib/org/types.js';
+import { DEFAULT_MEMBER_ROLE, type OrgJob, type UnitMessage, type UnitResult } from '../lib/org/types.js';
+import { restoreRunCommand } from '../lib/restore/command.js';
 import { printable } from '../lib/text/printable.js';
 import { clockFrom, type Output } from './common.js';
 import { addSettingOptions, settingsFrom } from './settings.js';
@@ -85,12 +86,28 @@ export function orgHelp(command: string, example: string): string {
   );
 }
 
+/**
+ * The options a command printed for one unit needs to reach that unit's account, as the run
+ * reached it: `--accounts <id>`, and the role name and external id when the run was given them.
+ */
+export function unitAccessArgs(org: OrgConfig, account: string): string[] {
+  const { roleName, externalId } = org.access;
+  return [
+    '--accounts',
+    account,
+    ...(roleName !== DEFAULT_MEMBER_ROLE ? ['--role-name', roleName] : []),
+    ...(externalId ? ['--external-id', externalId] : []),
+  ];
+}
+
 /** How a job's unit shows: its counts in the table, its own lines above it. */
 export interface UnitView {
   /** Short counts for the per-account table (`2 clusters, 1 FAILED`). */
   counts(result: UnitResult): string;
   /** The unit's own output, as the single-account command would say it. */
   lines(result: UnitResult): string[];
+  /** Fields added to the unit's `--json` result, as the single-account document has them (prune's `applyCommand`). */
+  document?(result: UnitResult): Record<string, unknown>;
 }
 
 /** What {@link runOrgJob} runs. */
@@ -147,11 +164,16 @@ export async function runOrgJob(run: OrgJobRun): Promise<number> {
       settings: run.settings,
       clock,
       ...(run.prune ? { prune: run.prune } : {}),
+      unitCommandArgs: (unit) => [...unitAccessArgs(org, unit.account.id), ...(run.prune?.commandArgs ?? [])],
       onPrunePlan: (unit, pruneRunId, plan) => {
         if (run.settings.prune?.execute && plan.counts.delete > 0 && !plan.overLimit) {
+          const undo = restoreRunCommand(unit.region, pruneRunId, [
+            ...unitAccessArgs(org, unit.account.id),
+            ...(run.prune?.commandArgs ?? []),
+          ]);
           out.warn(
             `prune run ${pruneRunId} in ${unit.account.id} ${unit.region}: deleting up to ${plan.counts.delete} ` +
-              `backup(s); restore --run-id ${pruneRunId} --region ${unit.region}, with that account's credentials, undoes it`,
+              `backup(s); this undoes it: ${undo}`,
           );
         }
       },
@@ -182,7 +204,7 @@ export async function runOrgJob(run: OrgJobRun): Promise<number> {
         runId,
         job,
         plannedAt,
-        units: results.map(unitDocument),
+        units: results.map((result) => unitDocument(result, run.view)),
         failedUnits: failed,
         exitCode,
       });
@@ -208,14 +230,14 @@ function shorten(text: string, max: number): string {
 }
 
 /** One unit in `--json`. */
-function unitDocument(result: UnitResult) {
+function unitDocument(result: UnitResult, view: UnitView) {
   return {
     account: result.unit.account.id,
     accountName: result.unit.account.name ?? null,
     region: result.unit.region,
     exitCode: result.exitCode,
     failures: result.failures,
-    result: result.result ?? null,
+    result: result.result === undefined ? null : { ...(result.result as object), ...view.document?.(result) },
   };
 }
 
