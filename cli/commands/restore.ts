@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { AwsClients } from '../../lib/aws/clients.js';
 import { accessWithoutScope, ORG_FLAG_NAMES, ORG_SETTINGS, parseOrgConfig } from '../../lib/config/org.js';
 import { parseRestoreConfig, RESTORE_FLAG_NAMES, RESTORE_SETTINGS } from '../../lib/config/restore.js';
 import { UsageError } from '../../lib/errors.js';
@@ -41,16 +40,6 @@ function memberAccountFrom(command: Command): { account: string; access: MemberA
   return { account: org.scope.accounts[0]!, access: org.access };
 }
 
-/** The caller's own account for a message, or undefined when STS cannot say. */
-async function callerAccount(clients: AwsClients, region: string): Promise<string | undefined> {
-  const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-  try {
-    return (await clients.sts(region).send(new GetCallerIdentityCommand({}))).Account;
-  } catch {
-    return undefined;
-  }
-}
-
 async function runRestoreCommand(command: Command, options: RestoreOptions, out: Output): Promise<number> {
   const member = memberAccountFrom(command);
   const [{ runRestore }, { MemberCredentials }, { newRunId }] = await Promise.all([
@@ -78,7 +67,8 @@ async function runRestoreCommand(command: Command, options: RestoreOptions, out:
     );
     if (run.result.unknownRun) {
       if (member) throw new UsageError(run.result.unknownRun);
-      const account = await callerAccount(clients, config.region);
+      // For the message only: an STS failure leaves the account unnamed rather than hiding the answer.
+      const account = await members.callerAccount().catch(() => undefined);
       throw new UsageError(
         `${run.result.unknownRun} (looked in ${account ? `account ${account}, ` : ''}the account your credentials ` +
           "belong to; a member account's prune run: add --accounts <its id>)",
