@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { accessWithoutScope, ORG_FLAG_NAMES, ORG_SETTINGS, parseOrgConfig } from '../../lib/config/org.js';
 import { parseRestoreConfig, RESTORE_FLAG_NAMES, RESTORE_SETTINGS } from '../../lib/config/restore.js';
+import { withoutEnv } from '../../lib/config/table.js';
 import { UsageError } from '../../lib/errors.js';
 import type { MemberAccess } from '../../lib/org/types.js';
 import {
@@ -19,8 +20,15 @@ interface RestoreOptions extends JobOptions {
   region?: string[];
 }
 
-/** The organization options restore takes: one member account and how to reach it. */
-const ACCOUNT_OPTIONS = ['organization', 'ou', 'excludeAccounts', 'maxUnits'] as const;
+/** The organization options restore takes: one member account and how to reach it (no Lambda: no variables). */
+const ACCOUNT_SETTINGS = withoutEnv({
+  accounts: {
+    ...ORG_SETTINGS.accounts,
+    doc: 'restore in this member account (one 12-digit id), as the role --role-name, instead of your own',
+  },
+  roleName: ORG_SETTINGS.roleName,
+  externalId: ORG_SETTINGS.externalId,
+});
 
 /**
  * The member account `--accounts` names (one: a run id belongs to one account's prune unit),
@@ -120,7 +128,7 @@ export function registerRestore(program: Command): void {
         'backup (tag cloudhsm-ops:deleted-by:<run id>), so --run-id and --deleted-since restore only what prune deleted.',
     );
   addSettingOptions(command, RESTORE_SETTINGS);
-  addSettingOptions(command, ORG_SETTINGS, ACCOUNT_OPTIONS);
+  addSettingOptions(command, ACCOUNT_SETTINGS);
   withNowOption(withCommonOptions(command))
     .addHelpText(
       'after',
