@@ -5,12 +5,23 @@
  * each unit's own output, a per-account table and the failed units. Without the options a
  * command never comes here: its single-account run is unchanged.
  */
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { DateTime } from 'luxon';
 import type { AwsClients } from '../lib/aws/clients.js';
-import { isOrgRun, ORG_FLAG_NAMES, ORG_SETTINGS, type OrgConfig, parseOrgConfig } from '../lib/config/org.js';
+import {
+  accessWithoutScope,
+  isOrgRun,
+  ORG_FLAG_NAMES,
+  ORG_SETTINGS,
+  type OrgConfig,
+  parseOrgConfig,
+} from '../lib/config/org.js';
+import { UsageError } from '../lib/errors.js';
+import { partitionOf } from '../lib/events/types.js';
 import type { UnitDeps, UnitSettings } from '../lib/org/run-unit.js';
-import type { OrgJob, UnitMessage, UnitResult } from '../lib/org/types.js';
+import { DEFAULT_MEMBER_ROLE, type OrgJob, type UnitMessage, type UnitResult } from '../lib/org/types.js';
+import { restoreRunCommand } from '../lib/restore/command.js';
+import { printable } from '../lib/text/printable.js';
 import { clockFrom, type Output } from './common.js';
 import { addSettingOptions, settingsFrom } from './settings.js';
 
@@ -19,15 +30,48 @@ const PROGRESS_THRESHOLD = 8;
 
 /** Adds `--accounts`, `--organization`, `--ou`, `--exclude-accounts`, `--role-name`, `--external-id`, `--max-units`. */
 export function addOrgOptions(command: Command): Command {
-  return addSettingOptions(command, ORG_SETTINGS);
+  addSettingOptions(command, ORG_SETTINGS);
+  // Commander keeps the last of a repeated option: `--ou child --ou parent` would widen the scope.
+  command.options
+    .find((option) => option.long === ORG_SETTINGS.ou.flag)
+    ?.argParser((value: string, previous: string | undefined) => {
+      if (previous !== undefined) {
+        throw new InvalidArgumentError(
+          `${ORG_SETTINGS.ou.flag} is given more than once: give one OU (its child OUs are included)`,
+        );
+      }
+      return value;
+    });
+  return command;
 }
 
 /** The organization options given, parsed (a UsageError, exit 2, before any client exists). */
 export function orgFrom(command: Command): OrgConfig {
-  return parseOrgConfig(settingsFrom(command, ORG_SETTINGS), ORG_FLAG_NAMES);
+  const input = settingsFrom(command, ORG_SETTINGS);
+  const config = parseOrgConfig(input, ORG_FLAG_NAMES);
+  const ignored = accessWithoutScope(input, config, ORG_FLAG_NAMES);
+  if (ignored.length > 0) throw new UsageError(ignored.join('; '));
+  return config;
 }
 
 export { isOrgRun };
+
+/**
+ * Refuses regions of more than one partition across accounts: the member role's ARN, the hub's
+ * credentials and Organizations all belong to one partition (the first region's), so a unit in
+ * another partition would be sent there with the wrong ones.
+ */
+export function refuseMixedPartitions(regions: readonly string[]): void {
+  const first = regions[0];
+  if (first === undefined) return;
+  const other = regions.find((region) => partitionOf(region) !== partitionOf(first));
+  if (other === undefined) return;
+  throw new UsageError(
+    `the regions span partitions: ${first} (${partitionOf(first)}) and ${other} (${partitionOf(other)}); ` +
+      'with --accounts or --organization every region must be in one partition (the member role is assumed ' +
+      'there): run once per partition',
+  );
+}
 
 /** The help lines every organization-capable command appends. */
 export function orgHelp(command: string, example: string): string {
@@ -42,12 +86,28 @@ export function orgHelp(command: string, example: string): string {
   );
 }
 
+/**
+ * The options a command printed for one unit needs to reach that unit's account, as the run
+ * reached it: `--accounts <id>`, and the role name and external id when the run was given them.
+ */
+export function unitAccessArgs(org: OrgConfig, account: string): string[] {
+  const { roleName, externalId } = org.access;
+  return [
+    '--accounts',
+    account,
+    ...(roleName !== DEFAULT_MEMBER_ROLE ? ['--role-name', roleName] : []),
+    ...(externalId ? ['--external-id', externalId] : []),
+  ];
+}
+
 /** How a job's unit shows: its counts in the table, its own lines above it. */
 export interface UnitView {
   /** Short counts for the per-account table (`2 clusters, 1 FAILED`). */
   counts(result: UnitResult): string;
   /** The unit's own output, as the single-account command would say it. */
   lines(result: UnitResult): string[];
+  /** Fields added to the unit's `--json` result, as the single-account document has them (prune's `applyCommand`). */
+  document?(result: UnitResult): Record<string, unknown>;
 }
 
 /** What {@link runOrgJob} runs. */
@@ -71,6 +131,7 @@ export interface OrgJobRun {
  */
 export async function runOrgJob(run: OrgJobRun): Promise<number> {
   const { job, org, regions, clients, out, now } = run;
+  refuseMixedPartitions(regions);
   const [{ organizationsRegion, resolveAccounts }, { MemberCredentials }, { runUnit }, runner, { newRunId }] =
     await Promise.all([
       import('../lib/org/accounts.js'),
@@ -89,7 +150,7 @@ export async function runOrgJob(run: OrgJobRun): Promise<number> {
         : {}),
       names: ORG_FLAG_NAMES,
     });
-    for (const note of resolved.notes) out.warn(`note: ${note}`);
+    for (const note of resolved.notes) out.warn(`note: ${printable(note)}`);
     const runId = newRunId();
     const plannedAt = now.toUTC().toISO({ suppressMilliseconds: true })!;
     const units = runner.unitsFor(job, resolved.accounts, regions);
@@ -103,11 +164,16 @@ export async function runOrgJob(run: OrgJobRun): Promise<number> {
       settings: run.settings,
       clock,
       ...(run.prune ? { prune: run.prune } : {}),
+      unitCommandArgs: (unit) => [...unitAccessArgs(org, unit.account.id), ...(run.prune?.commandArgs ?? [])],
       onPrunePlan: (unit, pruneRunId, plan) => {
         if (run.settings.prune?.execute && plan.counts.delete > 0 && !plan.overLimit) {
+          const undo = restoreRunCommand(unit.region, pruneRunId, [
+            ...unitAccessArgs(org, unit.account.id),
+            ...(run.prune?.commandArgs ?? []),
+          ]);
           out.warn(
             `prune run ${pruneRunId} in ${unit.account.id} ${unit.region}: deleting up to ${plan.counts.delete} ` +
-              `backup(s); restore --run-id ${pruneRunId} --region ${unit.region}, with that account's credentials, undoes it`,
+              `backup(s); this undoes it: ${undo}`,
           );
         }
       },
@@ -138,14 +204,15 @@ export async function runOrgJob(run: OrgJobRun): Promise<number> {
         runId,
         job,
         plannedAt,
-        units: results.map(unitDocument),
+        units: results.map((result) => unitDocument(result, run.view)),
         failedUnits: failed,
         exitCode,
       });
     } else {
       await printUnits(results, run.view, out);
     }
-    for (const line of failed) out.warn(`unit failed: ${line}`);
+    // Names and reasons come from outside: escaped, so none can forge a line of its own.
+    for (const line of failed) out.warn(`unit failed: ${printable(line)}`);
     if (failed.length > 0) out.warn(`${failed.length} of ${units.length} unit(s) failed (exit ${exitCode})`);
     return exitCode;
   } finally {
@@ -163,14 +230,14 @@ function shorten(text: string, max: number): string {
 }
 
 /** One unit in `--json`. */
-function unitDocument(result: UnitResult) {
+function unitDocument(result: UnitResult, view: UnitView) {
   return {
     account: result.unit.account.id,
     accountName: result.unit.account.name ?? null,
     region: result.unit.region,
     exitCode: result.exitCode,
     failures: result.failures,
-    result: result.result ?? null,
+    result: result.result === undefined ? null : { ...(result.result as object), ...view.document?.(result) },
   };
 }
 
@@ -179,9 +246,9 @@ async function printUnits(results: readonly UnitResult[], view: UnitView, out: O
   const { columns } = await import('../lib/text/columns.js');
   for (const result of results) {
     const { account, region } = result.unit;
-    out.say(`== ${account.id}${account.name ? ` (${account.name})` : ''} ${region}`);
+    out.say(`== ${account.id}${account.name ? ` (${printable(account.name)})` : ''} ${region}`);
     if (result.result !== undefined) for (const line of view.lines(result)) out.say(line);
-    for (const failure of result.failures) out.say(`failed: ${failure}`);
+    for (const failure of result.failures) out.say(`failed: ${printable(failure)}`);
     out.say();
   }
   const c = out.colors;
@@ -189,10 +256,10 @@ async function printUnits(results: readonly UnitResult[], view: UnitView, out: O
     ['account', 'name', 'region', 'outcome', 'counts'],
     results.map((r) => [
       r.unit.account.id,
-      r.unit.account.name ?? '',
+      printable(r.unit.account.name ?? ''),
       r.unit.region,
       r.exitCode === 0 ? 'ok' : 'FAILED',
-      r.result !== undefined ? view.counts(r) : shorten(r.failures[0] ?? '', 100),
+      r.result !== undefined ? view.counts(r) : shorten(printable(r.failures[0] ?? ''), 100),
     ]),
     (row, column, padded) =>
       column === 3 ? (results[row]!.exitCode === 0 ? c.green : c.red)(padded) : padded,

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { COPY_FLAG_NAMES, COPY_SETTINGS, type CopyConfig, parseCopyConfig } from '../../lib/config/copy.js';
 import type { CopyLine, CopyProgress, CopyResult } from '../../lib/copy/execute.js';
+import { UsageError } from '../../lib/errors.js';
 import { action, clockFrom, examples, type Output, withCommonOptions, withNowOption } from '../common.js';
-import { addOrgOptions, isOrgRun, orgFrom, orgHelp, runOrgJob } from '../org.js';
+import { addOrgOptions, isOrgRun, orgFrom, orgHelp, refuseMixedPartitions, runOrgJob } from '../org.js';
 import { addSettingOptions, type JobOptions, startJob } from '../settings.js';
 
 /** Progress bars only pay off past a handful of copies. */
@@ -33,15 +34,31 @@ export function registerCopy(program: Command): void {
         '(another run holds the source backup, or this run had to stop: run again later), 2 bad input (nothing copied).\n' +
         'Two regions that back each other up need two runs, one per direction.\n' +
         orgHelp('copy', '--region us-east-1 --dr-region us-west-2') +
-        'In each member account the copies are claimed and made exactly once, as without the options.\n',
+        'In each member account the copies are claimed and made exactly once, as without the options. --cluster-id\n' +
+        'is refused with the organization options (a cluster lives in one account).\n',
     )
     .action(action<JobOptions>((options, out) => copyCommand(command, options, out)));
 }
 
 async function copyCommand(command: Command, options: JobOptions, out: Output): Promise<number> {
   const org = orgFrom(command);
-  const { config, now, clients } = await startJob(command, options, COPY_SETTINGS, (input) =>
-    parseCopyConfig(input, { sameRegion: 'error', names: COPY_FLAG_NAMES }),
+  const { config, now, clients } = await startJob(
+    command,
+    options,
+    COPY_SETTINGS,
+    (input) => parseCopyConfig(input, { sameRegion: 'error', names: COPY_FLAG_NAMES }),
+    {
+      check: (settings) => {
+        if (!isOrgRun(org)) return;
+        if (settings.clusterIds.length > 0) {
+          throw new UsageError(
+            '--cluster-id names one cluster of one account and region: leave out --accounts and --organization ' +
+              "(run copy with that account's credentials), or leave out --cluster-id",
+          );
+        }
+        refuseMixedPartitions([...settings.sourceRegions, ...settings.drRegions]);
+      },
+    },
   );
   if (isOrgRun(org)) {
     try {

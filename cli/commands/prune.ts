@@ -3,11 +3,12 @@ import type { DateTime } from 'luxon';
 import { DEFAULT_MAX_ATTEMPTS } from '../../lib/config/common.js';
 import { PRUNE_FLAG_NAMES, PRUNE_SETTINGS, parsePruneConfig } from '../../lib/config/prune.js';
 import { UsageError } from '../../lib/errors.js';
-import type { PlanEntry } from '../../lib/prune/plan.js';
+import type { UnitResult } from '../../lib/org/types.js';
+import type { PlanEntry, PrunePlan } from '../../lib/prune/plan.js';
 import type { PruneRun } from '../../lib/prune/run.js';
 import { newRunId } from '../../lib/run.js';
 import { action, examples, type Output, regionsFrom, withCommonOptions, withNowOption } from '../common.js';
-import { addOrgOptions, isOrgRun, orgFrom, orgHelp, runOrgJob } from '../org.js';
+import { addOrgOptions, isOrgRun, orgFrom, orgHelp, runOrgJob, unitAccessArgs } from '../org.js';
 import { addSettingOptions, type JobOptions, startJob } from '../settings.js';
 
 /** The options the command reads itself; its settings are read through {@link PRUNE_SETTINGS}. */
@@ -89,6 +90,54 @@ async function runPruneCommand(command: Command, options: PruneOptions, out: Out
   const extraArgs = passThroughArgs(options);
   if (config.dryRunOverrode) out.warn('note: --dry-run wins over --execute: nothing will be deleted');
   if (isOrgRun(org)) {
+    const paintOrg = (entry: { decision: string }, text: string) =>
+      entry.decision === 'delete' ? out.colors.red(text) : out.colors.green(text);
+    /** A unit's commands: scoped to its account and region, the other flags kept. */
+    const commandsFor = (unit: UnitResult['unit']): UnitCommands => {
+      const args = [...unitAccessArgs(org, unit.account.id), ...extraArgs];
+      return {
+        apply: (plan) => report.applyCommand(plan, { ...config, regions: [unit.region] }, args),
+        undo: (runId) => report.restoreRunCommand(unit.region, runId, args),
+      };
+    };
+    /** The single-account prune's text for one unit: the plan, then what to run next. */
+    const unitLines = (run: PruneRun, commands: UnitCommands): string[] => {
+      const { plan } = run;
+      const include = (e: PlanEntry) =>
+        config.execute ? e.decision === 'delete' : e.reason !== 'other-cluster';
+      const hidden = plan.entries.filter((e) => !include(e)).length;
+      const lines = [
+        ...report.cutoffLines(plan),
+        ...report.planLines(plan, { all: Boolean(options.all), paint: paintOrg, include }),
+        ...(hidden > 0
+          ? [
+              config.execute
+                ? `(${hidden} kept backups not shown)`
+                : `(${hidden} backups of other clusters not shown)`,
+            ]
+          : []),
+        report.planSummary(plan),
+      ];
+      if (run.mode === 'dry-run') {
+        if (plan.counts.delete > 0 && plan.overLimit) {
+          lines.push('Nothing was deleted.', ...report.overLimitAdvice(plan));
+          lines.push(
+            'The command with your settings (it refuses this plan as it stands):',
+            `  ${commands.apply(plan)}`,
+          );
+        } else if (plan.counts.delete > 0) {
+          lines.push('Nothing was deleted. To apply this plan, run:', `  ${commands.apply(plan)}`);
+        } else lines.push('Nothing to delete.');
+      } else if (run.result) {
+        lines.push(...report.resultLines(run.result));
+        if (plan.overLimit) lines.push(`over --max-deletions ${plan.maxDeletions}: refused`);
+        if (run.result.succeeded.length > 0) {
+          lines.push('To undo this run (within the 7-day restore window):', `  ${commands.undo(run.runId)}`);
+        }
+      }
+      lines.push(`run id ${run.runId}`);
+      return lines;
+    };
     try {
       return await runOrgJob({
         job: 'prune',
@@ -101,18 +150,14 @@ async function runPruneCommand(command: Command, options: PruneOptions, out: Out
         prune: { names: PRUNE_FLAG_NAMES, commandArgs: extraArgs },
         view: {
           counts: (result) => pruneCounts(result.result as PruneRun),
-          lines: (result) => {
+          lines: (result) => unitLines(result.result as PruneRun, commandsFor(result.unit)),
+          document: (result) => {
             const run = result.result as PruneRun;
-            return [
-              report.planSummary(run.plan),
-              ...(run.result ? report.resultLines(run.result) : []),
-              ...(run.plan.overLimit
-                ? [
-                    `over --max-deletions ${run.plan.maxDeletions}: ${config.execute ? 'refused' : 'an --execute run would refuse it'}`,
-                  ]
-                : []),
-              `run id ${run.runId}`,
-            ];
+            const commands = commandsFor(result.unit);
+            if (run.mode === 'dry-run') return { applyCommand: commands.apply(run.plan) };
+            return run.result && run.result.succeeded.length > 0
+              ? { undoCommand: commands.undo(run.runId) }
+              : {};
           },
         },
       });
@@ -230,6 +275,12 @@ async function runPruneCommand(command: Command, options: PruneOptions, out: Out
   }
 }
 
+/** The commands printed for one unit of an organization run. */
+interface UnitCommands {
+  apply(plan: PrunePlan): string;
+  undo(runId: string): string;
+}
+
 /** One unit's prune counts for the organization table. */
 function pruneCounts(run: PruneRun): string {
   if (run.mode === 'dry-run')
@@ -273,7 +324,8 @@ export function registerPrune(program: Command): void {
         orgHelp('prune', '--region us-east-1 --older-than 90d') +
         'Across accounts, prune is still a dry run unless --execute, and every guardrail holds per unit (one account\n' +
         'and region): READY only, NeverExpires and held backups kept, --keep-last per lineage, --max-deletions per unit.\n' +
-        "Each unit prints its own run id; restore --run-id, with that account's credentials, undoes it. --cluster-id is\n" +
+        'Each unit prints its plan and the command that applies it to that account and region (a dry run), or the\n' +
+        'command that undoes it (restore --run-id <unit run id> --accounts <id>). --cluster-id is\n' +
         'refused with the organization options (a cluster lives in one account).\n',
     )
     .action(action<PruneOptions>((options, out) => runPruneCommand(command, options, out)));

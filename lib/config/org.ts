@@ -208,6 +208,18 @@ export function parseOrgConfig(input: OrgConfigInput, names: OrgNames = ORG_SETT
   };
 }
 
+/**
+ * The member-access settings given without `--accounts` or `--organization`, each named with
+ * what it needs: the CLI refuses them (a person who typed them believes they took effect). The
+ * dispatch Lambda's environment sets MEMBER_ROLE_NAME whatever its scope, so it does not ask.
+ */
+export function accessWithoutScope(input: OrgConfigInput, config: OrgConfig, names: OrgNames): string[] {
+  if (isOrgRun(config)) return [];
+  return (['roleName', 'externalId', 'maxUnits'] as const)
+    .filter((key) => given(input[key]))
+    .map((key) => `${names[key]} needs ${names.accounts} or ${names.organization}`);
+}
+
 /** How the variables are written: ACCOUNTS and EXCLUDE_ACCOUNTS lists, ORGANIZATION a boolean. */
 const ORG_ENV_FORM = envFormOf(ORG_SETTINGS);
 

@@ -46,6 +46,8 @@ export interface RestoreConfig {
   eventSource: string;
   /** Region of the event bus (default: the backups' region). */
   eventRegion: string;
+  /** The account restored in, when the caller named it (`--accounts`): messages say it. */
+  account?: string;
 }
 
 const publishing = publishFields(

@@ -48,6 +48,8 @@ export async function resolveAccounts(scope: AccountScope, deps: AccountsDeps): 
   const names = deps.names ?? ORG_SETTING_NAMES;
   const found = await accountsIn(scope, deps, names);
   if (scope.kind === 'self') return { accounts: found, notes: [] };
+  // Said before the exclusions, which did not empty a scope that was empty already.
+  if (found.length === 0) throw new UsageError(`no account to run in: ${emptyScope(scope, names)}`);
   const ids = new Set(found.map((a) => a.id));
   const notes = scope.exclude
     .filter((id) => !ids.has(id))
@@ -61,6 +63,14 @@ export async function resolveAccounts(scope: AccountScope, deps: AccountsDeps): 
     );
   }
   return { accounts, notes };
+}
+
+/** Why a scope holds no account before any exclusion (an explicit list never is empty). */
+function emptyScope(scope: AccountScope, names: OrgNames): string {
+  if (scope.kind === 'organization' && scope.ou) {
+    return `${names.ou} ${scope.ou} holds no ACTIVE account (its child OUs included)`;
+  }
+  return `the organization holds no ACTIVE account (${names.organization})`;
 }
 
 async function accountsIn(scope: AccountScope, deps: AccountsDeps, names: OrgNames): Promise<OrgAccount[]> {

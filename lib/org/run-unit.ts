@@ -58,6 +58,11 @@ export interface UnitDeps {
    * which run id undoes the unit even if the process is killed midway.
    */
   onPrunePlan?: (unit: Unit, runId: string, plan: PrunePlan) => void;
+  /**
+   * The options a unit's printed restore commands need to reach its account (the CLI's
+   * `--accounts <id>` and the role options); they replace `prune.commandArgs` for that unit.
+   */
+  unitCommandArgs?: (unit: Unit) => string[];
 }
 
 /** A copy or prune result with the id of the run that dispatched it (each execution has its own run id). */
@@ -294,6 +299,7 @@ async function pruneUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessa
   const run = await runPrune(
     {
       ...deps.prune,
+      ...(deps.unitCommandArgs ? { commandArgs: deps.unitCommandArgs(message.unit) } : {}),
       ...(names ? { names } : {}),
       onPlan: (plan) => {
         deps.onPrunePlan?.(message.unit, runId, plan);

@@ -162,7 +162,7 @@ export function triage(
  */
 async function runAlreadyRestored(
   clients: CloudHsmClients,
-  config: Pick<RestoreConfig, 'region' | 'selection' | 'clusterId'>,
+  config: Pick<RestoreConfig, 'region' | 'selection' | 'clusterId' | 'account'>,
   key: string,
 ): Promise<Selected> {
   const { region, selection } = config;
@@ -172,7 +172,8 @@ async function runAlreadyRestored(
       Object.hasOwn(b.tags, key) && (config.clusterId === undefined || lineageOf(b) === config.clusterId),
   );
   if (ready.length === 0) {
-    const where = config.clusterId === undefined ? region : `${region} (cluster ${config.clusterId})`;
+    const inAccount = config.account === undefined ? region : `${region} of account ${config.account}`;
+    const where = config.clusterId === undefined ? inAccount : `${inAccount} (cluster ${config.clusterId})`;
     return {
       restorable: [],
       reported: [],

@@ -361,6 +361,17 @@ const ORG_CASES: CliCase[] = [
     args: ['--accounts', '111111111111', '--exclude-accounts', '111111111111'],
     message: /no account left to run in/,
   },
+  { args: ['--role-name', 'ops-member'], message: /--role-name needs --accounts or --organization/ },
+  { args: ['--external-id', 'ops-2026'], message: /--external-id needs --accounts or --organization/ },
+  { args: ['--max-units', '4'], message: /--max-units needs --accounts or --organization/ },
+  {
+    args: ['--organization', '--ou', 'ou-ab12-ledger01', '--ou', 'ou-ab12-cdef3456'],
+    message: /--ou is given more than once/,
+  },
+  {
+    args: ['--accounts', '111111111111', '--region', 'cn-north-1'],
+    message: /us-east-1 \(aws\) and cn-north-1 \(aws-cn\).*one partition/,
+  },
 ];
 
 /** `sandbox` takes no --endpoint (it is the endpoint); none of these may start a server. */
@@ -442,6 +453,19 @@ describe('bad input on the command line: exit 2, a clear message, no change', ()
         '--cluster-id',
         CLUSTER,
         '--organization',
+      ],
+      /--cluster-id names one cluster of one account and region/,
+    );
+    await refused(
+      [
+        'copy',
+        '--endpoint',
+        test.sandbox.url,
+        ...ORG_JOBS.copy!,
+        '--cluster-id',
+        CLUSTER,
+        '--accounts',
+        '111111111111',
       ],
       /--cluster-id names one cluster of one account and region/,
     );

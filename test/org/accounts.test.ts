@@ -21,6 +21,8 @@ const PARENTS: Record<string, { accounts: string[]; children: string[] }> = {
   'r-ab12': { accounts: ['444444444444', '555555555555'], children: ['ou-ab12-aaaaaaaa'] },
   'ou-ab12-aaaaaaaa': { accounts: ['111111111111', '222222222222'], children: ['ou-ab12-bbbbbbbb'] },
   'ou-ab12-bbbbbbbb': { accounts: ['333333333333'], children: [] },
+  // An OU with no account at all (not under root, so the organization's listing never sees it).
+  'ou-ab12-cccccccc': { accounts: [], children: [] },
 };
 const status = (id: string) => (id === '555555555555' ? 'SUSPENDED' : 'ACTIVE');
 
@@ -124,6 +126,19 @@ describe('accounts of a scope', () => {
     await expect(resolveAccounts({ kind: 'organization', exclude: [] }, deps())).rejects.not.toThrow(
       UsageError,
     );
+  });
+
+  it('an OU with no ACTIVE account is bad input saying so, not blaming --exclude-accounts', async () => {
+    const run = resolveAccounts({ kind: 'organization', ou: 'ou-ab12-cccccccc', exclude: [] }, deps());
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(
+      resolveAccounts({ kind: 'organization', ou: 'ou-ab12-cccccccc', exclude: [] }, deps()),
+    ).rejects.toThrow(
+      /no account to run in: --ou ou-ab12-cccccccc holds no ACTIVE account \(its child OUs included\)/,
+    );
+    await expect(
+      resolveAccounts({ kind: 'organization', ou: 'ou-ab12-cccccccc', exclude: [] }, deps()),
+    ).rejects.not.toThrow(/--exclude-accounts/);
   });
 
   it('a scope left empty by its exclusions is bad input', async () => {

@@ -62,7 +62,8 @@ describe('prune --execute across accounts', () => {
     expect(deletes).toHaveLength(planned);
     expect(new Set(deletes.map((r) => r.account))).toEqual(new Set([PAYMENTS]));
     expect(run.stderr).toContain(
-      `prune run ${unit.result.runId} in ${PAYMENTS} us-east-1: deleting up to ${planned} backup(s); restore --run-id ${unit.result.runId}`,
+      `prune run ${unit.result.runId} in ${PAYMENTS} us-east-1: deleting up to ${planned} backup(s); this undoes it: ` +
+        `cloudhsm-ops restore --region us-east-1 --run-id ${unit.result.runId} --accounts ${PAYMENTS} --endpoint ${sandbox.url} --now ${NOW}`,
     );
     // --keep-last 1 (the default) per lineage: every cluster that had a READY backup still has one.
     const after = sandbox.backups('us-east-1', PAYMENTS).filter((b) => b.BackupState === 'READY');
