@@ -300,6 +300,8 @@ export class MemberCredentials {
     for (let round = 0; ; round += 1) {
       await this.takeSlot();
       try {
+        // Again once a slot is free: the breaker may have opened while this call waited for one.
+        this.checkBreaker();
         return await send();
       } catch (error) {
         if (!isThrottling(error) || round >= THROTTLE_ROUNDS) throw error;
