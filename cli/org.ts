@@ -73,6 +73,16 @@ export function refuseMixedPartitions(regions: readonly string[]): void {
   );
 }
 
+/** The regions a run touches besides its units': DR regions, and the event bus's when it publishes. */
+function otherRegions(settings: UnitSettings): string[] {
+  const { audit, copy, prune } = settings;
+  return [
+    ...(audit?.drRegions ?? []),
+    ...(copy?.drRegions ?? []),
+    ...[audit, copy, prune].flatMap((job) => (job?.publish && job.eventRegion ? [job.eventRegion] : [])),
+  ];
+}
+
 /** The help lines every organization-capable command appends. */
 export function orgHelp(command: string, example: string): string {
   return (
@@ -131,7 +141,7 @@ export interface OrgJobRun {
  */
 export async function runOrgJob(run: OrgJobRun): Promise<number> {
   const { job, org, regions, clients, out, now } = run;
-  refuseMixedPartitions(regions);
+  refuseMixedPartitions([...regions, ...otherRegions(run.settings)]);
   const [{ organizationsRegion, resolveAccounts }, { MemberCredentials }, { runUnit }, runner, { newRunId }] =
     await Promise.all([
       import('../lib/org/accounts.js'),
