@@ -17,7 +17,9 @@ export class OperationError extends Error {
 export function describeError(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { name?: string }).name;
-    return code && code !== 'Error' && !error.message.startsWith(code)
+    // An AWS code says what failed; this tool's own classes are not news to the reader.
+    const own = error instanceof OperationError || error instanceof UsageError;
+    return code && code !== 'Error' && !own && !error.message.startsWith(code)
       ? `${code}: ${error.message}`
       : error.message;
   }
