@@ -38,7 +38,8 @@ function memberAccountFrom(command: Command): { account: string; access: MemberA
   const input = settingsFrom(command, ORG_SETTINGS);
   const org = parseOrgConfig(input, ORG_FLAG_NAMES);
   const ignored = accessWithoutScope(input, org, ORG_FLAG_NAMES);
-  if (ignored.length > 0) throw new UsageError(ignored.join('; '));
+  // restore has no --organization: a run id belongs to one account.
+  if (ignored.length > 0) throw new UsageError(ignored.join('; ').replaceAll(' or --organization', ''));
   if (org.scope.kind !== 'list') return undefined;
   if (org.scope.accounts.length !== 1) {
     throw new UsageError(

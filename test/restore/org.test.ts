@@ -86,6 +86,6 @@ describe('restore --accounts: undoing a member account’s prune', () => {
     expect(two.stderr).toMatch(/--accounts takes one account for restore/);
     const alone = await cli([...base, '--role-name', 'ops-member']);
     expect(alone.code).toBe(2);
-    expect(alone.stderr).toMatch(/--role-name needs --accounts/);
+    expect(alone.stderr).toMatch(/--role-name needs --accounts\n/); // restore has no --organization
   });
 });
