@@ -46,7 +46,8 @@ export function registerAudit(program: Command): void {
   command
     .option(
       '--format <format>',
-      'table (the default) or ocsf: OCSF 1.1.0 Compliance Finding events as JSON Lines',
+      'table (the default) or ocsf: OCSF 1.1.0 Compliance Finding events as JSON Lines (one account only: ' +
+        'refused with --accounts or --organization)',
     )
     .option(
       '--output <file>',
