@@ -49,7 +49,8 @@ export function withCommonOptions(command: Command): Command {
     )
     .option(
       '--max-attempts <n>',
-      'attempts per AWS call, retries included (throttling backs off)',
+      'attempts per AWS call, retries included (throttling backs off); entries that EventBridge or Security ' +
+        'Hub refuse inside an answered call are sent again in later calls, up to 5 times',
       String(DEFAULT_MAX_ATTEMPTS),
     )
     .option(
