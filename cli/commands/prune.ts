@@ -89,9 +89,39 @@ async function runPruneCommand(command: Command, options: PruneOptions, out: Out
   ]);
   const extraArgs = passThroughArgs(options);
   if (config.dryRunOverrode) out.warn('note: --dry-run wins over --execute: nothing will be deleted');
+  const paint = (entry: { decision: string }, text: string) =>
+    entry.decision === 'delete' ? out.colors.red(text) : out.colors.green(text);
+  /** The plan as the command prints it: its cutoffs, the rows, what was left out, the summary. */
+  const planText = (plan: PrunePlan, view: { execute: boolean; all: boolean; paint: typeof paint }) => {
+    const include = (e: PlanEntry) => (view.execute ? e.decision === 'delete' : e.reason !== 'other-cluster');
+    const hidden = plan.entries.filter((e) => !include(e)).length;
+    return [
+      ...report.cutoffLines(plan),
+      ...report.planLines(plan, { all: view.all, paint: view.paint, include }),
+      ...(hidden > 0
+        ? [
+            view.execute
+              ? `(${hidden} kept backups not shown)`
+              : `(${hidden} backups of other clusters not shown)`,
+          ]
+        : []),
+      report.planSummary(plan),
+    ];
+  };
+  /** What a dry run says after its plan: nothing to delete, or the command that applies it. */
+  const dryRunNext = (plan: PrunePlan, apply: string): string[] => {
+    if (plan.counts.delete === 0) return ['Nothing to delete.'];
+    if (plan.overLimit) {
+      return [
+        'Nothing was deleted.',
+        ...report.overLimitAdvice(plan),
+        'The command with your settings (it refuses this plan as it stands):',
+        `  ${apply}`,
+      ];
+    }
+    return ['Nothing was deleted. To apply this plan, run:', `  ${apply}`];
+  };
   if (isOrgRun(org)) {
-    const paintOrg = (entry: { decision: string }, text: string) =>
-      entry.decision === 'delete' ? out.colors.red(text) : out.colors.green(text);
     /** A unit's commands: scoped to its account and region, the other flags kept. */
     const commandsFor = (unit: UnitResult['unit']): UnitCommands => {
       const args = [...unitAccessArgs(org, unit.account.id), ...extraArgs];
@@ -103,32 +133,9 @@ async function runPruneCommand(command: Command, options: PruneOptions, out: Out
     /** The single-account prune's text for one unit: the plan, then what to run next. */
     const unitLines = (run: PruneRun, commands: UnitCommands): string[] => {
       const { plan } = run;
-      const include = (e: PlanEntry) =>
-        config.execute ? e.decision === 'delete' : e.reason !== 'other-cluster';
-      const hidden = plan.entries.filter((e) => !include(e)).length;
-      const lines = [
-        ...report.cutoffLines(plan),
-        ...report.planLines(plan, { all: Boolean(options.all), paint: paintOrg, include }),
-        ...(hidden > 0
-          ? [
-              config.execute
-                ? `(${hidden} kept backups not shown)`
-                : `(${hidden} backups of other clusters not shown)`,
-            ]
-          : []),
-        report.planSummary(plan),
-      ];
-      if (run.mode === 'dry-run') {
-        if (plan.counts.delete > 0 && plan.overLimit) {
-          lines.push('Nothing was deleted.', ...report.overLimitAdvice(plan));
-          lines.push(
-            'The command with your settings (it refuses this plan as it stands):',
-            `  ${commands.apply(plan)}`,
-          );
-        } else if (plan.counts.delete > 0) {
-          lines.push('Nothing was deleted. To apply this plan, run:', `  ${commands.apply(plan)}`);
-        } else lines.push('Nothing to delete.');
-      } else if (run.result) {
+      const lines = planText(plan, { execute: config.execute, all: Boolean(options.all), paint });
+      if (run.mode === 'dry-run') lines.push(...dryRunNext(plan, commands.apply(plan)));
+      else if (run.result) {
         lines.push(...report.resultLines(run.result));
         if (plan.overLimit) lines.push(`over --max-deletions ${plan.maxDeletions}: refused`);
         if (run.result.succeeded.length > 0) {
@@ -169,8 +176,6 @@ async function runPruneCommand(command: Command, options: PruneOptions, out: Out
   // Known before the first delete and said then, so that a run killed midway can be undone.
   const runId = newRunId();
   let bar: InstanceType<typeof cliProgress.SingleBar> | undefined;
-  const paint = (entry: { decision: string }, text: string) =>
-    entry.decision === 'delete' ? out.colors.red(text) : out.colors.green(text);
   try {
     const run = await runPrune(
       {
@@ -190,20 +195,9 @@ async function runPruneCommand(command: Command, options: PruneOptions, out: Out
             `${config.execute ? 'Prune' : 'Prune plan (dry run)'}: ${plan.regions.join(', ')}` +
               (plan.clusterId ? `, cluster ${plan.clusterId}` : ', every cluster'),
           );
-          for (const line of report.cutoffLines(plan)) out.say(line);
-          const include = (e: PlanEntry) =>
-            config.execute ? e.decision === 'delete' : e.reason !== 'other-cluster';
-          const lines = report.planLines(plan, { all: Boolean(options.all), paint, include });
-          for (const line of lines) out.say(line);
-          const hidden = plan.entries.filter((e) => !include(e)).length;
-          if (hidden > 0) {
-            out.say(
-              config.execute
-                ? `(${hidden} kept backups not shown)`
-                : `(${hidden} backups of other clusters not shown)`,
-            );
+          for (const line of planText(plan, { execute: config.execute, all: Boolean(options.all), paint })) {
+            out.say(line);
           }
-          out.say(report.planSummary(plan));
           if (plan.overLimit) {
             out.warn(
               out.colors.yellow(
@@ -232,17 +226,8 @@ async function runPruneCommand(command: Command, options: PruneOptions, out: Out
     out.document({ ...run, ...(apply ? { applyCommand: apply } : {}) });
     if (!out.json) {
       if (run.mode === 'dry-run') {
-        if (run.plan.counts.delete > 0 && run.plan.overLimit) {
-          out.say('');
-          out.say('Nothing was deleted.');
-          for (const line of report.overLimitAdvice(run.plan)) out.say(line);
-          out.say('The command with your settings (it refuses this plan as it stands):');
-          out.say(`  ${apply}`);
-        } else if (run.plan.counts.delete > 0) {
-          out.say('');
-          out.say('Nothing was deleted. To apply this plan, run:');
-          out.say(`  ${apply}`);
-        } else out.say('Nothing to delete.');
+        if (run.plan.counts.delete > 0) out.say('');
+        for (const line of dryRunNext(run.plan, apply!)) out.say(line);
       } else if (run.result) {
         for (const line of report.resultLines(run.result)) out.say(line);
         if (run.result.restoreCommands.length > 0) {
