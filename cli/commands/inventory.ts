@@ -18,13 +18,6 @@ interface InventoryOptions extends CommonOptions {
   region?: string[];
 }
 
-export {
-  type ClusterSummary,
-  type CopySummary,
-  type RegionSummary,
-  summarizeRegion,
-} from '../../lib/inventory/summary.js';
-
 const byKey = (record: Record<string, number>) =>
   Object.entries(record)
     .sort(([a], [b]) => a.localeCompare(b))

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatRegion, summarizeRegion } from '../../cli/commands/inventory.js';
+import { formatRegion } from '../../cli/commands/inventory.js';
 import { gatherRegion } from '../../lib/inventory/gather.js';
+import { summarizeRegion } from '../../lib/inventory/summary.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 let test: TestSandbox | undefined;

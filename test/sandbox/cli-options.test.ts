@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatRegion, summarizeRegion } from '../../cli/commands/inventory.js';
+import { formatRegion } from '../../cli/commands/inventory.js';
 import { faultsFromFlags, sandboxOptionsFrom } from '../../cli/commands/sandbox.js';
+import { summarizeRegion } from '../../lib/inventory/summary.js';
 import type { RegionInventory } from '../../lib/inventory/types.js';
 
 describe('sandbox flags', () => {
