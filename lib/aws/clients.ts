@@ -104,6 +104,17 @@ const UNREACHABLE = new Set([
 /** `1.5` rather than `1.500`, for messages. */
 const seconds = (ms: number) => `${Number((ms / 1000).toFixed(3))}`;
 
+/** Why a call never reached the service (a timeout, a refused connection), in words; else undefined. */
+function unreachedWhy(error: unknown, connectMs: number, requestMs: number): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && UNREACHABLE.has(code)) return `could not connect (${code})`;
+  if (error.name !== 'TimeoutError') return undefined;
+  return error.message.includes('without establishing a connection')
+    ? `no connection within ${seconds(connectMs)} s`
+    : `no answer within ${seconds(requestMs)} s`;
+}
+
 /**
  * Names the call in a timeout's or a refused connection's message. The handler's own message
  * ("Connection timed out after 30000 ms", "connect ECONNREFUSED 127.0.0.1:4566") says nothing
@@ -118,20 +129,10 @@ function nameTimeouts(service: string, region: string, options: AwsOptions) {
       try {
         return await next(args);
       } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        if (error instanceof Error && typeof code === 'string' && UNREACHABLE.has(code)) {
+        const what = unreachedWhy(error, connectMs, requestMs);
+        if (what && error instanceof Error) {
           const operation = (context.commandName ?? 'call').replace(/Command$/, '');
           const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
-          error.message =
-            `${service} ${operation} in ${region}: could not connect (${code})` +
-            `${attempts ? ` (${attempts} attempt${attempts === 1 ? '' : 's'})` : ''}: ${error.message}`;
-        }
-        if (error instanceof Error && error.name === 'TimeoutError') {
-          const operation = (context.commandName ?? 'call').replace(/Command$/, '');
-          const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
-          const what = error.message.includes('without establishing a connection')
-            ? `no connection within ${seconds(connectMs)} s`
-            : `no answer within ${seconds(requestMs)} s`;
           error.message =
             `${service} ${operation} in ${region}: ${what}` +
             `${attempts ? ` (${attempts} attempt${attempts === 1 ? '' : 's'})` : ''}: ${error.message}`;
