@@ -15,7 +15,6 @@ import type { AwsClients } from '../aws/clients.js';
 import type { AuditConfig } from '../config/audit.js';
 import type { CopyConfig } from '../config/copy.js';
 import type { PruneConfig } from '../config/prune.js';
-import type { PruneNames } from '../config/prune-table.js';
 import { type CopyDeps, type CopyResult, runCopy } from '../copy/execute.js';
 import { copyRunFailures } from '../copy/result.js';
 import { describeError, OperationError, UsageError } from '../errors.js';
@@ -294,13 +293,11 @@ function copyUnitFailures(result: CopyResult, config: CopyConfig): string[] {
 async function pruneUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessage, now: DateTime) {
   const config = settingsOf(deps, 'prune');
   const { region, account } = message.unit;
-  const names: PruneNames | undefined = deps.prune?.names;
   const runId = newRunId();
   const run = await runPrune(
     {
       ...deps.prune,
       ...(deps.unitCommandArgs ? { commandArgs: deps.unitCommandArgs(message.unit) } : {}),
-      ...(names ? { names } : {}),
       onPlan: (plan) => {
         deps.onPrunePlan?.(message.unit, runId, plan);
         deps.prune?.onPlan?.(plan);
