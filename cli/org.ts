@@ -18,6 +18,7 @@ import {
 } from '../lib/config/org.js';
 import { UsageError } from '../lib/errors.js';
 import { partitionOf } from '../lib/events/types.js';
+import { MESSAGE_VERSION } from '../lib/org/message-format.js';
 import type { UnitDeps, UnitSettings } from '../lib/org/run-unit.js';
 import {
   DEFAULT_MEMBER_ROLE,
@@ -197,7 +198,7 @@ export async function runOrgJob(run: OrgJobRun): Promise<number> {
       },
     };
     const message = (unit: UnitMessage['unit']): UnitMessage => ({
-      version: 1,
+      version: MESSAGE_VERSION,
       runId,
       plannedAt,
       unit,

@@ -27,6 +27,7 @@ import type { PrunePlan } from '../prune/plan.js';
 import { type PruneDeps, type PruneRun, runPrune } from '../prune/run.js';
 import { newRunId } from '../run.js';
 import type { MemberCredentials } from './credentials.js';
+import { MESSAGE_VERSION } from './message-format.js';
 import type { OrgJob, Unit, UnitMessage, UnitResult } from './types.js';
 
 /** Each job's settings as the whole run was given them; a unit narrows the regions to its own. */
@@ -166,9 +167,9 @@ async function publishFailedUnit(deps: UnitDeps, message: UnitMessage, reason: s
 
 /** The instant every unit of the run judges at; a message of another version is refused. */
 function plannedAt(message: UnitMessage): DateTime {
-  if (message.version !== 1) {
+  if (message.version !== MESSAGE_VERSION) {
     throw new OperationError(
-      `message version ${String(message.version)} is not known (this worker reads version 1)`,
+      `message version ${String(message.version)} is not known (this worker reads version ${MESSAGE_VERSION})`,
     );
   }
   const at = DateTime.fromISO(message.plannedAt, { zone: 'utc' });
