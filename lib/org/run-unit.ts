@@ -99,7 +99,7 @@ export async function runUnit(deps: UnitDeps, message: UnitMessage): Promise<Uni
     const outcome = await runJob(deps, clients, message, planned);
     return { unit, ...outcome };
   } catch (error) {
-    const reason = error instanceof OperationError ? error.message : describeError(error);
+    const reason = describeError(error);
     const failures = [reason, ...(await publishFailedUnit(deps, message, reason))];
     return {
       unit,
