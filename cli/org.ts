@@ -18,8 +18,15 @@ import {
 } from '../lib/config/org.js';
 import { UsageError } from '../lib/errors.js';
 import { partitionOf } from '../lib/events/types.js';
+import { MESSAGE_VERSION } from '../lib/org/message-format.js';
 import type { UnitDeps, UnitSettings } from '../lib/org/run-unit.js';
-import { DEFAULT_MEMBER_ROLE, type OrgJob, type UnitMessage, type UnitResult } from '../lib/org/types.js';
+import {
+  DEFAULT_MEMBER_ROLE,
+  type OrgJob,
+  type Unit,
+  type UnitMessage,
+  type UnitResult,
+} from '../lib/org/types.js';
 import { restoreRunCommand } from '../lib/restore/command.js';
 import { printable } from '../lib/text/printable.js';
 import { clockFrom, type Output } from './common.js';
@@ -168,19 +175,21 @@ export async function runOrgJob(run: OrgJobRun): Promise<number> {
       `${job} run ${runId}: ${units.length} unit(s), ${resolved.accounts.length} account(s) × ${regions.length} ` +
         `region(s), up to ${org.maxUnits} at once`,
     );
+    // The options a command printed for one unit needs: its account, then the run's own.
+    const unitCommandArgs = (unit: Unit) => [
+      ...unitAccessArgs(org, unit.account.id),
+      ...(run.prune?.commandArgs ?? []),
+    ];
     const deps: UnitDeps = {
       hub: clients,
       members,
       settings: run.settings,
       clock,
       ...(run.prune ? { prune: run.prune } : {}),
-      unitCommandArgs: (unit) => [...unitAccessArgs(org, unit.account.id), ...(run.prune?.commandArgs ?? [])],
+      unitCommandArgs,
       onPrunePlan: (unit, pruneRunId, plan) => {
         if (run.settings.prune?.execute && plan.counts.delete > 0 && !plan.overLimit) {
-          const undo = restoreRunCommand(unit.region, pruneRunId, [
-            ...unitAccessArgs(org, unit.account.id),
-            ...(run.prune?.commandArgs ?? []),
-          ]);
+          const undo = restoreRunCommand(unit.region, pruneRunId, unitCommandArgs(unit));
           out.warn(
             `prune run ${pruneRunId} in ${unit.account.id} ${unit.region}: deleting up to ${plan.counts.delete} ` +
               `backup(s); this undoes it: ${undo}`,
@@ -189,7 +198,7 @@ export async function runOrgJob(run: OrgJobRun): Promise<number> {
       },
     };
     const message = (unit: UnitMessage['unit']): UnitMessage => ({
-      version: 1,
+      version: MESSAGE_VERSION,
       runId,
       plannedAt,
       unit,

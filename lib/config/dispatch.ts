@@ -9,6 +9,7 @@ import type { OrgJob } from '../org/types.js';
 import { checkEnvForm, isLoopbackUrl } from './common.js';
 import { regions as parseRegions } from './fields.js';
 import { ORG_LAMBDA_VARIABLES, type OrgConfig, orgConfigFromEnv } from './org.js';
+import { Problems } from './table.js';
 
 /** What the dispatch reads. */
 export interface DispatchConfig {
@@ -65,35 +66,27 @@ export function queueRegion(queueUrl: string, fallback: string): string {
  */
 export function dispatchConfigFromEnv(env: Record<string, string | undefined>): DispatchConfig {
   checkEnvForm(env, { variables: DISPATCH_OWN_VARIABLES, lists: ['REGIONS', 'PRUNE_REGIONS'] });
-  const problems: string[] = [];
-  const attempt = <T>(read: () => T): T | undefined => {
-    try {
-      return read();
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      problems.push(error.message);
-      return undefined;
-    }
-  };
-  const queueUrl = attempt(() => queueUrlOf(env.QUEUE_URL));
+  const problems = new Problems();
+  const queueUrl = problems.attempt(() => queueUrlOf(env.QUEUE_URL));
   const regionsText = env.REGIONS ?? env.AWS_REGION;
-  const regions = attempt(() => {
+  const regions = problems.attempt(() => {
     if (!regionsText) throw new UsageError('REGIONS is required (or AWS_REGION): the regions of the units');
     return parseRegions(regionsText, 'REGIONS');
   });
   const pruneRegions = env.PRUNE_REGIONS
-    ? attempt(() => parseRegions(env.PRUNE_REGIONS!, 'PRUNE_REGIONS'))
+    ? problems.attempt(() => parseRegions(env.PRUNE_REGIONS!, 'PRUNE_REGIONS'))
     : regions;
-  const org = attempt(() => orgConfigFromEnv(env));
+  const org = problems.attempt(() => orgConfigFromEnv(env));
   // infra/member-role.yml trusts the hub only with its ExternalId: without one every unit would be
   // denied at AssumeRole. A member role that checks no external id accepts one all the same.
   if (org && !org.access.externalId) {
-    problems.push(
+    problems.add(
       'EXTERNAL_ID is required (the external id the member roles trust, the ExternalId parameter of infra/member-role.yml; serverless param externalId)',
     );
   }
-  if (problems.length > 0 || !queueUrl || !regions || !pruneRegions || !org) {
-    throw new UsageError(problems.join('; '));
+  // Each missing value left a problem; the checks narrow the types.
+  if (problems.messages.length > 0 || !queueUrl || !regions || !pruneRegions || !org) {
+    throw new UsageError(problems.messages.join('; '));
   }
   return {
     queueUrl,

@@ -9,7 +9,7 @@
  * like a filter must not widen a prune from one account to an organization.
  */
 import { UsageError } from '../errors.js';
-import { type AccountScope, DEFAULT_MEMBER_ROLE, type MemberAccess } from '../org/types.js';
+import { ACCESS_PATTERNS, type AccountScope, DEFAULT_MEMBER_ROLE, type MemberAccess } from '../org/types.js';
 import { checkEnvForm } from './common.js';
 import { bool, count, splitList } from './fields.js';
 import { envFormOf } from './shared.js';
@@ -30,21 +30,15 @@ export const DEFAULT_MAX_UNITS = 8;
 /** The most units in flight at once. */
 export const MAX_UNITS = 100;
 
-/** An AWS account id: exactly 12 digits. */
-const ACCOUNT_ID = /^\d{12}$/;
 /** An OU id as Organizations writes it: `ou-` root part (4–32) `-` OU part (8–32), lower case. */
 const OU_ID = /^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$/;
-/** IAM's role-name rule: 1–64 of letters, digits and `+=,.@_-`. */
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-/** STS's ExternalId rule: 2–1224 of letters, digits and `+=,.@:/-` (and `_`). */
-const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 /** A comma list of account ids, each 12 digits and named once. */
 export function accountIds(value: string, what: string): string[] {
   const ids = splitList(value);
   const seen = new Set<string>();
   for (const id of ids) {
-    if (!ACCOUNT_ID.test(id)) {
+    if (!ACCESS_PATTERNS.accountId.test(id)) {
       throw new UsageError(`${what} "${id}" is not an account id (12 digits, e.g. 111111111111)`);
     }
     if (seen.has(id)) throw new UsageError(`${what} ${id} is given more than once`);
@@ -63,7 +57,7 @@ export function ouId(value: string, what: string): string {
 /** An IAM role name (no path). */
 export function roleName(value: string, what: string): string {
   const name = value.trim();
-  if (!ROLE_NAME.test(name)) {
+  if (!ACCESS_PATTERNS.roleName.test(name)) {
     throw new UsageError(
       `${what} "${value}" is not a valid IAM role name (1 to 64 letters, digits and +=,.@_-)`,
     );
@@ -74,7 +68,7 @@ export function roleName(value: string, what: string): string {
 /** An sts:ExternalId; the value itself is not echoed (it is a shared secret of sorts). */
 export function externalId(value: string, what: string): string {
   const id = value.trim();
-  if (!EXTERNAL_ID.test(id)) {
+  if (!ACCESS_PATTERNS.externalId.test(id)) {
     throw new UsageError(`${what} is not valid (2 to 1224 characters of letters, digits and +=,.@:/_-)`);
   }
   return id;

@@ -9,7 +9,7 @@
 import * as z from 'zod/mini';
 import { KNOWN_REGIONS } from '../config/common.js';
 import { encodeUnitMessage, MESSAGE_VERSION } from './message-format.js';
-import type { UnitMessage } from './types.js';
+import { ACCESS_PATTERNS, type UnitMessage } from './types.js';
 
 export { encodeUnitMessage, MESSAGE_VERSION };
 
@@ -19,12 +19,10 @@ export class MessageError extends Error {
 }
 
 const pattern = (regex: RegExp, message: string) => z.string().check(z.regex(regex, message));
-const accountId = pattern(/^\d{12}$/, 'expected a 12-digit account id');
-// IAM role names: 1-64 of letters, digits and +=,.@_- (no path).
-const roleName = pattern(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name (1-64 of A-Z a-z 0-9 +=,.@_-)');
-// sts:AssumeRole's ExternalId: 2-1224 of letters, digits and +=,.@:/_-.
+const accountId = pattern(ACCESS_PATTERNS.accountId, 'expected a 12-digit account id');
+const roleName = pattern(ACCESS_PATTERNS.roleName, 'expected an IAM role name (1-64 of A-Z a-z 0-9 +=,.@_-)');
 const externalId = pattern(
-  /^[\w+=,.@:/-]{2,1224}$/,
+  ACCESS_PATTERNS.externalId,
   'expected 2-1224 of A-Z a-z 0-9 +=,.@:/_- (sts:ExternalId)',
 );
 const region = z.string().check(z.refine((value) => KNOWN_REGIONS.has(value), 'expected a known AWS region'));

@@ -15,7 +15,6 @@ import type { AwsClients } from '../aws/clients.js';
 import type { AuditConfig } from '../config/audit.js';
 import type { CopyConfig } from '../config/copy.js';
 import type { PruneConfig } from '../config/prune.js';
-import type { PruneNames } from '../config/prune-table.js';
 import { type CopyDeps, type CopyResult, runCopy } from '../copy/execute.js';
 import { copyRunFailures } from '../copy/result.js';
 import { describeError, OperationError, UsageError } from '../errors.js';
@@ -28,6 +27,7 @@ import type { PrunePlan } from '../prune/plan.js';
 import { type PruneDeps, type PruneRun, runPrune } from '../prune/run.js';
 import { newRunId } from '../run.js';
 import type { MemberCredentials } from './credentials.js';
+import { MESSAGE_VERSION } from './message-format.js';
 import type { OrgJob, Unit, UnitMessage, UnitResult } from './types.js';
 
 /** Each job's settings as the whole run was given them; a unit narrows the regions to its own. */
@@ -99,7 +99,7 @@ export async function runUnit(deps: UnitDeps, message: UnitMessage): Promise<Uni
     const outcome = await runJob(deps, clients, message, planned);
     return { unit, ...outcome };
   } catch (error) {
-    const reason = error instanceof OperationError ? error.message : describeError(error);
+    const reason = describeError(error);
     const failures = [reason, ...(await publishFailedUnit(deps, message, reason))];
     return {
       unit,
@@ -167,9 +167,9 @@ async function publishFailedUnit(deps: UnitDeps, message: UnitMessage, reason: s
 
 /** The instant every unit of the run judges at; a message of another version is refused. */
 function plannedAt(message: UnitMessage): DateTime {
-  if (message.version !== 1) {
+  if (message.version !== MESSAGE_VERSION) {
     throw new OperationError(
-      `message version ${String(message.version)} is not known (this worker reads version 1)`,
+      `message version ${String(message.version)} is not known (this worker reads version ${MESSAGE_VERSION})`,
     );
   }
   const at = DateTime.fromISO(message.plannedAt, { zone: 'utc' });
@@ -294,13 +294,11 @@ function copyUnitFailures(result: CopyResult, config: CopyConfig): string[] {
 async function pruneUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessage, now: DateTime) {
   const config = settingsOf(deps, 'prune');
   const { region, account } = message.unit;
-  const names: PruneNames | undefined = deps.prune?.names;
   const runId = newRunId();
   const run = await runPrune(
     {
       ...deps.prune,
       ...(deps.unitCommandArgs ? { commandArgs: deps.unitCommandArgs(message.unit) } : {}),
-      ...(names ? { names } : {}),
       onPlan: (plan) => {
         deps.onPrunePlan?.(message.unit, runId, plan);
         deps.prune?.onPlan?.(plan);

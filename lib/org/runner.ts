@@ -4,6 +4,7 @@
  * per region and the rest of the organization goes on. (Each member's AwsClients also has its own
  * adaptive rate limiter per service and region, so one account's throttling slows only it.)
  */
+import { describeError } from '../errors.js';
 import type { ExitCode } from '../jobs/run.js';
 import { describeUnit } from './run-unit.js';
 import type { OrgAccount, OrgJob, Unit, UnitResult } from './types.js';
@@ -75,8 +76,7 @@ export function runUnits(
 
 /** A unit whose run threw (runUnit never does; a stand-in might). */
 function thrown(unit: Unit, error: unknown): UnitResult {
-  const reason = error instanceof Error ? error.message : String(error);
-  return { unit, exitCode: 1, failures: [`${describeUnit(unit)}: ${reason}`] };
+  return { unit, exitCode: 1, failures: [`${describeUnit(unit)}: ${describeError(error)}`] };
 }
 
 /** Every failed unit, named with its account (and name) and region, with its reasons. */

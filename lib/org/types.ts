@@ -12,6 +12,19 @@ export type OrgJob = 'audit' | 'copy' | 'prune' | 'inventory';
 /** The default name of the role each member account carries for the tool (infra/member-role.yml). */
 export const DEFAULT_MEMBER_ROLE = 'cloudhsm-ops-member';
 
+/**
+ * The forms of what reaches a member account, shared by the settings (lib/config/org.ts) and the
+ * worker's message check (message.ts), so the worker accepts exactly what a dispatch can send.
+ */
+export const ACCESS_PATTERNS = {
+  /** An AWS account id: exactly 12 digits. */
+  accountId: /^\d{12}$/,
+  /** IAM's role-name rule: 1–64 of letters, digits and `+=,.@_-` (no path). */
+  roleName: /^[\w+=,.@-]{1,64}$/,
+  /** STS's ExternalId rule: 2–1224 of letters, digits and `+=,.@:/-` (and `_`). */
+  externalId: /^[\w+=,.@:/-]{2,1224}$/,
+} as const;
+
 /** An account to work in. */
 export interface OrgAccount {
   /** 12 digits. */

@@ -146,4 +146,23 @@ describe('accounts of a scope', () => {
       resolveAccounts({ kind: 'organization', ou: 'ou-ab12-bbbbbbbb', exclude: ['333333333333'] }, deps()),
     ).rejects.toThrow(/no account left to run in/);
   });
+
+  it('an account outside any organization is bad input pointing at --accounts', async () => {
+    orgs.on(ListAccountsCommand).rejects(
+      Object.assign(new Error('Your account is not a member of an organization.'), {
+        name: 'AWSOrganizationsNotInUseException',
+      }),
+    );
+    const run = resolveAccounts({ kind: 'organization', exclude: [] }, deps());
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(resolveAccounts({ kind: 'organization', exclude: [] }, deps())).rejects.toThrow(
+      '--organization: your account is not in an AWS Organization; name the accounts with --accounts',
+    );
+  });
+
+  it('the own-account scope is the caller alone, without calling Organizations', async () => {
+    const resolved = await resolveAccounts({ kind: 'self' }, { callerAccount: async () => '111111111111' });
+    expect(resolved).toEqual({ accounts: [{ id: '111111111111' }], notes: [] });
+    expect(orgs.calls()).toHaveLength(0);
+  });
 });

@@ -95,6 +95,22 @@ describe('member credentials', () => {
     expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(2);
   });
 
+  it('a refresh that fails keeps the old credentials while they hold, and fails the call once they expired', async () => {
+    const clients = await members.clientsFor(MEMBER, access, 'run-1');
+    const provider = clients.options.credentials!;
+    sts.on(AssumeRoleCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'InternalFailure' }));
+    clock = T0 + 56 * 60_000; // inside the margin: a refresh is due, and fails
+    expect((await provider()).accessKeyId).toBe(`ASIA${MEMBER}${T0}`);
+    clock = T0 + 61 * 60_000; // past the expiry: nothing left to sign with
+    await expect(provider()).rejects.toThrow(
+      /account 222222222222: sts:AssumeRole .* failed: InternalFailure/,
+    );
+    // A failed refresh is not a failed account: the next call asks STS again.
+    const before = sts.commandCalls(AssumeRoleCommand).length;
+    await expect(provider()).rejects.toThrow(/InternalFailure/);
+    expect(sts.commandCalls(AssumeRoleCommand).length).toBe(before + 1);
+  });
+
   it('a denied AssumeRole is that account’s failure, named, and not asked again in the run', async () => {
     const denied = members.clientsFor('333333333333', access, 'run-1');
     await expect(denied).rejects.toThrow(

@@ -70,6 +70,13 @@ describe('queueRegion', () => {
   it('is the region in an SQS URL, else the function’s own', () => {
     expect(queueRegion(QUEUE, 'us-east-1')).toBe('eu-west-1');
     expect(queueRegion('http://127.0.0.1:5000/123456789012/units', 'us-east-1')).toBe('us-east-1');
+    // China's SQS hosts end in .amazonaws.com.cn; a look-alike host is not taken for SQS.
+    expect(queueRegion('https://sqs.cn-north-1.amazonaws.com.cn/111111111111/units', 'us-east-1')).toBe(
+      'cn-north-1',
+    );
+    expect(queueRegion('https://sqs.eu-west-1.amazonaws.com.evil.example/1/units', 'us-east-1')).toBe(
+      'us-east-1',
+    );
   });
 });
 

@@ -3,6 +3,7 @@
  * reads back. A body the worker cannot trust is refused with a message naming the field.
  */
 import { describe, expect, it } from 'vitest';
+import { externalId, roleName } from '../../lib/config/org.js';
 import { encodeUnitMessage, MessageError, parseUnitMessage } from '../../lib/org/message.js';
 import type { UnitMessage } from '../../lib/org/types.js';
 
@@ -112,5 +113,36 @@ describe('parseUnitMessage', () => {
     expect(() => parseUnitMessage('{"version":1,')).toThrow(/not JSON/);
     expect(() => parseUnitMessage('[]')).toThrow(MessageError);
     expect(() => parseUnitMessage('')).toThrow(MessageError);
+  });
+});
+
+describe('the worker and the settings agree on the access fields', () => {
+  // A value the dispatch's settings accept must reach the member account; one they refuse must not.
+  const cases: [string, string][] = [
+    ['a', 'b'],
+    ['r'.repeat(64), 'e'.repeat(1224)],
+    ['r'.repeat(65), 'e'],
+    ['role/with-path', 'e'.repeat(1225)],
+    ['Ops+=,.@_-1', 'id:/_+=,.@-'],
+  ];
+  it.each(cases)('role name %s, external id of that form', (role, external) => {
+    const settingsAccept = (parse: (v: string, what: string) => string, value: string) => {
+      try {
+        parse(value, 'x');
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const workerAccepts = (field: 'roleName' | 'externalId', value: string) => {
+      try {
+        parseUnitMessage(withBody((m) => (m.access[field] = value)));
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(workerAccepts('roleName', role)).toBe(settingsAccept(roleName, role));
+    expect(workerAccepts('externalId', external)).toBe(settingsAccept(externalId, external));
   });
 });

@@ -102,6 +102,22 @@ describe('the organization runner', () => {
     expect(results[1]!.exitCode).toBe(0);
   });
 
+  it('a thrown AWS error keeps its code in the failure, as runUnit words it (retry and the reader go by the code)', async () => {
+    const denied = Object.assign(new Error('not authorized to perform sts:AssumeRole'), {
+      name: 'AccessDenied',
+    });
+    const results = await runUnits(
+      [unit('111111111111', 'us-east-1')],
+      async () => {
+        throw denied;
+      },
+      { maxUnits: 1 },
+    );
+    expect(results[0]!.failures).toEqual([
+      '111111111111 us-east-1: AccessDenied: not authorized to perform sts:AssumeRole',
+    ]);
+  });
+
   it('the run exits 1 naming the failed units, 0 when none failed, 2 when every unit was refused as bad input', () => {
     const a = unit('111111111111', 'us-east-1');
     const b = { ...unit('222222222222', 'eu-west-1'), account: { id: '222222222222', name: 'prod' } };
