@@ -37,9 +37,7 @@ export interface CopyDeps {
   monotonic?: () => number;
   /** The account id for events (default: STS GetCallerIdentity in the event region). */
   account?: () => Promise<string>;
-  /** The account's name where known: every event's detail carries it (lib/jobs/run.ts). */
-  accountName?: string;
-  /** More fields for every event's detail (an organization unit's `dispatchRunId`). */
+  /** More fields for every event's detail (an organization unit's `accountName`, `dispatchRunId`). */
   extraDetail?: Readonly<Record<string, string>>;
   /** Sends events (default: lib/events/publisher to `clients.eventBridge(target.region)`). */
   publish?: (events: FeedEvent[], target: FeedTarget) => Promise<PublishResult>;
@@ -125,7 +123,6 @@ async function publishStep(
     counts: countLines(lines),
     copiedAt: ctx.now(),
     account: deps.account,
-    ...(deps.accountName ? { accountName: deps.accountName } : {}),
     ...(deps.extraDetail ? { extraDetail: deps.extraDetail } : {}),
     publish: deps.publish,
   });

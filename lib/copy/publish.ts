@@ -19,9 +19,7 @@ export interface CopyPublication {
   copiedAt: Date;
   /** The account id for events (default: STS GetCallerIdentity in the event region). */
   account?: () => Promise<string>;
-  /** The account's name where known, for every event's detail. */
-  accountName?: string;
-  /** More fields for every event's detail (an organization unit's `dispatchRunId`). */
+  /** More fields for every event's detail (an organization unit's `accountName`, `dispatchRunId`). */
   extraDetail?: Readonly<Record<string, string>>;
   /** Sends events (default: lib/events/publisher to `clients.eventBridge(target.region)`). */
   publish?: (events: FeedEvent[], target: FeedTarget) => Promise<PublishResult>;
@@ -43,7 +41,6 @@ export async function publishCopyRun(run: CopyPublication): Promise<NonNullable<
   const deps: PublishDeps = {
     clients: run.clients,
     accountId: run.account,
-    ...(run.accountName ? { accountName: run.accountName } : {}),
     ...(run.extraDetail ? { extraDetail: run.extraDetail } : {}),
     ...(publish ? { publish: (_client, events, to) => publish(events, to) } : {}),
   };

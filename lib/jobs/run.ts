@@ -85,13 +85,9 @@ export interface PublishDeps {
   /** The account id for events and ARNs; default: STS GetCallerIdentity. */
   accountId?: () => Promise<string>;
   /**
-   * The account's name where it is known (an organization run's discovered accounts): every
-   * event's detail then carries it as `accountName`, so one rule on the hub's bus can say whose.
-   */
-  accountName?: string;
-  /**
-   * More fields every event's detail carries: an organization's copy or prune unit runs under a
-   * run id of its own and adds `dispatchRunId`, the organization run's id.
+   * More fields every event's detail carries, for an organization unit: `accountName` where the
+   * account's name is known (so one rule on the hub's bus can say whose), and for copy and prune,
+   * which run under a run id of their own, `dispatchRunId`, the organization run's id.
    */
   extraDetail?: Readonly<Record<string, string>>;
   publish?: PublishFn;
@@ -152,22 +148,26 @@ export async function publishRun(
     return report;
   }
   try {
-    events = named(build(account), deps);
+    events = withDetail(build(account), deps.extraDetail);
   } catch (error) {
     noneBuilt(report, options, error, `could not build the events: ${describeError(error)}`);
     return report;
   }
   if (events.length > 0) await send(deps, report, events, options);
   if (options.last) {
-    await send(deps, report, named([options.last(account, report.lostEvents)], deps), options);
+    await send(
+      deps,
+      report,
+      withDetail([options.last(account, report.lostEvents)], deps.extraDetail),
+      options,
+    );
   }
   return report;
 }
 
-/** The events with `accountName` (when there is a name to give) and the extra fields in each detail. */
-function named(events: FeedEvent[], deps: Pick<PublishDeps, 'accountName' | 'extraDetail'>): FeedEvent[] {
-  const extra = { ...deps.extraDetail, ...(deps.accountName ? { accountName: deps.accountName } : {}) };
-  if (Object.keys(extra).length === 0) return events;
+/** The events with the extra fields in each detail. */
+function withDetail(events: FeedEvent[], extra: PublishDeps['extraDetail']): FeedEvent[] {
+  if (!extra || Object.keys(extra).length === 0) return events;
   return events.map((event) => ({ ...event, detail: { ...event.detail, ...extra } }));
 }
 

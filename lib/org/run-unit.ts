@@ -157,7 +157,7 @@ async function publishFailedUnit(deps: UnitDeps, message: UnitMessage, reason: s
     reason,
   };
   const report = await publishRun(
-    { clients: deps.hub, ...nameOf(unit.account) },
+    { clients: deps.hub, ...extraDetailOf(unit.account) },
     where.target,
     () => [jobRunSummaryEvent(summary)],
     { expected: 1, account: unit.account.id },
@@ -205,8 +205,17 @@ async function runJob(
   }
 }
 
-/** `{ accountName }` for the jobs' events when the account's name is known. */
-const nameOf = (account: Unit['account']) => (account.name ? { accountName: account.name } : {});
+/**
+ * What a unit adds to every event's detail: the account's name when known and, for a job that
+ * runs under a run id of its own, the organization run's id.
+ */
+function extraDetailOf(account: Unit['account'], dispatchRunId?: string) {
+  const extra = {
+    ...(account.name ? { accountName: account.name } : {}),
+    ...(dispatchRunId ? { dispatchRunId } : {}),
+  };
+  return Object.keys(extra).length > 0 ? { extraDetail: extra } : {};
+}
 
 async function auditUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessage, now: DateTime) {
   const config = settingsOf(deps, 'audit');
@@ -216,7 +225,7 @@ async function auditUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessa
       clients,
       account: account.id,
       accountId: async () => account.id,
-      ...nameOf(account),
+      ...extraDetailOf(account),
       runId: message.runId,
     },
     { ...config, regions: [region], drRegions: config.drRegions.filter((r) => r !== region) },
@@ -256,8 +265,7 @@ async function copyUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessag
       clients,
       now: deps.clock,
       account: async () => account.id,
-      ...nameOf(account),
-      extraDetail: { dispatchRunId: message.runId },
+      ...extraDetailOf(account, message.runId),
       runId: newRunId(),
       shouldStop: deps.shouldStop,
     },
@@ -305,8 +313,7 @@ async function pruneUnit(deps: UnitDeps, clients: AwsClients, message: UnitMessa
       },
       clients,
       accountId: async () => account.id,
-      ...nameOf(account),
-      extraDetail: { dispatchRunId: message.runId },
+      ...extraDetailOf(account, message.runId),
       runId,
       shouldStop: deps.shouldStop,
     },
