@@ -90,6 +90,14 @@ function otherRegions(settings: UnitSettings): string[] {
   ];
 }
 
+/** `--cluster-id` with the organization options: a cluster lives in one account and region. */
+export function clusterIdAcrossAccounts(job: 'copy' | 'prune'): UsageError {
+  return new UsageError(
+    '--cluster-id names one cluster of one account and region: leave out --accounts and --organization ' +
+      `(run ${job} with that account's credentials), or leave out --cluster-id`,
+  );
+}
+
 /** The help lines every organization-capable command appends. */
 export function orgHelp(command: string, example: string): string {
   return (
@@ -135,7 +143,7 @@ export interface OrgJobRun {
   regions: string[];
   settings: UnitSettings;
   now: DateTime;
-  /** The hub's clients (the caller's credentials). */
+  /** The hub's clients (the caller's credentials); the run destroys them when it ends. */
   clients: AwsClients;
   out: Output;
   view: UnitView;
@@ -147,6 +155,14 @@ export interface OrgJobRun {
  * 0 every unit done, 1 a unit failed (each one named on stderr), 2 bad input (an unknown OU).
  */
 export async function runOrgJob(run: OrgJobRun): Promise<number> {
+  try {
+    return await runUnitsOf(run);
+  } finally {
+    run.clients.destroy();
+  }
+}
+
+async function runUnitsOf(run: OrgJobRun): Promise<number> {
   const { job, org, regions, clients, out, now } = run;
   refuseMixedPartitions([...regions, ...otherRegions(run.settings)]);
   const [{ organizationsRegion, resolveAccounts }, { MemberCredentials }, { runUnit }, runner, { newRunId }] =

@@ -112,13 +112,7 @@ async function auditCommand(command: Command, options: AuditOptions, out: Output
     (input) => parseAuditConfig(input, { sameRegion: 'error', names: AUDIT_FLAG_NAMES }),
     { check: async () => (ocsf.kind === 'file' ? refuseUnwritable('--output', ocsf.path) : undefined) },
   );
-  if (isOrgRun(org)) {
-    try {
-      return await auditOrganization(config, org, now, clients, out);
-    } finally {
-      clients.destroy();
-    }
-  }
+  if (isOrgRun(org)) return auditOrganization(config, org, now, clients, out);
   try {
     const [{ runAudit, auditFailureReasons }, report, publisher, { exitCodeOf }] = await Promise.all([
       import('../../lib/audit/run.js'),

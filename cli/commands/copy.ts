@@ -1,9 +1,16 @@
 import type { Command } from 'commander';
 import { COPY_FLAG_NAMES, COPY_SETTINGS, type CopyConfig, parseCopyConfig } from '../../lib/config/copy.js';
 import type { CopyLine, CopyProgress, CopyResult } from '../../lib/copy/execute.js';
-import { UsageError } from '../../lib/errors.js';
 import { action, clockFrom, examples, type Output, withCommonOptions, withNowOption } from '../common.js';
-import { addOrgOptions, isOrgRun, orgFrom, orgHelp, refuseMixedPartitions, runOrgJob } from '../org.js';
+import {
+  addOrgOptions,
+  clusterIdAcrossAccounts,
+  isOrgRun,
+  orgFrom,
+  orgHelp,
+  refuseMixedPartitions,
+  runOrgJob,
+} from '../org.js';
 import { addSettingOptions, type JobOptions, startJob } from '../settings.js';
 
 /** Progress bars only pay off past a handful of copies. */
@@ -51,33 +58,26 @@ async function copyCommand(command: Command, options: JobOptions, out: Output): 
       check: (settings) => {
         if (!isOrgRun(org)) return;
         if (settings.clusterIds.length > 0) {
-          throw new UsageError(
-            '--cluster-id names one cluster of one account and region: leave out --accounts and --organization ' +
-              "(run copy with that account's credentials), or leave out --cluster-id",
-          );
+          throw clusterIdAcrossAccounts('copy');
         }
         refuseMixedPartitions([...settings.sourceRegions, ...settings.drRegions]);
       },
     },
   );
   if (isOrgRun(org)) {
-    try {
-      return await runOrgJob({
-        job: 'copy',
-        org,
-        regions: config.sourceRegions,
-        settings: { copy: config },
-        now,
-        clients,
-        out,
-        view: {
-          counts: (result) => copyCounts(result.result as CopyResult),
-          lines: (result) => copyUnitLines(result.result as CopyResult),
-        },
-      });
-    } finally {
-      clients.destroy();
-    }
+    return runOrgJob({
+      job: 'copy',
+      org,
+      regions: config.sourceRegions,
+      settings: { copy: config },
+      now,
+      clients,
+      out,
+      view: {
+        counts: (result) => copyCounts(result.result as CopyResult),
+        lines: (result) => copyUnitLines(result.result as CopyResult),
+      },
+    });
   }
   const [{ runCopy }, { copyRunFailures }, { exitCodeOf }] = await Promise.all([
     import('../../lib/copy/execute.js'),

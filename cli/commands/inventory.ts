@@ -51,26 +51,22 @@ async function run(command: Command, options: InventoryOptions, out: Output): Pr
   const regions = uniqueRegions(regionsFrom(options.region));
   const clients = await clientsFrom(options);
   if (isOrgRun(org)) {
-    try {
-      return await runOrgJob({
-        job: 'inventory',
-        org,
-        regions,
-        settings: {},
-        now: nowFrom(options),
-        clients,
-        out,
-        view: {
-          counts: (result) => {
-            const summary = result.result as RegionSummary;
-            return `${summary.clusters.length} cluster(s), ${summary.backups.total} backup(s)`;
-          },
-          lines: (result) => formatRegion(result.result as RegionSummary).slice(1),
+    return runOrgJob({
+      job: 'inventory',
+      org,
+      regions,
+      settings: {},
+      now: nowFrom(options),
+      clients,
+      out,
+      view: {
+        counts: (result) => {
+          const summary = result.result as RegionSummary;
+          return `${summary.clusters.length} cluster(s), ${summary.backups.total} backup(s)`;
         },
-      });
-    } finally {
-      clients.destroy();
-    }
+        lines: (result) => formatRegion(result.result as RegionSummary).slice(1),
+      },
+    });
   }
   try {
     const { gatherRegion } = await import('../../lib/inventory/gather.js');

@@ -8,7 +8,15 @@ import type { PlanEntry, PrunePlan } from '../../lib/prune/plan.js';
 import type { PruneRun } from '../../lib/prune/run.js';
 import { newRunId } from '../../lib/run.js';
 import { action, examples, type Output, regionsFrom, withCommonOptions, withNowOption } from '../common.js';
-import { addOrgOptions, isOrgRun, orgFrom, orgHelp, runOrgJob, unitAccessArgs } from '../org.js';
+import {
+  addOrgOptions,
+  clusterIdAcrossAccounts,
+  isOrgRun,
+  orgFrom,
+  orgHelp,
+  runOrgJob,
+  unitAccessArgs,
+} from '../org.js';
 import { addSettingOptions, type JobOptions, startJob } from '../settings.js';
 
 /** The options the command reads itself; its settings are read through {@link PRUNE_SETTINGS}. */
@@ -71,10 +79,7 @@ async function runPruneCommand(command: Command, options: PruneOptions, out: Out
         refuseFutureCopiesAsOf(settings.copiesAsOf, at);
         if (!isOrgRun(org)) return;
         if (settings.clusterId !== undefined) {
-          throw new UsageError(
-            '--cluster-id names one cluster of one account and region: leave out --accounts and --organization ' +
-              "(run prune with that account's credentials), or leave out --cluster-id",
-          );
+          throw clusterIdAcrossAccounts('prune');
         }
         // Each unit would refuse it too, but only after the accounts were listed and their roles assumed.
         const { refuseFutureCutoff } = await import('../../lib/prune/run.js');
@@ -145,32 +150,28 @@ async function runPruneCommand(command: Command, options: PruneOptions, out: Out
       lines.push(`run id ${run.runId}`);
       return lines;
     };
-    try {
-      return await runOrgJob({
-        job: 'prune',
-        org,
-        regions: config.regions,
-        settings: { prune: config },
-        now,
-        clients,
-        out,
-        prune: { names: PRUNE_FLAG_NAMES, commandArgs: extraArgs },
-        view: {
-          counts: (result) => pruneCounts(result.result as PruneRun),
-          lines: (result) => unitLines(result.result as PruneRun, commandsFor(result.unit)),
-          document: (result) => {
-            const run = result.result as PruneRun;
-            const commands = commandsFor(result.unit);
-            if (run.mode === 'dry-run') return { applyCommand: commands.apply(run.plan) };
-            return run.result && run.result.succeeded.length > 0
-              ? { undoCommand: commands.undo(run.runId) }
-              : {};
-          },
+    return runOrgJob({
+      job: 'prune',
+      org,
+      regions: config.regions,
+      settings: { prune: config },
+      now,
+      clients,
+      out,
+      prune: { names: PRUNE_FLAG_NAMES, commandArgs: extraArgs },
+      view: {
+        counts: (result) => pruneCounts(result.result as PruneRun),
+        lines: (result) => unitLines(result.result as PruneRun, commandsFor(result.unit)),
+        document: (result) => {
+          const run = result.result as PruneRun;
+          const commands = commandsFor(result.unit);
+          if (run.mode === 'dry-run') return { applyCommand: commands.apply(run.plan) };
+          return run.result && run.result.succeeded.length > 0
+            ? { undoCommand: commands.undo(run.runId) }
+            : {};
         },
-      });
-    } finally {
-      clients.destroy();
-    }
+      },
+    });
   }
 
   // Known before the first delete and said then, so that a run killed midway can be undone.
