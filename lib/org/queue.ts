@@ -96,16 +96,24 @@ async function sendBatch(
     const output = await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
     const retry: Pending[] = [];
     const final: UnsentUnit[] = [];
-    for (const failure of output.Failed ?? []) {
-      const item = batch[Number(failure.Id)];
-      if (!item) continue;
-      item.last = `${failure.Code}: ${failure.Message ?? ''}`.trim();
-      if (failure.SenderFault) final.push({ unit: item.message.unit, reason: `${item.last} ${NOT_RETRIED}` });
-      else retry.push(item);
-    }
-    const sent = (output.Successful ?? []).filter(
-      (s: SendMessageBatchResultEntry) => batch[Number(s.Id)],
-    ).length;
+    const failures = new Map((output.Failed ?? []).map((failure) => [failure.Id, failure]));
+    const successes = new Set((output.Successful ?? []).map((s: SendMessageBatchResultEntry) => s.Id));
+    let sent = 0;
+    batch.forEach((item, i) => {
+      const failure = failures.get(String(i));
+      if (failure) {
+        item.last = `${failure.Code}: ${failure.Message ?? ''}`.trim();
+        if (failure.SenderFault)
+          final.push({ unit: item.message.unit, reason: `${item.last} ${NOT_RETRIED}` });
+        else retry.push(item);
+      } else if (successes.has(String(i))) {
+        sent++;
+      } else {
+        // An entry the answer does not mention is not proof of delivery: send it again.
+        item.last = 'SendMessageBatch returned no result for this entry';
+        retry.push(item);
+      }
+    });
     return { retry, final, sent };
   } catch (error) {
     const last = describeError(error);
