@@ -270,5 +270,5 @@ export function actionsOfGrants(grants: readonly Grant[]): string[] {
 
 /** The granted actions of a job, sorted. */
 export function grantedActions(job: Job): string[] {
-  return [...new Set(JOB_GRANTS[job].map((grant) => grant.action))].sort();
+  return actionsOfGrants(JOB_GRANTS[job]);
 }
