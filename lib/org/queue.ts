@@ -16,7 +16,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { describeError } from '../errors.js';
-import { isRetryableCallError } from '../events/publisher.js';
+import { backoff, isRetryableCallError, sleep } from '../events/publisher.js';
 import { encodeUnitMessage } from './message-format.js';
 import type { Unit, UnitMessage } from './types.js';
 
@@ -27,7 +27,6 @@ export const MAX_BATCH_BYTES = 262_144;
 /** Attempts per unit, the first included, before it is reported as not sent. */
 export const DEFAULT_SEND_ATTEMPTS = 4;
 const DEFAULT_BACKOFF_MS = 200;
-const MAX_BACKOFF_MS = 5_000;
 
 /** A unit that did not reach the queue, and why (the last error code and message). */
 export interface UnsentUnit {
@@ -73,10 +72,6 @@ function toBatches(pending: Pending[]): Pending[][] {
   }
   if (batch.length > 0) batches.push(batch);
   return batches;
-}
-
-function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
 const NOT_RETRIED = '(not retried: the request was at fault)';
@@ -160,9 +155,7 @@ export async function sendUnits(
   let sent = 0;
   let calls = 0;
   for (let attempt = 1; attempt <= maxAttempts && pending.length > 0; attempt++) {
-    if (attempt > 1 && backoffMs > 0) {
-      await sleep(Math.floor(Math.random() * Math.min(MAX_BACKOFF_MS, backoffMs * 2 ** (attempt - 2))));
-    }
+    if (attempt > 1) await sleep(backoff(backoffMs, attempt - 1));
     const retry: Pending[] = [];
     for (const batch of toBatches(pending)) {
       const outcome = await sendBatch(client, queueUrl, batch);
