@@ -15,8 +15,9 @@ for (let i = 0; i < args.length; i++) {
   else if (args[i].startsWith('--package=')) dir = args[i].slice('--package='.length);
   else rest.push(args[i]);
 }
-if (!dir) {
-  console.error('--package needs a directory');
+// A flag where the directory belongs (`--package --verbose`) is a missing directory, not a name.
+if (!dir || dir.startsWith('-')) {
+  console.error('--package needs a directory: --package <dir> or --package=<dir>');
   process.exit(2);
 }
 if (rest.some((arg) => /organization=/.test(arg))) {

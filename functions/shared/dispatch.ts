@@ -14,7 +14,7 @@ import {
   queueRegion,
 } from '../../lib/config/dispatch.js';
 import { ORG_ENV_NAMES } from '../../lib/config/org.js';
-import { describeError, OperationError, UsageError } from '../../lib/errors.js';
+import { describeError } from '../../lib/errors.js';
 import { organizationsRegion, resolveAccounts } from '../../lib/org/accounts.js';
 import { type SendOptions, sendUnits } from '../../lib/org/queue.js';
 import type { OrgAccount, OrgJob } from '../../lib/org/types.js';
@@ -69,13 +69,6 @@ export function dispatchedJob(event: ScheduleEvent | null | undefined): OrgJob {
   );
 }
 
-/** Our own errors say it in words; the SDK's carry their code. */
-function reasonOf(error: unknown): string {
-  return error instanceof UsageError || error instanceof OperationError
-    ? error.message
-    : describeError(error);
-}
-
 /** Builds the dispatch at cold start: a bad environment fails the init phase naming the variable. */
 export function createDispatch(options: DispatchOptions = {}): Dispatch {
   const env = options.env ?? process.env;
@@ -113,7 +106,7 @@ export function createDispatch(options: DispatchOptions = {}): Dispatch {
           resolved = await accountsOf();
         } catch (error) {
           // Nothing to send: the invocation fails naming why (unknown OU, Organizations denied, ...).
-          return { summary: { ...empty, accounts: 0 }, failures: [`accounts: ${reasonOf(error)}`] };
+          return { summary: { ...empty, accounts: 0 }, failures: [`accounts: ${describeError(error)}`] };
         }
         for (const note of resolved.notes) run.logger.warn(note);
         const messages = unitMessages({

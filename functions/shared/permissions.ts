@@ -182,12 +182,16 @@ export function actionOf(service: string, operation: string): string | undefined
  * job grant except events:PutEvents, which the hub makes on its own bus (lib/org/credentials.ts
  * MemberClients). One grant per action; the reasons of the jobs that need it are kept.
  */
-export const MEMBER_GRANTS: readonly Grant[] = memberGrants();
+export const MEMBER_GRANTS: readonly Grant[] = memberGrants(JOB_GRANTS);
 
-function memberGrants(): Grant[] {
+/**
+ * The member role's grants from the jobs' grants ({@link MEMBER_GRANTS}). Throws when two jobs
+ * scope one action differently: the role has one statement per action.
+ */
+export function memberGrants(jobGrants: Readonly<Record<Job, readonly Grant[]>>): Grant[] {
   const byAction = new Map<string, Grant>();
   for (const job of ['audit', 'copy', 'prune'] as const) {
-    for (const grant of JOB_GRANTS[job]) {
+    for (const grant of jobGrants[job]) {
       if (grant.action === 'events:PutEvents') continue;
       const known = byAction.get(grant.action);
       if (known && known.scope !== grant.scope) {
@@ -266,5 +270,5 @@ export function actionsOfGrants(grants: readonly Grant[]): string[] {
 
 /** The granted actions of a job, sorted. */
 export function grantedActions(job: Job): string[] {
-  return [...new Set(JOB_GRANTS[job].map((grant) => grant.action))].sort();
+  return actionsOfGrants(JOB_GRANTS[job]);
 }

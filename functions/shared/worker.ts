@@ -103,13 +103,16 @@ export const KEPT_RUNS = 8;
 export class RunCredentials {
   private readonly runs = new Map<string, MemberCredentials>();
 
-  constructor(private readonly build: () => MemberCredentials) {}
+  constructor(private readonly build: (clock: () => Date) => MemberCredentials) {}
 
-  /** The run's cache, made on its first unit; the oldest run's is closed beyond {@link KEPT_RUNS}. */
-  of(runId: string): MemberCredentials {
+  /**
+   * The run's cache, made on its first unit with that unit's clock (every unit of a run is
+   * planned for the same instant); the oldest run's is closed beyond {@link KEPT_RUNS}.
+   */
+  of(runId: string, clock: () => Date): MemberCredentials {
     let members = this.runs.get(runId);
     if (!members) {
-      members = this.build();
+      members = this.build(clock);
       this.runs.set(runId, members);
       for (const [oldest, old] of this.runs) {
         if (this.runs.size <= KEPT_RUNS) break;
@@ -165,14 +168,20 @@ export function createWorker(options: WorkerOptions): Worker {
   const local = isLoopbackEndpoint(runtime.clients.options.endpoint);
   const machine = options.clock ?? (() => new Date());
   // A local sandbox keeps its own clock: there the wall clock runs on from the unit's planned
-  // instant (as the copy function's claims do); on AWS it is the machine's.
-  let wall = machine;
+  // instant (as the copy function's claims do); on AWS it is the machine's. Per record: the
+  // records of a batch run side by side and may come from different runs.
+  const wallOf = (message: UnitMessage): (() => Date) => {
+    if (!local) return machine;
+    const began = performance.now();
+    const planned = DateTime.fromISO(message.plannedAt).toMillis();
+    return () => new Date(planned + (performance.now() - began));
+  };
   const credentials = new RunCredentials(
-    () =>
+    (clock) =>
       new MemberCredentials({
         hub: runtime.clients,
         region: env.AWS_REGION?.trim() || 'us-east-1',
-        now: () => wall(),
+        now: clock,
       }),
   );
   const processor = new BatchProcessor(EventType.SQS);
@@ -194,17 +203,13 @@ export function createWorker(options: WorkerOptions): Worker {
       logger.error('unit message refused', { ...receive, error: describeError(error) });
       throw error;
     }
-    if (local) {
-      const began = performance.now();
-      const planned = DateTime.fromISO(message.plannedAt).toMillis();
-      wall = () => new Date(planned + (performance.now() - began));
-    }
+    const wall = wallOf(message);
     const fields = { ...receive, runId: message.runId, ...unitFields(message.unit) };
     const deps: WorkerUnitDeps = {
       hub: runtime.clients,
-      members: credentials.of(message.runId),
+      members: credentials.of(message.runId, wall),
       settings: runtime.config,
-      clock: () => wall(),
+      clock: wall,
       shouldStop: () => context.getRemainingTimeInMillis() < runtime.marginMs,
       prune: {
         names: PRUNE_ENV_NAMES,

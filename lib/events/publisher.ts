@@ -116,12 +116,13 @@ export function isRetryableCallError(error: unknown): boolean {
   return code !== undefined && RETRYABLE_CALL_ERRORS.has(code);
 }
 
-function sleep(ms: number): Promise<void> {
+/** Waits `ms` (no timer at all for 0). */
+export function sleep(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
 /** Full jitter: a random wait up to base × 2^(round − 1), capped. */
-function backoff(baseMs: number, round: number): number {
+export function backoff(baseMs: number, round: number): number {
   if (baseMs <= 0) return 0;
   return Math.floor(Math.random() * Math.min(MAX_BACKOFF_MS, baseMs * 2 ** (round - 1)));
 }

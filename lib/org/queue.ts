@@ -16,7 +16,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { describeError } from '../errors.js';
-import { isRetryableCallError } from '../events/publisher.js';
+import { backoff, isRetryableCallError, sleep } from '../events/publisher.js';
 import { encodeUnitMessage } from './message-format.js';
 import type { Unit, UnitMessage } from './types.js';
 
@@ -27,7 +27,6 @@ export const MAX_BATCH_BYTES = 262_144;
 /** Attempts per unit, the first included, before it is reported as not sent. */
 export const DEFAULT_SEND_ATTEMPTS = 4;
 const DEFAULT_BACKOFF_MS = 200;
-const MAX_BACKOFF_MS = 5_000;
 
 /** A unit that did not reach the queue, and why (the last error code and message). */
 export interface UnsentUnit {
@@ -75,10 +74,6 @@ function toBatches(pending: Pending[]): Pending[][] {
   return batches;
 }
 
-function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
-}
-
 const NOT_RETRIED = '(not retried: the request was at fault)';
 
 /** One call's outcome: entries to send again, and entries that failed for good. */
@@ -96,16 +91,24 @@ async function sendBatch(
     const output = await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
     const retry: Pending[] = [];
     const final: UnsentUnit[] = [];
-    for (const failure of output.Failed ?? []) {
-      const item = batch[Number(failure.Id)];
-      if (!item) continue;
-      item.last = `${failure.Code}: ${failure.Message ?? ''}`.trim();
-      if (failure.SenderFault) final.push({ unit: item.message.unit, reason: `${item.last} ${NOT_RETRIED}` });
-      else retry.push(item);
-    }
-    const sent = (output.Successful ?? []).filter(
-      (s: SendMessageBatchResultEntry) => batch[Number(s.Id)],
-    ).length;
+    const failures = new Map((output.Failed ?? []).map((failure) => [failure.Id, failure]));
+    const successes = new Set((output.Successful ?? []).map((s: SendMessageBatchResultEntry) => s.Id));
+    let sent = 0;
+    batch.forEach((item, i) => {
+      const failure = failures.get(String(i));
+      if (failure) {
+        item.last = `${failure.Code}: ${failure.Message ?? ''}`.trim();
+        if (failure.SenderFault)
+          final.push({ unit: item.message.unit, reason: `${item.last} ${NOT_RETRIED}` });
+        else retry.push(item);
+      } else if (successes.has(String(i))) {
+        sent++;
+      } else {
+        // An entry the answer does not mention is not proof of delivery: send it again.
+        item.last = 'SendMessageBatch returned no result for this entry';
+        retry.push(item);
+      }
+    });
     return { retry, final, sent };
   } catch (error) {
     const last = describeError(error);
@@ -152,9 +155,7 @@ export async function sendUnits(
   let sent = 0;
   let calls = 0;
   for (let attempt = 1; attempt <= maxAttempts && pending.length > 0; attempt++) {
-    if (attempt > 1 && backoffMs > 0) {
-      await sleep(Math.floor(Math.random() * Math.min(MAX_BACKOFF_MS, backoffMs * 2 ** (attempt - 2))));
-    }
+    if (attempt > 1) await sleep(backoff(backoffMs, attempt - 1));
     const retry: Pending[] = [];
     for (const batch of toBatches(pending)) {
       const outcome = await sendBatch(client, queueUrl, batch);

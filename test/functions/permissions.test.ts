@@ -5,7 +5,14 @@
  * says which API calls it made, in which regions.
  */
 import { describe, expect, it } from 'vitest';
-import { actionOf, grantedActions, JOB_GRANTS, REPORT_GRANTS } from '../../functions/shared/permissions.js';
+import {
+  actionOf,
+  grantedActions,
+  JOB_GRANTS,
+  MEMBER_GRANTS,
+  memberGrants,
+  REPORT_GRANTS,
+} from '../../functions/shared/permissions.js';
 import type { Job } from '../../functions/shared/runtime.js';
 import { lambdaContext, loadHandler, scheduledEvent, useHandlerSandbox } from '../support/lambda.js';
 
@@ -74,5 +81,23 @@ describe('granted IAM actions equal the actions each handler calls', () => {
       'copy cloudhsm:DeleteBackup',
       'prune cloudhsm:UntagResource',
     ]);
+  });
+});
+
+describe('the member role grants', () => {
+  it('merge each action the jobs share into one grant, and refuse an action two jobs scope differently', () => {
+    // Prepare: copy and prune both need cloudhsm:DescribeBackups; here prune scopes it otherwise.
+    const clash = {
+      ...JOB_GRANTS,
+      prune: [
+        { action: 'cloudhsm:DescribeBackups', scope: 'account-backups' as const, why: 'the candidates' },
+      ],
+    };
+    // Act / Assess
+    expect(memberGrants(JOB_GRANTS)).toEqual(MEMBER_GRANTS);
+    expect(MEMBER_GRANTS.filter((grant) => grant.action === 'cloudhsm:DescribeBackups')).toHaveLength(1);
+    expect(() => memberGrants(clash)).toThrow(
+      /cloudhsm:DescribeBackups has two scopes \(any, account-backups\)/,
+    );
   });
 });

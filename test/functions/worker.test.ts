@@ -177,7 +177,7 @@ describe('the worker', () => {
     expect(deps.settings.copy).toMatchObject({ drRegions: ['us-west-2'] });
     expect(deps.settings.prune).toMatchObject({ regions: ['us-east-1'] });
     expect(deps.hub).toBe(worker.runtime.clients);
-    expect(deps.members).toBe(worker.credentials.of(calls[0]!.message.runId));
+    expect(deps.members).toBe(worker.credentials.of(calls[0]!.message.runId, deps.clock));
     expect(deps.shouldStop?.()).toBe(false);
     remaining = 59_000;
     expect(deps.shouldStop?.()).toBe(true);
@@ -211,5 +211,25 @@ describe('the worker', () => {
     const { runUnit } = standIn({});
     expect(() => createWorker({ runUnit, env: { ...ENV, ...patch } })).toThrow(ConfigurationError);
     expect(() => createWorker({ runUnit, env: { ...ENV, ...patch } })).toThrow(expected);
+  });
+  it('against a local endpoint, each record of a batch keeps its own planned instant, though records run side by side', async () => {
+    // Prepare: two runs planned a day apart in one batch; each unit reads its clock after the other has started.
+    const seen: Record<string, string> = {};
+    const runUnit = async (deps: WorkerUnitDeps, m: UnitMessage): Promise<UnitResult> => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      seen[m.unit.account.id] = deps.clock().toISOString().slice(0, 10);
+      return { unit: m.unit, exitCode: 0, failures: [] };
+    };
+    const worker = createWorker({ runUnit, env: { ...ENV, ENDPOINT_URL: 'http://127.0.0.1:4566' } });
+    const first = message('222222222222');
+    const second = {
+      ...message('333333333333'),
+      runId: 'a1b2c3d4-0000-4000-8000-000000000002',
+      plannedAt: '2026-11-30T04:00:00.000Z',
+    };
+    // Act
+    await worker.handler(sqsEvent([first, second].map(encodeUnitMessage)), lambdaContext());
+    // Assess
+    expect(seen).toEqual({ '222222222222': '2026-11-29', '333333333333': '2026-11-30' });
   });
 });

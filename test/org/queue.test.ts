@@ -176,4 +176,25 @@ describe('sendUnits', () => {
       'AccessDenied: Access to the resource is denied (not retried: the request was at fault)',
     ]);
   });
+  it('an entry the response names neither sent nor failed is sent again, then named: never dropped', async () => {
+    // Prepare: the answer lists only the first entry of each call (a truncated or malformed response).
+    sqs.on(SendMessageBatchCommand).callsFake((input) => ({
+      Successful: [{ Id: input.Entries[0].Id, MessageId: 'm' }],
+      Failed: [],
+    }));
+    // Act
+    const result = await sendUnits(new SQSClient({ region: 'us-east-1' }), QUEUE, messages(3), {
+      ...noWait,
+      maxAttempts: 2,
+    });
+    // Assess: unit 0 went in the first call, unit 1 in the second; unit 2 never got an answer.
+    expect(result.sent).toBe(2);
+    expect(result.calls).toBe(2);
+    expect(result.failed).toEqual([
+      {
+        unit: message(2).unit,
+        reason: expect.stringMatching(/no result for this entry.*gave up after 2 attempts/),
+      },
+    ]);
+  });
 });

@@ -39,6 +39,16 @@ describe('infra/member-role.yml', () => {
     expect(text).toBe(memberRoleTemplate());
   });
 
+  it('refuses a member grant whose scope it has no statement for, rather than leaving the grant out', () => {
+    const unknown = [
+      ...MEMBER_GRANTS,
+      { action: 'sqs:SendMessage', scope: 'units-queue' as const, why: 'test' },
+    ];
+    expect(() => memberRoleTemplate(unknown)).toThrow(
+      'the member role has no statement for the scope units-queue',
+    );
+  });
+
   it("grants every job's calls in the member account except events:PutEvents, which the hub makes", () => {
     const jobActions = new Set(Object.values(JOB_GRANTS).flatMap((grants) => grants.map((g) => g.action)));
     jobActions.delete('events:PutEvents');

@@ -20,6 +20,7 @@ import {
   WORKER_GRANTS,
 } from '../../functions/shared/permissions.js';
 import type { Job } from '../../functions/shared/runtime.js';
+import { KEPT_RUNS } from '../../functions/shared/worker.js';
 import { REPORT_PREFIX } from '../../lib/report/s3.js';
 import { readZip } from './zip.js';
 
@@ -583,6 +584,8 @@ describe('organization mode (the organization parameter "true", issue 13)', () =
       ScalingConfig: { MaximumConcurrency: 10 },
     });
     expect(mapping.BatchSize as number).toBeLessThanOrEqual(10);
+    // A warm worker keeps KEPT_RUNS runs' member credentials: one batch must not evict its own.
+    expect(mapping.BatchSize as number).toBeLessThan(KEPT_RUNS);
   });
 
   it('dispatch runs once per job on the jobs’ schedules, the job named in the input, not retried', () => {
