@@ -8,10 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../lib/aws/clients.js';
 import { FaultInjector } from '../../sandbox/faults.js';
 import { type FaultConfig, type Sandbox, startSandbox } from '../../sandbox/index.js';
-import { LEDGER, MANAGEMENT, orgFleet, PAYMENTS, ROLE } from '../support/org-fleet.js';
+import { HUB_KEYS, LEDGER, MANAGEMENT, orgFleet, PAYMENTS, ROLE } from '../support/org-fleet.js';
 
 const EAST = 'us-east-1';
-const HUB_KEYS = { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox' };
 
 /** What `n` calls of one operation meet, for each account in turn, with real time standing still. */
 function fates(config: FaultConfig, accounts: string[], n: number): Record<string, string[]> {

@@ -14,6 +14,8 @@ import { type Sandbox, startSandbox } from '../../sandbox/index.js';
 import { smallFleet } from '../support/fleet.js';
 import {
   EXTERNAL_ID,
+  errorOf,
+  HUB_KEYS,
   LEDGER,
   MANAGEMENT,
   NO_ROLE,
@@ -24,7 +26,6 @@ import {
 } from '../support/org-fleet.js';
 
 const EAST = 'us-east-1';
-const HUB_KEYS = { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox' };
 type Keys = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
 let sandbox: Sandbox;
@@ -56,16 +57,6 @@ async function assume(
     answer,
     keys: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! },
   };
-}
-
-async function errorOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('STS AssumeRole', () => {

@@ -17,7 +17,21 @@ export const OU_LEDGER = 'ou-ab12-ledger01';
 export const ROLE = 'cloudhsm-ops-member';
 export const EXTERNAL_ID = 'sandbox-external-id';
 
-/** The organization described above; `members` more generated accounts in the root when given. */
+/** Keys that are no AssumeRole session's: the sandbox answers them as the management account. */
+export const HUB_KEYS = { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox' };
+
+/** The name, message and HTTP status of the SDK error `promise` rejects with; throws if it resolves. */
+export async function errorOf(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** The organization described above. */
 export function orgFleet(): OrganizationFleetFile {
   const small = smallFleet(5);
   return {
