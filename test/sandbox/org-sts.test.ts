@@ -8,6 +8,8 @@ import {
   DescribeClustersCommand,
 } from '@aws-sdk/client-cloudhsm-v2';
 import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/index.js';
@@ -236,6 +238,45 @@ describe('routing by access key', () => {
       });
       expect(queryError).toMatchObject({ name: 'ExpiredToken', status: 400 });
       expect(own.requests().at(-1)).toMatchObject({ errorCode: 'ExpiredToken', account: PAYMENTS });
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('refuses expired assumed keys for S3 (ExpiredToken) and Security Hub (ExpiredTokenException, 403)', async () => {
+    // Prepare
+    const own = await startSandbox({ fleet: orgFleet() });
+    try {
+      const sts = new STSClient({ endpoint: own.url, region: EAST, credentials: HUB_KEYS, maxAttempts: 1 });
+      const c = (
+        await sts.send(
+          new AssumeRoleCommand({
+            RoleArn: `arn:aws:iam::${PAYMENTS}:role/${ROLE}`,
+            RoleSessionName: 'ss',
+            DurationSeconds: 900,
+          }),
+        )
+      ).Credentials!;
+      const keys = {
+        accessKeyId: c.AccessKeyId!,
+        secretAccessKey: c.SecretAccessKey!,
+        sessionToken: c.SessionToken!,
+      };
+      const common = { endpoint: own.url, region: EAST, credentials: keys, maxAttempts: 1 };
+      const s3 = new S3Client({ ...common, forcePathStyle: true });
+      const hub = new SecurityHubClient(common);
+      own.clock.advance(900_000);
+      // Act
+      const s3Error = await errorOf(s3.send(new PutObjectCommand({ Bucket: 'b', Key: 'k', Body: 'x' })));
+      const hubError = await errorOf(hub.send(new BatchImportFindingsCommand({ Findings: [] })));
+      // Assess
+      expect(s3Error).toMatchObject({ name: 'ExpiredToken', status: 400 });
+      expect(hubError).toMatchObject({ name: 'ExpiredTokenException', status: 403 });
+      expect(own.requests().map((r) => [r.service, r.errorCode, r.account])).toEqual([
+        ['sts', undefined, MANAGEMENT],
+        ['s3', 'ExpiredToken', PAYMENTS],
+        ['securityhub', 'ExpiredTokenException', PAYMENTS],
+      ]);
     } finally {
       await own.close();
     }
