@@ -9,6 +9,7 @@ import { AwsClients } from '../../lib/aws/clients.js';
 import { FaultInjector } from '../../sandbox/faults.js';
 import { type FaultConfig, type Sandbox, startSandbox } from '../../sandbox/index.js';
 import { HUB_KEYS, LEDGER, MANAGEMENT, orgFleet, PAYMENTS, ROLE } from '../support/org-fleet.js';
+import { jsonCall } from '../support/raw-aws.js';
 
 const EAST = 'us-east-1';
 
@@ -124,5 +125,34 @@ describe('faults per account (over the wire)', () => {
       [PAYMENTS, 500],
       [MANAGEMENT, 200],
     ]);
+  });
+});
+
+describe('faults on Organizations (over the wire)', () => {
+  it('throttles with TooManyRequestsException (400) and fails with ServiceException (500), as Organizations does', async () => {
+    // Prepare: one ListRoots a day, every ListAccounts an internal failure
+    const sandbox = await startSandbox({
+      fleet: orgFleet(),
+      faults: {
+        rules: [
+          { service: 'organizations', operation: 'ListRoots', throttleRps: 1 / 86_400 },
+          { service: 'organizations', operation: 'ListAccounts', internalFailureRate: 1 },
+        ],
+      },
+    });
+    try {
+      const call = (operation: string) =>
+        jsonCall(sandbox.url, 'organizations', `AWSOrganizationsV20161128.${operation}`, EAST, {});
+      // Act
+      const first = await call('ListRoots');
+      const second = await call('ListRoots');
+      const failed = await call('ListAccounts');
+      // Assess
+      expect(first.status).toBe(200);
+      expect([second.status, second.body.__type]).toEqual([400, 'TooManyRequestsException']);
+      expect([failed.status, failed.body.__type]).toEqual([500, 'ServiceException']);
+    } finally {
+      await sandbox.close();
+    }
   });
 });
