@@ -3,12 +3,11 @@
  * scoped to the account a request's key belongs to, and throttleRps counts per account.
  */
 import { DescribeClustersCommand } from '@aws-sdk/client-cloudhsm-v2';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../lib/aws/clients.js';
 import { FaultInjector } from '../../sandbox/faults.js';
 import { type FaultConfig, type Sandbox, startSandbox } from '../../sandbox/index.js';
-import { HUB_KEYS, LEDGER, MANAGEMENT, orgFleet, PAYMENTS, ROLE } from '../support/org-fleet.js';
+import { assumedKeys, LEDGER, MANAGEMENT, orgFleet, PAYMENTS } from '../support/org-fleet.js';
 import { jsonCall } from '../support/raw-aws.js';
 
 const EAST = 'us-east-1';
@@ -97,21 +96,12 @@ describe('faults per account (over the wire)', () => {
       fleet: orgFleet(),
       faults: { rules: [{ account: PAYMENTS, service: 'cloudhsm', internalFailureRate: 1 }] },
     });
-    const sts = new STSClient({ endpoint: sandbox.url, region: EAST, credentials: HUB_KEYS, maxAttempts: 1 });
-    const c = (
-      await sts.send(
-        new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PAYMENTS}:role/${ROLE}`, RoleSessionName: 'ss' }),
-      )
-    ).Credentials!;
+    const keys = await assumedKeys(sandbox.url, PAYMENTS);
     // The SDK's own default retry strategy makes two attempts for maxAttempts 1 (lib/aws/clients.ts).
     const member = new AwsClients({
       endpoint: sandbox.url,
       maxAttempts: 1,
-      credentials: async () => ({
-        accessKeyId: c.AccessKeyId!,
-        secretAccessKey: c.SecretAccessKey!,
-        sessionToken: c.SessionToken!,
-      }),
+      credentials: async () => keys,
     }).cloudHsm(EAST);
     const hub = new AwsClients({ endpoint: sandbox.url, maxAttempts: 1 }).cloudHsm(EAST);
     // Act

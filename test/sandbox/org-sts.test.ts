@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/index.js';
 import { smallFleet } from '../support/fleet.js';
 import {
+  assumedKeys,
   EXTERNAL_ID,
   errorOf,
   HUB_KEYS,
@@ -198,26 +199,7 @@ describe('routing by access key', () => {
     // Prepare
     const own = await startSandbox({ fleet: orgFleet() });
     try {
-      const client = new STSClient({
-        endpoint: own.url,
-        region: EAST,
-        credentials: HUB_KEYS,
-        maxAttempts: 1,
-      });
-      const c = (
-        await client.send(
-          new AssumeRoleCommand({
-            RoleArn: `arn:aws:iam::${PAYMENTS}:role/${ROLE}`,
-            RoleSessionName: 'ss',
-            DurationSeconds: 900,
-          }),
-        )
-      ).Credentials!;
-      const keys = {
-        accessKeyId: c.AccessKeyId!,
-        secretAccessKey: c.SecretAccessKey!,
-        sessionToken: c.SessionToken!,
-      };
+      const keys = await assumedKeys(own.url, PAYMENTS, 900);
       const json = new CloudHSMV2Client({
         endpoint: own.url,
         region: EAST,
@@ -247,21 +229,7 @@ describe('routing by access key', () => {
     // Prepare
     const own = await startSandbox({ fleet: orgFleet() });
     try {
-      const sts = new STSClient({ endpoint: own.url, region: EAST, credentials: HUB_KEYS, maxAttempts: 1 });
-      const c = (
-        await sts.send(
-          new AssumeRoleCommand({
-            RoleArn: `arn:aws:iam::${PAYMENTS}:role/${ROLE}`,
-            RoleSessionName: 'ss',
-            DurationSeconds: 900,
-          }),
-        )
-      ).Credentials!;
-      const keys = {
-        accessKeyId: c.AccessKeyId!,
-        secretAccessKey: c.SecretAccessKey!,
-        sessionToken: c.SessionToken!,
-      };
+      const keys = await assumedKeys(own.url, PAYMENTS, 900);
       const common = { endpoint: own.url, region: EAST, credentials: keys, maxAttempts: 1 };
       const s3 = new S3Client({ ...common, forcePathStyle: true });
       const hub = new SecurityHubClient(common);

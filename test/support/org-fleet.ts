@@ -3,6 +3,7 @@
  * under two OUs; `222222222222` holds smallFleet's us-east-1, `333333333333` sets an external id,
  * `444444444444` lacks the role, `555555555555` is SUSPENDED.
  */
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { OrganizationFleetFile } from '../../sandbox/index.js';
 import { NOW, smallFleet } from './fleet.js';
 
@@ -29,6 +30,28 @@ export async function errorOf(promise: Promise<unknown>) {
     return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
   }
   throw new Error('expected the call to fail');
+}
+
+/** Keys AssumeRole (asked with {@link HUB_KEYS}) hands out for `account`'s {@link ROLE} on the sandbox at `url`. */
+export async function assumedKeys(url: string, account: string, seconds?: number) {
+  const sts = new STSClient({ endpoint: url, region: 'us-east-1', credentials: HUB_KEYS, maxAttempts: 1 });
+  try {
+    const answer = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${account}:role/${ROLE}`,
+        RoleSessionName: 'ss',
+        DurationSeconds: seconds,
+      }),
+    );
+    const c = answer.Credentials!;
+    return {
+      accessKeyId: c.AccessKeyId!,
+      secretAccessKey: c.SecretAccessKey!,
+      sessionToken: c.SessionToken!,
+    };
+  } finally {
+    sts.destroy();
+  }
 }
 
 /** The organization described above. */
