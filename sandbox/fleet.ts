@@ -147,14 +147,14 @@ const regionSchema = z.strictObject({
 const accountId = z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id');
 
 /** The single-account fleet file's schema (zod, strict: unknown keys are errors). */
-export const singleFleetSchema = z.strictObject({
+const singleFleetSchema = z.strictObject({
   account: accountId,
   now: isoTime.optional(),
   regions: z.record(z.string(), regionSchema),
 });
 
 /** Account statuses (Organizations `AccountStatus`). */
-export const ACCOUNT_STATUSES = ['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE'] as const;
+const ACCOUNT_STATUSES = ['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE'] as const;
 
 /** One account of an organization fleet: what Organizations lists, the roles it has, its regions. */
 const accountSchema = z.strictObject({
@@ -181,7 +181,7 @@ const ouSchema = z.strictObject({
 });
 
 /** The multi-account fleet file's schema: an organization and its accounts. */
-export const organizationFleetSchema = z.strictObject({
+const organizationFleetSchema = z.strictObject({
   now: isoTime.optional(),
   organization: z.strictObject({
     managementAccount: accountId,
@@ -193,9 +193,6 @@ export const organizationFleetSchema = z.strictObject({
   }),
   accounts: z.record(z.string(), accountSchema),
 });
-
-/** Either form; {@link parseFleet} picks the form by its keys (`organization`/`accounts`). */
-export const fleetSchema = z.union([singleFleetSchema, organizationFleetSchema]);
 
 /** A single-account fleet file as written (defaults optional). */
 export type FleetFile = z.input<typeof singleFleetSchema>;
@@ -523,7 +520,7 @@ function checkRegions(issues: IssueList, base: PropertyKey[], regions: Record<st
 }
 
 /** Organizations' id patterns (botocore's organizations model). */
-export const ORG_PATTERNS = {
+const ORG_PATTERNS = {
   organization: /^o-[a-z0-9]{10,32}$/,
   root: /^r-[0-9a-z]{4,32}$/,
   ou: /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/,

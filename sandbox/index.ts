@@ -194,7 +194,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   if (!(copyDelaySeconds >= 0))
     throw new RangeError(`copyDelaySeconds must be >= 0, got ${copyDelaySeconds}`);
   const world = buildWorld(fleet, clock, { copyDelayMs: copyDelaySeconds * 1000 }, seed);
-  const state = world.hub();
   const faults = new FaultInjector(seed);
   faults.hubAccount = world.management;
   if (options.faults) faults.set(options.faults);
@@ -285,7 +284,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    account: state.account,
+    account: world.management,
     clock,
     setFaults: (config) => faults.set(config),
     faults: () => faults.get(),

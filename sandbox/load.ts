@@ -1,8 +1,7 @@
-/** Builds the sandbox's state from a validated fleet. */
-
+/** Builds the sandbox's world (one state per account) from a validated fleet. */
 import type { SandboxClock } from './clock.js';
 import { type Fleet, type FleetRegion, type FleetRule, type FleetZone, zoneName } from './fleet.js';
-import { hashString, IdFactory, type Random, seededRandom } from './random.js';
+import { hashString, IdFactory, seededRandom } from './random.js';
 import {
   type BackupRecord,
   type ClusterRecord,
@@ -221,18 +220,6 @@ function loadAccount(state: SandboxState, regions: Record<string, FleetRegion>):
     loadBackups(state, target, spec, nowMs, kinds);
     loadKeyStores(target, spec, nowMs);
   }
-}
-
-/** Builds a {@link SandboxState} holding everything in a single-account `fleet` (its management account). */
-export function buildState(
-  fleet: Fleet,
-  clock: SandboxClock,
-  options: StateOptions,
-  random: Random,
-): SandboxState {
-  const state = new SandboxState(fleet.account, clock, options, random);
-  loadAccount(state, fleet.regions);
-  return state;
 }
 
 /**

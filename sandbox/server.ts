@@ -138,7 +138,7 @@ interface Call {
 }
 
 /** The access key id from `Authorization: AWS4-HMAC-SHA256 Credential=AKID/...`. */
-export function accessKeyOf(authorization: string | undefined): string | undefined {
+function accessKeyOf(authorization: string | undefined): string | undefined {
   return /Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1];
 }
 

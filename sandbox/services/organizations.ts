@@ -30,7 +30,10 @@ function organizationFor(context: CallContext): FleetOrganization {
   return organization;
 }
 
-/** One page of `items`: MaxResults (default 20) from the NextToken's position. */
+/**
+ * One page of `items`: MaxResults (default 20) from the NextToken's position, and the
+ * `NextToken` member to spread into the answer (none on the last page).
+ */
 function page<T>(input: Input, request: unknown, items: readonly T[]) {
   const print = fingerprint(request);
   const token = input.NextToken as string | undefined;
@@ -39,7 +42,7 @@ function page<T>(input: Input, request: unknown, items: readonly T[]) {
   const next = start + size;
   return {
     items: items.slice(start, next),
-    next: next < items.length ? encodeToken({ i: next, f: print }) : undefined,
+    more: next < items.length ? { NextToken: encodeToken({ i: next, f: print }) } : {},
   };
 }
 
@@ -78,6 +81,11 @@ function parentOf(organization: FleetOrganization, input: Input): string {
   return parent;
 }
 
+/** The OUs directly under a parent. */
+function ousIn(organization: FleetOrganization, parent: string): FleetOu[] {
+  return organization.ous.filter((ou) => ou.parent === parent);
+}
+
 /** The accounts directly under a parent (no `ou`: the root), in the fleet's order. */
 function accountsIn(context: CallContext, organization: FleetOrganization, parent: string): string[] {
   return context.world
@@ -110,45 +118,41 @@ const listRoots: Handler = (context, input) => {
     Name: 'Root',
     PolicyTypes: [],
   };
-  const { items, next } = page(input, { op: 'ListRoots' }, [root]);
-  return { Roots: items, ...(next ? { NextToken: next } : {}) };
+  const { items, more } = page(input, { op: 'ListRoots' }, [root]);
+  return { Roots: items, ...more };
 };
 
 const listAccounts: Handler = (context, input) => {
   const o = organizationFor(context);
-  const { items, next } = page(input, { op: 'ListAccounts' }, context.world.accounts());
-  return { Accounts: items.map((id) => accountShape(context, o, id)), ...(next ? { NextToken: next } : {}) };
+  const { items, more } = page(input, { op: 'ListAccounts' }, context.world.accounts());
+  return { Accounts: items.map((id) => accountShape(context, o, id)), ...more };
 };
 
 const listAccountsForParent: Handler = (context, input) => {
   const o = organizationFor(context);
   const parent = parentOf(o, input);
-  const { items, next } = page(
+  const { items, more } = page(
     input,
     { op: 'ListAccountsForParent', parent },
     accountsIn(context, o, parent),
   );
-  return { Accounts: items.map((id) => accountShape(context, o, id)), ...(next ? { NextToken: next } : {}) };
+  return { Accounts: items.map((id) => accountShape(context, o, id)), ...more };
 };
 
 const listOrganizationalUnitsForParent: Handler = (context, input) => {
   const o = organizationFor(context);
   const parent = parentOf(o, input);
-  const ous = o.ous.filter((ou) => ou.parent === parent);
-  const { items, next } = page(input, { op: 'ListOrganizationalUnitsForParent', parent }, ous);
-  return { OrganizationalUnits: items.map((ou) => ouShape(o, ou)), ...(next ? { NextToken: next } : {}) };
+  const { items, more } = page(input, { op: 'ListOrganizationalUnitsForParent', parent }, ousIn(o, parent));
+  return { OrganizationalUnits: items.map((ou) => ouShape(o, ou)), ...more };
 };
 
 const listChildren: Handler = (context, input) => {
   const o = organizationFor(context);
   const parent = parentOf(o, input);
   const type = input.ChildType as 'ACCOUNT' | 'ORGANIZATIONAL_UNIT';
-  const ids =
-    type === 'ACCOUNT'
-      ? accountsIn(context, o, parent)
-      : o.ous.filter((ou) => ou.parent === parent).map((ou) => ou.id);
-  const { items, next } = page(input, { op: 'ListChildren', parent, type }, ids);
-  return { Children: items.map((Id) => ({ Id, Type: type })), ...(next ? { NextToken: next } : {}) };
+  const ids = type === 'ACCOUNT' ? accountsIn(context, o, parent) : ousIn(o, parent).map((ou) => ou.id);
+  const { items, more } = page(input, { op: 'ListChildren', parent, type }, ids);
+  return { Children: items.map((Id) => ({ Id, Type: type })), ...more };
 };
 
 /** Organizations operations by name. */

@@ -570,6 +570,8 @@ describe.skipIf(!DIR)('organization responses against the output shapes', () => 
     await run('ListOrganizationalUnitsForParent', { ParentId: ROOT });
     // Assess
     expect(problems).toEqual({});
+    // The later page really was one: without a NextToken the second ListAccounts repeats the first.
+    expect(first.NextToken).toEqual(expect.any(String));
     expect([...done].sort()).toEqual(Object.keys(organizationsHandlers).sort());
   });
 

@@ -3,15 +3,14 @@
  * scoped to the account a request's key belongs to, and throttleRps counts per account.
  */
 import { DescribeClustersCommand } from '@aws-sdk/client-cloudhsm-v2';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AwsClients } from '../../lib/aws/clients.js';
 import { FaultInjector } from '../../sandbox/faults.js';
 import { type FaultConfig, type Sandbox, startSandbox } from '../../sandbox/index.js';
-import { LEDGER, MANAGEMENT, orgFleet, PAYMENTS, ROLE } from '../support/org-fleet.js';
+import { assumedKeys, LEDGER, MANAGEMENT, orgFleet, PAYMENTS } from '../support/org-fleet.js';
+import { jsonCall } from '../support/raw-aws.js';
 
 const EAST = 'us-east-1';
-const HUB_KEYS = { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox' };
 
 /** What `n` calls of one operation meet, for each account in turn, with real time standing still. */
 function fates(config: FaultConfig, accounts: string[], n: number): Record<string, string[]> {
@@ -97,21 +96,12 @@ describe('faults per account (over the wire)', () => {
       fleet: orgFleet(),
       faults: { rules: [{ account: PAYMENTS, service: 'cloudhsm', internalFailureRate: 1 }] },
     });
-    const sts = new STSClient({ endpoint: sandbox.url, region: EAST, credentials: HUB_KEYS, maxAttempts: 1 });
-    const c = (
-      await sts.send(
-        new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PAYMENTS}:role/${ROLE}`, RoleSessionName: 'ss' }),
-      )
-    ).Credentials!;
+    const keys = await assumedKeys(sandbox.url, PAYMENTS);
     // The SDK's own default retry strategy makes two attempts for maxAttempts 1 (lib/aws/clients.ts).
     const member = new AwsClients({
       endpoint: sandbox.url,
       maxAttempts: 1,
-      credentials: async () => ({
-        accessKeyId: c.AccessKeyId!,
-        secretAccessKey: c.SecretAccessKey!,
-        sessionToken: c.SessionToken!,
-      }),
+      credentials: async () => keys,
     }).cloudHsm(EAST);
     const hub = new AwsClients({ endpoint: sandbox.url, maxAttempts: 1 }).cloudHsm(EAST);
     // Act
@@ -125,5 +115,34 @@ describe('faults per account (over the wire)', () => {
       [PAYMENTS, 500],
       [MANAGEMENT, 200],
     ]);
+  });
+});
+
+describe('faults on Organizations (over the wire)', () => {
+  it('throttles with TooManyRequestsException (400) and fails with ServiceException (500), as Organizations does', async () => {
+    // Prepare: one ListRoots a day, every ListAccounts an internal failure
+    const sandbox = await startSandbox({
+      fleet: orgFleet(),
+      faults: {
+        rules: [
+          { service: 'organizations', operation: 'ListRoots', throttleRps: 1 / 86_400 },
+          { service: 'organizations', operation: 'ListAccounts', internalFailureRate: 1 },
+        ],
+      },
+    });
+    try {
+      const call = (operation: string) =>
+        jsonCall(sandbox.url, 'organizations', `AWSOrganizationsV20161128.${operation}`, EAST, {});
+      // Act
+      const first = await call('ListRoots');
+      const second = await call('ListRoots');
+      const failed = await call('ListAccounts');
+      // Assess
+      expect(first.status).toBe(200);
+      expect([second.status, second.body.__type]).toEqual([400, 'TooManyRequestsException']);
+      expect([failed.status, failed.body.__type]).toEqual([500, 'ServiceException']);
+    } finally {
+      await sandbox.close();
+    }
   });
 });

@@ -48,4 +48,19 @@ describe('the sandbox API per account', () => {
       `the sandbox holds no account 999999999999 (it holds ${sandbox.accounts().join(', ')})`,
     );
   });
+
+  it('answers the admin routes for the account named in ?account=, and refuses one it does not hold', async () => {
+    // Act
+    const get = (path: string) => fetch(`${sandbox.url}${path}`, { signal: AbortSignal.timeout(10_000) });
+    const member = await get(`/_sandbox/clusters?region=${EAST}&account=${PAYMENTS}`);
+    const hub = await get(`/_sandbox/backups?region=${EAST}`);
+    const unknown = await get(`/_sandbox/backups?region=${EAST}&account=999999999999`);
+    // Assess
+    expect(((await member.json()) as Array<{ ClusterId: string }>).map((c) => c.ClusterId)).toContain(
+      CLUSTER_A,
+    );
+    expect(await hub.json()).toEqual([]);
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { error: string }).error).toMatch(/holds no account 999999999999/);
+  });
 });

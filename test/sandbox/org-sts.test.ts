@@ -8,12 +8,17 @@ import {
   DescribeClustersCommand,
 } from '@aws-sdk/client-cloudhsm-v2';
 import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/index.js';
 import { smallFleet } from '../support/fleet.js';
 import {
+  assumedKeys,
   EXTERNAL_ID,
+  errorOf,
+  HUB_KEYS,
   LEDGER,
   MANAGEMENT,
   NO_ROLE,
@@ -24,7 +29,6 @@ import {
 } from '../support/org-fleet.js';
 
 const EAST = 'us-east-1';
-const HUB_KEYS = { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox' };
 type Keys = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
 let sandbox: Sandbox;
@@ -56,16 +60,6 @@ async function assume(
     answer,
     keys: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! },
   };
-}
-
-async function errorOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('STS AssumeRole', () => {
@@ -205,26 +199,7 @@ describe('routing by access key', () => {
     // Prepare
     const own = await startSandbox({ fleet: orgFleet() });
     try {
-      const client = new STSClient({
-        endpoint: own.url,
-        region: EAST,
-        credentials: HUB_KEYS,
-        maxAttempts: 1,
-      });
-      const c = (
-        await client.send(
-          new AssumeRoleCommand({
-            RoleArn: `arn:aws:iam::${PAYMENTS}:role/${ROLE}`,
-            RoleSessionName: 'ss',
-            DurationSeconds: 900,
-          }),
-        )
-      ).Credentials!;
-      const keys = {
-        accessKeyId: c.AccessKeyId!,
-        secretAccessKey: c.SecretAccessKey!,
-        sessionToken: c.SessionToken!,
-      };
+      const keys = await assumedKeys(own.url, PAYMENTS, 900);
       const json = new CloudHSMV2Client({
         endpoint: own.url,
         region: EAST,
@@ -245,6 +220,31 @@ describe('routing by access key', () => {
       });
       expect(queryError).toMatchObject({ name: 'ExpiredToken', status: 400 });
       expect(own.requests().at(-1)).toMatchObject({ errorCode: 'ExpiredToken', account: PAYMENTS });
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('refuses expired assumed keys for S3 (ExpiredToken) and Security Hub (ExpiredTokenException, 403)', async () => {
+    // Prepare
+    const own = await startSandbox({ fleet: orgFleet() });
+    try {
+      const keys = await assumedKeys(own.url, PAYMENTS, 900);
+      const common = { endpoint: own.url, region: EAST, credentials: keys, maxAttempts: 1 };
+      const s3 = new S3Client({ ...common, forcePathStyle: true });
+      const hub = new SecurityHubClient(common);
+      own.clock.advance(900_000);
+      // Act
+      const s3Error = await errorOf(s3.send(new PutObjectCommand({ Bucket: 'b', Key: 'k', Body: 'x' })));
+      const hubError = await errorOf(hub.send(new BatchImportFindingsCommand({ Findings: [] })));
+      // Assess
+      expect(s3Error).toMatchObject({ name: 'ExpiredToken', status: 400 });
+      expect(hubError).toMatchObject({ name: 'ExpiredTokenException', status: 403 });
+      expect(own.requests().map((r) => [r.service, r.errorCode, r.account])).toEqual([
+        ['sts', undefined, MANAGEMENT],
+        ['s3', 'ExpiredToken', PAYMENTS],
+        ['securityhub', 'ExpiredTokenException', PAYMENTS],
+      ]);
     } finally {
       await own.close();
     }

@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../sandbox/index.js';
 import { NOW, smallFleet } from '../support/fleet.js';
 import {
+  errorOf,
+  HUB_KEYS,
   LEDGER,
   MANAGEMENT,
   NO_ROLE,
@@ -27,7 +29,6 @@ import {
 import { jsonCall } from '../support/raw-aws.js';
 
 const EAST = 'us-east-1';
-const HUB_KEYS = { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox' };
 
 let sandbox: Sandbox;
 let org: OrganizationsClient;
@@ -41,16 +42,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => sandbox?.close());
-
-async function errorOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** Every page of a listing, with the page sizes seen. */
 async function allPages<T>(page: (token?: string) => Promise<{ items?: T[]; NextToken?: string }>) {
